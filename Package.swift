@@ -1,0 +1,88 @@
+// swift-tools-version:6.1
+// Kakehashi: a cyber-threat information-sharing hub (STIX 2.1 over TAXII 2.1).
+//
+// One module per concern; dependencies point one way:
+//   STIXPatterning <- STIX ------------------------------.
+//   Storage <- SQLiteStorage                               v
+//   Storage <- Accounts <- SharingPolicy <- Ingestion <- TAXIIServer <- KakehashiCLI
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "kakehashi",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kakehashi", targets: ["KakehashiCLI"]),
+        .executable(name: "kakehashi-benchmark", targets: ["KakehashiBenchmark"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // STIX patterning grammar: lexer, parser and syntax tree.
+        .target(name: "STIXPatterning", swiftSettings: swiftSettings),
+        // STIX 2.1 objects: envelope scanning, validation, identifiers, timestamps.
+        .target(name: "STIX", dependencies: ["STIXPatterning"], swiftSettings: swiftSettings),
+        // The storage protocol and the hub's records (organisations, users, feeds, object versions).
+        .target(name: "Storage", swiftSettings: swiftSettings),
+        // Accounts: sign-in by password (bcrypt) or API token, and account administration.
+        .target(name: "Accounts", dependencies: [
+            "Storage",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        ], swiftSettings: swiftSettings),
+        // Storage on SQLite (GRDB): one file, WAL, migrations.
+        .target(name: "SQLiteStorage", dependencies: [
+            "Storage", "STIX",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: swiftSettings),
+        // Who may see what: the one policy engine every read path asks.
+        .target(name: "SharingPolicy", dependencies: ["Storage", "Accounts"], swiftSettings: swiftSettings),
+        // Ingestion: turning what members hand over (STIX envelopes for now) into stored submissions.
+        .target(name: "Ingestion", dependencies: ["STIX", "Storage", "Accounts", "SharingPolicy"],
+                swiftSettings: swiftSettings),
+        // TAXII 2.1 server over HTTP (Hummingbird).
+        .target(name: "TAXIIServer", dependencies: [
+            "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        // Realistic demo and benchmark corpora (Japanese and English STIX).
+        .target(name: "DemoCorpus", dependencies: ["STIX"], swiftSettings: swiftSettings),
+        // Test helpers: temporary stores, a live server on a free port.
+        .target(name: "HubTesting", dependencies: [
+            "Storage", "SQLiteStorage", "Accounts",
+        ], swiftSettings: swiftSettings),
+        // The `kakehashi` command.
+        .executableTarget(name: "KakehashiCLI", dependencies: [
+            "Storage", "SQLiteStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        // Release-mode benchmark: Kakehashi against OASIS medallion.
+        .executableTarget(name: "KakehashiBenchmark", dependencies: [
+            "Storage", "SQLiteStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], swiftSettings: swiftSettings),
+
+        .testTarget(name: "STIXPatterningTests", dependencies: ["STIXPatterning"]),
+        .testTarget(name: "STIXTests", dependencies: ["STIX"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLiteStorage", "HubTesting", "STIX"]),
+        .testTarget(name: "TAXIIServerTests", dependencies: [
+            "Storage", "SQLiteStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ]
+)

@@ -1,0 +1,71 @@
+// Accounts sign-in: turns presented credentials (HTTP Basic or Bearer) into the hub user they belong to.
+import Crypto
+import Foundation
+import Storage
+
+/// Who is calling: the user and their organisation, as the policy engine needs them.
+public struct Principal: Sendable, Equatable {
+    public let user: User
+    public let organization: Organization
+    public init(user: User, organization: Organization) { self.user = user; self.organization = organization }
+}
+
+/// Checks credentials against the store.
+///
+/// Basic accepts `email:password` or `email:token` (clients that only speak Basic can use a token);
+/// Bearer accepts a token. Successful bcrypt checks are remembered for a few minutes, keyed by a
+/// SHA-256 of the credentials (never the password itself), so that a client sending Basic on every
+/// request does not pay bcrypt each time. The cache is only an accelerator: any instance without it
+/// answers the same.
+///
+/// ```swift
+/// let authenticator = Authenticator(store: store)
+/// if let principal = try await authenticator.principal(basicUser: "a@example.jp", password: "…") { … }
+/// ```
+public actor Authenticator {
+    let store: any HubStore
+    let cacheLifetime: TimeInterval
+    var verified: [String: (userID: String, expires: Date)] = [:]
+
+    public init(store: any HubStore, cacheLifetime: TimeInterval = 300) {
+        self.store = store
+        self.cacheLifetime = cacheLifetime
+    }
+
+    /// The principal for a Bearer token, or nil when the token is unknown.
+    public func principal(bearerToken token: String) async throws -> Principal? {
+        guard let user = try await store.user(tokenSecretHash: Credentials.hashTokenSecret(token)) else { return nil }
+        return try await principal(for: user)
+    }
+
+    /// The principal for Basic credentials, or nil when they are wrong.
+    public func principal(basicUser email: String, password: String) async throws -> Principal? {
+        if Credentials.looksLikeTokenSecret(password) {
+            guard let principal = try await principal(bearerToken: password),
+                  principal.user.email == email.lowercased() else { return nil }
+            return principal
+        }
+        let key = Credentials.hashTokenSecret(email.lowercased() + "\u{0}" + password)
+        let now = Date()
+        if let entry = verified[key], entry.expires > now,
+           let user = try await store.user(id: entry.userID), user.email == email.lowercased() {
+            return try await principal(for: user)
+        }
+        guard let user = try await store.user(email: email), let hash = user.passwordHash else {
+            // Spend comparable time on unknown users so that timing does not reveal who exists.
+            _ = Credentials.verifyPassword(password, hash: Self.decoyHash)
+            return nil
+        }
+        guard Credentials.verifyPassword(password, hash: hash) else { return nil }
+        if verified.count > 10_000 { verified = verified.filter { $0.value.expires > now } }
+        verified[key] = (user.id, now.addingTimeInterval(cacheLifetime))
+        return try await principal(for: user)
+    }
+
+    func principal(for user: User) async throws -> Principal? {
+        guard let organization = try await store.organization(id: user.organizationID) else { return nil }
+        return Principal(user: user, organization: organization)
+    }
+
+    static let decoyHash = Credentials.hashPassword("decoy-password-for-timing", cost: 10)
+}

@@ -1,0 +1,74 @@
+// Ingestion of STIX envelopes: validates each object of a TAXII envelope or STIX bundle on its own,
+// keeps each valid object's submitted bytes, and stores them as one durable submission.
+import Accounts
+import Foundation
+import SharingPolicy
+import STIX
+import Storage
+
+/// Why a whole envelope was refused (nothing was stored).
+public struct IntakeError: Error, Sendable, CustomStringConvertible, Equatable {
+    public enum Kind: Sendable, Equatable { case malformed, forbidden }
+    public let kind: Kind
+    public let description: String
+    public init(_ kind: Kind, _ description: String) { self.kind = kind; self.description = description }
+}
+
+/// Accepts STIX content into a feed on behalf of a principal.
+///
+/// One invalid object fails alone (reported in the submission's failures); the valid ones are stored
+/// with their bytes exactly as submitted, in one transaction, before this returns.
+///
+/// ```swift
+/// let intake = EnvelopeIntake(store: store, policy: PolicyEngine(store: store))
+/// let submission = try await intake.submit(envelope: bytes, to: feed, by: principal)
+/// print(submission.successes.count, submission.failures.count)
+/// ```
+public struct EnvelopeIntake: Sendable {
+    public let store: any HubStore
+    public let policy: PolicyEngine
+    public let limits: JSONLimits
+
+    public init(store: any HubStore, policy: PolicyEngine, limits: JSONLimits = .standard) {
+        self.store = store; self.policy = policy; self.limits = limits
+    }
+
+    public func submit(envelope bytes: [UInt8], to feed: Feed, by principal: Principal,
+                       requestTimestamp: String? = nil) async throws -> Submission {
+        guard try await policy.access(of: principal, to: feed).canWrite else {
+            throw IntakeError(.forbidden, "no write access to feed \(feed.name)")
+        }
+        let envelope: ScannedEnvelope
+        do {
+            envelope = try EnvelopeScanner.scan(bytes, limits: limits)
+        } catch {
+            throw IntakeError(.malformed, "the body is not a valid TAXII envelope or STIX bundle: \(error)")
+        }
+        var submission = Submission(feedID: feed.id, organizationID: principal.organization.id,
+                                    userID: principal.user.id,
+                                    requestTimestamp: requestTimestamp ?? STIXTimestamp.now().text)
+        var incoming: [IncomingObject] = []
+        incoming.reserveCapacity(envelope.objects.count)
+        for object in envelope.objects {
+            switch STIXValidator.validate(object.value) {
+            case .success(let facts):
+                let version = facts.version
+                incoming.append(IncomingObject(
+                    stixID: facts.id, type: facts.type, specVersion: facts.specVersion, version: version,
+                    versionMicroseconds: version.flatMap { STIXTimestamp($0)?.microsecondsSinceEpoch },
+                    bytes: Array(object.bytes)))
+                submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil))
+            case .failure(let error):
+                let id = object.value.objectValue?["id"]?.stringValue
+                let version = object.value.objectValue?["modified"]?.stringValue
+                    ?? object.value.objectValue?["created"]?.stringValue
+                submission.failures.append(ObjectOutcome(id: id, version: version, message: error.message))
+            }
+        }
+        let results = try await store.append(incoming, to: feed.id, recording: submission)
+        for (index, result) in results.enumerated() where result == .alreadyPresent {
+            submission.successes[index].message = "this version was already in the collection; stored once"
+        }
+        return submission
+    }
+}

@@ -1,0 +1,149 @@
+// `kakehashi admin …`: organisations, users, tokens, feeds and feed rights.
+import Accounts
+import ArgumentParser
+import Foundation
+import Storage
+
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Administer organisations, users, tokens, feeds and rights.",
+        subcommands: [OrgCommand.self, UserCommand.self, TokenCommand.self, FeedCommand.self, Grant.self])
+}
+
+struct OrgCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "org", abstract: "Organisations.",
+                                                    subcommands: [Add.self, List.self])
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a member organisation.")
+        @OptionGroup var data: DataOption
+        @Option(help: "Unique name, in any language.") var name: String
+        @Option(help: "Sector, e.g. 電力, ガス, 化学, 石油, 通信, 金融.") var sector: String?
+        @Option(help: "large, medium or small.") var size: String?
+        @Option(help: "ISO 3166 country code.") var country: String = "JP"
+
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            let org = try await AccountAdministration(store: hub.store)
+                .addOrganization(name: name, sector: sector, size: size, country: country)
+            print("added organization \(org.name) (\(org.id))")
+        }
+    }
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List organisations.")
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            for org in try await hub.store.organizations() {
+                print([org.name, org.sector ?? "-", org.size ?? "-", org.country ?? "-", org.id].joined(separator: "\t"))
+            }
+        }
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Users.", subcommands: [Add.self])
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a user; the password is read from standard input (one line).")
+        @OptionGroup var data: DataOption
+        @Option(help: "The user's organisation (name).") var org: String
+        @Option(help: "E-mail address (the sign-in name).") var email: String
+        @Option(help: "hub-admin, hub-analyst, org-admin, member or read-only.") var role: String
+        @Flag(help: "Read the password from standard input.") var passwordStdin = false
+
+        func run() async throws {
+            guard let role = Role(rawValue: role) else {
+                throw CommandFailure("unknown role \(role); use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var password: String?
+            if passwordStdin {
+                guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                    throw CommandFailure("--password-stdin was given but standard input had no password")
+                }
+                password = line
+            }
+            let hub = try await OpenedHub.open(data)
+            let user = try await AccountAdministration(store: hub.store)
+                .addUser(organization: org, email: email, role: role, password: password)
+            print("added user \(user.email) (\(user.role.rawValue)) to \(org)")
+        }
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "API tokens.", subcommands: [Add.self])
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue an API token; it is printed once, alone on the last line.")
+        @OptionGroup var data: DataOption
+        @Option(help: "The user's e-mail address.") var email: String
+        @Option(help: "A label to recognise the token by.") var label = "api"
+
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            let secret = try await AccountAdministration(store: hub.store).issueToken(email: email, label: label)
+            print("issued token '\(label)' for \(email.lowercased()); it is shown only now:")
+            print(secret)
+        }
+    }
+}
+
+struct FeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "feed", abstract: "Feeds (TAXII collections).",
+                                                    subcommands: [Add.self, List.self])
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a feed.")
+        @OptionGroup var data: DataOption
+        @Option(help: "Short unique name, e.g. C2.") var name: String
+        @Option(help: "Title shown to clients.") var title: String
+        @Option(help: "Description.") var description: String?
+        @Option(help: "urgent, important or normal.") var severity = "normal"
+
+        func run() async throws {
+            guard let severity = FeedSeverity(rawValue: severity) else {
+                throw CommandFailure("severity must be urgent, important or normal")
+            }
+            let name = name.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, !title.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw CommandFailure("a feed needs a name and a title")
+            }
+            let hub = try await OpenedHub.open(data)
+            do {
+                let feed = try await hub.store.createFeed(Feed(name: name, title: title, description: description,
+                                                               severity: severity))
+                print("added feed \(feed.name); TAXII collection id \(feed.id)")
+            } catch StoreError.duplicate {
+                throw CommandFailure("a feed named \(name) already exists")
+            }
+        }
+    }
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List feeds with their collection ids.")
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            for feed in try await hub.store.feeds() {
+                let count = try await hub.store.objectCount(feedID: feed.id)
+                print([feed.name, feed.id, feed.severity.rawValue, "\(count) objects", feed.title].joined(separator: "\t"))
+            }
+        }
+    }
+}
+
+struct Grant: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set an organisation's rights on a feed (rights not given are removed).")
+    @OptionGroup var data: DataOption
+    @Option(help: "Feed name.") var feed: String
+    @Option(help: "Organisation name.") var org: String
+    @Flag(help: "May read.") var read = false
+    @Flag(help: "May write.") var write = false
+
+    func run() async throws {
+        let hub = try await OpenedHub.open(data)
+        guard let feed = try await hub.store.feed(named: feed) else { throw CommandFailure("no feed named \(self.feed)") }
+        guard let org = try await hub.store.organization(named: org) else { throw CommandFailure("no organization named \(self.org)") }
+        try await hub.store.setGrant(FeedGrant(feedID: feed.id, organizationID: org.id, canRead: read, canWrite: write))
+        print("\(org.name) on \(feed.name): read \(read ? "yes" : "no"), write \(write ? "yes" : "no")")
+    }
+}

@@ -1,0 +1,106 @@
+// `kakehashi demo`: a fresh demo hub with the seeds' sectors, feeds and a few thousand STIX objects,
+// served at once with its URL and credentials printed.
+import Accounts
+import ArgumentParser
+import DemoCorpus
+import Foundation
+import Ingestion
+import SharingPolicy
+import SQLiteStorage
+import Storage
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start a fresh demo hub (demo data replaces any earlier demo in the same directory).")
+    @Option(help: "The demo's data directory.") var data = "./kakehashi-demo"
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Option(help: "How many STIX objects to load.") var objects = 3000
+    @Flag(help: "Load the data and exit without serving.") var noServe = false
+
+    static let demoPassword = "kakehashi-demo-2026"
+    static let marker = ".kakehashi-demo"
+
+    func run() async throws {
+        let url = URL(fileURLWithPath: data, isDirectory: true)
+        let fm = FileManager.default
+        if fm.fileExists(atPath: url.path) {
+            guard fm.fileExists(atPath: url.appendingPathComponent(Self.marker).path)
+                    || (try fm.contentsOfDirectory(atPath: url.path)).isEmpty else {
+                throw CommandFailure("\(data) exists and is not a demo directory; choose another --data")
+            }
+            try fm.removeItem(at: url)
+        }
+        let (store, _) = try await OpenedHub.initialise(url)
+        fm.createFile(atPath: url.appendingPathComponent(Self.marker).path, contents: Data())
+        let credentials = try await load(into: store)
+        let banner: @Sendable (String) -> String = { url in
+            var lines = ["", "Kakehashi demo hub / デモハブ", "  TAXII discovery: \(url)/taxii2/",
+                         "  API root:        \(url)/hub/", "  password for every demo user: \(Self.demoPassword)"]
+            for (email, role, token) in credentials {
+                lines.append("  \(email)  (\(role))  token: \(token)")
+            }
+            lines.append("")
+            return lines.joined(separator: "\n")
+        }
+        if noServe {
+            print(banner("http://\(host):\(port)"))
+            return
+        }
+        try await serve(store: store, host: host, port: port, banner: banner)
+    }
+
+    /// Organisations, users, feeds, grants and objects; returns (email, role, token) to print.
+    func load(into store: SQLiteHubStore) async throws -> [(String, String, String)] {
+        let admin = AccountAdministration(store: store, bcryptCost: 10)
+        guard let hubOrg = try await store.organization(named: hubOperatorName) else {
+            throw CommandFailure("the demo hub has no operator organisation")
+        }
+        var printed: [(String, String, String)] = []
+        _ = try await admin.addUser(organization: hubOrg.name, email: "admin@hub.example.jp", role: .hubAdmin,
+                                    password: Self.demoPassword)
+        printed.append(("admin@hub.example.jp", "hub-admin",
+                        try await admin.issueToken(email: "admin@hub.example.jp", label: "demo")))
+        var feeds: [Feed] = []
+        for demoFeed in DemoCorpus.feeds {
+            let severity: FeedSeverity = demoFeed.severity == "緊急" ? .urgent : demoFeed.severity == "重要" ? .important : .normal
+            feeds.append(try await store.createFeed(Feed(name: demoFeed.name, title: demoFeed.title,
+                                                         description: demoFeed.description, severity: severity)))
+        }
+        for (index, demoOrg) in DemoCorpus.organizations.enumerated() {
+            let org = try await admin.addOrganization(name: demoOrg.name, sector: demoOrg.sector,
+                                                      size: demoOrg.size, country: "JP")
+            let email = "soc@\(demoOrg.domain)"
+            _ = try await admin.addUser(organization: org.name, email: email, role: index == 0 ? .orgAdmin : .member,
+                                        password: Self.demoPassword)
+            // Large members take every feed; smaller ones a high-value subset (seed 001's tiers).
+            for feed in feeds {
+                let read = demoOrg.size == "large" || ["Default", "C2", "TEST"].contains(feed.name)
+                try await store.setGrant(FeedGrant(feedID: feed.id, organizationID: org.id, canRead: read,
+                                                   canWrite: feed.name == "Default" || feed.name == "TEST"))
+            }
+            if index < 3 {
+                printed.append((email, index == 0 ? "org-admin" : "member",
+                                try await admin.issueToken(email: email, label: "demo")))
+            }
+        }
+        // Load the corpus feed by feed, as the hub operator.
+        let principal = Principal(user: User(id: "demo", organizationID: hubOrg.id, email: "admin@hub.example.jp",
+                                             role: .hubAdmin, passwordHash: nil), organization: hubOrg)
+        let intake = EnvelopeIntake(store: store, policy: PolicyEngine(store: store))
+        var byFeed: [String: [String]] = [:]
+        for item in DemoCorpus.objects(count: objects, seed: 2026) { byFeed[item.feed, default: []].append(item.json) }
+        var rejected = 0
+        for feed in feeds {
+            guard let texts = byFeed[feed.name], !texts.isEmpty else { continue }
+            let body = "{\"objects\":[" + texts.joined(separator: ",") + "]}"
+            let submission = try await intake.submit(envelope: Array(body.utf8), to: feed, by: principal)
+            rejected += submission.failures.count
+            for failure in submission.failures.prefix(3) {
+                FileHandle.standardError.write(Data("demo object rejected: \(failure.message ?? "")\n".utf8))
+            }
+        }
+        if rejected > 0 { FileHandle.standardError.write(Data("\(rejected) demo objects were rejected\n".utf8)) }
+        return printed
+    }
+}

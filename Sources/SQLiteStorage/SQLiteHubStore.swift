@@ -1,0 +1,240 @@
+// SQLiteStorage: the HubStore on one SQLite file (GRDB DatabasePool: WAL, synchronous=FULL).
+//
+// Object versions are appended in one transaction per submission, and read back as one indexed
+// range read in `position` order; the stored JSON bytes are served as they were submitted.
+import Foundation
+import GRDB
+import Storage
+
+/// The hub's store in one SQLite file, `hub.sqlite` in the data directory.
+///
+/// ```swift
+/// let store = try SQLiteHubStore(directory: URL(fileURLWithPath: "./kakehashi-data"))
+/// let orgs = try await store.organizations()
+/// ```
+public final class SQLiteHubStore: HubStore {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) `hub.sqlite` in `directory` and brings its schema up to date.
+    public convenience init(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try self.init(path: directory.appendingPathComponent("hub.sqlite").path)
+    }
+
+    /// Opens (creating if needed) the SQLite file at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            // Durable before acknowledged: every commit is synced to disk.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError.unavailable("\(path): \(error)")
+        }
+        self.path = path
+    }
+
+    // MARK: - Organisations
+
+    public func createOrganization(_ organization: Organization) async throws -> Organization {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO organization (id, name, sector, size, country, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [organization.id, organization.name, organization.sector,
+                                 organization.size, organization.country,
+                                 organization.createdAt.timeIntervalSince1970])
+        } duplicate: "organization \(organization.name)"
+        return organization
+    }
+
+    public func organization(id: String) async throws -> Organization? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM organization WHERE id = ?", arguments: [id])
+                .map(Self.organization(from:))
+        }
+    }
+
+    public func organization(named name: String) async throws -> Organization? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM organization WHERE name = ?", arguments: [name])
+                .map(Self.organization(from:))
+        }
+    }
+
+    public func organizations() async throws -> [Organization] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM organization ORDER BY name").map(Self.organization(from:))
+        }
+    }
+
+    static func organization(from row: Row) -> Organization {
+        Organization(id: row["id"], name: row["name"], sector: row["sector"], size: row["size"],
+                     country: row["country"],
+                     createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    // MARK: - Users and tokens
+
+    public func createUser(_ user: User) async throws -> User {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO user (id, organization_id, email, role, password_hash, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [user.id, user.organizationID, user.email, user.role.rawValue,
+                                 user.passwordHash, user.createdAt.timeIntervalSince1970])
+        } duplicate: "user \(user.email)"
+        return user
+    }
+
+    public func user(id: String) async throws -> User? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [id]).flatMap(Self.user(from:))
+        }
+    }
+
+    public func user(email: String) async throws -> User? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM user WHERE email = ?", arguments: [email.lowercased()])
+                .flatMap(Self.user(from:))
+        }
+    }
+
+    public func users(organizationID: String) async throws -> [User] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM user WHERE organization_id = ? ORDER BY email",
+                             arguments: [organizationID]).compactMap(Self.user(from:))
+        }
+    }
+
+    public func createToken(_ token: APIToken) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO api_token (id, user_id, secret_hash, label, created_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [token.id, token.userID, token.secretHash, token.label,
+                                 token.createdAt.timeIntervalSince1970])
+        } duplicate: "token"
+    }
+
+    public func user(tokenSecretHash secretHash: String) async throws -> User? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT user.* FROM api_token JOIN user ON user.id = api_token.user_id
+                WHERE api_token.secret_hash = ?
+                """, arguments: [secretHash]).flatMap(Self.user(from:))
+        }
+    }
+
+    static func user(from row: Row) -> User? {
+        guard let role = Role(rawValue: row["role"]) else { return nil }
+        return User(id: row["id"], organizationID: row["organization_id"], email: row["email"], role: role,
+                    passwordHash: row["password_hash"],
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    // MARK: - Feeds and rights
+
+    public func createFeed(_ feed: Feed) async throws -> Feed {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO feed (id, name, title, description, severity, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [feed.id, feed.name, feed.title, feed.description, feed.severity.rawValue,
+                                 feed.createdAt.timeIntervalSince1970])
+        } duplicate: "feed \(feed.name)"
+        return feed
+    }
+
+    public func feed(id: String) async throws -> Feed? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE id = ?", arguments: [id]).map(Self.feed(from:))
+        }
+    }
+
+    public func feed(named name: String) async throws -> Feed? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE name = ?", arguments: [name]).map(Self.feed(from:))
+        }
+    }
+
+    public func feeds() async throws -> [Feed] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM feed ORDER BY key").map(Self.feed(from:))
+        }
+    }
+
+    static func feed(from row: Row) -> Feed {
+        Feed(id: row["id"], name: row["name"], title: row["title"], description: row["description"],
+             severity: FeedSeverity(rawValue: row["severity"]) ?? .normal,
+             createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    public func setGrant(_ grant: FeedGrant) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO feed_grant (feed_id, organization_id, can_read, can_write) VALUES (?, ?, ?, ?)
+                ON CONFLICT (feed_id, organization_id) DO UPDATE
+                SET can_read = excluded.can_read, can_write = excluded.can_write
+                """, arguments: [grant.feedID, grant.organizationID, grant.canRead, grant.canWrite])
+        } duplicate: "grant"
+    }
+
+    public func grants(organizationID: String) async throws -> [FeedGrant] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM feed_grant WHERE organization_id = ?",
+                             arguments: [organizationID]).map(Self.grant(from:))
+        }
+    }
+
+    public func grants(feedID: String) async throws -> [FeedGrant] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM feed_grant WHERE feed_id = ?",
+                             arguments: [feedID]).map(Self.grant(from:))
+        }
+    }
+
+    static func grant(from row: Row) -> FeedGrant {
+        FeedGrant(feedID: row["feed_id"], organizationID: row["organization_id"],
+                  canRead: row["can_read"], canWrite: row["can_write"])
+    }
+
+    // MARK: - Submissions
+
+    public func submission(id: String) async throws -> Submission? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id])
+            else { return nil }
+            let outcome = try JSONDecoder().decode(SubmissionOutcome.self, from: row["outcome"] as Data)
+            return Submission(id: row["id"], feedID: row["feed_id"], organizationID: row["organization_id"],
+                              userID: row["user_id"], requestTimestamp: row["request_timestamp"],
+                              successes: outcome.successes, failures: outcome.failures,
+                              pendings: outcome.pendings)
+        }
+    }
+
+    struct SubmissionOutcome: Codable {
+        var successes: [ObjectOutcome]
+        var failures: [ObjectOutcome]
+        var pendings: [ObjectOutcome]
+    }
+
+    // MARK: - Helpers
+
+    /// Runs a write, mapping a uniqueness violation to `StoreError.duplicate`.
+    func write(_ body: @escaping @Sendable (Database) throws -> Void, duplicate what: String) async throws {
+        do {
+            try await pool.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            if error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+                || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                throw StoreError.duplicate(what)
+            }
+            throw StoreError.notFound("a record that \(what) refers to")
+        }
+    }
+}

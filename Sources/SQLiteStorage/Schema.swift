@@ -1,0 +1,81 @@
+// SQLiteStorage schema: the migrations that create and evolve the hub's SQLite file.
+import GRDB
+
+enum Schema {
+    /// All migrations, in order. Never edit a shipped migration; add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-core") { db in
+            try db.execute(sql: """
+            CREATE TABLE organization (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                sector TEXT, size TEXT, country TEXT,
+                created_at REAL NOT NULL
+            );
+            CREATE TABLE user (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organization(id),
+                email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                role TEXT NOT NULL,
+                password_hash TEXT,
+                created_at REAL NOT NULL
+            );
+            CREATE INDEX user_by_org ON user(organization_id);
+            CREATE TABLE api_token (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+                secret_hash TEXT NOT NULL UNIQUE,
+                label TEXT NOT NULL,
+                created_at REAL NOT NULL
+            );
+            CREATE TABLE feed (
+                key INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                title TEXT NOT NULL,
+                description TEXT,
+                severity TEXT NOT NULL,
+                created_at REAL NOT NULL
+            );
+            CREATE TABLE feed_grant (
+                feed_id TEXT NOT NULL REFERENCES feed(id),
+                organization_id TEXT NOT NULL REFERENCES organization(id),
+                can_read INTEGER NOT NULL,
+                can_write INTEGER NOT NULL,
+                PRIMARY KEY (feed_id, organization_id)
+            );
+            CREATE INDEX feed_grant_by_org ON feed_grant(organization_id);
+            CREATE TABLE submission (
+                id TEXT PRIMARY KEY,
+                feed_id TEXT NOT NULL,
+                organization_id TEXT NOT NULL,
+                user_id TEXT,
+                request_timestamp TEXT NOT NULL,
+                outcome BLOB NOT NULL
+            );
+            -- One row per stored STIX object version. `position` is the paging key: strictly
+            -- increasing, as is date_added_us. version_us is -1 for objects without a version.
+            CREATE TABLE object_version (
+                position INTEGER PRIMARY KEY AUTOINCREMENT,
+                feed_key INTEGER NOT NULL REFERENCES feed(key),
+                stix_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                spec_version TEXT NOT NULL,
+                version TEXT,
+                version_us INTEGER NOT NULL,
+                date_added_us INTEGER NOT NULL,
+                is_latest INTEGER NOT NULL,
+                is_first INTEGER NOT NULL,
+                submission_id TEXT,
+                json BLOB NOT NULL,
+                UNIQUE (feed_key, stix_id, version_us)
+            );
+            CREATE INDEX object_latest ON object_version(feed_key, is_latest, position);
+            CREATE INDEX object_by_type ON object_version(feed_key, type, position);
+            CREATE INDEX object_by_date_added ON object_version(date_added_us);
+            """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,66 @@
+// Accounts: the hub's organisations, users, roles and API tokens as stored records.
+//
+// These are plain values; the rules about what an account may do live in SharingPolicy.
+import Foundation
+
+/// A member organisation of the hub (or the hub operator itself).
+public struct Organization: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    public var sector: String?
+    public var size: String?
+    public var country: String?
+    public var createdAt: Date
+
+    public init(id: String = UUID().uuidString.lowercased(), name: String, sector: String? = nil,
+                size: String? = nil, country: String? = nil, createdAt: Date = Date()) {
+        self.id = id; self.name = name; self.sector = sector; self.size = size
+        self.country = country; self.createdAt = createdAt
+    }
+}
+
+/// What a user is in the hub. Hub roles act for the hub operator; the others act for their organisation.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    case hubAdmin = "hub-admin"
+    case hubAnalyst = "hub-analyst"
+    case orgAdmin = "org-admin"
+    case member = "member"
+    case readOnly = "read-only"
+
+    /// Whether the role belongs to the hub operator's staff.
+    public var isHubStaff: Bool { self == .hubAdmin || self == .hubAnalyst }
+    /// Whether the role may write (post objects, submit) at all.
+    public var mayWrite: Bool { self != .readOnly }
+}
+
+/// A person (or a machine account) of an organisation.
+public struct User: Sendable, Equatable, Codable {
+    public var id: String
+    public var organizationID: String
+    public var email: String
+    public var role: Role
+    /// bcrypt hash of the password; nil for token-only accounts.
+    public var passwordHash: String?
+    public var createdAt: Date
+
+    public init(id: String = UUID().uuidString.lowercased(), organizationID: String, email: String,
+                role: Role, passwordHash: String?, createdAt: Date = Date()) {
+        self.id = id; self.organizationID = organizationID; self.email = email.lowercased()
+        self.role = role; self.passwordHash = passwordHash; self.createdAt = createdAt
+    }
+}
+
+/// An API token as stored: only the SHA-256 of the secret is kept.
+public struct APIToken: Sendable, Equatable, Codable {
+    public var id: String
+    public var userID: String
+    public var secretHash: String
+    public var label: String
+    public var createdAt: Date
+
+    public init(id: String = UUID().uuidString.lowercased(), userID: String, secretHash: String,
+                label: String, createdAt: Date = Date()) {
+        self.id = id; self.userID = userID; self.secretHash = secretHash
+        self.label = label; self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,72 @@
+// Storage: the one protocol every persistence back end of the hub implements (SQLite first,
+// PostgreSQL later). Callers depend on this protocol only; both back ends pass one shared test suite.
+import Foundation
+
+/// Errors a store reports to its callers.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A unique name or key already exists (e.g. an organisation name).
+    case duplicate(String)
+    /// A referenced record does not exist.
+    case notFound(String)
+    /// The database file or server could not be used.
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .duplicate(let what): return "already exists: \(what)"
+        case .notFound(let what): return "not found: \(what)"
+        case .unavailable(let why): return "storage unavailable: \(why)"
+        }
+    }
+}
+
+/// The hub's persistent state.
+///
+/// Every method that writes returns only once the write is durable (committed and synced), so a
+/// caller may acknowledge it. Reads of objects are range reads in `position` order: nothing is
+/// resolved per object, and a cursor (`afterPosition`) is all a client needs to resume.
+///
+/// ```swift
+/// let store: any HubStore = try SQLiteHubStore(directory: dataURL)
+/// let feed = try await store.createFeed(Feed(name: "C2", title: "C2 servers"))
+/// let page = try await store.objects(ObjectQuery(feedID: feed.id, limit: 1000))
+/// ```
+public protocol HubStore: Sendable {
+    // MARK: Organisations
+    func createOrganization(_ organization: Organization) async throws -> Organization
+    func organization(id: String) async throws -> Organization?
+    func organization(named name: String) async throws -> Organization?
+    func organizations() async throws -> [Organization]
+
+    // MARK: Users and tokens
+    func createUser(_ user: User) async throws -> User
+    func user(id: String) async throws -> User?
+    func user(email: String) async throws -> User?
+    func users(organizationID: String) async throws -> [User]
+    func createToken(_ token: APIToken) async throws
+    /// The user owning the token whose secret hashes to `secretHash`, if any.
+    func user(tokenSecretHash secretHash: String) async throws -> User?
+
+    // MARK: Feeds and rights
+    func createFeed(_ feed: Feed) async throws -> Feed
+    func feed(id: String) async throws -> Feed?
+    func feed(named name: String) async throws -> Feed?
+    func feeds() async throws -> [Feed]
+    /// Sets (replaces) one organisation's rights on one feed.
+    func setGrant(_ grant: FeedGrant) async throws
+    func grants(organizationID: String) async throws -> [FeedGrant]
+    func grants(feedID: String) async throws -> [FeedGrant]
+
+    // MARK: Objects
+    /// Appends object versions to a feed and records the submission, in one durable transaction.
+    /// Versions already present (same id and version instant) are not stored again.
+    /// `submission.successes` must list the objects one-to-one and in order; the store notes a
+    /// duplicate in its entry's message. The results are in the order of `objects`.
+    func append(_ objects: [IncomingObject], to feedID: String,
+                recording submission: Submission) async throws -> [AppendResult]
+    func objects(_ query: ObjectQuery) async throws -> ObjectPage
+    /// Deletes the versions of one object the selection names; returns how many were removed.
+    func deleteObject(id stixID: String, feedID: String, versions: VersionSelection) async throws -> Int
+    func objectCount(feedID: String) async throws -> Int
+    func submission(id: String) async throws -> Submission?
+}

@@ -1,0 +1,95 @@
+// Object records: STIX object versions as the store keeps them (the submitted bytes plus index keys),
+// and the queries that read them back.
+import Foundation
+
+/// One STIX object version to be stored, with its bytes exactly as submitted.
+public struct IncomingObject: Sendable {
+    public var stixID: String
+    public var type: String
+    public var specVersion: String
+    /// `modified`, else `created`; nil for objects without either (most SCOs).
+    public var version: String?
+    /// The version as microseconds since the epoch (for ordering); nil when `version` is nil.
+    public var versionMicroseconds: Int64?
+    public var bytes: [UInt8]
+
+    public init(stixID: String, type: String, specVersion: String, version: String?,
+                versionMicroseconds: Int64?, bytes: [UInt8]) {
+        self.stixID = stixID; self.type = type; self.specVersion = specVersion
+        self.version = version; self.versionMicroseconds = versionMicroseconds; self.bytes = bytes
+    }
+}
+
+/// One stored STIX object version.
+public struct StoredObject: Sendable, Equatable {
+    /// Strictly increasing position of the version in the hub (the paging key).
+    public var position: Int64
+    public var feedID: String
+    public var stixID: String
+    public var type: String
+    public var specVersion: String
+    /// The TAXII version: `modified`, else `created`, else `date_added`.
+    public var version: String
+    /// When the hub added it, microseconds since the epoch; strictly increasing with `position`.
+    public var dateAddedMicroseconds: Int64
+    public var bytes: Data
+
+    public init(position: Int64, feedID: String, stixID: String, type: String, specVersion: String,
+                version: String, dateAddedMicroseconds: Int64, bytes: Data) {
+        self.position = position; self.feedID = feedID; self.stixID = stixID; self.type = type
+        self.specVersion = specVersion; self.version = version
+        self.dateAddedMicroseconds = dateAddedMicroseconds; self.bytes = bytes
+    }
+}
+
+/// Which versions of each object a query returns (TAXII `match[version]`).
+public struct VersionSelection: Sendable, Equatable {
+    public var first = false
+    public var last = false
+    public var all = false
+    /// Exact versions (timestamps as text, compared by instant).
+    public var instants: [Int64] = []
+
+    public init(first: Bool = false, last: Bool = false, all: Bool = false, instants: [Int64] = []) {
+        self.first = first; self.last = last; self.all = all; self.instants = instants
+    }
+    /// The TAXII default: the latest version only.
+    public static let latest = VersionSelection(last: true)
+    public static let every = VersionSelection(all: true)
+}
+
+/// A read of one feed's objects in `position` order. Every filter is optional.
+public struct ObjectQuery: Sendable, Equatable {
+    public var feedID: String
+    /// Only positions after this one (from a `next` cursor).
+    public var afterPosition: Int64?
+    /// Only versions added after this instant (TAXII `added_after`), microseconds.
+    public var addedAfterMicroseconds: Int64?
+    public var ids: [String]
+    public var types: [String]
+    public var versions: VersionSelection
+    public var specVersions: [String]
+    public var limit: Int
+
+    public init(feedID: String, afterPosition: Int64? = nil, addedAfterMicroseconds: Int64? = nil,
+                ids: [String] = [], types: [String] = [], versions: VersionSelection = .latest,
+                specVersions: [String] = [], limit: Int = 1000) {
+        self.feedID = feedID; self.afterPosition = afterPosition
+        self.addedAfterMicroseconds = addedAfterMicroseconds; self.ids = ids; self.types = types
+        self.versions = versions; self.specVersions = specVersions; self.limit = limit
+    }
+}
+
+/// One page of a query: the versions in order, and whether more follow.
+public struct ObjectPage: Sendable {
+    public var objects: [StoredObject]
+    public var more: Bool
+    public init(objects: [StoredObject], more: Bool) { self.objects = objects; self.more = more }
+}
+
+/// What became of each object of an append.
+public enum AppendResult: Sendable, Equatable {
+    case stored(position: Int64)
+    /// That version was already in the feed; nothing was written.
+    case alreadyPresent
+}

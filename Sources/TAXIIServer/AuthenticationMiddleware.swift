@@ -1,0 +1,35 @@
+// TAXII authentication: HTTP Basic (email + password or token) and Bearer tokens, as TAXII clients
+// differ in which they send. No credentials or wrong ones: 401 and no data.
+import Accounts
+import Foundation
+import Hummingbird
+
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = HubRequestContext
+    let authenticator: Authenticator
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        guard let header = request.headers[.authorization] else { throw TAXIIError.unauthorized }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { throw TAXIIError.unauthorized }
+        let scheme = parts[0].lowercased()
+        let value = parts[1].trimmingCharacters(in: .whitespaces)
+        switch scheme {
+        case "bearer":
+            context.principal = try await authenticator.principal(bearerToken: value)
+        case "basic":
+            guard let decoded = Data(base64Encoded: value).flatMap({ String(data: $0, encoding: .utf8) }),
+                  let colon = decoded.firstIndex(of: ":") else { throw TAXIIError.unauthorized }
+            context.principal = try await authenticator.principal(
+                basicUser: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))
+        default:
+            throw TAXIIError.unauthorized
+        }
+        guard context.principal != nil else {
+            throw TAXIIError(.unauthorized, "Authentication failed", "The credentials were not accepted.")
+        }
+        return try await next(request, context)
+    }
+}

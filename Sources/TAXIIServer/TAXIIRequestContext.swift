@@ -1,0 +1,22 @@
+// TAXII request context: carries the authenticated principal from the authentication middleware to
+// the handlers.
+import Accounts
+import Hummingbird
+
+/// Per-request state of the hub's HTTP server.
+public struct HubRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The signed-in principal; set by `AuthenticationMiddleware`.
+    public var principal: Principal?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.principal = nil
+    }
+
+    /// The principal, or a 401 TAXII error when nobody signed in.
+    func requirePrincipal() throws -> Principal {
+        guard let principal else { throw TAXIIError.unauthorized }
+        return principal
+    }
+}

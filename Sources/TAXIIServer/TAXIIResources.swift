@@ -1,0 +1,91 @@
+// TAXII 2.1 resources as JSON: discovery, API root, collection, manifest record and status
+// (TAXII 2.1 sections 4.1, 4.2, 4.3, 5.1, 5.3).
+import Storage
+
+struct DiscoveryResource: Encodable {
+    let title: String
+    let description: String
+    let contact: String?
+    let `default`: String
+    let api_roots: [String]
+}
+
+struct APIRootResource: Encodable {
+    let title: String
+    let description: String
+    let versions: [String]
+    let max_content_length: Int
+}
+
+struct CollectionResource: Encodable {
+    let id: String
+    let title: String
+    let description: String?
+    let alias: String
+    let can_read: Bool
+    let can_write: Bool
+    let media_types: [String]
+
+    init(feed: Feed, canRead: Bool, canWrite: Bool) {
+        id = feed.id; title = feed.title; description = feed.description; alias = feed.name
+        can_read = canRead; can_write = canWrite; media_types = [MediaType.stix]
+    }
+}
+
+struct CollectionsResource: Encodable {
+    let collections: [CollectionResource]
+}
+
+struct ManifestRecord: Encodable {
+    let id: String
+    let date_added: String
+    let version: String
+    let media_type: String
+}
+
+struct ManifestResource: Encodable {
+    let more: Bool
+    let next: String?
+    let objects: [ManifestRecord]
+}
+
+struct VersionsResource: Encodable {
+    let more: Bool
+    let next: String?
+    let versions: [String]
+}
+
+struct StatusDetail: Encodable {
+    let id: String
+    let version: String
+    let message: String?
+}
+
+struct StatusResource: Encodable {
+    let id: String
+    let status: String
+    let request_timestamp: String
+    let total_count: Int
+    let success_count: Int
+    let successes: [StatusDetail]
+    let failure_count: Int
+    let failures: [StatusDetail]
+    let pending_count: Int
+    let pendings: [StatusDetail]
+
+    init(_ submission: Submission) {
+        func details(_ outcomes: [ObjectOutcome]) -> [StatusDetail] {
+            outcomes.map { StatusDetail(id: $0.id ?? "", version: $0.version ?? "", message: $0.message) }
+        }
+        id = submission.id
+        status = submission.pendings.isEmpty ? "complete" : "pending"
+        request_timestamp = submission.requestTimestamp
+        total_count = submission.totalCount
+        success_count = submission.successes.count
+        successes = details(submission.successes)
+        failure_count = submission.failures.count
+        failures = details(submission.failures)
+        pending_count = submission.pendings.count
+        pendings = details(submission.pendings)
+    }
+}
