@@ -1,0 +1,177 @@
+// The shared HubStore suite: accounts, feeds, object versions, paging and durability, run against
+// every back end on real databases.
+import Foundation
+import HubTesting
+import Storage
+import Testing
+
+@Suite("HubStore")
+struct HubStoreTests {
+    @Test("organisations, users and tokens round-trip; names are unique", arguments: Backend.allCases)
+    func accounts(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let org = try await hub.store.createOrganization(Organization(name: "電力A社", sector: "電力", size: "large"))
+        #expect(try await hub.store.organization(named: "電力A社") == org)
+        #expect(try await hub.store.organization(id: org.id)?.sector == "電力")
+        await #expect(throws: StoreError.duplicate("organization 電力A社")) {
+            _ = try await hub.store.createOrganization(Organization(name: "電力A社"))
+        }
+        let user = try await hub.store.createUser(User(organizationID: org.id, email: "SOC@Denryoku-A.example.jp",
+                                                       role: .member, passwordHash: "x"))
+        #expect(try await hub.store.user(email: "soc@denryoku-a.example.jp")?.id == user.id)
+        await #expect(throws: StoreError.self) {
+            _ = try await hub.store.createUser(User(organizationID: "no-such-org", email: "x@y.example", role: .member,
+                                                    passwordHash: nil))
+        }
+        try await hub.store.createToken(APIToken(userID: user.id, secretHash: "abc", label: "t"))
+        #expect(try await hub.store.user(tokenSecretHash: "abc")?.email == "soc@denryoku-a.example.jp")
+        #expect(try await hub.store.user(tokenSecretHash: "abd") == nil)
+    }
+
+    @Test("feeds and grants", arguments: Backend.allCases)
+    func feedsAndGrants(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let feed = try await hub.feed("C2")
+        await #expect(throws: StoreError.self) { _ = try await hub.feed("C2") }
+        let org = try await hub.store.createOrganization(Organization(name: "A"))
+        try await hub.store.setGrant(FeedGrant(feedID: feed.id, organizationID: org.id, canRead: true, canWrite: false))
+        try await hub.store.setGrant(FeedGrant(feedID: feed.id, organizationID: org.id, canRead: true, canWrite: true))
+        #expect(try await hub.store.grants(organizationID: org.id)
+                == [FeedGrant(feedID: feed.id, organizationID: org.id, canRead: true, canWrite: true)])
+        #expect(try await hub.store.feed(named: "C2")?.id == feed.id)
+    }
+
+    @Test("stored bytes come back exactly; positions and date_added strictly increase", arguments: Backend.allCases)
+    func appendAndRead(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let feed = try await hub.feed("Default")
+        let objects = (1...50).map { indicator(uuid($0), modified: "2025-02-01T00:00:00.000Z") } + [ipv4(uuid(99), value: "203.0.113.9")]
+        let results = try await hub.store.append(objects, to: feed.id, recording: submission(for: objects, feed: feed))
+        #expect(results.allSatisfy { if case .stored = $0 { true } else { false } })
+        let page = try await hub.store.objects(ObjectQuery(feedID: feed.id, limit: 1000))
+        #expect(page.objects.count == 51 && !page.more)
+        for (stored, original) in zip(page.objects, objects) {
+            #expect(Array(stored.bytes) == original.bytes)
+        }
+        for (a, b) in zip(page.objects, page.objects.dropFirst()) {
+            #expect(a.position < b.position)
+            #expect(a.dateAddedMicroseconds < b.dateAddedMicroseconds)
+        }
+        // An SCO without modified/created takes date_added as its version.
+        let sco = try #require(page.objects.last)
+        #expect(sco.version.hasSuffix("Z") && sco.version.count == 27)
+    }
+
+    @Test("the same version posted twice is stored once", arguments: Backend.allCases)
+    func duplicates(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let feed = try await hub.feed("Default")
+        let a = indicator(uuid(1), modified: "2025-02-01T00:00:00.000Z")
+        let sameInstant = indicator(uuid(1), modified: "2025-02-01T00:00:00Z")
+        let first = try await hub.store.append([a], to: feed.id, recording: submission(for: [a], feed: feed))
+        let again = try await hub.store.append([a, sameInstant], to: feed.id,
+                                               recording: submission(for: [a, sameInstant], feed: feed))
+        #expect(first.count == 1)
+        #expect(again == [.alreadyPresent, .alreadyPresent])
+        #expect(try await hub.store.objectCount(feedID: feed.id) == 1)
+        let sco = ipv4(uuid(5), value: "192.0.2.1")
+        _ = try await hub.store.append([sco, sco], to: feed.id, recording: submission(for: [sco, sco], feed: feed))
+        #expect(try await hub.store.objectCount(feedID: feed.id) == 2)
+    }
+
+    @Test("first, last, all and exact versions, whatever the arrival order", arguments: Backend.allCases)
+    func versionSelection(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let feed = try await hub.feed("Default")
+        let v2 = indicator(uuid(1), modified: "2025-03-01T00:00:00.000Z")
+        let v1 = indicator(uuid(1), modified: "2025-02-01T00:00:00.000Z")
+        let v3 = indicator(uuid(1), modified: "2025-04-01T00:00:00.000Z")
+        for v in [v2, v1, v3] {
+            _ = try await hub.store.append([v], to: feed.id, recording: submission(for: [v], feed: feed))
+        }
+        func versions(_ selection: VersionSelection) async throws -> [String] {
+            try await hub.store.objects(ObjectQuery(feedID: feed.id, versions: selection)).objects.map(\.version)
+        }
+        #expect(try await versions(.latest) == ["2025-04-01T00:00:00.000Z"])
+        #expect(try await versions(VersionSelection(first: true)) == ["2025-02-01T00:00:00.000Z"])
+        #expect(try await versions(.every) == ["2025-03-01T00:00:00.000Z", "2025-02-01T00:00:00.000Z", "2025-04-01T00:00:00.000Z"])
+        #expect(try await versions(VersionSelection(first: true, last: true)).count == 2)
+        let exact = VersionSelection(instants: [v2.versionMicroseconds!])
+        #expect(try await versions(exact) == ["2025-03-01T00:00:00.000Z"])
+
+        // Deleting the latest makes the one before it the latest.
+        let removed = try await hub.store.deleteObject(id: v3.stixID, feedID: feed.id, versions: .latest)
+        #expect(removed == 1)
+        #expect(try await versions(.latest) == ["2025-03-01T00:00:00.000Z"])
+        #expect(try await hub.store.deleteObject(id: v3.stixID, feedID: feed.id, versions: .every) == 2)
+        #expect(try await versions(.every).isEmpty)
+    }
+
+    @Test("filters: ids, types, spec_version, added_after", arguments: Backend.allCases)
+    func filters(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let feed = try await hub.feed("Default")
+        let other = try await hub.feed("Other")
+        let first = [indicator(uuid(1), modified: "2025-02-01T00:00:00.000Z"), ipv4(uuid(2), value: "192.0.2.2")]
+        _ = try await hub.store.append(first, to: feed.id, recording: submission(for: first, feed: feed))
+        let marker = try await hub.store.objects(ObjectQuery(feedID: feed.id)).objects.last!.dateAddedMicroseconds
+        let second = [indicator(uuid(3), modified: "2025-02-01T00:00:00.000Z")]
+        _ = try await hub.store.append(second, to: feed.id, recording: submission(for: second, feed: feed))
+        _ = try await hub.store.append(second, to: other.id, recording: submission(for: second, feed: other))
+
+        #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id, types: ["ipv4-addr"])).objects.map(\.stixID)
+                == ["ipv4-addr--\(uuid(2))"])
+        #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id, ids: ["indicator--\(uuid(3))"])).objects.count == 1)
+        #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id, specVersions: ["2.0"])).objects.isEmpty)
+        #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id, addedAfterMicroseconds: marker)).objects.map(\.stixID)
+                == ["indicator--\(uuid(3))"])
+        #expect(try await hub.store.objects(ObjectQuery(feedID: other.id)).objects.count == 1)
+    }
+
+    @Test("paging by cursor never loses or repeats a version while others write", arguments: Backend.allCases)
+    func pagingUnderWrites(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let feed = try await hub.feed("Default")
+        let initial = (0..<500).map { indicator(uuid($0), modified: "2025-02-01T00:00:00.000Z") }
+        _ = try await hub.store.append(initial, to: feed.id, recording: submission(for: initial, feed: feed))
+
+        let store = hub.store
+        let writer = Task {
+            for batch in 0..<20 {
+                let objects = (0..<25).map { indicator(uuid(1000 + batch * 25 + $0), modified: "2025-02-01T00:00:00.000Z") }
+                _ = try await store.append(objects, to: feed.id, recording: submission(for: objects, feed: feed))
+            }
+        }
+        var seen: [String] = []
+        var query = ObjectQuery(feedID: feed.id, limit: 37)
+        while true {
+            let page = try await hub.store.objects(query)
+            seen += page.objects.map(\.stixID)
+            if !page.more {
+                try await writer.value   // once the writer is done, read to the end once more
+                let rest = try await hub.store.objects(ObjectQuery(feedID: feed.id,
+                                                                   afterPosition: page.objects.last?.position ?? query.afterPosition,
+                                                                   limit: 100_000))
+                seen += rest.objects.map(\.stixID)
+                break
+            }
+            query.afterPosition = page.objects.last!.position
+        }
+        #expect(seen.count == 1000)
+        #expect(Set(seen).count == 1000)
+    }
+
+    @Test("what was acknowledged survives reopening the file", arguments: Backend.allCases)
+    func durability(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let feed = try await hub.feed("Default")
+        let objects = [indicator(uuid(1), modified: "2025-02-01T00:00:00.000Z")]
+        let record = submission(for: objects, feed: feed)
+        _ = try await hub.store.append(objects, to: feed.id, recording: record)
+        let reopened = try hub.reopened()
+        #expect(try await reopened.store.objectCount(feedID: feed.id) == 1)
+        let status = try #require(try await reopened.store.submission(id: record.id))
+        #expect(status.successes.map(\.id) == [objects[0].stixID])
+        #expect(try await reopened.store.submission(id: "nope") == nil)
+    }
+}
