@@ -57,7 +57,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         // Realistic demo and benchmark corpora (Japanese and English STIX).
-        .target(name: "DemoCorpus", dependencies: ["STIX"], swiftSettings: swiftSettings),
+        .target(name: "DemoCorpus", swiftSettings: swiftSettings),
         // Test helpers: temporary stores, a live server on a free port.
         .target(name: "HubTesting", dependencies: [
             "Storage", "SQLiteStorage", "Accounts",
