@@ -25,8 +25,8 @@ struct Demo: AsyncParsableCommand {
         let url = URL(fileURLWithPath: data, isDirectory: true)
         let fm = FileManager.default
         if fm.fileExists(atPath: url.path) {
-            guard fm.fileExists(atPath: url.appendingPathComponent(Self.marker).path)
-                    || (try fm.contentsOfDirectory(atPath: url.path)).isEmpty else {
+            let isEmpty = try fm.contentsOfDirectory(atPath: url.path).isEmpty
+            guard fm.fileExists(atPath: url.appendingPathComponent(Self.marker).path) || isEmpty else {
                 throw CommandFailure("\(data) exists and is not a demo directory; choose another --data")
             }
             try fm.removeItem(at: url)

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import SQLiteStorage
 import TAXIIServer
 
 struct Init: AsyncParsableCommand {
@@ -31,9 +32,10 @@ struct Serve: AsyncParsableCommand {
 func serve(store: SQLiteHubStore, host: String, port: Int, banner: (@Sendable (String) -> String)?) async throws {
     let app = HubApplication.make(store: store, host: host, port: port) { boundPort in
         let url = "http://\(host):\(boundPort)"
-        if let banner { print(banner(url)) }
-        print("listening on \(url)  (TAXII discovery: \(url)/taxii2/)")
-        fflush(stdout)
+        var text = banner.map { $0(url) + "\n" } ?? ""
+        text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"
+        // Unbuffered, so a supervising process sees it at once even through a pipe.
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
     try await app.runService()
 }

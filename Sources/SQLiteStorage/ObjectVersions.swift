@@ -148,7 +148,7 @@ extension SQLiteHubStore {
             else { return 0 }
             var sql = "DELETE FROM object_version WHERE feed_key = ? AND stix_id = ?"
             var arguments: StatementArguments = [feedKey, stixID]
-            appendFilters(ObjectQuery(feedID: feedID, versions: versions), to: &sql, arguments: &arguments)
+            Self.appendFilters(ObjectQuery(feedID: feedID, versions: versions), to: &sql, arguments: &arguments)
             try db.execute(sql: sql, arguments: arguments)
             let removed = db.changesCount
             if removed > 0 {

@@ -43,14 +43,14 @@ public final class SQLiteHubStore: HubStore {
     // MARK: - Organisations
 
     public func createOrganization(_ organization: Organization) async throws -> Organization {
-        try await write { db in
+        try await write(duplicate: "organization \(organization.name)") { db in
             try db.execute(sql: """
                 INSERT INTO organization (id, name, sector, size, country, created_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [organization.id, organization.name, organization.sector,
                                  organization.size, organization.country,
                                  organization.createdAt.timeIntervalSince1970])
-        } duplicate: "organization \(organization.name)"
+        }
         return organization
     }
 
@@ -83,13 +83,13 @@ public final class SQLiteHubStore: HubStore {
     // MARK: - Users and tokens
 
     public func createUser(_ user: User) async throws -> User {
-        try await write { db in
+        try await write(duplicate: "user \(user.email)") { db in
             try db.execute(sql: """
                 INSERT INTO user (id, organization_id, email, role, password_hash, created_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [user.id, user.organizationID, user.email, user.role.rawValue,
                                  user.passwordHash, user.createdAt.timeIntervalSince1970])
-        } duplicate: "user \(user.email)"
+        }
         return user
     }
 
@@ -114,12 +114,12 @@ public final class SQLiteHubStore: HubStore {
     }
 
     public func createToken(_ token: APIToken) async throws {
-        try await write { db in
+        try await write(duplicate: "token") { db in
             try db.execute(sql: """
                 INSERT INTO api_token (id, user_id, secret_hash, label, created_at) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [token.id, token.userID, token.secretHash, token.label,
                                  token.createdAt.timeIntervalSince1970])
-        } duplicate: "token"
+        }
     }
 
     public func user(tokenSecretHash secretHash: String) async throws -> User? {
@@ -141,12 +141,12 @@ public final class SQLiteHubStore: HubStore {
     // MARK: - Feeds and rights
 
     public func createFeed(_ feed: Feed) async throws -> Feed {
-        try await write { db in
+        try await write(duplicate: "feed \(feed.name)") { db in
             try db.execute(sql: """
                 INSERT INTO feed (id, name, title, description, severity, created_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [feed.id, feed.name, feed.title, feed.description, feed.severity.rawValue,
                                  feed.createdAt.timeIntervalSince1970])
-        } duplicate: "feed \(feed.name)"
+        }
         return feed
     }
 
@@ -175,13 +175,13 @@ public final class SQLiteHubStore: HubStore {
     }
 
     public func setGrant(_ grant: FeedGrant) async throws {
-        try await write { db in
+        try await write(duplicate: "grant") { db in
             try db.execute(sql: """
                 INSERT INTO feed_grant (feed_id, organization_id, can_read, can_write) VALUES (?, ?, ?, ?)
                 ON CONFLICT (feed_id, organization_id) DO UPDATE
                 SET can_read = excluded.can_read, can_write = excluded.can_write
                 """, arguments: [grant.feedID, grant.organizationID, grant.canRead, grant.canWrite])
-        } duplicate: "grant"
+        }
     }
 
     public func grants(organizationID: String) async throws -> [FeedGrant] {
@@ -226,7 +226,7 @@ public final class SQLiteHubStore: HubStore {
     // MARK: - Helpers
 
     /// Runs a write, mapping a uniqueness violation to `StoreError.duplicate`.
-    func write(_ body: @escaping @Sendable (Database) throws -> Void, duplicate what: String) async throws {
+    func write(duplicate what: String, _ body: @escaping @Sendable (Database) throws -> Void) async throws {
         do {
             try await pool.write(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {

@@ -3,6 +3,7 @@
 // decided by the PolicyEngine, writes go through EnvelopeIntake, reads are store range reads.
 import Accounts
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Ingestion
 import SharingPolicy
@@ -265,7 +266,7 @@ public struct TAXIIService: Sendable {
     }
 
     static func baseURL(of request: Request) -> String {
-        let host = request.head.authority ?? request.headers[.host] ?? "127.0.0.1"
+        let host = request.head.authority ?? "127.0.0.1"
         let scheme = request.head.scheme ?? "http"
         return "\(scheme)://\(host)"
     }

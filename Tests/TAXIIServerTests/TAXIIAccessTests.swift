@@ -1,6 +1,7 @@
 // TAXII authentication and rights: Basic and Bearer alike; no or wrong credentials get 401 and no
 // data; missing rights get 403/404 and no data.
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing

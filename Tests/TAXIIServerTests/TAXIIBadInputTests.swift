@@ -1,6 +1,7 @@
 // Bad input to TAXII: each gets a TAXII error with a 4xx status, changes nothing, and leaves the
 // server answering.
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing

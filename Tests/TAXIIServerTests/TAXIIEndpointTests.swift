@@ -1,6 +1,7 @@
 // TAXII 2.1 endpoints end to end over HTTP: discovery, API root, collections, objects, object,
 // manifest, versions, status, with their filters, paging and headers.
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing

@@ -1,6 +1,7 @@
 // Fixtures for TAXII tests: a real hub on SQLite served by the real HTTP server on a free port,
 // with members holding different rights.
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import HubTesting
