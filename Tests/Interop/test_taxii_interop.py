@@ -112,7 +112,7 @@ def test_bad_objects_fail_alone_and_reader_cannot_write(hub):
     good = stix_objects(2)
     bad = dict(good[0], id="indicator--not-a-uuid")
     status = writer.add_objects({"objects": good + [bad]})
-    assert status.success_count == 2 and status.failure_count == 1
+    assert status.success_count == len(good) and status.failure_count == 1
     assert "id" in status.failures[0]["message"]
 
     response = requests.post(hub.collection_url + "objects/", data=json.dumps({"objects": good}),
