@@ -34,7 +34,8 @@ let package = Package(
         // STIX 2.1 objects: envelope scanning, validation, identifiers, timestamps.
         .target(name: "STIX", dependencies: ["STIXPatterning"], swiftSettings: swiftSettings),
         // The storage protocol and the hub's records (organisations, users, feeds, object versions).
-        .target(name: "Storage", swiftSettings: swiftSettings),
+        .target(name: "Storage", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swiftSettings),
         // Accounts: sign-in by password (bcrypt) or API token, and account administration.
         .target(name: "Accounts", dependencies: [
             "Storage",
@@ -48,6 +49,9 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Who may see what: the one policy engine every read path asks.
         .target(name: "SharingPolicy", dependencies: ["Storage", "Accounts"], swiftSettings: swiftSettings),
+        // Anonymization: the anonymised copy of a provider's objects, and the final leak check.
+        .target(name: "Anonymization", dependencies: ["STIX", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swiftSettings),
         // Ingestion: turning what members hand over (STIX envelopes for now) into stored submissions.
         .target(name: "Ingestion", dependencies: ["STIX", "Storage", "Accounts", "SharingPolicy"],
                 swiftSettings: swiftSettings),
@@ -80,6 +84,7 @@ let package = Package(
 
         .testTarget(name: "STIXPatterningTests", dependencies: ["STIXPatterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
+        .testTarget(name: "AnonymizationTests", dependencies: ["Anonymization", "STIX"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLiteStorage", "HubTesting", "STIX"]),
         .testTarget(name: "TAXIIServerTests", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",

@@ -7,7 +7,8 @@ import Storage
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administer organisations, users, tokens, feeds and rights.",
-        subcommands: [OrgCommand.self, UserCommand.self, TokenCommand.self, FeedCommand.self, Grant.self])
+        subcommands: [OrgCommand.self, UserCommand.self, TokenCommand.self, FeedCommand.self, GroupCommand.self,
+                      Grant.self])
 }
 
 struct OrgCommand: AsyncParsableCommand {
@@ -20,11 +21,20 @@ struct OrgCommand: AsyncParsableCommand {
         @Option(help: "Sector, e.g. 電力, ガス, 化学, 石油, 通信, 金融.") var sector: String?
         @Option(help: "large, medium or small.") var size: String?
         @Option(help: "ISO 3166 country code.") var country: String = "JP"
+        @Option(help: "A domain of the organisation (repeatable); kept from leaving the hub.") var domain: [String] = []
+        @Option(help: "Another name of the organisation, in any language (repeatable).") var alias: [String] = []
 
         func run() async throws {
             let hub = try await OpenedHub.open(data)
             let org = try await AccountAdministration(store: hub.store)
                 .addOrganization(name: name, sector: sector, size: size, country: country)
+            for value in domain {
+                try await hub.store.addIdentifier(OrganizationIdentifier(kind: .domain, value: value.lowercased()),
+                                                  organizationID: org.id)
+            }
+            for value in alias {
+                try await hub.store.addIdentifier(OrganizationIdentifier(kind: .alias, value: value), organizationID: org.id)
+            }
             print("added organization \(org.name) (\(org.id))")
         }
     }
@@ -130,20 +140,93 @@ struct FeedCommand: AsyncParsableCommand {
     }
 }
 
+struct GroupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "group", abstract: "Trust groups (SIGs).",
+                                                    subcommands: [Add.self, Join.self, List.self])
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a trust group, optionally with members.")
+        @OptionGroup var data: DataOption
+        @Option(help: "Unique group name, e.g. 電力SIG.") var name: String
+        @Option(help: "A member organisation (repeatable).") var org: [String] = []
+
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            let name = name.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw CommandFailure("the group name is empty") }
+            var members: [Organization] = []
+            for orgName in org {
+                guard let member = try await hub.store.organization(named: orgName) else {
+                    throw CommandFailure("no organization named \(orgName)")
+                }
+                members.append(member)
+            }
+            let group: TrustGroup
+            do { group = try await hub.store.createGroup(TrustGroup(name: name)) } catch StoreError.duplicate {
+                throw CommandFailure("a group named \(name) already exists")
+            }
+            for member in members { try await hub.store.addMember(organizationID: member.id, toGroup: group.id) }
+            print("added group \(group.name) with \(members.count) member(s)")
+        }
+    }
+    struct Join: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an organisation to a trust group.")
+        @OptionGroup var data: DataOption
+        @Option(help: "Group name.") var name: String
+        @Option(help: "Organisation name.") var org: String
+
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            guard let group = try await hub.store.group(named: name) else { throw CommandFailure("no group named \(name)") }
+            guard let member = try await hub.store.organization(named: org) else { throw CommandFailure("no organization named \(org)") }
+            try await hub.store.addMember(organizationID: member.id, toGroup: group.id)
+            print("\(member.name) is a member of \(group.name)")
+        }
+    }
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List trust groups and their members.")
+        @OptionGroup var data: DataOption
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            for group in try await hub.store.groups() {
+                let members = try await hub.store.members(ofGroup: group.id).map(\.name)
+                print("\(group.name)\t\(members.joined(separator: ", "))")
+            }
+        }
+    }
+}
+
 struct Grant: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Set an organisation's rights on a feed (rights not given are removed).")
+        abstract: "Set an organisation's or a trust group's rights on a feed (rights not given are removed).")
     @OptionGroup var data: DataOption
     @Option(help: "Feed name.") var feed: String
-    @Option(help: "Organisation name.") var org: String
+    @Option(help: "Organisation name.") var org: String?
+    @Option(help: "Trust group name.") var group: String?
     @Flag(help: "May read.") var read = false
     @Flag(help: "May write.") var write = false
+
+    func validate() throws {
+        guard (org == nil) != (group == nil) else { throw ValidationError("give exactly one of --org and --group") }
+    }
 
     func run() async throws {
         let hub = try await OpenedHub.open(data)
         guard let feed = try await hub.store.feed(named: feed) else { throw CommandFailure("no feed named \(self.feed)") }
-        guard let org = try await hub.store.organization(named: org) else { throw CommandFailure("no organization named \(self.org)") }
-        try await hub.store.setGrant(FeedGrant(feedID: feed.id, organizationID: org.id, canRead: read, canWrite: write))
-        print("\(org.name) on \(feed.name): read \(read ? "yes" : "no"), write \(write ? "yes" : "no")")
+        let who: String
+        if let org {
+            guard let organization = try await hub.store.organization(named: org) else {
+                throw CommandFailure("no organization named \(org)")
+            }
+            try await hub.store.setGrant(FeedGrant(feedID: feed.id, organizationID: organization.id, canRead: read,
+                                                   canWrite: write))
+            who = organization.name
+        } else {
+            let name = group ?? ""
+            guard let trustGroup = try await hub.store.group(named: name) else { throw CommandFailure("no group named \(name)") }
+            try await hub.store.setGroupGrant(FeedGroupGrant(feedID: feed.id, groupID: trustGroup.id, canRead: read,
+                                                             canWrite: write))
+            who = "group \(trustGroup.name)"
+        }
+        print("\(who) on \(feed.name): read \(read ? "yes" : "no"), write \(write ? "yes" : "no")")
     }
 }

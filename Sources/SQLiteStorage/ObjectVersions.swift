@@ -68,6 +68,12 @@ extension SQLiteHubStore {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [submission.id, feedID, submission.organizationID, submission.userID,
                                  submission.requestTimestamp, try JSONEncoder().encode(outcome)])
+            let stored = results.filter { if case .stored = $0 { true } else { false } }.count
+            try Self.appendAudit([AuditEvent(
+                action: .write, actorUserID: submission.userID, actorOrganizationID: submission.organizationID,
+                subject: submission.id,
+                details: ["feed": feedID, "accepted": String(outcome.successes.count),
+                          "rejected": String(outcome.failures.count), "stored": String(stored)])], in: db)
             return results
         }
     }

@@ -76,6 +76,55 @@ enum Schema {
             CREATE INDEX object_by_date_added ON object_version(date_added_us);
             """)
         }
+        migrator.registerMigration("v2-groups") { db in
+            try db.execute(sql: """
+            CREATE TABLE trust_group (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                created_at REAL NOT NULL
+            );
+            CREATE TABLE trust_group_member (
+                group_id TEXT NOT NULL REFERENCES trust_group(id) ON DELETE CASCADE,
+                organization_id TEXT NOT NULL REFERENCES organization(id) ON DELETE CASCADE,
+                PRIMARY KEY (group_id, organization_id)
+            );
+            CREATE INDEX trust_group_member_by_org ON trust_group_member(organization_id);
+            CREATE TABLE feed_group_grant (
+                feed_id TEXT NOT NULL REFERENCES feed(id),
+                group_id TEXT NOT NULL REFERENCES trust_group(id) ON DELETE CASCADE,
+                can_read INTEGER NOT NULL,
+                can_write INTEGER NOT NULL,
+                PRIMARY KEY (feed_id, group_id)
+            );
+            CREATE TABLE organization_identifier (
+                organization_id TEXT NOT NULL REFERENCES organization(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (organization_id, kind, value)
+            );
+            """)
+        }
+        migrator.registerMigration("v3-audit") { db in
+            try db.execute(sql: """
+            CREATE TABLE audit_entry (
+                sequence INTEGER PRIMARY KEY,
+                recorded_at TEXT NOT NULL,
+                action TEXT NOT NULL,
+                actor_user_id TEXT,
+                actor_organization_id TEXT,
+                subject TEXT NOT NULL,
+                details BLOB NOT NULL,
+                previous_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            CREATE INDEX audit_by_subject ON audit_entry(subject);
+            -- Append-only: the hub never updates or deletes audit entries.
+            CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+            CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+            """)
+        }
         return migrator
     }
 }

@@ -13,8 +13,8 @@ public struct FeedAccess: Sendable, Equatable {
 
 /// Decides access for principals.
 ///
-/// Feed level (this version): hub staff read every feed and hub admins write every feed; other users
-/// act through their organisation's grants, and read-only users never write.
+/// Feed level: hub staff read every feed and hub admins write every feed; other users act through
+/// their organisation's grants and those of its trust groups, and read-only users never write.
 ///
 /// ```swift
 /// let policy = PolicyEngine(store: store)
@@ -38,11 +38,18 @@ public struct PolicyEngine: Sendable {
             return Dictionary(uniqueKeysWithValues: feeds.map { ($0.id, access) })
         }
         let grants = try await store.grants(organizationID: principal.organization.id)
+        let groups = try await store.groups(ofOrganization: principal.organization.id)
+        let groupGrants = try await store.groupGrants(groupIDs: groups.map(\.id))
         var byFeed: [String: FeedAccess] = [:]
         for feed in feeds {
-            let grant = grants.first { $0.feedID == feed.id }
-            byFeed[feed.id] = FeedAccess(canRead: grant?.canRead ?? false,
-                                         canWrite: (grant?.canWrite ?? false) && role.mayWrite)
+            var read = false, write = false
+            for grant in grants where grant.feedID == feed.id {
+                read = read || grant.canRead; write = write || grant.canWrite
+            }
+            for grant in groupGrants where grant.feedID == feed.id {
+                read = read || grant.canRead; write = write || grant.canWrite
+            }
+            byFeed[feed.id] = FeedAccess(canRead: read, canWrite: write && role.mayWrite)
         }
         return byFeed
     }

@@ -15,7 +15,7 @@ public struct Organization: Sendable, Equatable, Codable {
     public init(id: String = UUID().uuidString.lowercased(), name: String, sector: String? = nil,
                 size: String? = nil, country: String? = nil, createdAt: Date = Date()) {
         self.id = id; self.name = name; self.sector = sector; self.size = size
-        self.country = country; self.createdAt = createdAt
+        self.country = country; self.createdAt = createdAt.wholeMilliseconds
     }
 }
 
@@ -46,7 +46,7 @@ public struct User: Sendable, Equatable, Codable {
     public init(id: String = UUID().uuidString.lowercased(), organizationID: String, email: String,
                 role: Role, passwordHash: String?, createdAt: Date = Date()) {
         self.id = id; self.organizationID = organizationID; self.email = email.lowercased()
-        self.role = role; self.passwordHash = passwordHash; self.createdAt = createdAt
+        self.role = role; self.passwordHash = passwordHash; self.createdAt = createdAt.wholeMilliseconds
     }
 }
 
@@ -61,6 +61,14 @@ public struct APIToken: Sendable, Equatable, Codable {
     public init(id: String = UUID().uuidString.lowercased(), userID: String, secretHash: String,
                 label: String, createdAt: Date = Date()) {
         self.id = id; self.userID = userID; self.secretHash = secretHash
-        self.label = label; self.createdAt = createdAt
+        self.label = label; self.createdAt = createdAt.wholeMilliseconds
+    }
+}
+
+extension Date {
+    /// The same instant rounded to whole milliseconds since 1970, so that it survives a round trip
+    /// through any store's timestamp column unchanged.
+    public var wholeMilliseconds: Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded() / 1000)
     }
 }

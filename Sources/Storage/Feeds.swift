@@ -20,7 +20,7 @@ public struct Feed: Sendable, Equatable, Codable {
     public init(id: String = UUID().uuidString.lowercased(), name: String, title: String,
                 description: String? = nil, severity: FeedSeverity = .normal, createdAt: Date = Date()) {
         self.id = id; self.name = name; self.title = title; self.description = description
-        self.severity = severity; self.createdAt = createdAt
+        self.severity = severity; self.createdAt = createdAt.wholeMilliseconds
     }
 }
 

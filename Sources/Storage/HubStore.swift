@@ -57,8 +57,28 @@ public protocol HubStore: Sendable {
     func grants(organizationID: String) async throws -> [FeedGrant]
     func grants(feedID: String) async throws -> [FeedGrant]
 
+    // MARK: Trust groups and identifiers
+    func createGroup(_ group: TrustGroup) async throws -> TrustGroup
+    func group(named name: String) async throws -> TrustGroup?
+    func groups() async throws -> [TrustGroup]
+    func addMember(organizationID: String, toGroup groupID: String) async throws
+    func members(ofGroup groupID: String) async throws -> [Organization]
+    func groups(ofOrganization organizationID: String) async throws -> [TrustGroup]
+    func setGroupGrant(_ grant: FeedGroupGrant) async throws
+    func groupGrants(feedID: String) async throws -> [FeedGroupGrant]
+    func groupGrants(groupIDs: [String]) async throws -> [FeedGroupGrant]
+    func addIdentifier(_ identifier: OrganizationIdentifier, organizationID: String) async throws
+    func identifiers(organizationID: String) async throws -> [OrganizationIdentifier]
+
+    // MARK: Audit
+    /// Appends events to the audit chain, in order, durably.
+    func appendAudit(_ events: [AuditEvent]) async throws
+    /// Entries with sequence numbers above `sequence`, in order.
+    func auditEntries(after sequence: Int64, limit: Int) async throws -> [AuditEntry]
+
     // MARK: Objects
-    /// Appends object versions to a feed and records the submission, in one durable transaction.
+    /// Appends object versions to a feed and records the submission and its audit entry, in one
+    /// durable transaction.
     /// Versions already present (same id and version instant) are not stored again.
     /// `submission.successes` must list the objects one-to-one and in order; the store notes a
     /// duplicate in its entry's message. The results are in the order of `objects`.

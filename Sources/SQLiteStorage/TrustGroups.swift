@@ -1,0 +1,103 @@
+// SQLiteStorage trust groups, group grants and organisation identifiers.
+import Foundation
+import GRDB
+import Storage
+
+extension SQLiteHubStore {
+    public func createGroup(_ group: TrustGroup) async throws -> TrustGroup {
+        try await write(duplicate: "group \(group.name)") { db in
+            try db.execute(sql: "INSERT INTO trust_group (id, name, created_at) VALUES (?, ?, ?)",
+                           arguments: [group.id, group.name, group.createdAt.timeIntervalSince1970])
+        }
+        return group
+    }
+
+    public func group(named name: String) async throws -> TrustGroup? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM trust_group WHERE name = ?", arguments: [name]).map(Self.group(from:))
+        }
+    }
+
+    public func groups() async throws -> [TrustGroup] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM trust_group ORDER BY name").map(Self.group(from:))
+        }
+    }
+
+    public func addMember(organizationID: String, toGroup groupID: String) async throws {
+        try await write(duplicate: "membership") { db in
+            try db.execute(sql: """
+                INSERT INTO trust_group_member (group_id, organization_id) VALUES (?, ?)
+                ON CONFLICT DO NOTHING
+                """, arguments: [groupID, organizationID])
+        }
+    }
+
+    public func members(ofGroup groupID: String) async throws -> [Organization] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT organization.* FROM trust_group_member JOIN organization ON organization.id = organization_id
+                WHERE group_id = ? ORDER BY organization.name
+                """, arguments: [groupID]).map(Self.organization(from:))
+        }
+    }
+
+    public func groups(ofOrganization organizationID: String) async throws -> [TrustGroup] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT trust_group.* FROM trust_group_member JOIN trust_group ON trust_group.id = group_id
+                WHERE organization_id = ? ORDER BY trust_group.name
+                """, arguments: [organizationID]).map(Self.group(from:))
+        }
+    }
+
+    public func setGroupGrant(_ grant: FeedGroupGrant) async throws {
+        try await write(duplicate: "grant") { db in
+            try db.execute(sql: """
+                INSERT INTO feed_group_grant (feed_id, group_id, can_read, can_write) VALUES (?, ?, ?, ?)
+                ON CONFLICT (feed_id, group_id) DO UPDATE SET can_read = excluded.can_read, can_write = excluded.can_write
+                """, arguments: [grant.feedID, grant.groupID, grant.canRead, grant.canWrite])
+        }
+    }
+
+    public func groupGrants(feedID: String) async throws -> [FeedGroupGrant] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM feed_group_grant WHERE feed_id = ?", arguments: [feedID])
+                .map(Self.groupGrant(from:))
+        }
+    }
+
+    public func groupGrants(groupIDs: [String]) async throws -> [FeedGroupGrant] {
+        guard !groupIDs.isEmpty else { return [] }
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM feed_group_grant WHERE group_id IN (\(Self.placeholders(groupIDs.count)))",
+                             arguments: StatementArguments(groupIDs)).map(Self.groupGrant(from:))
+        }
+    }
+
+    public func addIdentifier(_ identifier: OrganizationIdentifier, organizationID: String) async throws {
+        try await write(duplicate: "identifier") { db in
+            try db.execute(sql: """
+                INSERT INTO organization_identifier (organization_id, kind, value) VALUES (?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """, arguments: [organizationID, identifier.kind.rawValue, identifier.value])
+        }
+    }
+
+    public func identifiers(organizationID: String) async throws -> [OrganizationIdentifier] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, value FROM organization_identifier WHERE organization_id = ? ORDER BY kind, value",
+                             arguments: [organizationID]).compactMap { row in
+                OrganizationIdentifier.Kind(rawValue: row["kind"]).map { OrganizationIdentifier(kind: $0, value: row["value"]) }
+            }
+        }
+    }
+
+    static func group(from row: Row) -> TrustGroup {
+        TrustGroup(id: row["id"], name: row["name"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    static func groupGrant(from row: Row) -> FeedGroupGrant {
+        FeedGroupGrant(feedID: row["feed_id"], groupID: row["group_id"], canRead: row["can_read"], canWrite: row["can_write"])
+    }
+}
