@@ -4,7 +4,7 @@
 // One module per concern; dependencies point one way:
 //   STIXPatterning <- STIX ------------------------------.
 //   Storage <- SQLiteStorage                               v
-//   Storage <- Accounts <- SharingPolicy <- Ingestion <- TAXIIServer <- KakehashiCLI
+//   Storage <- Accounts <- SharingPolicy <- Ingestion, Consent <- TAXIIServer, HubAPI <- HubServer <- KakehashiCLI
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -48,18 +48,39 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: swiftSettings),
         // Who may see what: the one policy engine every read path asks.
-        .target(name: "SharingPolicy", dependencies: ["Storage", "Accounts"], swiftSettings: swiftSettings),
+        .target(name: "SharingPolicy", dependencies: ["Storage", "Accounts", "STIX"], swiftSettings: swiftSettings),
         // Anonymization: the anonymised copy of a provider's objects, and the final leak check.
         .target(name: "Anonymization", dependencies: ["STIX", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
         // Ingestion: turning what members hand over (STIX envelopes for now) into stored submissions.
         .target(name: "Ingestion", dependencies: ["STIX", "Storage", "Accounts", "SharingPolicy"],
                 swiftSettings: swiftSettings),
-        // TAXII 2.1 server over HTTP (Hummingbird).
-        .target(name: "TAXIIServer", dependencies: [
-            "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion",
+        // Consent: releases of held submissions, revocation, who received what.
+        .target(name: "Consent", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "Anonymization"],
+                swiftSettings: swiftSettings),
+        // HubHTTP: what every HTTP interface of the hub shares: request context, sign-in, error format.
+        .target(name: "HubHTTP", dependencies: [
+            "Accounts",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+        ], swiftSettings: swiftSettings),
+        // TAXII 2.1 server over HTTP (Hummingbird).
+        .target(name: "TAXIIServer", dependencies: [
+            "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "HubHTTP",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        // HubAPI: the JSON API under /api/v1 (submissions, releases, recipients), with its OpenAPI document.
+        .target(name: "HubAPI", dependencies: [
+            "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "Consent", "Anonymization", "HubHTTP",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ], swiftSettings: swiftSettings),
+        // HubServer: composes the HTTP interfaces into one application.
+        .target(name: "HubServer", dependencies: [
+            "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         // Realistic demo and benchmark corpora (Japanese and English STIX).
@@ -71,6 +92,7 @@ let package = Package(
         // The `kakehashi` command.
         .executableTarget(name: "KakehashiCLI", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
+            "HubServer", "Anonymization", "Consent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -78,6 +100,7 @@ let package = Package(
         // Release-mode benchmark: Kakehashi against OASIS medallion.
         .executableTarget(name: "KakehashiBenchmark", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
+            "HubServer", "Anonymization", "Consent",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
@@ -88,6 +111,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLiteStorage", "HubTesting", "STIX"]),
         .testTarget(name: "TAXIIServerTests", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",
+            "Consent", "Anonymization", "SharingPolicy", "HubServer", "HubHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -49,6 +49,7 @@ public struct EnvelopeIntake: Sendable {
                                     requestTimestamp: requestTimestamp ?? STIXTimestamp.now().text)
         var incoming: [IncomingObject] = []
         incoming.reserveCapacity(envelope.objects.count)
+        let audiences = policy.arrivalAudiences(for: principal)
         for object in envelope.objects {
             switch STIXValidator.validate(object.value) {
             case .success(let facts):
@@ -56,7 +57,7 @@ public struct EnvelopeIntake: Sendable {
                 incoming.append(IncomingObject(
                     stixID: facts.id, type: facts.type, specVersion: facts.specVersion, version: version,
                     versionMicroseconds: version.flatMap { STIXTimestamp($0)?.microsecondsSinceEpoch },
-                    bytes: Array(object.bytes)))
+                    bytes: Array(object.bytes), tlp: Self.tlpLevel(of: facts), audiences: audiences))
                 submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil))
             case .failure(let error):
                 let id = object.value.objectValue?["id"]?.stringValue
@@ -70,5 +71,24 @@ public struct EnvelopeIntake: Sendable {
             submission.successes[index].message = "this version was already in the collection; stored once"
         }
         return submission
+    }
+
+    /// The most restrictive TLP marking among the object's markings (TLP 1.0 mapped to 2.0), if any.
+    public static func tlpLevel(of facts: STIXObjectFacts) -> TLPLevel? {
+        facts.objectMarkingRefs.compactMap { TLPMarking(id: $0).flatMap { TLPLevel(stixLevel: $0.level) } }.max()
+    }
+}
+
+extension TLPLevel {
+    /// From a TLP marking's level name (`white` is TLP 1.0's `clear`).
+    public init?(stixLevel: String) {
+        switch stixLevel.lowercased() {
+        case "clear", "white": self = .clear
+        case "green": self = .green
+        case "amber": self = .amber
+        case "amber+strict": self = .amberStrict
+        case "red": self = .red
+        default: return nil
+        }
     }
 }

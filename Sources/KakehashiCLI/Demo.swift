@@ -47,7 +47,7 @@ struct Demo: AsyncParsableCommand {
             print(banner("http://\(host):\(port)"))
             return
         }
-        try await serve(store: store, host: host, port: port, banner: banner)
+        try await serve(store: store, anonymization: try HubSecrets.load(url), host: host, port: port, banner: banner)
     }
 
     /// Organisations, users, feeds, grants and objects; returns (email, role, token) to print.

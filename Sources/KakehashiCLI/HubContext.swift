@@ -1,5 +1,6 @@
 // Opening an existing hub's data directory for a command.
 import Accounts
+import Anonymization
 import Foundation
 import SQLiteStorage
 import Storage
@@ -11,6 +12,7 @@ let hubOperatorName = "Kakehashi Hub"
 struct OpenedHub {
     let store: SQLiteHubStore
     let operatorOrganization: Organization
+    let anonymization: AnonymizationSettings
 
     /// Opens the hub in `data`; fails with a clear message when `kakehashi init` was not run there.
     static func open(_ data: DataOption) async throws -> OpenedHub {
@@ -22,7 +24,7 @@ struct OpenedHub {
         guard let hubOrg = try await store.organization(named: hubOperatorName) else {
             throw CommandFailure("the hub in \(data.data) has no operator organisation; was it initialised by kakehashi init?")
         }
-        return OpenedHub(store: store, operatorOrganization: hubOrg)
+        return OpenedHub(store: store, operatorOrganization: hubOrg, anonymization: try HubSecrets.load(data.url))
     }
 
     /// The operator acting as itself (for imports made from the command line).
@@ -38,9 +40,44 @@ struct OpenedHub {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let store = try SQLiteHubStore(directory: url)
+        try HubSecrets.create(url)
         if try await store.organization(named: hubOperatorName) != nil { return (store, false) }
         _ = try await store.createOrganization(Organization(name: hubOperatorName, sector: "hub", size: nil,
                                                             country: "JP"))
         return (store, true)
+    }
+}
+
+/// The hub's own secrets and identity in the data directory: `hub.json` (the hub's STIX identity id,
+/// the author of anonymised releases) and `anonymization.key` (32 random bytes, mode 0600: the key
+/// that makes released ids unlinkable to the originals). Never logged or served.
+enum HubSecrets {
+    static func create(_ directory: URL) throws {
+        let fm = FileManager.default
+        let keyFile = directory.appendingPathComponent("anonymization.key")
+        if !fm.fileExists(atPath: keyFile.path) {
+            var generator = SystemRandomNumberGenerator()
+            let key = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            guard fm.createFile(atPath: keyFile.path, contents: key, attributes: [.posixPermissions: 0o600]) else {
+                throw CommandFailure("cannot write \(keyFile.path)")
+            }
+        }
+        let hubFile = directory.appendingPathComponent("hub.json")
+        if !fm.fileExists(atPath: hubFile.path) {
+            let identity = ["hub_identity_id": "identity--\(UUID().uuidString.lowercased())"]
+            try JSONSerialization.data(withJSONObject: identity).write(to: hubFile)
+        }
+    }
+
+    static func load(_ directory: URL) throws -> AnonymizationSettings {
+        guard let key = FileManager.default.contents(atPath: directory.appendingPathComponent("anonymization.key").path),
+              key.count >= 32,
+              let hubData = FileManager.default.contents(atPath: directory.appendingPathComponent("hub.json").path),
+              let hub = try JSONSerialization.jsonObject(with: hubData) as? [String: String],
+              let identity = hub["hub_identity_id"]
+        else {
+            throw CommandFailure("the hub's identity or anonymisation key is missing in \(directory.path); run kakehashi init again")
+        }
+        return AnonymizationSettings(hubIdentityID: identity, idKey: Array(key))
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 import Hummingbird
 import Logging
 import SQLiteStorage
-import TAXIIServer
+import Anonymization
+import HubServer
 
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create a new hub in the data directory.")
@@ -24,13 +25,14 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let hub = try await OpenedHub.open(data)
-        try await serve(store: hub.store, host: host, port: port, banner: nil)
+        try await serve(store: hub.store, anonymization: hub.anonymization, host: host, port: port, banner: nil)
     }
 }
 
 /// Runs the HTTP server until SIGINT/SIGTERM; prints `listening on URL` once it accepts connections.
-func serve(store: SQLiteHubStore, host: String, port: Int, banner: (@Sendable (String) -> String)?) async throws {
-    let app = HubApplication.make(store: store, host: host, port: port) { boundPort in
+func serve(store: SQLiteHubStore, anonymization: AnonymizationSettings, host: String, port: Int,
+           banner: (@Sendable (String) -> String)?) async throws {
+    let app = HubApplication.make(store: store, anonymization: anonymization, host: host, port: port) { boundPort in
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"

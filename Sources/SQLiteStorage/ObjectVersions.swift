@@ -1,4 +1,5 @@
-// SQLiteStorage object versions: appending submitted STIX versions and range-reading them.
+// SQLiteStorage object versions: appending submitted STIX versions (and released copies) with their
+// audiences, and range-reading them for one reader's audiences.
 import Foundation
 import GRDB
 import STIX
@@ -7,55 +8,10 @@ import Storage
 extension SQLiteHubStore {
     public func append(_ objects: [IncomingObject], to feedID: String,
                        recording submission: Submission) async throws -> [AppendResult] {
-        let nowMicroseconds = Int64(Date().timeIntervalSince1970 * 1_000_000)
-        return try await pool.write { db in
-            guard let feedKey = try Int64.fetchOne(db, sql: "SELECT key FROM feed WHERE id = ?", arguments: [feedID])
-            else { throw StoreError.notFound("feed \(feedID)") }
-            let lastAdded = try Int64.fetchOne(db, sql: "SELECT MAX(date_added_us) FROM object_version") ?? 0
-            var dateAdded = max(nowMicroseconds, lastAdded + 1)
-
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO object_version (feed_key, stix_id, type, spec_version, version, version_us,
-                    date_added_us, is_latest, is_first, submission_id, json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (feed_key, stix_id, version_us) DO NOTHING
-                """)
-            let bounds = try db.cachedStatement(sql: """
-                SELECT MIN(version_us), MAX(version_us), COUNT(*) FROM object_version
-                WHERE feed_key = ? AND stix_id = ?
-                """)
-            let clearLatest = try db.cachedStatement(sql: """
-                UPDATE object_version SET is_latest = 0 WHERE feed_key = ? AND stix_id = ? AND is_latest = 1
-                """)
-            let clearFirst = try db.cachedStatement(sql: """
-                UPDATE object_version SET is_first = 0 WHERE feed_key = ? AND stix_id = ? AND is_first = 1
-                """)
-
-            var results: [AppendResult] = []
-            results.reserveCapacity(objects.count)
-            for object in objects {
-                let versionKey = object.versionMicroseconds ?? -1
-                var isLatest = true, isFirst = true
-                if let row = try Row.fetchOne(bounds, arguments: [feedKey, object.stixID]),
-                   let count = row[2] as Int?, count > 0 {
-                    let minVersion: Int64 = row[0], maxVersion: Int64 = row[1]
-                    isLatest = versionKey > maxVersion
-                    isFirst = versionKey < minVersion
-                    if isLatest { try clearLatest.execute(arguments: [feedKey, object.stixID]) }
-                    if isFirst { try clearFirst.execute(arguments: [feedKey, object.stixID]) }
-                }
-                try insert.execute(arguments: [
-                    feedKey, object.stixID, object.type, object.specVersion, object.version, versionKey,
-                    dateAdded, isLatest, isFirst, submission.id, Data(object.bytes),
-                ])
-                if db.changesCount == 0 {
-                    results.append(.alreadyPresent)
-                } else {
-                    results.append(.stored(position: db.lastInsertedRowID))
-                    dateAdded += 1
-                }
-            }
-
+        try await pool.write { db in
+            let feedKey = try Self.feedKey(feedID, in: db)
+            let results = try Self.insert(objects, feedKey: feedKey, submissionID: submission.id,
+                                          providerOrganizationID: submission.organizationID, releaseID: "", in: db)
             var outcome = SubmissionOutcome(successes: submission.successes, failures: submission.failures,
                                             pendings: submission.pendings)
             if outcome.successes.count == results.count {
@@ -78,6 +34,75 @@ extension SQLiteHubStore {
         }
     }
 
+    static func feedKey(_ feedID: String, in db: Database) throws -> Int64 {
+        guard let key = try Int64.fetchOne(db, sql: "SELECT key FROM feed WHERE id = ?", arguments: [feedID]) else {
+            throw StoreError.notFound("feed \(feedID)")
+        }
+        return key
+    }
+
+    /// Inserts versions with strictly increasing positions and date_added, keeping the first/latest
+    /// marks of each (feed, id, release) series, and the versions' audiences.
+    static func insert(_ objects: [IncomingObject], feedKey: Int64, submissionID: String,
+                       providerOrganizationID: String, releaseID: String, in db: Database) throws -> [AppendResult] {
+        let nowMicroseconds = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        let lastAdded = try Int64.fetchOne(db, sql: "SELECT MAX(date_added_us) FROM object_version") ?? 0
+        var dateAdded = max(nowMicroseconds, lastAdded + 1)
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO object_version (feed_key, stix_id, type, spec_version, version, version_us, date_added_us,
+                is_latest, is_first, submission_id, provider_org_id, release_id, tlp, json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (feed_key, stix_id, version_us, release_id) DO NOTHING
+            """)
+        let bounds = try db.cachedStatement(sql: """
+            SELECT MIN(version_us), MAX(version_us), COUNT(*) FROM object_version
+            WHERE feed_key = ? AND stix_id = ? AND release_id = ?
+            """)
+        let clearLatest = try db.cachedStatement(sql: """
+            UPDATE object_version SET is_latest = 0
+            WHERE feed_key = ? AND stix_id = ? AND release_id = ? AND is_latest = 1
+            """)
+        let clearFirst = try db.cachedStatement(sql: """
+            UPDATE object_version SET is_first = 0
+            WHERE feed_key = ? AND stix_id = ? AND release_id = ? AND is_first = 1
+            """)
+        let addAudience = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO object_audience (feed_key, audience, position) VALUES (?, ?, ?)
+            """)
+        let defaultAudiences = [Audience.organization(providerOrganizationID), Audience.hubStaff]
+
+        var results: [AppendResult] = []
+        results.reserveCapacity(objects.count)
+        for object in objects {
+            let versionKey = object.versionMicroseconds ?? -1
+            var isLatest = true, isFirst = true
+            if let row = try Row.fetchOne(bounds, arguments: [feedKey, object.stixID, releaseID]),
+               let count = row[2] as Int?, count > 0 {
+                let minVersion: Int64 = row[0], maxVersion: Int64 = row[1]
+                isLatest = versionKey > maxVersion
+                isFirst = versionKey < minVersion
+                if isLatest { try clearLatest.execute(arguments: [feedKey, object.stixID, releaseID]) }
+                if isFirst { try clearFirst.execute(arguments: [feedKey, object.stixID, releaseID]) }
+            }
+            try insert.execute(arguments: [
+                feedKey, object.stixID, object.type, object.specVersion, object.version, versionKey, dateAdded,
+                isLatest, isFirst, submissionID, providerOrganizationID, releaseID, object.tlp?.rawValue,
+                Data(object.bytes),
+            ])
+            if db.changesCount == 0 {
+                results.append(.alreadyPresent)
+                continue
+            }
+            let position = db.lastInsertedRowID
+            for audience in Set(object.audiences.isEmpty ? defaultAudiences : object.audiences) {
+                try addAudience.execute(arguments: [feedKey, audience, position])
+            }
+            results.append(.stored(position: position))
+            dateAdded += 1
+        }
+        return results
+    }
+
     public func objects(_ query: ObjectQuery) async throws -> ObjectPage {
         try await pool.read { db in
             guard let feedKey = try Int64.fetchOne(db, sql: "SELECT key FROM feed WHERE id = ?",
@@ -92,52 +117,103 @@ extension SQLiteHubStore {
                 else { return ObjectPage(objects: [], more: false) }
                 after = max(after, first - 1)
             }
-            var sql = """
-                SELECT position, stix_id, type, spec_version, version, date_added_us, json
-                FROM object_version WHERE feed_key = ? AND position > ?
-                """
-            var arguments: StatementArguments = [feedKey, after]
-            Self.appendFilters(query, to: &sql, arguments: &arguments)
-            sql += " ORDER BY position LIMIT ?"
-            _ = arguments.append(contentsOf: [query.limit + 1])
-
-            var objects: [StoredObject] = []
-            objects.reserveCapacity(min(query.limit, 1000) + 1)
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() {
-                let dateAdded: Int64 = row[5]
-                let version: String? = row[4]
-                objects.append(StoredObject(
-                    position: row[0], feedID: query.feedID, stixID: row[1], type: row[2], specVersion: row[3],
-                    version: version ?? STIXTimestamp.formatting(microseconds: dateAdded),
-                    dateAddedMicroseconds: dateAdded, bytes: row[6]))
+            guard let audiences = query.audiences else {
+                return try Self.page(db, feedKey: feedKey, audience: nil, after: after, query: query)
             }
-            let more = objects.count > query.limit
-            if more { objects.removeLast() }
+            // One index range read per audience key, merged by position: each stays bounded by the
+            // page size however large the feed is.
+            var merged: [Int64: StoredObject] = [:]
+            var more = false
+            for audience in Set(audiences) {
+                let page = try Self.page(db, feedKey: feedKey, audience: audience, after: after, query: query)
+                more = more || page.more
+                for object in page.objects { merged[object.position] = object }
+            }
+            var objects = merged.values.sorted { $0.position < $1.position }
+            if objects.count > query.limit {
+                objects.removeSubrange(query.limit...)
+                more = true
+            } else if more, let last = objects.last {
+                // Another key had more beyond its own page, but those may all be past what we keep.
+                more = try Self.anyVisible(db, feedKey: feedKey, audiences: audiences, after: last.position, query: query)
+            }
             return ObjectPage(objects: objects, more: more)
         }
     }
 
+    static func page(_ db: Database, feedKey: Int64, audience: String?, after: Int64, query: ObjectQuery) throws -> ObjectPage {
+        var sql: String
+        var arguments: StatementArguments
+        if let audience {
+            sql = """
+                SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
+                       ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp
+                FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
+                WHERE oa.feed_key = ? AND oa.audience = ? AND oa.position > ?
+                """
+            arguments = [feedKey, audience, after]
+        } else {
+            sql = """
+                SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
+                       ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp
+                FROM object_version ov WHERE ov.feed_key = ? AND ov.position > ?
+                """
+            arguments = [feedKey, after]
+        }
+        appendFilters(query, to: &sql, arguments: &arguments)
+        sql += audience == nil ? " ORDER BY ov.position LIMIT ?" : " ORDER BY oa.position LIMIT ?"
+        _ = arguments.append(contentsOf: [query.limit + 1])
+        var objects: [StoredObject] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            let dateAdded: Int64 = row[5]
+            let version: String? = row[4]
+            let releaseID: String = row[9]
+            objects.append(StoredObject(
+                position: row[0], feedID: query.feedID, stixID: row[1], type: row[2], specVersion: row[3],
+                version: version ?? STIXTimestamp.formatting(microseconds: dateAdded),
+                dateAddedMicroseconds: dateAdded, bytes: row[6], submissionID: row[7],
+                providerOrganizationID: row[8], releaseID: releaseID.isEmpty ? nil : releaseID,
+                tlp: (row[10] as String?).flatMap(TLPLevel.init(rawValue:))))
+        }
+        let more = objects.count > query.limit
+        if more { objects.removeLast() }
+        return ObjectPage(objects: objects, more: more)
+    }
+
+    static func anyVisible(_ db: Database, feedKey: Int64, audiences: [String], after: Int64, query: ObjectQuery) throws -> Bool {
+        var probe = query
+        probe.limit = 1
+        for audience in Set(audiences) {
+            if try !page(db, feedKey: feedKey, audience: audience, after: after, query: probe).objects.isEmpty { return true }
+        }
+        return false
+    }
+
     static func appendFilters(_ query: ObjectQuery, to sql: inout String, arguments: inout StatementArguments) {
         if !query.ids.isEmpty {
-            sql += " AND stix_id IN (\(placeholders(query.ids.count)))"
+            sql += " AND ov.stix_id IN (\(placeholders(query.ids.count)))"
             _ = arguments.append(contentsOf: StatementArguments(query.ids))
         }
         if !query.types.isEmpty {
-            sql += " AND type IN (\(placeholders(query.types.count)))"
+            sql += " AND ov.type IN (\(placeholders(query.types.count)))"
             _ = arguments.append(contentsOf: StatementArguments(query.types))
         }
         if !query.specVersions.isEmpty {
-            sql += " AND spec_version IN (\(placeholders(query.specVersions.count)))"
+            sql += " AND ov.spec_version IN (\(placeholders(query.specVersions.count)))"
             _ = arguments.append(contentsOf: StatementArguments(query.specVersions))
+        }
+        if let submissionID = query.submissionID {
+            sql += " AND ov.submission_id = ? AND ov.release_id = ''"
+            _ = arguments.append(contentsOf: [submissionID])
         }
         let selection = query.versions
         if !selection.all {
             var alternatives: [String] = []
-            if selection.last { alternatives.append("is_latest = 1") }
-            if selection.first { alternatives.append("is_first = 1") }
+            if selection.last { alternatives.append("ov.is_latest = 1") }
+            if selection.first { alternatives.append("ov.is_first = 1") }
             if !selection.instants.isEmpty {
-                alternatives.append("version_us IN (\(placeholders(selection.instants.count)))")
+                alternatives.append("ov.version_us IN (\(placeholders(selection.instants.count)))")
                 _ = arguments.append(contentsOf: StatementArguments(selection.instants))
             }
             sql += alternatives.isEmpty ? " AND 0" : " AND (\(alternatives.joined(separator: " OR ")))"
@@ -148,23 +224,30 @@ extension SQLiteHubStore {
         Array(repeating: "?", count: count).joined(separator: ",")
     }
 
-    public func deleteObject(id stixID: String, feedID: String, versions: VersionSelection) async throws -> Int {
+    public func deleteObject(id stixID: String, feedID: String, versions: VersionSelection,
+                             provider: String?) async throws -> Int {
         try await pool.write { db in
             guard let feedKey = try Int64.fetchOne(db, sql: "SELECT key FROM feed WHERE id = ?", arguments: [feedID])
             else { return 0 }
-            var sql = "DELETE FROM object_version WHERE feed_key = ? AND stix_id = ?"
+            var sql = "DELETE FROM object_version AS ov WHERE ov.feed_key = ? AND ov.stix_id = ?"
             var arguments: StatementArguments = [feedKey, stixID]
+            if let provider {
+                sql += " AND ov.provider_org_id = ?"
+                _ = arguments.append(contentsOf: [provider])
+            }
             Self.appendFilters(ObjectQuery(feedID: feedID, versions: versions), to: &sql, arguments: &arguments)
             try db.execute(sql: sql, arguments: arguments)
             let removed = db.changesCount
             if removed > 0 {
-                // Re-mark the first and the latest of what remains.
+                // Re-mark the first and the latest of what remains in each series.
                 try db.execute(sql: """
                     UPDATE object_version SET
                       is_latest = (version_us = (SELECT MAX(version_us) FROM object_version o
-                                                 WHERE o.feed_key = object_version.feed_key AND o.stix_id = object_version.stix_id)),
+                                                 WHERE o.feed_key = object_version.feed_key AND o.stix_id = object_version.stix_id
+                                                   AND o.release_id = object_version.release_id)),
                       is_first = (version_us = (SELECT MIN(version_us) FROM object_version o
-                                                WHERE o.feed_key = object_version.feed_key AND o.stix_id = object_version.stix_id))
+                                                WHERE o.feed_key = object_version.feed_key AND o.stix_id = object_version.stix_id
+                                                  AND o.release_id = object_version.release_id))
                     WHERE feed_key = ? AND stix_id = ?
                     """, arguments: [feedKey, stixID])
             }
@@ -175,7 +258,7 @@ extension SQLiteHubStore {
     public func objectCount(feedID: String) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM object_version WHERE feed_key = (SELECT key FROM feed WHERE id = ?)
+                SELECT COUNT(*) FROM object_version WHERE feed_key = (SELECT key FROM feed WHERE id = ?) AND release_id = ''
                 """, arguments: [feedID]) ?? 0
         }
     }

@@ -207,13 +207,7 @@ public final class SQLiteHubStore: HubStore {
 
     public func submission(id: String) async throws -> Submission? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id])
-            else { return nil }
-            let outcome = try JSONDecoder().decode(SubmissionOutcome.self, from: row["outcome"] as Data)
-            return Submission(id: row["id"], feedID: row["feed_id"], organizationID: row["organization_id"],
-                              userID: row["user_id"], requestTimestamp: row["request_timestamp"],
-                              successes: outcome.successes, failures: outcome.failures,
-                              pendings: outcome.pendings)
+            try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id]).map(Self.submission(from:))
         }
     }
 

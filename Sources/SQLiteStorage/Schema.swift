@@ -67,10 +67,15 @@ enum Schema {
                 date_added_us INTEGER NOT NULL,
                 is_latest INTEGER NOT NULL,
                 is_first INTEGER NOT NULL,
-                submission_id TEXT,
+                submission_id TEXT NOT NULL,
+                provider_org_id TEXT NOT NULL,
+                release_id TEXT NOT NULL DEFAULT '',
+                tlp TEXT,
                 json BLOB NOT NULL,
-                UNIQUE (feed_key, stix_id, version_us)
+                UNIQUE (feed_key, stix_id, version_us, release_id)
             );
+            CREATE INDEX object_by_submission ON object_version(submission_id, release_id);
+            CREATE INDEX object_by_release ON object_version(release_id) WHERE release_id <> '';
             CREATE INDEX object_latest ON object_version(feed_key, is_latest, position);
             CREATE INDEX object_by_type ON object_version(feed_key, type, position);
             CREATE INDEX object_by_date_added ON object_version(date_added_us);
@@ -123,6 +128,41 @@ enum Schema {
             BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
             CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
             BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+            """)
+        }
+        migrator.registerMigration("v4-releases") { db in
+            try db.execute(sql: """
+            -- Who may read each stored version: one row per audience key (see Storage.Audience).
+            CREATE TABLE object_audience (
+                feed_key INTEGER NOT NULL,
+                audience TEXT NOT NULL,
+                position INTEGER NOT NULL REFERENCES object_version(position) ON DELETE CASCADE,
+                PRIMARY KEY (feed_key, audience, position)
+            ) WITHOUT ROWID;
+            CREATE INDEX object_audience_by_position ON object_audience(position);
+            CREATE TABLE release (
+                id TEXT PRIMARY KEY,
+                submission_id TEXT NOT NULL REFERENCES submission(id),
+                provider_org_id TEXT NOT NULL,
+                scope BLOB NOT NULL,
+                anonymized INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                created_by TEXT,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT,
+                revoked_by TEXT
+            );
+            CREATE INDEX release_by_submission ON release(submission_id);
+            CREATE TABLE delivery (
+                organization_id TEXT NOT NULL,
+                submission_id TEXT NOT NULL,
+                release_id TEXT,
+                stix_id TEXT NOT NULL,
+                version TEXT NOT NULL,
+                delivered_at TEXT NOT NULL,
+                path TEXT NOT NULL
+            );
+            CREATE INDEX delivery_by_submission ON delivery(submission_id, organization_id);
             """)
         }
         return migrator

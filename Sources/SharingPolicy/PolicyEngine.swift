@@ -23,8 +23,13 @@ public struct FeedAccess: Sendable, Equatable {
 /// ```
 public struct PolicyEngine: Sendable {
     public let store: any HubStore
+    /// The marking assumed for an object that carries no TLP marking.
+    public let defaultTLP: TLPLevel
 
-    public init(store: any HubStore) { self.store = store }
+    public init(store: any HubStore, defaultTLP: TLPLevel = .amber) {
+        self.store = store
+        self.defaultTLP = defaultTLP
+    }
 
     public func access(of principal: Principal, to feed: Feed) async throws -> FeedAccess {
         try await access(of: principal, to: [feed])[feed.id] ?? .none

@@ -70,6 +70,20 @@ public protocol HubStore: Sendable {
     func addIdentifier(_ identifier: OrganizationIdentifier, organizationID: String) async throws
     func identifiers(organizationID: String) async throws -> [OrganizationIdentifier]
 
+    // MARK: Releases and deliveries
+    /// Records a release and its copies (each with its audiences) in one durable transaction, with
+    /// its audit entry. The copies join the submission's feed.
+    func recordRelease(_ release: Release, feedID: String, copies: [IncomingObject], audit: AuditEvent) async throws
+    func releases(submissionID: String) async throws -> [Release]
+    func release(id: String) async throws -> Release?
+    /// Marks a release revoked and removes its copies from every later read; the audit keeps who
+    /// already received them.
+    func revokeRelease(id: String, revokedBy: String?, at: String, audit: AuditEvent) async throws
+    func submissions(organizationID: String?) async throws -> [Submission]
+    /// Records reads that returned objects: their audit entries and the deliveries to organisations.
+    func recordReads(_ events: [AuditEvent], deliveries: [Delivery]) async throws
+    func deliveries(submissionID: String) async throws -> [Delivery]
+
     // MARK: Audit
     /// Appends events to the audit chain, in order, durably.
     func appendAudit(_ events: [AuditEvent]) async throws
@@ -85,8 +99,10 @@ public protocol HubStore: Sendable {
     func append(_ objects: [IncomingObject], to feedID: String,
                 recording submission: Submission) async throws -> [AppendResult]
     func objects(_ query: ObjectQuery) async throws -> ObjectPage
-    /// Deletes the versions of one object the selection names; returns how many were removed.
-    func deleteObject(id stixID: String, feedID: String, versions: VersionSelection) async throws -> Int
+    /// Deletes the versions of one object the selection names (only those `provider` gave, when
+    /// given: originals and their released copies); returns how many were removed.
+    func deleteObject(id stixID: String, feedID: String, versions: VersionSelection,
+                      provider: String?) async throws -> Int
     func objectCount(feedID: String) async throws -> Int
     func submission(id: String) async throws -> Submission?
 }

@@ -12,11 +12,16 @@ public struct IncomingObject: Sendable {
     /// The version as microseconds since the epoch (for ordering); nil when `version` is nil.
     public var versionMicroseconds: Int64?
     public var bytes: [UInt8]
+    /// The object's TLP level (from its object markings), nil when unmarked.
+    public var tlp: TLPLevel?
+    /// Who may read this version (see `Audience`); empty means the provider and hub staff only.
+    public var audiences: [String]
 
     public init(stixID: String, type: String, specVersion: String, version: String?,
-                versionMicroseconds: Int64?, bytes: [UInt8]) {
+                versionMicroseconds: Int64?, bytes: [UInt8], tlp: TLPLevel? = nil, audiences: [String] = []) {
         self.stixID = stixID; self.type = type; self.specVersion = specVersion
         self.version = version; self.versionMicroseconds = versionMicroseconds; self.bytes = bytes
+        self.tlp = tlp; self.audiences = audiences
     }
 }
 
@@ -33,12 +38,22 @@ public struct StoredObject: Sendable, Equatable {
     /// When the hub added it, microseconds since the epoch; strictly increasing with `position`.
     public var dateAddedMicroseconds: Int64
     public var bytes: Data
+    /// The submission the version came in with (for a released copy: the submission released).
+    public var submissionID: String
+    /// The organisation that provided it.
+    public var providerOrganizationID: String
+    /// The release this copy belongs to; nil for the provider's original.
+    public var releaseID: String?
+    public var tlp: TLPLevel?
 
     public init(position: Int64, feedID: String, stixID: String, type: String, specVersion: String,
-                version: String, dateAddedMicroseconds: Int64, bytes: Data) {
+                version: String, dateAddedMicroseconds: Int64, bytes: Data, submissionID: String = "",
+                providerOrganizationID: String = "", releaseID: String? = nil, tlp: TLPLevel? = nil) {
         self.position = position; self.feedID = feedID; self.stixID = stixID; self.type = type
         self.specVersion = specVersion; self.version = version
         self.dateAddedMicroseconds = dateAddedMicroseconds; self.bytes = bytes
+        self.submissionID = submissionID; self.providerOrganizationID = providerOrganizationID
+        self.releaseID = releaseID; self.tlp = tlp
     }
 }
 
@@ -70,13 +85,20 @@ public struct ObjectQuery: Sendable, Equatable {
     public var versions: VersionSelection
     public var specVersions: [String]
     public var limit: Int
+    /// Only versions readable by one of these audiences (see `Audience`); nil reads everything
+    /// (for the hub's own processing, never for a reader).
+    public var audiences: [String]?
+    /// Only the originals of this submission.
+    public var submissionID: String?
 
     public init(feedID: String, afterPosition: Int64? = nil, addedAfterMicroseconds: Int64? = nil,
                 ids: [String] = [], types: [String] = [], versions: VersionSelection = .latest,
-                specVersions: [String] = [], limit: Int = 1000) {
+                specVersions: [String] = [], limit: Int = 1000, audiences: [String]? = nil,
+                submissionID: String? = nil) {
         self.feedID = feedID; self.afterPosition = afterPosition
         self.addedAfterMicroseconds = addedAfterMicroseconds; self.ids = ids; self.types = types
         self.versions = versions; self.specVersions = specVersions; self.limit = limit
+        self.audiences = audiences; self.submissionID = submissionID
     }
 }
 
@@ -92,4 +114,29 @@ public enum AppendResult: Sendable, Equatable {
     case stored(position: Int64)
     /// That version was already in the feed; nothing was written.
     case alreadyPresent
+}
+
+/// TLP 2.0 levels, from least to most restricted.
+public enum TLPLevel: String, Sendable, Codable, CaseIterable, Comparable {
+    case clear, green, amber
+    case amberStrict = "amber+strict"
+    case red
+
+    var rank: Int { Self.allCases.firstIndex(of: self)! }
+    public static func < (a: TLPLevel, b: TLPLevel) -> Bool { a.rank < b.rank }
+}
+
+/// Audience keys: who may read a stored version. The policy engine decides which keys a version gets
+/// and which keys a reader holds; the store only matches them.
+public enum Audience {
+    /// Hub staff (analysts, admins).
+    public static let hubStaff = "staff"
+    /// Every member organisation with read access to the feed.
+    public static let allMembers = "all"
+    /// Public output (TLP:CLEAR only).
+    public static let publicOutput = "public"
+    /// One organisation, named individually.
+    public static func organization(_ id: String) -> String { "org:\(id)" }
+    /// Every member of one trust group.
+    public static func group(_ id: String) -> String { "group:\(id)" }
 }

@@ -1,6 +1,7 @@
 // TAXII response bodies: envelopes written straight from the stored bytes of each object (nothing is
 // re-encoded), plus the small JSON resources (discovery, collections, status, manifest).
 import Foundation
+import HubHTTP
 import Hummingbird
 import STIX
 import Storage

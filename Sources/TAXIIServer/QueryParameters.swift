@@ -1,6 +1,7 @@
 // TAXII query parameters: strict parsing of the URL query (percent-decoded keys and values), and
 // the filters of TAXII 2.1 section 3.4 (added_after, limit, next, match[id|type|version|spec_version]).
 import Foundation
+import HubHTTP
 import STIX
 import Storage
 

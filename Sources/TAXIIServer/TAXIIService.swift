@@ -4,6 +4,7 @@
 import Accounts
 import Foundation
 import HTTPTypes
+import HubHTTP
 import Hummingbird
 import Ingestion
 import SharingPolicy
@@ -24,10 +25,12 @@ public struct TAXIIService: Sendable {
     public let intake: EnvelopeIntake
     public let authenticator: Authenticator
     public let configuration: TAXIIConfiguration
+    public let ledger: DeliveryLedger
 
     public init(store: any HubStore, configuration: TAXIIConfiguration = TAXIIConfiguration(),
-                authenticator: Authenticator? = nil) {
+                authenticator: Authenticator? = nil, ledger: DeliveryLedger? = nil) {
         self.store = store
+        self.ledger = ledger ?? DeliveryLedger(store: store)
         self.policy = PolicyEngine(store: store)
         var limits = JSONLimits.standard
         limits.maxStringBytes = min(limits.maxStringBytes, configuration.maxContentLength)
@@ -133,14 +136,15 @@ public struct TAXIIService: Sendable {
     func getObjects(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.objectsFilters)
         let feed = try await readableFeed(request, context)
-        let page = try await read(feed: feed, parameters: parameters)
+        let page = try await read(feed: feed, parameters: parameters, context: context)
+        await ledger.recordRead(of: page.objects, by: try context.requirePrincipal(), path: "taxii", subject: feed.id)
         return Self.ok(EnvelopeWriter.envelope(page), headers: Self.dateAddedHeaders(page))
     }
 
     func manifest(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.objectsFilters)
         let feed = try await readableFeed(request, context)
-        let page = try await read(feed: feed, parameters: parameters)
+        let page = try await read(feed: feed, parameters: parameters, context: context)
         let records = page.objects.map {
             ManifestRecord(id: $0.stixID, date_added: EnvelopeWriter.dateAdded($0.dateAddedMicroseconds),
                            version: $0.version, media_type: MediaType.stix)
@@ -153,10 +157,11 @@ public struct TAXIIService: Sendable {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.objectFilters)
         let feed = try await readableFeed(request, context)
         let objectID = try Self.objectID(context)
-        let page = try await read(feed: feed, parameters: parameters, objectID: objectID)
+        let page = try await read(feed: feed, parameters: parameters, context: context, objectID: objectID)
         if page.objects.isEmpty && parameters["next"] == nil {
-            try await requireObjectExists(objectID, in: feed)
+            try await requireObjectExists(objectID, in: feed, context: context)
         }
+        await ledger.recordRead(of: page.objects, by: try context.requirePrincipal(), path: "taxii", subject: feed.id)
         return Self.ok(EnvelopeWriter.envelope(page), headers: Self.dateAddedHeaders(page))
     }
 
@@ -167,9 +172,10 @@ public struct TAXIIService: Sendable {
         var query = ObjectQuery(feedID: feed.id, ids: [objectID], versions: .every,
                                 limit: configuration.defaultPageSize)
         try parameters.apply(to: &query, maxPageSize: configuration.maxPageSize)
+        query.audiences = try await policy.readAudiences(for: context.requirePrincipal())
         let page = try await store.objects(query)
         if page.objects.isEmpty && parameters["next"] == nil {
-            try await requireObjectExists(objectID, in: feed)
+            try await requireObjectExists(objectID, in: feed, context: context)
         }
         let resource = VersionsResource(more: page.more, next: Self.nextToken(page),
                                         versions: page.objects.map(\.version))
@@ -183,8 +189,14 @@ public struct TAXIIService: Sendable {
         let objectID = try Self.objectID(context)
         var query = ObjectQuery(feedID: feed.id, versions: .every)
         try parameters.apply(to: &query, maxPageSize: configuration.maxPageSize)
-        try await requireObjectExists(objectID, in: feed)
-        _ = try await store.deleteObject(id: objectID, feedID: feed.id, versions: query.versions)
+        try await requireObjectExists(objectID, in: feed, context: context)
+        let principal = try context.requirePrincipal()
+        let provider = principal.user.role == .hubAdmin ? nil : principal.organization.id
+        let removed = try await store.deleteObject(id: objectID, feedID: feed.id, versions: query.versions,
+                                                   provider: provider)
+        guard removed > 0 else {
+            throw TAXIIError.forbidden("Only the organisation that provided \(objectID) may delete it.")
+        }
         return Response(status: .ok, headers: [.contentType: MediaType.taxii])
     }
 
@@ -223,15 +235,20 @@ public struct TAXIIService: Sendable {
 
     // MARK: - Helpers
 
-    func read(feed: Feed, parameters: QueryParameters, objectID: String? = nil) async throws -> ObjectPage {
+    /// One page of what the principal may read in the feed: the policy engine names the audiences.
+    func read(feed: Feed, parameters: QueryParameters, context: HubRequestContext,
+              objectID: String? = nil) async throws -> ObjectPage {
         var query = ObjectQuery(feedID: feed.id, limit: configuration.defaultPageSize)
         try parameters.apply(to: &query, maxPageSize: configuration.maxPageSize)
         if let objectID { query.ids = [objectID] }
+        query.audiences = try await policy.readAudiences(for: context.requirePrincipal())
         return try await store.objects(query)
     }
 
-    func requireObjectExists(_ objectID: String, in feed: Feed) async throws {
-        let any = try await store.objects(ObjectQuery(feedID: feed.id, ids: [objectID], versions: .every, limit: 1))
+    func requireObjectExists(_ objectID: String, in feed: Feed, context: HubRequestContext) async throws {
+        let audiences = try await policy.readAudiences(for: context.requirePrincipal())
+        let any = try await store.objects(ObjectQuery(feedID: feed.id, ids: [objectID], versions: .every, limit: 1,
+                                                      audiences: audiences))
         guard !any.objects.isEmpty else {
             throw TAXIIError.notFound("There is no object \(objectID.prefix(100)) in collection \(feed.id).")
         }

@@ -64,8 +64,14 @@ def test_discovery_collections_and_round_trip(hub):
     assert status.status == "complete"
     assert status.success_count == len(objects) and status.failure_count == 0
 
-    # Read back as another organisation, with a Bearer token, page by page.
+    # Held: another organisation sees nothing until the provider releases the submission.
     reader = taxii.Collection(hub.collection_url, auth=Bearer(hub.reader_token))
+    assert reader.get_objects().get("objects", []) == []
+    release = requests.post(f"{hub.url}/api/v1/submissions/{status.id}/release", json={"all_members": True},
+                            auth=hub.writer, timeout=30)
+    assert release.status_code == 201, release.text
+
+    # Read back as another organisation, with a Bearer token, page by page.
     assert reader.can_read and not reader.can_write
     received = []
     for envelope in taxii.as_pages(reader.get_objects, per_request=25):
@@ -167,9 +173,9 @@ def test_kill_9_loses_nothing_acknowledged(hub):
     assert len(acknowledged) >= 600
 
     hub.start()
-    reader = taxii.Collection(hub.collection_url, auth=Bearer(hub.reader_token))
+    provider = taxii.Collection(hub.collection_url, user=hub.writer[0], password=hub.writer[1])
     stored = set()
-    for envelope in taxii.as_pages(reader.get_objects, per_request=1000):
+    for envelope in taxii.as_pages(provider.get_objects, per_request=1000):
         stored.update(o["id"] for o in envelope.get("objects", []))
     missing = set(acknowledged) - stored
     assert not missing, f"{len(missing)} acknowledged objects lost"

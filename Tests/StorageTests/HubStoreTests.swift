@@ -100,10 +100,10 @@ struct HubStoreTests {
         #expect(try await versions(exact) == ["2025-03-01T00:00:00.000Z"])
 
         // Deleting the latest makes the one before it the latest.
-        let removed = try await hub.store.deleteObject(id: v3.stixID, feedID: feed.id, versions: .latest)
+        let removed = try await hub.store.deleteObject(id: v3.stixID, feedID: feed.id, versions: .latest, provider: nil)
         #expect(removed == 1)
         #expect(try await versions(.latest) == ["2025-03-01T00:00:00.000Z"])
-        #expect(try await hub.store.deleteObject(id: v3.stixID, feedID: feed.id, versions: .every) == 2)
+        #expect(try await hub.store.deleteObject(id: v3.stixID, feedID: feed.id, versions: .every, provider: nil) == 2)
         #expect(try await versions(.every).isEmpty)
     }
 

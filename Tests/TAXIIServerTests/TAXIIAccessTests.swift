@@ -55,8 +55,7 @@ struct TAXIIAccessTests {
     func rights() async throws {
         let f = try await TAXIIFixture.make(); defer { f.hub.remove() }
         try await f.withServer { client in
-            _ = try await client.execute(uri: f.objectsPath, method: .post, headers: f.writer.posting,
-                                         body: envelope([indicatorJSON(1)]))
+            _ = try await f.postReleased(client, [indicatorJSON(1)])
             let id = "indicator--00000000-0000-4000-8000-000000000001"
             for uri in [f.objectsPath, f.objectsPath + "\(id)/", f.objectsPath + "\(id)/versions/",
                         "/hub/collections/\(f.feed.id)/manifest/", "/hub/collections/\(f.feed.id)/"] {

@@ -44,8 +44,7 @@ struct TAXIIEndpointTests {
         try await f.withServer { client in
             let good = (1...3).map { indicatorJSON($0) }
             let bad = #"{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-000000000099","created":"2025-06-01T00:00:00.000Z","modified":"2025-06-01T00:00:00.000Z","pattern":"[ipv4-addr:value = ","pattern_type":"stix","valid_from":"2025-06-01T00:00:00Z"}"#
-            let posted = try await client.execute(uri: f.objectsPath, method: .post, headers: f.writer.posting,
-                                                  body: envelope(good + [bad]))
+            let posted = try await f.postReleased(client, good + [bad])
             #expect(posted.status == .accepted)
             let status = posted.json
             #expect(status["status"] as? String == "complete")
@@ -87,7 +86,7 @@ struct TAXIIEndpointTests {
         let f = try await TAXIIFixture.make(); defer { f.hub.remove() }
         try await f.withServer { client in
             let all = (1...25).map { indicatorJSON($0) }
-            _ = try await client.execute(uri: f.objectsPath, method: .post, headers: f.writer.posting, body: envelope(all))
+            _ = try await f.postReleased(client, all)
             var ids: [String] = []
             var next: String? = nil
             var pages = 0
@@ -128,7 +127,7 @@ struct TAXIIEndpointTests {
             let versions = ["2025-06-01T00:00:00.000Z", "2025-07-01T00:00:00.000Z", "2025-08-01T00:00:00.000Z"]
             let objects = versions.map { indicatorJSON(1, modified: $0) } + [indicatorJSON(2)]
                 + ["{\"type\":\"ipv4-addr\",\"spec_version\":\"2.1\",\"id\":\"ipv4-addr--00000000-0000-5000-8000-000000000001\",\"value\":\"203.0.113.5\"}"]
-            _ = try await client.execute(uri: f.objectsPath, method: .post, headers: f.writer.posting, body: envelope(objects))
+            _ = try await f.postReleased(client, objects)
             let id1 = "indicator--00000000-0000-4000-8000-000000000001"
 
             func count(_ query: String) async throws -> Int {

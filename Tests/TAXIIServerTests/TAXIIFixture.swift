@@ -6,7 +6,12 @@ import Hummingbird
 import HummingbirdTesting
 import HubTesting
 import Storage
+import Anonymization
+import Consent
+import HubServer
+import SharingPolicy
 import TAXIIServer
+import Testing
 
 struct TAXIIFixture {
     let hub: TestHub
@@ -34,11 +39,31 @@ struct TAXIIFixture {
                     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let app = HubApplication.make(store: hub.store,
                                       taxii: TAXIIConfiguration(maxContentLength: maxContentLength, maxPageSize: maxPageSize),
-                                      port: 0)
+                                      anonymization: anonymization, port: 0)
         try await app.test(.live) { client in try await body(client) }
     }
 
     var objectsPath: String { "/hub/collections/\(feed.id)/objects/" }
+
+    /// Posts objects as the writer and releases the submission (attributed) to all members, so the
+    /// reader sees them; returns the status resource.
+    func postReleased(_ client: any TestClientProtocol, _ objects: [String]) async throws -> TestResponse {
+        let response = try await client.execute(uri: objectsPath, method: .post, headers: writer.posting,
+                                                body: envelope(objects))
+        let id = try #require(response.json["id"] as? String)
+        _ = try await desk.release(submissionID: id, scope: ReleaseScope(allMembers: true), anonymize: false,
+                                   by: writer.principal)
+        return response
+    }
+
+    var desk: ConsentDesk {
+        ConsentDesk(store: hub.store, policy: PolicyEngine(store: hub.store), anonymization: anonymization)
+    }
+
+    var anonymization: AnonymizationSettings {
+        AnonymizationSettings(hubIdentityID: "identity--00000000-0000-4000-8000-00000000aaaa",
+                              idKey: Array("kakehashi-test-anonymization-key".utf8))
+    }
 }
 
 extension TestHub.Member {
@@ -72,7 +97,7 @@ func indicatorJSON(_ n: Int, modified: String = "2025-06-01T00:00:00.000Z", type
     {"type":"\(type)","spec_version":"2.1","id":"\(id)","created":"2025-06-01T00:00:00.000Z",\
     "modified":"\(modified)","name":"不審な通信先 \(n)","description":"標的型攻撃メールで観測","indicator_types":["malicious-activity"],\
     "pattern":"[ipv4-addr:value = '198.51.100.\(n % 250)']","pattern_type":"stix",\
-    "valid_from":"2025-06-01T00:00:00Z","x_kakehashi_source":"テスト","extensions":{}}
+    "valid_from":"2025-06-01T00:00:00Z","x_kakehashi_source":"テスト"}
     """
 }
 

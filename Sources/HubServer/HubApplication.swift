@@ -1,25 +1,35 @@
-// The hub's HTTP application: one Hummingbird server carrying the TAXII interface (and, later, the
-// JSON API and the web portal).
+// HubServer: the hub's HTTP application, one Hummingbird server carrying the TAXII interface and
+// the JSON API (and later the web portal), composed here so that neither depends on the other.
 import Foundation
+import Anonymization
+import HubAPI
+import HubHTTP
 import Hummingbird
 import Logging
+import SharingPolicy
 import Storage
+import TAXIIServer
 
 /// Builds the hub's HTTP application.
 ///
 /// ```swift
-/// let app = HubApplication.make(store: store, host: "127.0.0.1", port: 8080)
+/// let app = HubApplication.make(store: store, anonymization: settings, host: "127.0.0.1", port: 8080)
 /// try await app.runService()
 /// ```
 public enum HubApplication {
     public static func make(
         store: any HubStore, taxii: TAXIIConfiguration = TAXIIConfiguration(),
+        anonymization: AnonymizationSettings,
         host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: TAXIIErrorMiddleware())
-        TAXIIService(store: store, configuration: taxii).addRoutes(to: router)
+        let ledger = DeliveryLedger(store: store)
+        let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger)
+        taxiiService.addRoutes(to: router)
+        HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
+                      anonymization: anonymization).addRoutes(to: router)
         var logger = logger ?? Logger(label: "kakehashi")
         if logger.logLevel > .info, ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { logger.logLevel = .info }
         return Application(

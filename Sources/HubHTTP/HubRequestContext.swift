@@ -1,4 +1,4 @@
-// TAXII request context: carries the authenticated principal from the authentication middleware to
+// HubHTTP request context: carries the authenticated principal from the authentication middleware to
 // the handlers.
 import Accounts
 import Hummingbird
@@ -15,7 +15,7 @@ public struct HubRequestContext: RequestContext {
     }
 
     /// The principal, or a 401 TAXII error when nobody signed in.
-    func requirePrincipal() throws -> Principal {
+    public func requirePrincipal() throws -> Principal {
         guard let principal else { throw TAXIIError.unauthorized }
         return principal
     }

@@ -1,5 +1,5 @@
-// TAXII error messages: every failure of a TAXII request is answered with a TAXII 2.1 error
-// resource (title, description, http_status) and the right 4xx/5xx status.
+// HubHTTP errors: every failure of a request to the hub (TAXII or JSON API) is answered with a TAXII
+// 2.1 error message (title, description, http_status) and the right 4xx/5xx status.
 import Foundation
 import Hummingbird
 
@@ -13,15 +13,15 @@ public struct TAXIIError: Error, Sendable, Equatable {
         self.status = status; self.title = title; self.description = description
     }
 
-    static func badRequest(_ description: String) -> TAXIIError {
+    public static func badRequest(_ description: String) -> TAXIIError {
         TAXIIError(.badRequest, "Bad request", description)
     }
-    static func notFound(_ description: String) -> TAXIIError {
+    public static func notFound(_ description: String) -> TAXIIError {
         TAXIIError(.notFound, "Not found", description)
     }
-    static let unauthorized = TAXIIError(.unauthorized, "Authentication required",
+    public static let unauthorized = TAXIIError(.unauthorized, "Authentication required",
                                          "Send HTTP Basic credentials or a Bearer token.")
-    static func forbidden(_ description: String) -> TAXIIError {
+    public static func forbidden(_ description: String) -> TAXIIError {
         TAXIIError(.forbidden, "Forbidden", description)
     }
 
@@ -31,10 +31,10 @@ public struct TAXIIError: Error, Sendable, Equatable {
         let http_status: String
     }
 
-    func response() -> Response {
+    public func response() -> Response {
         let body = Body(title: title, description: description, http_status: String(status.code))
         let data = (try? JSONEncoder.taxii.encode(body)) ?? Data("{\"title\":\"error\"}".utf8)
-        var headers: HTTPFields = [.contentType: MediaType.taxii]
+        var headers: HTTPFields = [.contentType: "application/taxii+json;version=2.1"]
         if status == .unauthorized {
             headers[.wwwAuthenticate] = "Basic realm=\"Kakehashi TAXII\", Bearer realm=\"Kakehashi TAXII\""
         }
@@ -43,7 +43,7 @@ public struct TAXIIError: Error, Sendable, Equatable {
 }
 
 extension JSONEncoder {
-    static let taxii: JSONEncoder = {
+    public static let taxii: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
@@ -52,6 +52,8 @@ extension JSONEncoder {
 
 /// Turns every error, including the router's own 404/405, into a TAXII error message.
 public struct TAXIIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
     public func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         do {

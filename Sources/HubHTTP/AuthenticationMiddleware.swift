@@ -4,11 +4,13 @@ import Accounts
 import Foundation
 import Hummingbird
 
-struct AuthenticationMiddleware: RouterMiddleware {
-    typealias Context = HubRequestContext
+public struct AuthenticationMiddleware: RouterMiddleware {
+    public typealias Context = HubRequestContext
     let authenticator: Authenticator
 
-    func handle(_ request: Request, context: Context,
+    public init(authenticator: Authenticator) { self.authenticator = authenticator }
+
+    public func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         guard let header = request.headers[.authorization] else { throw TAXIIError.unauthorized }

@@ -1,0 +1,250 @@
+// Consent: the provider's side of sharing. A submission stays held (its provider and hub staff only)
+// until its provider releases it with a scope, attributed or anonymised; releases can be revoked;
+// the provider can always ask who received what it gave.
+import Accounts
+import Anonymization
+import Foundation
+import SharingPolicy
+import STIX
+import Storage
+
+/// Why a consent operation was refused; nothing was changed.
+public struct ConsentError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable { case notFound, forbidden, invalid, leak }
+    public let kind: Kind
+    public let description: String
+    public init(_ kind: Kind, _ description: String) { self.kind = kind; self.description = description }
+}
+
+/// The organisations that received objects of one submission, with which objects and when.
+public struct Recipient: Sendable, Equatable, Codable {
+    public var organization: String
+    public var organizationID: String
+    public var objects: [ReceivedObject]
+
+    enum CodingKeys: String, CodingKey {
+        case organization, objects
+        case organizationID = "organization_id"
+    }
+}
+
+public struct ReceivedObject: Sendable, Equatable, Codable {
+    public var id: String
+    public var version: String
+    public var receivedAt: String
+    public var path: String
+    public var releaseID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, version, path
+        case receivedAt = "received_at"
+        case releaseID = "release_id"
+    }
+}
+
+/// Releases, revocations and the recipients report.
+///
+/// ```swift
+/// let desk = ConsentDesk(store: store, policy: PolicyEngine(store: store), anonymization: settings)
+/// let release = try await desk.release(submissionID: id, scope: ReleaseScope(groups: ["電力SIG"]),
+///                                      anonymize: true, by: provider)
+/// let recipients = try await desk.recipients(submissionID: id, by: provider)
+/// ```
+public struct ConsentDesk: Sendable {
+    public let store: any HubStore
+    public let policy: PolicyEngine
+    public let anonymization: AnonymizationSettings
+
+    public init(store: any HubStore, policy: PolicyEngine, anonymization: AnonymizationSettings) {
+        self.store = store; self.policy = policy; self.anonymization = anonymization
+    }
+
+    /// The provider releases its submission to `scope`. Objects whose TLP marking does not allow the
+    /// scope stay held (TLP:RED goes only to organisations named individually). An anonymised release
+    /// is checked for every known identifier of the provider before anything is stored; a hit refuses
+    /// the whole release and names what was found.
+    public func release(submissionID: String, scope: ReleaseScope, anonymize: Bool, by principal: Principal,
+                        kind: ReleaseKind = .consent) async throws -> Release {
+        let submission = try await ownSubmission(submissionID, principal: principal, action: "release")
+        guard principal.user.role.mayWrite else {
+            throw ConsentError(.forbidden, "read-only users cannot release submissions")
+        }
+        guard !scope.isEmpty else {
+            throw ConsentError(.invalid, "the release names no recipients: give groups, organizations, all_members or public")
+        }
+        let resolved = try await resolve(scope)
+        let originals = try await originals(of: submission)
+        let profile = anonymize ? try await victimProfile(of: submission.organizationID, objects: originals) : nil
+
+        var copies: [IncomingObject] = []
+        var withheld: [String] = []
+        for original in originals {
+            let audiences = policy.releaseAudiences(resolved, tlp: original.tlp)
+            guard !audiences.isEmpty else {
+                withheld.append("\(original.stixID): its \(original.tlp?.rawValue ?? policy.defaultTLP.rawValue) marking does not allow this scope")
+                continue
+            }
+            var copy = IncomingObject(stixID: original.stixID, type: original.type, specVersion: original.specVersion,
+                                      version: Self.versionText(original),
+                                      versionMicroseconds: Self.versionMicroseconds(original),
+                                      bytes: Array(original.bytes), tlp: original.tlp, audiences: audiences)
+            if let profile {
+                let value = try JSONParser.parse(Array(original.bytes))
+                switch Anonymizer.anonymize(value, profile: profile, settings: anonymization) {
+                case .withheld(let reason):
+                    withheld.append("\(original.stixID): \(reason)")
+                    continue
+                case .released(let anonymized):
+                    copy.bytes = anonymized.serialized()
+                    copy.stixID = anonymized.objectValue?["id"]?.stringValue ?? Anonymizer.releasedID(for: original.stixID, settings: anonymization)
+                }
+                let findings = LeakCheck.findings(in: copy.bytes, profile: profile)
+                if let first = findings.first {
+                    throw ConsentError(.leak, "release blocked: the anonymised copy of \(original.stixID) still contains '\(first.identifier)' (\(first.excerpt)); nothing was released")
+                }
+            }
+            copies.append(copy)
+        }
+        let release = Release(submissionID: submission.id, providerOrganizationID: submission.organizationID,
+                              scope: scope, anonymized: anonymize, kind: kind, createdBy: principal.user.id,
+                              createdAt: STIXTimestamp.now().text)
+        var details = ["released": String(copies.count), "withheld": String(withheld.count),
+                       "anonymized": String(anonymize), "scope": Self.describe(scope)]
+        if !withheld.isEmpty { details["withheld_objects"] = withheld.prefix(50).joined(separator: "; ") }
+        try await store.recordRelease(release, feedID: submission.feedID, copies: copies, audit: AuditEvent(
+            action: .release, actorUserID: principal.user.id, actorOrganizationID: principal.organization.id,
+            subject: submission.id, details: details.merging(["release": release.id]) { a, _ in a }))
+        return release
+    }
+
+    /// Revokes a release: its copies disappear from every later read; the audit keeps who had them.
+    public func revoke(releaseID: String, by principal: Principal) async throws -> Release {
+        guard let release = try await store.release(id: releaseID) else {
+            throw ConsentError(.notFound, "no release \(releaseID)")
+        }
+        _ = try await ownSubmission(release.submissionID, principal: principal, action: "revoke releases of")
+        guard release.revokedAt == nil else { throw ConsentError(.invalid, "release \(releaseID) is already revoked") }
+        let now = STIXTimestamp.now().text
+        try await store.revokeRelease(id: releaseID, revokedBy: principal.user.id, at: now, audit: AuditEvent(
+            action: .revoke, actorUserID: principal.user.id, actorOrganizationID: principal.organization.id,
+            subject: release.submissionID, details: ["release": releaseID]))
+        return try await store.release(id: releaseID) ?? release
+    }
+
+    /// Who received objects of the submission, which and when (from the audit of reads).
+    public func recipients(submissionID: String, by principal: Principal) async throws -> [Recipient] {
+        _ = try await ownSubmission(submissionID, principal: principal, action: "see the recipients of", staffMaySee: true)
+        let deliveries = try await store.deliveries(submissionID: submissionID)
+        var byOrganization: [String: [ReceivedObject]] = [:]
+        for delivery in deliveries {
+            byOrganization[delivery.organizationID, default: []].append(ReceivedObject(
+                id: delivery.stixID, version: delivery.version, receivedAt: delivery.deliveredAt,
+                path: delivery.path, releaseID: delivery.releaseID))
+        }
+        var recipients: [Recipient] = []
+        for (organizationID, objects) in byOrganization {
+            let name = try await store.organization(id: organizationID)?.name ?? organizationID
+            recipients.append(Recipient(organization: name, organizationID: organizationID, objects: objects))
+        }
+        return recipients.sorted { $0.organization < $1.organization }
+    }
+
+    // MARK: - Helpers
+
+    func ownSubmission(_ id: String, principal: Principal, action: String, staffMaySee: Bool = false) async throws -> Submission {
+        guard let submission = try await store.submission(id: id) else {
+            throw ConsentError(.notFound, "no submission \(id)")
+        }
+        let isProvider = submission.organizationID == principal.organization.id
+        guard isProvider || (staffMaySee && principal.user.role.isHubStaff) else {
+            if principal.user.role.isHubStaff {
+                throw ConsentError(.forbidden, "only the provider may \(action) submission \(id); hub staff may propose a release")
+            }
+            throw ConsentError(.notFound, "no submission \(id)")
+        }
+        return submission
+    }
+
+    func resolve(_ scope: ReleaseScope) async throws -> ResolvedScope {
+        var resolved = ResolvedScope(allMembers: scope.allMembers, isPublic: scope.isPublic)
+        for name in scope.groups {
+            guard let group = try await store.group(named: name) else { throw ConsentError(.invalid, "no trust group named \(name)") }
+            resolved.groupIDs.append(group.id)
+        }
+        for name in scope.organizations {
+            guard let organization = try await store.organization(named: name) else {
+                throw ConsentError(.invalid, "no organization named \(name)")
+            }
+            resolved.organizationIDs.append(organization.id)
+        }
+        return resolved
+    }
+
+    func originals(of submission: Submission) async throws -> [StoredObject] {
+        var all: [StoredObject] = []
+        var query = ObjectQuery(feedID: submission.feedID, versions: .every, limit: 5000, submissionID: submission.id)
+        while true {
+            let page = try await store.objects(query)
+            all += page.objects
+            guard page.more, let last = page.objects.last else { break }
+            query.afterPosition = last.position
+        }
+        return all
+    }
+
+    /// Everything the hub knows identifies the provider: its profile and its identity objects.
+    func victimProfile(of organizationID: String, objects: [StoredObject]) async throws -> VictimProfile {
+        guard let organization = try await store.organization(id: organizationID) else {
+            throw ConsentError(.notFound, "no organization \(organizationID)")
+        }
+        var profile = VictimProfile()
+        profile.organizationNames = [organization.name]
+        profile.sector = organization.sector
+        profile.size = organization.size
+        for identifier in try await store.identifiers(organizationID: organizationID) {
+            switch identifier.kind {
+            case .alias: profile.organizationNames.append(identifier.value)
+            case .domain: profile.domains.append(identifier.value)
+            case .email: profile.emailAddresses.append(identifier.value)
+            case .host: profile.hostNames.append(identifier.value)
+            case .addressRange: profile.addressRanges.append(identifier.value)
+            case .project: profile.projectNames.append(identifier.value)
+            case .person: profile.personNames.append(identifier.value)
+            }
+        }
+        // The provider's own identity objects: identities whose name is one of its names, and the
+        // creator of what it submitted.
+        let names = Set(profile.organizationNames.map { $0.lowercased() })
+        for object in objects where object.type == "identity" {
+            if let value = try? JSONParser.parse(Array(object.bytes)),
+               let name = value.objectValue?["name"]?.stringValue, names.contains(name.lowercased()) {
+                profile.identityIDs.append(object.stixID)
+            }
+        }
+        for object in objects {
+            if let value = try? JSONParser.parse(Array(object.bytes)),
+               let creator = value.objectValue?["created_by_ref"]?.stringValue, !profile.identityIDs.contains(creator),
+               creator != anonymization.hubIdentityID {
+                profile.identityIDs.append(creator)
+            }
+        }
+        return profile
+    }
+
+    static func versionText(_ object: StoredObject) -> String? {
+        object.version.isEmpty ? nil : object.version
+    }
+
+    static func versionMicroseconds(_ object: StoredObject) -> Int64? {
+        STIXTimestamp(object.version)?.microsecondsSinceEpoch
+    }
+
+    static func describe(_ scope: ReleaseScope) -> String {
+        var parts: [String] = []
+        if !scope.groups.isEmpty { parts.append("groups: " + scope.groups.joined(separator: ", ")) }
+        if !scope.organizations.isEmpty { parts.append("organizations: " + scope.organizations.joined(separator: ", ")) }
+        if scope.allMembers { parts.append("all members") }
+        if scope.isPublic { parts.append("public") }
+        return parts.joined(separator: "; ")
+    }
+}

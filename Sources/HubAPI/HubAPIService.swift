@@ -1,0 +1,181 @@
+// HubAPI: the JSON API under /api/v1 — submissions, releases (consent), revocation and the
+// recipients report — for members' scripts and the web portal. Same tokens and passwords as TAXII;
+// errors in the same error format. Handlers translate HTTP to the domain (ConsentDesk, EnvelopeIntake).
+import Accounts
+import Anonymization
+import Consent
+import Foundation
+import HTTPTypes
+import HubHTTP
+import Hummingbird
+import Ingestion
+import SharingPolicy
+import STIX
+import Storage
+
+/// The JSON API.
+///
+/// ```swift
+/// HubAPIService(store: store, authenticator: authenticator, ledger: ledger, anonymization: settings)
+///     .addRoutes(to: router)
+/// // POST /api/v1/submissions/{id}/release  {"groups": ["電力SIG"], "anonymize": true}
+/// ```
+public struct HubAPIService: Sendable {
+    public let store: any HubStore
+    public let authenticator: Authenticator
+    public let policy: PolicyEngine
+    public let desk: ConsentDesk
+    public let intake: EnvelopeIntake
+    public let ledger: DeliveryLedger
+    /// Largest JSON body accepted.
+    public let maxBodySize: Int
+
+    public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
+                anonymization: AnonymizationSettings, maxBodySize: Int = 32 * 1024 * 1024) {
+        self.store = store
+        self.authenticator = authenticator
+        self.policy = PolicyEngine(store: store)
+        self.desk = ConsentDesk(store: store, policy: policy, anonymization: anonymization)
+        self.intake = EnvelopeIntake(store: store, policy: policy)
+        self.ledger = ledger
+        self.maxBodySize = maxBodySize
+    }
+
+    public func addRoutes(to router: Router<HubRequestContext>) {
+        router.get("/api/v1/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+        let api = router.group("/api/v1").add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+        api.get("submissions") { request, context in try await listSubmissions(request, context) }
+        api.post("submissions") { request, context in try await submit(request, context) }
+        api.get("submissions/{id}") { request, context in try await getSubmission(request, context) }
+        api.post("submissions/{id}/release") { request, context in try await release(request, context) }
+        api.get("submissions/{id}/recipients") { request, context in try await recipients(request, context) }
+        api.post("releases/{id}/revoke") { request, context in try await revoke(request, context) }
+    }
+
+    // MARK: - Handlers
+
+    func listSubmissions(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let submissions = try await store.submissions(
+            organizationID: principal.user.role.isHubStaff ? nil : principal.organization.id)
+        var views: [SubmissionView] = []
+        for submission in submissions.prefix(1000) {
+            views.append(try await view(submission))
+        }
+        return try Self.json(["submissions": views])
+    }
+
+    func getSubmission(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        guard let submission = try await store.submission(id: id),
+              principal.user.role.isHubStaff || submission.organizationID == principal.organization.id
+        else { throw TAXIIError.notFound("There is no submission \(id.prefix(64)) for you.") }
+        return try Self.json(try await view(submission))
+    }
+
+    /// `POST /api/v1/submissions?feed=NAME` with a STIX bundle (or TAXII envelope) as the body.
+    func submit(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let parameters = request.uri.queryParameters
+        guard let feedName = parameters["feed"].map(String.init), !feedName.isEmpty else {
+            throw TAXIIError.badRequest("Name the feed: POST /api/v1/submissions?feed=NAME with a STIX bundle.")
+        }
+        guard let feed = try await store.feed(named: feedName) else {
+            throw TAXIIError.notFound("There is no feed named \(feedName.prefix(64)).")
+        }
+        let body = try await collect(request)
+        do {
+            let submission = try await intake.submit(envelope: Array(buffer: body), to: feed, by: principal)
+            return try Self.json(try await view(submission), status: .created)
+        } catch let error as IntakeError {
+            switch error.kind {
+            case .malformed: throw TAXIIError.badRequest(error.description)
+            case .forbidden: throw TAXIIError.forbidden(error.description)
+            }
+        }
+    }
+
+    func release(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        let body = try await collect(request)
+        let input: ReleaseRequest
+        do {
+            input = try JSONDecoder().decode(ReleaseRequest.self, from: Data(buffer: body))
+        } catch {
+            throw TAXIIError.badRequest("The body must be {\"groups\": [names], \"organizations\": [names], \"all_members\": bool, \"public\": bool, \"anonymize\": bool}: \(Self.reason(error))")
+        }
+        let release = try await consent {
+            try await desk.release(submissionID: id, scope: input.scope, anonymize: input.anonymize ?? false, by: principal)
+        }
+        return try Self.json(ReleaseView(release), status: .created)
+    }
+
+    func revoke(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        let release = try await consent { try await desk.revoke(releaseID: id, by: principal) }
+        return try Self.json(ReleaseView(release))
+    }
+
+    func recipients(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        await ledger.flush()
+        let recipients = try await consent { try await desk.recipients(submissionID: id, by: principal) }
+        return try Self.json(RecipientsView(submission: id, recipients: recipients))
+    }
+
+    // MARK: - Helpers
+
+    func view(_ submission: Submission) async throws -> SubmissionView {
+        let releases = try await store.releases(submissionID: submission.id)
+        let feed = try await store.feed(id: submission.feedID)
+        return SubmissionView(submission, feedName: feed?.name, releases: releases.map(ReleaseView.init))
+    }
+
+    func collect(_ request: Request) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodySize {
+            throw TAXIIError(.contentTooLarge, "Content too large", "The body has \(length) bytes; at most \(maxBodySize) are accepted.")
+        }
+        do {
+            return try await request.body.collect(upTo: maxBodySize)
+        } catch {
+            throw TAXIIError(.contentTooLarge, "Content too large", "At most \(maxBodySize) bytes are accepted.")
+        }
+    }
+
+    func consent<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ConsentError {
+            switch error.kind {
+            case .notFound: throw TAXIIError.notFound(error.description)
+            case .forbidden: throw TAXIIError.forbidden(error.description)
+            case .invalid: throw TAXIIError(.unprocessableContent, "Cannot do that", error.description)
+            case .leak: throw TAXIIError(.conflict, "Release blocked", error.description)
+            }
+        }
+    }
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+    }
+
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+             DecodingError.keyNotFound(_, let context), DecodingError.dataCorrupted(let context):
+            return context.debugDescription
+        default:
+            return "not valid JSON"
+        }
+    }
+}

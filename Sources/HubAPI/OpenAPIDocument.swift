@@ -1,0 +1,102 @@
+// HubAPI OpenAPI 3.1 document, served at /api/v1/openapi.json. Kept beside the handlers it describes.
+enum OpenAPIDocument {
+    static let json = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "Kakehashi JSON API",
+        "version": "1.0.0",
+        "description": "Submissions, releases (provider consent), revocation and recipients of the Kakehashi threat-sharing hub. Authenticate with HTTP Basic (email and password or token) or a Bearer token. Errors are TAXII 2.1 error messages: {title, description, http_status}."
+      },
+      "servers": [{"url": "/"}],
+      "security": [{"basic": []}, {"bearer": []}],
+      "components": {
+        "securitySchemes": {
+          "basic": {"type": "http", "scheme": "basic"},
+          "bearer": {"type": "http", "scheme": "bearer"}
+        },
+        "schemas": {
+          "Error": {"type": "object", "required": ["title", "http_status"], "properties": {
+            "title": {"type": "string"}, "description": {"type": "string"}, "http_status": {"type": "string"}}},
+          "ReleaseRequest": {"type": "object", "additionalProperties": false, "properties": {
+            "groups": {"type": "array", "items": {"type": "string"}, "description": "trust group names"},
+            "organizations": {"type": "array", "items": {"type": "string"}, "description": "organisation names; the only way TLP:RED objects are released"},
+            "all_members": {"type": "boolean"},
+            "public": {"type": "boolean", "description": "public output (TLP:CLEAR objects only)"},
+            "anonymize": {"type": "boolean", "description": "remove the provider and its victim identifiers; the hub becomes the author"}}},
+          "Release": {"type": "object", "required": ["id", "submission_id", "groups", "organizations", "all_members", "public", "anonymize", "kind", "created_at"], "properties": {
+            "id": {"type": "string"}, "submission_id": {"type": "string"},
+            "groups": {"type": "array", "items": {"type": "string"}},
+            "organizations": {"type": "array", "items": {"type": "string"}},
+            "all_members": {"type": "boolean"}, "public": {"type": "boolean"}, "anonymize": {"type": "boolean"},
+            "kind": {"type": "string", "enum": ["consent", "approved-proposal", "standing-consent", "hub-content", "corroboration"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "revoked_at": {"type": ["string", "null"], "format": "date-time"}}},
+          "Outcome": {"type": "object", "properties": {
+            "id": {"type": ["string", "null"]}, "version": {"type": ["string", "null"]}, "message": {"type": ["string", "null"]}}},
+          "Submission": {"type": "object", "required": ["id", "feed_id", "organization_id", "submitted_at", "state", "success_count", "failure_count", "objects", "failures", "releases"], "properties": {
+            "id": {"type": "string", "description": "also the TAXII status id"},
+            "feed": {"type": ["string", "null"]}, "feed_id": {"type": "string"},
+            "organization_id": {"type": "string"}, "submitted_at": {"type": "string"},
+            "state": {"type": "string", "enum": ["held", "released"]},
+            "success_count": {"type": "integer"}, "failure_count": {"type": "integer"},
+            "objects": {"type": "array", "items": {"$ref": "#/components/schemas/Outcome"}},
+            "failures": {"type": "array", "items": {"$ref": "#/components/schemas/Outcome"}},
+            "releases": {"type": "array", "items": {"$ref": "#/components/schemas/Release"}}}},
+          "Recipients": {"type": "object", "required": ["submission", "recipients"], "properties": {
+            "submission": {"type": "string"},
+            "recipients": {"type": "array", "items": {"type": "object", "required": ["organization", "organization_id", "objects"], "properties": {
+              "organization": {"type": "string"}, "organization_id": {"type": "string"},
+              "objects": {"type": "array", "items": {"type": "object", "required": ["id", "version", "received_at", "path"], "properties": {
+                "id": {"type": "string"}, "version": {"type": "string"}, "received_at": {"type": "string"},
+                "path": {"type": "string"}, "release_id": {"type": ["string", "null"]}}}}}}}}}
+        },
+        "responses": {
+          "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      },
+      "paths": {
+        "/api/v1/submissions": {
+          "get": {"summary": "Your organisation's submissions (hub staff: all)", "responses": {
+            "200": {"description": "submissions", "content": {"application/json": {"schema": {"type": "object", "properties": {"submissions": {"type": "array", "items": {"$ref": "#/components/schemas/Submission"}}}}}}},
+            "401": {"$ref": "#/components/responses/Error"}}},
+          "post": {"summary": "Submit a STIX 2.1 bundle to a feed; it is held until released",
+            "parameters": [{"name": "feed", "in": "query", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {
+              "201": {"description": "stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},
+              "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/submissions/{id}": {
+          "get": {"summary": "One submission with its releases",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "submission", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},
+              "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/submissions/{id}/release": {
+          "post": {"summary": "The provider releases its submission (consent)",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReleaseRequest"}}}},
+            "responses": {"201": {"description": "released", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Release"}}}},
+              "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"description": "blocked by the final identifier check", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/submissions/{id}/recipients": {
+          "get": {"summary": "Which organisations received which objects of the submission, and when",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "recipients", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recipients"}}}},
+              "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/releases/{id}/revoke": {
+          "post": {"summary": "Revoke a release: its objects disappear from later reads",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "revoked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Release"}}}},
+              "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        }
+      }
+    }
+    """#
+}

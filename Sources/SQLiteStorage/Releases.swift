@@ -1,0 +1,100 @@
+// SQLiteStorage releases, submissions listing, and deliveries (who received what, when).
+import Foundation
+import GRDB
+import Storage
+
+extension SQLiteHubStore {
+    public func recordRelease(_ release: Release, feedID: String, copies: [IncomingObject], audit: AuditEvent) async throws {
+        try await pool.write { db in
+            let feedKey = try Self.feedKey(feedID, in: db)
+            try db.execute(sql: """
+                INSERT INTO release (id, submission_id, provider_org_id, scope, anonymized, kind, created_by, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [release.id, release.submissionID, release.providerOrganizationID,
+                                 try JSONEncoder().encode(release.scope), release.anonymized, release.kind.rawValue,
+                                 release.createdBy, release.createdAt])
+            _ = try Self.insert(copies, feedKey: feedKey, submissionID: release.submissionID,
+                                providerOrganizationID: release.providerOrganizationID, releaseID: release.id, in: db)
+            try Self.appendAudit([audit], in: db)
+        }
+    }
+
+    public func releases(submissionID: String) async throws -> [Release] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM release WHERE submission_id = ? ORDER BY created_at",
+                             arguments: [submissionID]).map(Self.release(from:))
+        }
+    }
+
+    public func release(id: String) async throws -> Release? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM release WHERE id = ?", arguments: [id]).map(Self.release(from:))
+        }
+    }
+
+    public func revokeRelease(id: String, revokedBy: String?, at: String, audit: AuditEvent) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE release SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
+                           arguments: [at, revokedBy, id])
+            guard db.changesCount > 0 else { throw StoreError.notFound("an unrevoked release \(id)") }
+            try db.execute(sql: """
+                DELETE FROM object_audience WHERE position IN (SELECT position FROM object_version WHERE release_id = ?)
+                """, arguments: [id])
+            try Self.appendAudit([audit], in: db)
+        }
+    }
+
+    public func submissions(organizationID: String?) async throws -> [Submission] {
+        try await pool.read { db in
+            let rows: [Row]
+            if let organizationID {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM submission WHERE organization_id = ? ORDER BY request_timestamp DESC",
+                                        arguments: [organizationID])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM submission ORDER BY request_timestamp DESC")
+            }
+            return try rows.map(Self.submission(from:))
+        }
+    }
+
+    public func recordReads(_ events: [AuditEvent], deliveries: [Delivery]) async throws {
+        guard !events.isEmpty || !deliveries.isEmpty else { return }
+        try await pool.write { db in
+            try Self.appendAudit(events, in: db)
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO delivery (organization_id, submission_id, release_id, stix_id, version, delivered_at, path)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for delivery in deliveries {
+                try insert.execute(arguments: [delivery.organizationID, delivery.submissionID, delivery.releaseID,
+                                               delivery.stixID, delivery.version, delivery.deliveredAt, delivery.path])
+            }
+        }
+    }
+
+    public func deliveries(submissionID: String) async throws -> [Delivery] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM delivery WHERE submission_id = ? ORDER BY delivered_at",
+                             arguments: [submissionID]).map { row in
+                Delivery(organizationID: row["organization_id"], submissionID: row["submission_id"],
+                         releaseID: row["release_id"], stixID: row["stix_id"], version: row["version"],
+                         deliveredAt: row["delivered_at"], path: row["path"])
+            }
+        }
+    }
+
+    static func release(from row: Row) throws -> Release {
+        Release(id: row["id"], submissionID: row["submission_id"], providerOrganizationID: row["provider_org_id"],
+                scope: try JSONDecoder().decode(ReleaseScope.self, from: row["scope"] as Data),
+                anonymized: row["anonymized"], kind: ReleaseKind(rawValue: row["kind"]) ?? .consent,
+                createdBy: row["created_by"], createdAt: row["created_at"], revokedAt: row["revoked_at"],
+                revokedBy: row["revoked_by"])
+    }
+
+    static func submission(from row: Row) throws -> Submission {
+        let outcome = try JSONDecoder().decode(SubmissionOutcome.self, from: row["outcome"] as Data)
+        return Submission(id: row["id"], feedID: row["feed_id"], organizationID: row["organization_id"],
+                          userID: row["user_id"], requestTimestamp: row["request_timestamp"],
+                          successes: outcome.successes, failures: outcome.failures, pendings: outcome.pendings)
+    }
+}

@@ -1,0 +1,70 @@
+// SharingPolicy delivery ledger: every read that returned objects is recorded in the audit trail,
+// with one delivery per object another organisation provided ("who received what I gave").
+//
+// Reads are recorded by group commit: events gather for a few milliseconds and are written in one
+// transaction, so reads do not each wait for a disk sync. A crash can lose at most the last
+// interval's read records; writes, releases and revocations are recorded in their own transaction.
+import Accounts
+import Foundation
+import STIX
+import Storage
+
+/// Collects read records and writes them in batches.
+///
+/// ```swift
+/// let ledger = DeliveryLedger(store: store)
+/// await ledger.recordRead(of: page.objects, by: principal, path: "taxii")
+/// ```
+public actor DeliveryLedger {
+    let store: any HubStore
+    let interval: Duration
+    var events: [AuditEvent] = []
+    var deliveries: [Delivery] = []
+    var flushScheduled = false
+
+    public init(store: any HubStore, interval: Duration = .milliseconds(20)) {
+        self.store = store
+        self.interval = interval
+    }
+
+    /// Records that `objects` were returned to `principal` through `path` (taxii, api, export, …).
+    public func recordRead(of objects: [StoredObject], by principal: Principal, path: String, subject: String) {
+        guard !objects.isEmpty else { return }
+        let now = STIXTimestamp.now().text
+        let ids = objects.prefix(1000).map { "\($0.stixID)@\($0.version)" }.joined(separator: ",")
+        events.append(AuditEvent(action: .read, actorUserID: principal.user.id,
+                                 actorOrganizationID: principal.organization.id, subject: subject,
+                                 details: ["path": path, "count": String(objects.count), "objects": ids]))
+        for object in objects where object.providerOrganizationID != principal.organization.id {
+            deliveries.append(Delivery(organizationID: principal.organization.id, submissionID: object.submissionID,
+                                       releaseID: object.releaseID, stixID: object.stixID, version: object.version,
+                                       deliveredAt: now, path: path))
+        }
+        scheduleFlush()
+    }
+
+    func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        Task {
+            try? await Task.sleep(for: interval)
+            await flush()
+        }
+    }
+
+    /// Writes what has gathered; called by the timer and before shutdown or a report that needs it.
+    public func flush() async {
+        flushScheduled = false
+        let (pendingEvents, pendingDeliveries) = (events, deliveries)
+        events = []; deliveries = []
+        guard !pendingEvents.isEmpty else { return }
+        do {
+            try await store.recordReads(pendingEvents, deliveries: pendingDeliveries)
+        } catch {
+            // Keep them for the next attempt rather than lose the record.
+            events = pendingEvents + events
+            deliveries = pendingDeliveries + deliveries
+            scheduleFlush()
+        }
+    }
+}
