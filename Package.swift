@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // STIX patterning grammar: lexer, parser and syntax tree.
@@ -108,6 +109,15 @@ let package = Package(
         .testTarget(name: "STIXPatterningTests", dependencies: ["STIXPatterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
         .testTarget(name: "AnonymizationTests", dependencies: ["Anonymization", "STIX"]),
+        // The sharing rules attacked from every read path, against a separate statement of the rules.
+        .testTarget(name: "SharingPolicyTests", dependencies: [
+            "Storage", "SQLiteStorage", "HubTesting", "STIX", "Accounts", "SharingPolicy", "Consent", "Anonymization",
+            "Ingestion", "HubServer", "HubHTTP", "TAXIIServer", "HubAPI",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLiteStorage", "HubTesting", "STIX"]),
         .testTarget(name: "TAXIIServerTests", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",

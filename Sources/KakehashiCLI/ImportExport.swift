@@ -50,9 +50,11 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         let hub = try await OpenedHub.open(data)
         guard let source = try await hub.store.feed(named: feed) else { throw CommandFailure("no feed named \(feed)") }
-        guard try await PolicyEngine(store: hub.store).access(of: hub.operatorPrincipal, to: source).canRead else {
+        let policy = PolicyEngine(store: hub.store)
+        guard try await policy.access(of: hub.operatorPrincipal, to: source).canRead else {
             throw CommandFailure("the operator may not read feed \(feed)")
         }
+        let audiences = try await policy.readAudiences(for: hub.operatorPrincipal)
         let handle: FileHandle
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil) else {
@@ -63,8 +65,9 @@ struct Export: AsyncParsableCommand {
             handle = FileHandle.standardOutput
         }
         handle.write(Data("{\"type\":\"bundle\",\"id\":\"bundle--\(UUID().uuidString.lowercased())\",\"objects\":[".utf8))
-        var query = ObjectQuery(feedID: source.id, versions: .every, limit: 5000)
+        var query = ObjectQuery(feedID: source.id, versions: .every, limit: 5000, audiences: audiences)
         var first = true
+        var exported = 0
         while true {
             let page = try await hub.store.objects(query)
             var chunk = Data()
@@ -74,10 +77,14 @@ struct Export: AsyncParsableCommand {
                 first = false
             }
             handle.write(chunk)
+            exported += page.objects.count
             guard page.more, let last = page.objects.last else { break }
             query.afterPosition = last.position
         }
         handle.write(Data("]}\n".utf8))
         if output != nil { try handle.close() }
+        try await hub.store.appendAudit([AuditEvent(
+            action: .export, actorUserID: nil, actorOrganizationID: hub.operatorOrganization.id, subject: source.id,
+            details: ["path": "cli", "count": String(exported), "output": output ?? "stdout"])])
     }
 }
