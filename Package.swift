@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "Anonymization", dependencies: ["STIX", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
         // Ingestion: turning what members hand over (STIX envelopes for now) into stored submissions.
-        .target(name: "Ingestion", dependencies: ["STIX", "Storage", "Accounts", "SharingPolicy"],
+        .target(name: "Ingestion", dependencies: ["STIX", "Storage", "Accounts", "SharingPolicy", "Consent"],
                 swiftSettings: swiftSettings),
         // Consent: releases of held submissions, revocation, who received what.
         .target(name: "Consent", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "Anonymization"],
@@ -67,7 +67,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // TAXII 2.1 server over HTTP (Hummingbird).
         .target(name: "TAXIIServer", dependencies: [
-            "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "HubHTTP",
+            "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "HubHTTP", "Consent",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
@@ -80,7 +80,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // HubServer: composes the HTTP interfaces into one application.
         .target(name: "HubServer", dependencies: [
-            "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI",
+            "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI", "Consent",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),

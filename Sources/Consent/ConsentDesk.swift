@@ -69,16 +69,22 @@ public struct ConsentDesk: Sendable {
         guard principal.user.role.mayWrite else {
             throw ConsentError(.forbidden, "read-only users cannot release submissions")
         }
+        return try await performRelease(submission, scope: scope, anonymize: anonymize, kind: kind,
+                                        objects: try await originals(of: submission), actor: principal)
+    }
+
+    /// Releases `objects` of the submission to `scope` (the checks on who may do it are the caller's).
+    func performRelease(_ submission: Submission, scope: ReleaseScope, anonymize: Bool, kind: ReleaseKind,
+                        objects: [StoredObject], actor: Principal) async throws -> Release {
         guard !scope.isEmpty else {
             throw ConsentError(.invalid, "the release names no recipients: give groups, organizations, all_members or public")
         }
         let resolved = try await resolve(scope)
-        let originals = try await originals(of: submission)
-        let profile = anonymize ? try await victimProfile(of: submission.organizationID, objects: originals) : nil
+        let profile = anonymize ? try await victimProfile(of: submission.organizationID, objects: objects) : nil
 
         var copies: [IncomingObject] = []
         var withheld: [String] = []
-        for original in originals {
+        for original in objects {
             let audiences = policy.releaseAudiences(resolved, tlp: original.tlp)
             guard !audiences.isEmpty else {
                 withheld.append("\(original.stixID): its \(original.tlp?.rawValue ?? policy.defaultTLP.rawValue) marking does not allow this scope")
@@ -96,7 +102,8 @@ public struct ConsentDesk: Sendable {
                     continue
                 case .released(let anonymized):
                     copy.bytes = anonymized.serialized()
-                    copy.stixID = anonymized.objectValue?["id"]?.stringValue ?? Anonymizer.releasedID(for: original.stixID, settings: anonymization)
+                    copy.stixID = anonymized.objectValue?["id"]?.stringValue
+                        ?? Anonymizer.releasedID(for: original.stixID, settings: anonymization)
                 }
                 let findings = LeakCheck.findings(in: copy.bytes, profile: profile)
                 if let first = findings.first {
@@ -106,14 +113,14 @@ public struct ConsentDesk: Sendable {
             copies.append(copy)
         }
         let release = Release(submissionID: submission.id, providerOrganizationID: submission.organizationID,
-                              scope: scope, anonymized: anonymize, kind: kind, createdBy: principal.user.id,
+                              scope: scope, anonymized: anonymize, kind: kind, createdBy: actor.user.id,
                               createdAt: STIXTimestamp.now().text)
-        var details = ["released": String(copies.count), "withheld": String(withheld.count),
-                       "anonymized": String(anonymize), "scope": Self.describe(scope)]
+        var details = ["release": release.id, "released": String(copies.count), "withheld": String(withheld.count),
+                       "anonymized": String(anonymize), "scope": Self.describe(scope), "kind": kind.rawValue]
         if !withheld.isEmpty { details["withheld_objects"] = withheld.prefix(50).joined(separator: "; ") }
         try await store.recordRelease(release, feedID: submission.feedID, copies: copies, audit: AuditEvent(
-            action: .release, actorUserID: principal.user.id, actorOrganizationID: principal.organization.id,
-            subject: submission.id, details: details.merging(["release": release.id]) { a, _ in a }))
+            action: .release, actorUserID: actor.user.id, actorOrganizationID: actor.organization.id,
+            subject: submission.id, details: details))
         return release
     }
 

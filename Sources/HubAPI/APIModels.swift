@@ -77,3 +77,69 @@ struct RecipientsView: Encodable {
     let submission: String
     let recipients: [Recipient]
 }
+
+/// `POST /api/v1/submissions/{id}/proposals`: the release fields, plus the analyst's processed bundle and a note.
+struct ProposalRequest: Decodable {
+    var release: ReleaseRequest
+    var processedBundle: AnyJSON?
+    var note: String?
+
+    static let shape = #"{"groups": [...], "organizations": [...], "all_members": bool, "public": bool, "anonymize": bool, "processed_bundle": {STIX bundle}, "note": "..."}"#
+
+    enum CodingKeys: String, CodingKey {
+        case note
+        case processedBundle = "processed_bundle"
+    }
+
+    init(from decoder: any Decoder) throws {
+        release = try ReleaseRequest(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        processedBundle = try container.decodeIfPresent(AnyJSON.self, forKey: .processedBundle)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+    }
+}
+
+/// Any JSON value, kept as Foundation objects (for a bundle passed through unchanged).
+struct AnyJSON: Decodable {
+    let value: Any
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { value = NSNull() }
+        else if let bool = try? container.decode(Bool.self) { value = bool }
+        else if let number = try? container.decode(Double.self) { value = number }
+        else if let string = try? container.decode(String.self) { value = string }
+        else if let array = try? container.decode([AnyJSON].self) { value = array.map(\.value) }
+        else { value = try container.decode([String: AnyJSON].self).mapValues(\.value) }
+    }
+}
+
+struct ProposalView: Encodable {
+    let id: String
+    let submission_id: String
+    let groups: [String]
+    let organizations: [String]
+    let all_members: Bool
+    let `public`: Bool
+    let anonymize: Bool
+    let processed: Bool
+    let note: String?
+    let state: String
+    let proposed_at: String
+    let decided_at: String?
+    let release_id: String?
+
+    init(_ proposal: Proposal) {
+        id = proposal.id; submission_id = proposal.submissionID; groups = proposal.scope.groups
+        organizations = proposal.scope.organizations; all_members = proposal.scope.allMembers
+        `public` = proposal.scope.isPublic; anonymize = proposal.anonymized
+        processed = proposal.processedBundle != nil; note = proposal.note; state = proposal.state.rawValue
+        proposed_at = proposal.proposedAt; decided_at = proposal.decidedAt; release_id = proposal.releaseID
+    }
+}
+
+/// `GET/PUT /api/v1/standing-consent`.
+struct StandingConsentBody: Codable {
+    var rules: [StandingConsentRule]
+    static let shape = #"{"rules": [{"max_tlp": "green", "content": "technical"|"all", "scope": {"groups": [...], "organizations": [...], "all_members": bool, "public": bool}, "anonymize": bool}]}"#
+}

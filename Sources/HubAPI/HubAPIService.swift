@@ -36,7 +36,7 @@ public struct HubAPIService: Sendable {
         self.authenticator = authenticator
         self.policy = PolicyEngine(store: store)
         self.desk = ConsentDesk(store: store, policy: policy, anonymization: anonymization)
-        self.intake = EnvelopeIntake(store: store, policy: policy)
+        self.intake = EnvelopeIntake(store: store, policy: policy, desk: desk)
         self.ledger = ledger
         self.maxBodySize = maxBodySize
     }
@@ -53,6 +53,12 @@ public struct HubAPIService: Sendable {
         api.post("submissions/{id}/release") { request, context in try await release(request, context) }
         api.get("submissions/{id}/recipients") { request, context in try await recipients(request, context) }
         api.post("releases/{id}/revoke") { request, context in try await revoke(request, context) }
+        api.post("submissions/{id}/proposals") { request, context in try await propose(request, context) }
+        api.get("proposals") { request, context in try await listProposals(request, context) }
+        api.post("proposals/{id}/approve") { request, context in try await approve(request, context) }
+        api.post("proposals/{id}/reject") { request, context in try await reject(request, context) }
+        api.get("standing-consent") { request, context in try await getStandingConsent(request, context) }
+        api.put("standing-consent") { request, context in try await putStandingConsent(request, context) }
     }
 
     // MARK: - Handlers
@@ -130,7 +136,63 @@ public struct HubAPIService: Sendable {
         return try Self.json(RecipientsView(submission: id, recipients: recipients))
     }
 
+    func propose(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        let input: ProposalRequest = try await decode(request, shape: ProposalRequest.shape)
+        let processed = try input.processedBundle.map { try JSONSerialization.data(withJSONObject: $0.value) }
+        let proposal = try await consent {
+            try await desk.propose(submissionID: id, scope: input.release.scope, anonymize: input.release.anonymize ?? false,
+                                   processedBundle: processed.map { Array($0) }, note: input.note, by: principal)
+        }
+        return try Self.json(ProposalView(proposal), status: .created)
+    }
+
+    func listProposals(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let proposals = try await desk.proposals(for: principal)
+        return try Self.json(["proposals": proposals.map(ProposalView.init)])
+    }
+
+    func approve(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        let release = try await consent { try await desk.approve(proposalID: id, by: principal) }
+        return try Self.json(ReleaseView(release), status: .created)
+    }
+
+    func reject(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        let body = try await collect(request)
+        let reason = body.readableBytes == 0 ? nil
+            : (try? JSONDecoder().decode([String: String].self, from: Data(buffer: body)))?["reason"]
+        let proposal = try await consent { try await desk.reject(proposalID: id, reason: reason, by: principal) }
+        return try Self.json(ProposalView(proposal))
+    }
+
+    func getStandingConsent(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        return try Self.json(StandingConsentBody(rules: try await desk.standingConsent(for: principal)))
+    }
+
+    func putStandingConsent(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let input: StandingConsentBody = try await decode(request, shape: StandingConsentBody.shape)
+        try await consent { try await desk.setStandingConsent(input.rules, by: principal) }
+        return try Self.json(input)
+    }
+
     // MARK: - Helpers
+
+    func decode<T: Decodable>(_ request: Request, shape: String) async throws -> T {
+        let body = try await collect(request)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: body))
+        } catch {
+            throw TAXIIError.badRequest("The body must be \(shape): \(Self.reason(error))")
+        }
+    }
 
     func view(_ submission: Submission) async throws -> SubmissionView {
         let releases = try await store.releases(submissionID: submission.id)

@@ -2,6 +2,7 @@
 // the JSON API (and later the web portal), composed here so that neither depends on the other.
 import Foundation
 import Anonymization
+import Consent
 import HubAPI
 import HubHTTP
 import Hummingbird
@@ -26,7 +27,8 @@ public enum HubApplication {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: TAXIIErrorMiddleware())
         let ledger = DeliveryLedger(store: store)
-        let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger)
+        let desk = ConsentDesk(store: store, policy: PolicyEngine(store: store), anonymization: anonymization)
+        let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger, desk: desk)
         taxiiService.addRoutes(to: router)
         HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
                       anonymization: anonymization).addRoutes(to: router)

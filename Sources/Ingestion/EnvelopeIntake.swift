@@ -1,6 +1,7 @@
 // Ingestion of STIX envelopes: validates each object of a TAXII envelope or STIX bundle on its own,
 // keeps each valid object's submitted bytes, and stores them as one durable submission.
 import Accounts
+import Consent
 import Foundation
 import SharingPolicy
 import STIX
@@ -28,9 +29,11 @@ public struct EnvelopeIntake: Sendable {
     public let store: any HubStore
     public let policy: PolicyEngine
     public let limits: JSONLimits
+    /// Applies the provider's standing consent to each new submission, when given.
+    public let desk: ConsentDesk?
 
-    public init(store: any HubStore, policy: PolicyEngine, limits: JSONLimits = .standard) {
-        self.store = store; self.policy = policy; self.limits = limits
+    public init(store: any HubStore, policy: PolicyEngine, limits: JSONLimits = .standard, desk: ConsentDesk? = nil) {
+        self.store = store; self.policy = policy; self.limits = limits; self.desk = desk
     }
 
     public func submit(envelope bytes: [UInt8], to feed: Feed, by principal: Principal,
@@ -57,7 +60,7 @@ public struct EnvelopeIntake: Sendable {
                 incoming.append(IncomingObject(
                     stixID: facts.id, type: facts.type, specVersion: facts.specVersion, version: version,
                     versionMicroseconds: version.flatMap { STIXTimestamp($0)?.microsecondsSinceEpoch },
-                    bytes: Array(object.bytes), tlp: Self.tlpLevel(of: facts), audiences: audiences))
+                    bytes: Array(object.bytes), tlp: PolicyEngine.tlpLevel(of: facts), audiences: audiences))
                 submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil))
             case .failure(let error):
                 let id = object.value.objectValue?["id"]?.stringValue
@@ -70,25 +73,17 @@ public struct EnvelopeIntake: Sendable {
         for (index, result) in results.enumerated() where result == .alreadyPresent {
             submission.successes[index].message = "this version was already in the collection; stored once"
         }
-        return submission
-    }
-
-    /// The most restrictive TLP marking among the object's markings (TLP 1.0 mapped to 2.0), if any.
-    public static func tlpLevel(of facts: STIXObjectFacts) -> TLPLevel? {
-        facts.objectMarkingRefs.compactMap { TLPMarking(id: $0).flatMap { TLPLevel(stixLevel: $0.level) } }.max()
-    }
-}
-
-extension TLPLevel {
-    /// From a TLP marking's level name (`white` is TLP 1.0's `clear`).
-    public init?(stixLevel: String) {
-        switch stixLevel.lowercased() {
-        case "clear", "white": self = .clear
-        case "green": self = .green
-        case "amber": self = .amber
-        case "amber+strict": self = .amberStrict
-        case "red": self = .red
-        default: return nil
+        if let desk, !incoming.isEmpty {
+            do {
+                _ = try await desk.applyStandingConsent(to: submission, provider: principal)
+            } catch {
+                // The submission stays held; the provider sees why in its audit trail.
+                try? await store.appendAudit([AuditEvent(
+                    action: .standingConsent, actorUserID: principal.user.id,
+                    actorOrganizationID: principal.organization.id, subject: submission.id,
+                    details: ["result": "not applied", "reason": String(describing: error)])])
+            }
         }
+        return submission
     }
 }

@@ -165,6 +165,23 @@ enum Schema {
             CREATE INDEX delivery_by_submission ON delivery(submission_id, organization_id);
             """)
         }
+        migrator.registerMigration("v5-proposals") { db in
+            try db.execute(sql: """
+            CREATE TABLE proposal (
+                id TEXT PRIMARY KEY,
+                submission_id TEXT NOT NULL REFERENCES submission(id),
+                provider_org_id TEXT NOT NULL,
+                body BLOB NOT NULL,
+                state TEXT NOT NULL,
+                proposed_at TEXT NOT NULL
+            );
+            CREATE INDEX proposal_by_provider ON proposal(provider_org_id, proposed_at);
+            CREATE TABLE standing_consent (
+                organization_id TEXT PRIMARY KEY REFERENCES organization(id),
+                rules BLOB NOT NULL
+            );
+            """)
+        }
         return migrator
     }
 }

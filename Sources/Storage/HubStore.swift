@@ -84,6 +84,16 @@ public protocol HubStore: Sendable {
     func recordReads(_ events: [AuditEvent], deliveries: [Delivery]) async throws
     func deliveries(submissionID: String) async throws -> [Delivery]
 
+    // MARK: Proposals and standing consent
+    func createProposal(_ proposal: Proposal, audit: AuditEvent) async throws
+    func proposal(id: String) async throws -> Proposal?
+    /// Proposals for one provider (nil: all), newest first.
+    func proposals(providerOrganizationID: String?) async throws -> [Proposal]
+    /// Records the provider's decision (and, for an approval, the release it became) with its audit entry.
+    func decideProposal(_ proposal: Proposal, audit: AuditEvent) async throws
+    func standingConsent(organizationID: String) async throws -> [StandingConsentRule]
+    func setStandingConsent(_ rules: [StandingConsentRule], organizationID: String, audit: AuditEvent) async throws
+
     // MARK: Audit
     /// Appends events to the audit chain, in order, durably.
     func appendAudit(_ events: [AuditEvent]) async throws

@@ -16,6 +16,21 @@ public struct ReleaseScope: Sendable, Equatable, Codable {
     }
 
     public var isEmpty: Bool { groups.isEmpty && organizations.isEmpty && !allMembers && !isPublic }
+
+    enum CodingKeys: String, CodingKey {
+        case groups, organizations
+        case allMembers = "all_members"
+        case isPublic = "public"
+    }
+
+    /// Absent fields mean empty/false.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        groups = try container.decodeIfPresent([String].self, forKey: .groups) ?? []
+        organizations = try container.decodeIfPresent([String].self, forKey: .organizations) ?? []
+        allMembers = try container.decodeIfPresent(Bool.self, forKey: .allMembers) ?? false
+        isPublic = try container.decodeIfPresent(Bool.self, forKey: .isPublic) ?? false
+    }
 }
 
 /// How a release came about.

@@ -2,6 +2,7 @@
 // object (GET, DELETE), manifest and versions. Handlers only translate HTTP to the domain: access is
 // decided by the PolicyEngine, writes go through EnvelopeIntake, reads are store range reads.
 import Accounts
+import Consent
 import Foundation
 import HTTPTypes
 import HubHTTP
@@ -28,13 +29,13 @@ public struct TAXIIService: Sendable {
     public let ledger: DeliveryLedger
 
     public init(store: any HubStore, configuration: TAXIIConfiguration = TAXIIConfiguration(),
-                authenticator: Authenticator? = nil, ledger: DeliveryLedger? = nil) {
+                authenticator: Authenticator? = nil, ledger: DeliveryLedger? = nil, desk: ConsentDesk? = nil) {
         self.store = store
         self.ledger = ledger ?? DeliveryLedger(store: store)
         self.policy = PolicyEngine(store: store)
         var limits = JSONLimits.standard
         limits.maxStringBytes = min(limits.maxStringBytes, configuration.maxContentLength)
-        self.intake = EnvelopeIntake(store: store, policy: policy, limits: limits)
+        self.intake = EnvelopeIntake(store: store, policy: policy, limits: limits, desk: desk)
         self.authenticator = authenticator ?? Authenticator(store: store)
         self.configuration = configuration
     }

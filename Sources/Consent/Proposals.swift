@@ -1,0 +1,108 @@
+// Consent proposals: hub analysts propose a release (optionally with their processed version of the
+// objects); it takes effect only when the provider approves it.
+import Accounts
+import Foundation
+import SharingPolicy
+import STIX
+import Storage
+
+extension ConsentDesk {
+    /// A hub analyst proposes releasing a submission. `processedBundle`, when given, is a STIX bundle
+    /// of the analyst's processed objects, released instead of the originals on approval.
+    public func propose(submissionID: String, scope: ReleaseScope, anonymize: Bool, processedBundle: [UInt8]?,
+                        note: String?, by principal: Principal) async throws -> Proposal {
+        guard principal.user.role.isHubStaff else {
+            throw ConsentError(.forbidden, "only hub analysts propose releases; providers release their own submissions")
+        }
+        guard let submission = try await store.submission(id: submissionID) else {
+            throw ConsentError(.notFound, "no submission \(submissionID)")
+        }
+        guard !scope.isEmpty else { throw ConsentError(.invalid, "the proposal names no recipients") }
+        _ = try await resolve(scope)
+        if let processedBundle { _ = try processedObjects(processedBundle, submission: submission) }
+        let proposal = Proposal(submissionID: submission.id, providerOrganizationID: submission.organizationID,
+                                scope: scope, anonymized: anonymize, processedBundle: processedBundle.map { Data($0) },
+                                note: note, proposedBy: principal.user.id, proposedAt: STIXTimestamp.now().text)
+        try await store.createProposal(proposal, audit: AuditEvent(
+            action: .propose, actorUserID: principal.user.id, actorOrganizationID: principal.organization.id,
+            subject: submission.id, details: ["proposal": proposal.id, "scope": Self.describe(scope),
+                                              "anonymized": String(anonymize),
+                                              "processed": String(processedBundle != nil)]))
+        return proposal
+    }
+
+    /// The provider's inbox (hub staff: every proposal).
+    public func proposals(for principal: Principal) async throws -> [Proposal] {
+        try await store.proposals(providerOrganizationID: principal.user.role.isHubStaff ? nil : principal.organization.id)
+    }
+
+    /// The provider approves: the proposal becomes a release.
+    public func approve(proposalID: String, by principal: Principal) async throws -> Release {
+        var proposal = try await pendingProposal(proposalID, principal: principal)
+        guard let submission = try await store.submission(id: proposal.submissionID) else {
+            throw ConsentError(.notFound, "no submission \(proposal.submissionID)")
+        }
+        let objects: [StoredObject]
+        if let bundle = proposal.processedBundle {
+            objects = try processedObjects(Array(bundle), submission: submission)
+        } else {
+            objects = try await originals(of: submission)
+        }
+        let release = try await performRelease(submission, scope: proposal.scope, anonymize: proposal.anonymized,
+                                               kind: .approvedProposal, objects: objects, actor: principal)
+        proposal.state = .approved
+        proposal.decidedBy = principal.user.id
+        proposal.decidedAt = STIXTimestamp.now().text
+        proposal.releaseID = release.id
+        try await store.decideProposal(proposal, audit: AuditEvent(
+            action: .approve, actorUserID: principal.user.id, actorOrganizationID: principal.organization.id,
+            subject: submission.id, details: ["proposal": proposal.id, "release": release.id]))
+        return release
+    }
+
+    /// The provider rejects: nothing is released.
+    public func reject(proposalID: String, reason: String?, by principal: Principal) async throws -> Proposal {
+        var proposal = try await pendingProposal(proposalID, principal: principal)
+        proposal.state = .rejected
+        proposal.decidedBy = principal.user.id
+        proposal.decidedAt = STIXTimestamp.now().text
+        try await store.decideProposal(proposal, audit: AuditEvent(
+            action: .reject, actorUserID: principal.user.id, actorOrganizationID: principal.organization.id,
+            subject: proposal.submissionID, details: ["proposal": proposal.id, "reason": reason ?? ""]))
+        return proposal
+    }
+
+    func pendingProposal(_ id: String, principal: Principal) async throws -> Proposal {
+        guard let proposal = try await store.proposal(id: id),
+              proposal.providerOrganizationID == principal.organization.id || principal.user.role.isHubStaff
+        else { throw ConsentError(.notFound, "no proposal \(id)") }
+        guard proposal.providerOrganizationID == principal.organization.id, principal.user.role.mayWrite else {
+            throw ConsentError(.forbidden, "only the provider decides on proposal \(id)")
+        }
+        guard proposal.state == .pending else { throw ConsentError(.invalid, "proposal \(id) was already \(proposal.state.rawValue)") }
+        return proposal
+    }
+
+    /// The analyst's processed objects as release sources: every one must be valid STIX 2.1.
+    func processedObjects(_ bundle: [UInt8], submission: Submission) throws -> [StoredObject] {
+        let envelope: ScannedEnvelope
+        do { envelope = try EnvelopeScanner.scan(bundle) } catch {
+            throw ConsentError(.invalid, "the processed version is not a STIX bundle: \(error)")
+        }
+        var objects: [StoredObject] = []
+        for scanned in envelope.objects {
+            switch STIXValidator.validate(scanned.value) {
+            case .failure(let error):
+                throw ConsentError(.invalid, "the processed version has an invalid object: \(error.description)")
+            case .success(let facts):
+                objects.append(StoredObject(
+                    position: 0, feedID: submission.feedID, stixID: facts.id, type: facts.type,
+                    specVersion: facts.specVersion, version: facts.version ?? "", dateAddedMicroseconds: 0,
+                    bytes: Data(scanned.bytes), submissionID: submission.id,
+                    providerOrganizationID: submission.organizationID, releaseID: nil,
+                    tlp: PolicyEngine.tlpLevel(of: facts)))
+            }
+        }
+        return objects
+    }
+}
