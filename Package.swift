@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "Ingestion", dependencies: ["STIX", "Storage", "Accounts", "SharingPolicy", "Consent"],
                 swiftSettings: swiftSettings),
         // Consent: releases of held submissions, revocation, who received what.
-        .target(name: "Consent", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "Anonymization"],
+        .target(name: "Consent", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Anonymization"],
                 swiftSettings: swiftSettings),
         // HubHTTP: what every HTTP interface of the hub shares: request context, sign-in, error format.
         .target(name: "HubHTTP", dependencies: [

@@ -31,12 +31,13 @@ public struct HubAPIService: Sendable {
     public let maxBodySize: Int
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
-                anonymization: AnonymizationSettings, maxBodySize: Int = 32 * 1024 * 1024) {
+                anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
+                maxBodySize: Int = 32 * 1024 * 1024) {
         self.store = store
         self.authenticator = authenticator
         self.policy = PolicyEngine(store: store)
         self.desk = ConsentDesk(store: store, policy: policy, anonymization: anonymization)
-        self.intake = EnvelopeIntake(store: store, policy: policy, desk: desk)
+        self.intake = EnvelopeIntake(store: store, policy: policy, desk: desk, corroboration: corroboration)
         self.ledger = ledger
         self.maxBodySize = maxBodySize
     }

@@ -20,7 +20,7 @@ import TAXIIServer
 public enum HubApplication {
     public static func make(
         store: any HubStore, taxii: TAXIIConfiguration = TAXIIConfiguration(),
-        anonymization: AnonymizationSettings,
+        anonymization: AnonymizationSettings, corroborationThreshold: Int = 2,
         host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -28,10 +28,13 @@ public enum HubApplication {
         router.add(middleware: TAXIIErrorMiddleware())
         let ledger = DeliveryLedger(store: store)
         let desk = ConsentDesk(store: store, policy: PolicyEngine(store: store), anonymization: anonymization)
-        let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger, desk: desk)
+        let corroboration = Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID,
+                                          k: corroborationThreshold)
+        let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger, desk: desk,
+                                        corroboration: corroboration)
         taxiiService.addRoutes(to: router)
         HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
-                      anonymization: anonymization).addRoutes(to: router)
+                      anonymization: anonymization, corroboration: corroboration).addRoutes(to: router)
         var logger = logger ?? Logger(label: "kakehashi")
         if logger.logLevel > .info, ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { logger.logLevel = .info }
         return Application(

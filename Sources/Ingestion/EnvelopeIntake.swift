@@ -31,9 +31,13 @@ public struct EnvelopeIntake: Sendable {
     public let limits: JSONLimits
     /// Applies the provider's standing consent to each new submission, when given.
     public let desk: ConsentDesk?
+    /// Records the observables of each submission and releases those corroborated by k organisations.
+    public let corroboration: Corroboration?
 
-    public init(store: any HubStore, policy: PolicyEngine, limits: JSONLimits = .standard, desk: ConsentDesk? = nil) {
+    public init(store: any HubStore, policy: PolicyEngine, limits: JSONLimits = .standard, desk: ConsentDesk? = nil,
+                corroboration: Corroboration? = nil) {
         self.store = store; self.policy = policy; self.limits = limits; self.desk = desk
+        self.corroboration = corroboration
     }
 
     public func submit(envelope bytes: [UInt8], to feed: Feed, by principal: Principal,
@@ -53,6 +57,7 @@ public struct EnvelopeIntake: Sendable {
         var incoming: [IncomingObject] = []
         incoming.reserveCapacity(envelope.objects.count)
         let audiences = policy.arrivalAudiences(for: principal)
+        var observables: [String] = []
         for object in envelope.objects {
             switch STIXValidator.validate(object.value) {
             case .success(let facts):
@@ -62,6 +67,7 @@ public struct EnvelopeIntake: Sendable {
                     versionMicroseconds: version.flatMap { STIXTimestamp($0)?.microsecondsSinceEpoch },
                     bytes: Array(object.bytes), tlp: PolicyEngine.tlpLevel(of: facts), audiences: audiences))
                 submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil))
+                if corroboration != nil { observables += ObservableExtraction.keys(in: object.value, facts: facts) }
             case .failure(let error):
                 let id = object.value.objectValue?["id"]?.stringValue
                 let version = object.value.objectValue?["modified"]?.stringValue
@@ -72,6 +78,9 @@ public struct EnvelopeIntake: Sendable {
         let results = try await store.append(incoming, to: feed.id, recording: submission)
         for (index, result) in results.enumerated() where result == .alreadyPresent {
             submission.successes[index].message = "this version was already in the collection; stored once"
+        }
+        if let corroboration, !observables.isEmpty {
+            try await corroboration.record(keys: observables, submission: submission, provider: principal)
         }
         if let desk, !incoming.isEmpty {
             do {

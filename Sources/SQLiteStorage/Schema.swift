@@ -182,6 +182,20 @@ enum Schema {
             );
             """)
         }
+        migrator.registerMigration("v6-corroboration") { db in
+            try db.execute(sql: """
+            CREATE TABLE observable_report (
+                observable TEXT NOT NULL,
+                organization_id TEXT NOT NULL,
+                submission_id TEXT NOT NULL,
+                PRIMARY KEY (observable, organization_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE corroborated_observable (
+                observable TEXT PRIMARY KEY,
+                released_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """)
+        }
         return migrator
     }
 }

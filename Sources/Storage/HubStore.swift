@@ -94,6 +94,13 @@ public protocol HubStore: Sendable {
     func standingConsent(organizationID: String) async throws -> [StandingConsentRule]
     func setStandingConsent(_ rules: [StandingConsentRule], organizationID: String, audit: AuditEvent) async throws
 
+    // MARK: Corroboration
+    /// Records that an organisation reported these observables (keys like `ipv4-addr:198.51.100.7`);
+    /// returns, for each key, how many different organisations have reported it so far.
+    func recordObservables(_ keys: [String], organizationID: String, submissionID: String) async throws -> [String: Int]
+    /// Marks an observable as released by corroboration; false when it already was.
+    func markCorroborated(_ key: String, at: String) async throws -> Bool
+
     // MARK: Audit
     /// Appends events to the audit chain, in order, durably.
     func appendAudit(_ events: [AuditEvent]) async throws
