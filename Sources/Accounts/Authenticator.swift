@@ -56,7 +56,15 @@ public actor Authenticator {
             _ = Credentials.verifyPassword(password, hash: Self.decoyHash)
             return nil
         }
-        guard Credentials.verifyPassword(password, hash: hash) else { return nil }
+        guard Credentials.verifyPassword(password, hash: hash) else {
+            try? await store.appendAudit([AuditEvent(action: .loginFailed, actorUserID: user.id,
+                                                     actorOrganizationID: user.organizationID, subject: user.id,
+                                                     details: ["method": "password"])])
+            return nil
+        }
+        try? await store.appendAudit([AuditEvent(action: .login, actorUserID: user.id,
+                                                 actorOrganizationID: user.organizationID, subject: user.id,
+                                                 details: ["method": "password"])])
         if verified.count > 10_000 { verified = verified.filter { $0.value.expires > now } }
         verified[key] = (user.id, now.addingTimeInterval(cacheLifetime))
         return try await principal(for: user)

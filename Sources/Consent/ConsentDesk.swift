@@ -94,8 +94,19 @@ public struct ConsentDesk: Sendable {
                                       version: Self.versionText(original),
                                       versionMicroseconds: Self.versionMicroseconds(original),
                                       bytes: Array(original.bytes), tlp: original.tlp, audiences: audiences)
+            // Granular markings: properties marked TLP:RED stay only with organisations named
+            // individually, properties above TLP:CLEAR never reach public output. One copy serves all
+            // of an object's audiences, so it takes the strictest form any of them requires.
+            let parsed = try JSONParser.parse(Array(original.bytes))
+            if let properties = parsed.objectValue, properties.contains("granular_markings") {
+                let (red, notPublic) = GranularMarkings.restrictedSelectors(in: properties)
+                var remove: [String] = []
+                if audiences.contains(where: { !$0.hasPrefix("org:") }) { remove += red }
+                if audiences.contains(Audience.publicOutput) { remove += notPublic }
+                if !remove.isEmpty { copy.bytes = GranularMarkings.removing(remove, from: parsed).serialized() }
+            }
             if let profile {
-                let value = try JSONParser.parse(Array(original.bytes))
+                let value = try JSONParser.parse(copy.bytes)
                 switch Anonymizer.anonymize(value, profile: profile, settings: anonymization) {
                 case .withheld(let reason):
                     withheld.append("\(original.stixID): \(reason)")

@@ -22,6 +22,8 @@ public struct TestHub: Sendable {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("kakehashi-test-\(UUID().uuidString.lowercased())", isDirectory: true)
         let store = try SQLiteHubStore(directory: directory)
+        // The hub operator's own organisation, as `kakehashi init` creates it.
+        _ = try await store.createOrganization(Organization(name: "Kakehashi Hub", sector: "hub", country: "JP"))
         return TestHub(directory: directory, store: store, accounts: AccountAdministration(store: store, bcryptCost: 4))
     }
 
