@@ -67,9 +67,22 @@ struct Demo: AsyncParsableCommand {
             feeds.append(try await store.createFeed(Feed(name: demoFeed.name, title: demoFeed.title,
                                                          description: demoFeed.description, severity: severity)))
         }
-        for (index, demoOrg) in DemoCorpus.organizations.enumerated() {
+        var sectorGroups: [String: TrustGroup] = [:]
+        let council = try await store.createGroup(TrustGroup(name: "重要インフラ横断 / Cross-sector council"))
+        for (index, demoOrg) in DemoCorpus.organizations.enumerated() where demoOrg.role != "operator" {
             let org = try await admin.addOrganization(name: demoOrg.name, sector: demoOrg.sector,
                                                       size: demoOrg.size, country: "JP")
+            try await store.addIdentifier(OrganizationIdentifier(kind: .domain, value: demoOrg.domain), organizationID: org.id)
+            try await store.addIdentifier(OrganizationIdentifier(kind: .alias, value: demoOrg.nameJa), organizationID: org.id)
+            let group: TrustGroup
+            if let existing = sectorGroups[demoOrg.sector] {
+                group = existing
+            } else {
+                group = try await store.createGroup(TrustGroup(name: "\(demoOrg.sector)SIG"))
+                sectorGroups[demoOrg.sector] = group
+            }
+            try await store.addMember(organizationID: org.id, toGroup: group.id)
+            try await store.addMember(organizationID: org.id, toGroup: council.id)
             let email = "soc@\(demoOrg.domain)"
             _ = try await admin.addUser(organization: org.name, email: email, role: index == 0 ? .orgAdmin : .member,
                                         password: Self.demoPassword)
