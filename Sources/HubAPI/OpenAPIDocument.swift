@@ -43,6 +43,18 @@ enum OpenAPIDocument {
             "objects": {"type": "array", "items": {"$ref": "#/components/schemas/Outcome"}},
             "failures": {"type": "array", "items": {"$ref": "#/components/schemas/Outcome"}},
             "releases": {"type": "array", "items": {"$ref": "#/components/schemas/Release"}}}},
+          "Proposal": {"type": "object", "required": ["id", "submission_id", "state", "proposed_at"], "properties": {
+            "id": {"type": "string"}, "submission_id": {"type": "string"},
+            "groups": {"type": "array", "items": {"type": "string"}}, "organizations": {"type": "array", "items": {"type": "string"}},
+            "all_members": {"type": "boolean"}, "public": {"type": "boolean"}, "anonymize": {"type": "boolean"},
+            "processed": {"type": "boolean"}, "note": {"type": ["string", "null"]},
+            "state": {"type": "string", "enum": ["pending", "approved", "rejected"]},
+            "proposed_at": {"type": "string"}, "decided_at": {"type": ["string", "null"]}, "release_id": {"type": ["string", "null"]}}},
+          "StandingConsent": {"type": "object", "required": ["rules"], "properties": {"rules": {"type": "array", "items": {"type": "object", "required": ["max_tlp", "content", "scope", "anonymize"], "properties": {
+            "max_tlp": {"type": "string", "enum": ["clear", "green", "amber", "amber+strict", "red"]},
+            "content": {"type": "string", "enum": ["technical", "all"]},
+            "scope": {"type": "object", "properties": {"groups": {"type": "array", "items": {"type": "string"}}, "organizations": {"type": "array", "items": {"type": "string"}}, "all_members": {"type": "boolean"}, "public": {"type": "boolean"}}},
+            "anonymize": {"type": "boolean"}}}}}},
           "Recipients": {"type": "object", "required": ["submission", "recipients"], "properties": {
             "submission": {"type": "string"},
             "recipients": {"type": "array", "items": {"type": "object", "required": ["organization", "organization_id", "objects"], "properties": {
@@ -89,6 +101,43 @@ enum OpenAPIDocument {
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "recipients", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recipients"}}}},
               "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/submissions/{id}/proposals": {
+          "post": {"summary": "Hub staff propose a release (optionally with a processed bundle); it waits for the provider",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/ReleaseRequest"}, {"type": "object", "properties": {
+              "processed_bundle": {"type": "object", "description": "a STIX 2.1 bundle released instead of the originals"},
+              "note": {"type": "string"}}}]}}}},
+            "responses": {"201": {"description": "proposed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Proposal"}}}},
+              "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+              "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/proposals": {
+          "get": {"summary": "The provider's inbox of proposals (hub staff: all)", "responses": {
+            "200": {"description": "proposals", "content": {"application/json": {"schema": {"type": "object", "properties": {"proposals": {"type": "array", "items": {"$ref": "#/components/schemas/Proposal"}}}}}}}}}
+        },
+        "/api/v1/proposals/{id}/approve": {
+          "post": {"summary": "The provider approves: the proposal becomes a release",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"201": {"description": "released", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Release"}}}},
+              "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/proposals/{id}/reject": {
+          "post": {"summary": "The provider rejects a proposal",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"reason": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "rejected", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Proposal"}}}},
+              "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/standing-consent": {
+          "get": {"summary": "Your organisation's standing consent", "responses": {
+            "200": {"description": "rules", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StandingConsent"}}}}}},
+          "put": {"summary": "Replace your organisation's standing consent (organisation admins)",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StandingConsent"}}}},
+            "responses": {"200": {"description": "stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StandingConsent"}}}},
+              "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
+              "422": {"$ref": "#/components/responses/Error"}}}
         },
         "/api/v1/releases/{id}/revoke": {
           "post": {"summary": "Revoke a release: its objects disappear from later reads",
