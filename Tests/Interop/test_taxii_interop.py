@@ -179,3 +179,15 @@ def test_kill_9_loses_nothing_acknowledged(hub):
         stored.update(o["id"] for o in envelope.get("objects", []))
     missing = set(acknowledged) - stored
     assert not missing, f"{len(missing)} acknowledged objects lost"
+
+
+def test_openapi_document_is_valid(hub):
+    from openapi_spec_validator import validate
+
+    response = requests.get(hub.url + "/api/v1/openapi.json", timeout=30)
+    assert response.status_code == 200
+    document = response.json()
+    validate(document)
+    for path in ["/api/v1/submissions/{id}/release", "/api/v1/submissions/{id}/recipients",
+                 "/api/v1/releases/{id}/revoke", "/api/v1/proposals/{id}/approve", "/api/v1/standing-consent"]:
+        assert path in document["paths"], path
