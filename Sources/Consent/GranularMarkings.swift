@@ -55,7 +55,7 @@ enum GranularMarkings {
             // "[0]" selects a list item.
             guard head.hasPrefix("["), head.hasSuffix("]"), let index = Int(head.dropFirst().dropLast()),
                   items.indices.contains(index) else { return value }
-            if rest.isEmpty { items[index] = .null } else { items[index] = remove(path: rest, from: items[index]) }
+            if rest.isEmpty { items.remove(at: index) } else { items[index] = remove(path: rest, from: items[index]) }
             return .array(items)
         default:
             return value

@@ -92,26 +92,15 @@ public struct STIXIdentifier: Sendable, Hashable, CustomStringConvertible {
 
     static func isValidUUID(_ b: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         guard b.count == 36 else { return false }
-        let base = b.startIndex
-        @inline(__always) func hex(_ c: UInt8) -> Bool {
-            let lower = c | 0x20
-            return (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "f"))
-        }
-        for offset in 0..<36 {
-            let c = b[base + offset]
-            switch offset {
-            case 8, 13, 18, 23:
-                if c != UInt8(ascii: "-") { return false }
-            case 14:  // version
-                if c < UInt8(ascii: "1") || c > UInt8(ascii: "8") { return false }
-            case 19:  // variant 10xx
-                let lower = c | 0x20
-                if !(c == UInt8(ascii: "8") || c == UInt8(ascii: "9") || lower == UInt8(ascii: "a") || lower == UInt8(ascii: "b")) {
-                    return false
-                }
-            default:
-                if !hex(c) { return false }
-            }
+        let p = b.base.baseAddress! + b.startIndex
+        let dash = UInt8(ascii: "-")
+        guard p[8] == dash, p[13] == dash, p[18] == dash, p[23] == dash else { return false }
+        // Version 1-8, RFC 4122 variant (10xx: 8, 9, a, b).
+        guard p[14] &- UInt8(ascii: "1") < 8 else { return false }
+        guard (p[19] | 0x20) &- UInt8(ascii: "a") < 2 || p[19] &- UInt8(ascii: "8") < 2 else { return false }
+        for offset in 0..<36 where offset != 8 && offset != 13 && offset != 18 && offset != 23 {
+            let c = p[offset]
+            guard c &- UInt8(ascii: "0") < 10 || (c | 0x20) &- UInt8(ascii: "a") < 6 else { return false }
         }
         return true
     }

@@ -239,7 +239,7 @@ public enum AddressFormats {
             address = text[..<slash]
         }
         guard address.contains(":") else { return false }
-        let halves = address.components(separatedByDoubleColon: ())
+        let halves = address.splitAtDoubleColons()
         guard halves.count <= 2 else { return false }
         var groups = 0
         for (halfIndex, half) in halves.enumerated() {
@@ -278,7 +278,7 @@ public enum AddressFormats {
 
 extension Substring {
     /// Splits at "::" (at most meaningful once in an IPv6 address).
-    func components(separatedByDoubleColon _: ()) -> [Substring] {
+    func splitAtDoubleColons() -> [Substring] {
         var result: [Substring] = []
         var start = startIndex
         var i = startIndex

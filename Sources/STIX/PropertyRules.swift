@@ -272,6 +272,9 @@ struct PropertyRules {
             throw rules.fail("\"\(name)\" must be a STIX identifier (type--UUID) (got \(quoted(text)))")
         }
         guard target.allows(identifier: text) else {
+            if case .notTypes = target, let type = STIXIdentifier.typePart(of: text) {
+                throw rules.fail("\"\(name)\" must not refer to a \(type) (got \(quoted(text)))")
+            }
             throw rules.fail("\"\(name)\" must refer to \(target.phrase) (got \(quoted(text)))")
         }
         return text
