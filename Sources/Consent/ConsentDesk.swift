@@ -80,7 +80,14 @@ public struct ConsentDesk: Sendable {
             throw ConsentError(.invalid, "the release names no recipients: give groups, organizations, all_members or public")
         }
         let resolved = try await resolve(scope)
-        let profile = anonymize ? try await victimProfile(of: submission.organizationID, objects: objects) : nil
+        var session: AnonymizationSession? = nil
+        if anonymize {
+            var profile = try await victimProfile(of: submission.organizationID, objects: objects)
+            // Learn from the whole submission first: e-mail recipients, and which observables are
+            // withheld or re-identified, so no other object keeps pointing at them.
+            profile.addIdentifiers(foundIn: objects.compactMap { try? JSONParser.parse(Array($0.bytes)) })
+            session = AnonymizationSession(profile: profile, settings: anonymization)
+        }
 
         var copies: [IncomingObject] = []
         var withheld: [String] = []
@@ -105,9 +112,9 @@ public struct ConsentDesk: Sendable {
                 if audiences.contains(Audience.publicOutput) { remove += notPublic }
                 if !remove.isEmpty { copy.bytes = GranularMarkings.removing(remove, from: parsed).serialized() }
             }
-            if let profile {
+            if let session {
                 let value = try JSONParser.parse(copy.bytes)
-                switch Anonymizer.anonymize(value, profile: profile, settings: anonymization) {
+                switch session.anonymize(value) {
                 case .withheld(let reason):
                     withheld.append("\(original.stixID): \(reason)")
                     continue
@@ -116,7 +123,7 @@ public struct ConsentDesk: Sendable {
                     copy.stixID = anonymized.objectValue?["id"]?.stringValue
                         ?? Anonymizer.releasedID(for: original.stixID, settings: anonymization)
                 }
-                let findings = LeakCheck.findings(in: copy.bytes, profile: profile)
+                let findings = LeakCheck.findings(in: copy.bytes, profile: session.profile)
                 if let first = findings.first {
                     throw ConsentError(.leak, "release blocked: the anonymised copy of \(original.stixID) still contains '\(first.identifier)' (\(first.excerpt)); nothing was released")
                 }
@@ -250,11 +257,11 @@ public struct ConsentDesk: Sendable {
     }
 
     static func versionText(_ object: StoredObject) -> String? {
-        object.version.isEmpty ? nil : object.version
+        object.versionMicroseconds == nil || object.version.isEmpty ? nil : object.version
     }
 
     static func versionMicroseconds(_ object: StoredObject) -> Int64? {
-        STIXTimestamp(object.version)?.microsecondsSinceEpoch
+        object.versionMicroseconds
     }
 
     static func describe(_ scope: ReleaseScope) -> String {

@@ -100,7 +100,8 @@ extension ConsentDesk {
                     specVersion: facts.specVersion, version: facts.version ?? "", dateAddedMicroseconds: 0,
                     bytes: Data(scanned.bytes), submissionID: submission.id,
                     providerOrganizationID: submission.organizationID, releaseID: nil,
-                    tlp: PolicyEngine.tlpLevel(of: facts)))
+                    tlp: PolicyEngine.tlpLevel(of: facts),
+                    versionMicroseconds: facts.version.flatMap { STIXTimestamp($0)?.microsecondsSinceEpoch }))
             }
         }
         return objects

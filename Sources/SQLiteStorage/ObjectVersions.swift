@@ -52,19 +52,19 @@ extension SQLiteHubStore {
             INSERT INTO object_version (feed_key, stix_id, type, spec_version, version, version_us, date_added_us,
                 is_latest, is_first, submission_id, provider_org_id, release_id, tlp, json)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (feed_key, stix_id, version_us, release_id) DO NOTHING
+            ON CONFLICT (feed_key, stix_id, version_us, release_id, provider_org_id) DO NOTHING
             """)
         let bounds = try db.cachedStatement(sql: """
             SELECT MIN(version_us), MAX(version_us), COUNT(*) FROM object_version
-            WHERE feed_key = ? AND stix_id = ? AND release_id = ?
+            WHERE feed_key = ? AND stix_id = ? AND release_id = ? AND provider_org_id = ?
             """)
         let clearLatest = try db.cachedStatement(sql: """
             UPDATE object_version SET is_latest = 0
-            WHERE feed_key = ? AND stix_id = ? AND release_id = ? AND is_latest = 1
+            WHERE feed_key = ? AND stix_id = ? AND release_id = ? AND provider_org_id = ? AND is_latest = 1
             """)
         let clearFirst = try db.cachedStatement(sql: """
             UPDATE object_version SET is_first = 0
-            WHERE feed_key = ? AND stix_id = ? AND release_id = ? AND is_first = 1
+            WHERE feed_key = ? AND stix_id = ? AND release_id = ? AND provider_org_id = ? AND is_first = 1
             """)
         let addAudience = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO object_audience (feed_key, audience, position) VALUES (?, ?, ?)
@@ -76,13 +76,14 @@ extension SQLiteHubStore {
         for object in objects {
             let versionKey = object.versionMicroseconds ?? -1
             var isLatest = true, isFirst = true
-            if let row = try Row.fetchOne(bounds, arguments: [feedKey, object.stixID, releaseID]),
+            let series: StatementArguments = [feedKey, object.stixID, releaseID, providerOrganizationID]
+            if let row = try Row.fetchOne(bounds, arguments: series),
                let count = row[2] as Int?, count > 0 {
                 let minVersion: Int64 = row[0], maxVersion: Int64 = row[1]
                 isLatest = versionKey > maxVersion
                 isFirst = versionKey < minVersion
-                if isLatest { try clearLatest.execute(arguments: [feedKey, object.stixID, releaseID]) }
-                if isFirst { try clearFirst.execute(arguments: [feedKey, object.stixID, releaseID]) }
+                if isLatest { try clearLatest.execute(arguments: series) }
+                if isFirst { try clearFirst.execute(arguments: series) }
             }
             try insert.execute(arguments: [
                 feedKey, object.stixID, object.type, object.specVersion, object.version, versionKey, dateAdded,
@@ -147,7 +148,7 @@ extension SQLiteHubStore {
         if let audience {
             sql = """
                 SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
-                       ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp
+                       ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
                 FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
                 WHERE oa.feed_key = ? AND oa.audience = ? AND oa.position > ?
                 """
@@ -155,7 +156,7 @@ extension SQLiteHubStore {
         } else {
             sql = """
                 SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
-                       ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp
+                       ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
                 FROM object_version ov WHERE ov.feed_key = ? AND ov.position > ?
                 """
             arguments = [feedKey, after]
@@ -174,7 +175,8 @@ extension SQLiteHubStore {
                 version: version ?? STIXTimestamp.formatting(microseconds: dateAdded),
                 dateAddedMicroseconds: dateAdded, bytes: row[6], submissionID: row[7],
                 providerOrganizationID: row[8], releaseID: releaseID.isEmpty ? nil : releaseID,
-                tlp: (row[10] as String?).flatMap(TLPLevel.init(rawValue:))))
+                tlp: (row[10] as String?).flatMap(TLPLevel.init(rawValue:)),
+                versionMicroseconds: version == nil ? nil : row[11] as Int64))
         }
         let more = objects.count > query.limit
         if more { objects.removeLast() }
@@ -208,10 +210,43 @@ extension SQLiteHubStore {
             _ = arguments.append(contentsOf: [submissionID])
         }
         let selection = query.versions
+        guard let audiences = query.audiences else {
+            // Everything (the hub's own processing): the first/latest marks of each stored series.
+            if !selection.all {
+                var alternatives: [String] = []
+                if selection.last { alternatives.append("ov.is_latest = 1") }
+                if selection.first { alternatives.append("ov.is_first = 1") }
+                if !selection.instants.isEmpty {
+                    alternatives.append("ov.version_us IN (\(placeholders(selection.instants.count)))")
+                    _ = arguments.append(contentsOf: StatementArguments(selection.instants))
+                }
+                sql += alternatives.isEmpty ? " AND 0" : " AND (\(alternatives.joined(separator: " OR ")))"
+            }
+            return
+        }
+        // For a reader, "first", "last" and "once" are decided over what that reader may see: an object
+        // version can reach a reader as its own original and as copies in several releases.
+        let keys = Array(Set(audiences))
+        func visibleOther(_ condition: String) -> String {
+            """
+            EXISTS (SELECT 1 FROM object_version o2 JOIN object_audience a2 ON a2.position = o2.position
+                    WHERE o2.feed_key = ov.feed_key AND o2.stix_id = ov.stix_id AND \(condition)
+                      AND a2.feed_key = ov.feed_key AND a2.audience IN (\(placeholders(keys.count))))
+            """
+        }
+        // Served once: only the earliest visible copy of each version.
+        sql += " AND NOT " + visibleOther("o2.version_us = ov.version_us AND o2.position < ov.position")
+        _ = arguments.append(contentsOf: StatementArguments(keys))
         if !selection.all {
             var alternatives: [String] = []
-            if selection.last { alternatives.append("ov.is_latest = 1") }
-            if selection.first { alternatives.append("ov.is_first = 1") }
+            if selection.last {
+                alternatives.append("NOT " + visibleOther("o2.version_us > ov.version_us"))
+                _ = arguments.append(contentsOf: StatementArguments(keys))
+            }
+            if selection.first {
+                alternatives.append("NOT " + visibleOther("o2.version_us < ov.version_us"))
+                _ = arguments.append(contentsOf: StatementArguments(keys))
+            }
             if !selection.instants.isEmpty {
                 alternatives.append("ov.version_us IN (\(placeholders(selection.instants.count)))")
                 _ = arguments.append(contentsOf: StatementArguments(selection.instants))
@@ -244,10 +279,12 @@ extension SQLiteHubStore {
                     UPDATE object_version SET
                       is_latest = (version_us = (SELECT MAX(version_us) FROM object_version o
                                                  WHERE o.feed_key = object_version.feed_key AND o.stix_id = object_version.stix_id
-                                                   AND o.release_id = object_version.release_id)),
+                                                   AND o.release_id = object_version.release_id
+                                                   AND o.provider_org_id = object_version.provider_org_id)),
                       is_first = (version_us = (SELECT MIN(version_us) FROM object_version o
                                                 WHERE o.feed_key = object_version.feed_key AND o.stix_id = object_version.stix_id
-                                                  AND o.release_id = object_version.release_id))
+                                                  AND o.release_id = object_version.release_id
+                                                  AND o.provider_org_id = object_version.provider_org_id))
                     WHERE feed_key = ? AND stix_id = ?
                     """, arguments: [feedKey, stixID])
             }

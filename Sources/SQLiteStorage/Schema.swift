@@ -72,7 +72,7 @@ enum Schema {
                 release_id TEXT NOT NULL DEFAULT '',
                 tlp TEXT,
                 json BLOB NOT NULL,
-                UNIQUE (feed_key, stix_id, version_us, release_id)
+                UNIQUE (feed_key, stix_id, version_us, release_id, provider_org_id)
             );
             CREATE INDEX object_by_submission ON object_version(submission_id, release_id);
             CREATE INDEX object_by_release ON object_version(release_id) WHERE release_id <> '';

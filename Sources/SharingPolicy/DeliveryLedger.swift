@@ -21,6 +21,7 @@ public actor DeliveryLedger {
     var events: [AuditEvent] = []
     var deliveries: [Delivery] = []
     var flushScheduled = false
+    var inFlight: Task<Bool, Never>?
 
     public init(store: any HubStore, interval: Duration = .milliseconds(20)) {
         self.store = store
@@ -52,15 +53,27 @@ public actor DeliveryLedger {
         }
     }
 
-    /// Writes what has gathered; called by the timer and before shutdown or a report that needs it.
+    /// Writes what has gathered; called by the timer and before a report that needs every read so far.
+    /// Flushes run one after another, so a caller that returns from `flush()` knows that everything
+    /// recorded before its call is written, including what a timed flush had already taken.
     public func flush() async {
         flushScheduled = false
-        let (pendingEvents, pendingDeliveries) = (events, deliveries)
+        let previous = inFlight
+        let pendingEvents = events, pendingDeliveries = deliveries
         events = []; deliveries = []
-        guard !pendingEvents.isEmpty else { return }
-        do {
-            try await store.recordReads(pendingEvents, deliveries: pendingDeliveries)
-        } catch {
+        let store = self.store
+        let task = Task {
+            await previous?.value
+            guard !pendingEvents.isEmpty else { return true }
+            do {
+                try await store.recordReads(pendingEvents, deliveries: pendingDeliveries)
+                return true
+            } catch {
+                return false
+            }
+        }
+        inFlight = task
+        if await task.value == false {
             // Keep them for the next attempt rather than lose the record.
             events = pendingEvents + events
             deliveries = pendingDeliveries + deliveries

@@ -45,15 +45,19 @@ public struct StoredObject: Sendable, Equatable {
     /// The release this copy belongs to; nil for the provider's original.
     public var releaseID: String?
     public var tlp: TLPLevel?
+    /// The object's own version (`modified`/`created`) as an instant; nil when it has none and
+    /// `version` is its date_added.
+    public var versionMicroseconds: Int64?
 
     public init(position: Int64, feedID: String, stixID: String, type: String, specVersion: String,
                 version: String, dateAddedMicroseconds: Int64, bytes: Data, submissionID: String = "",
-                providerOrganizationID: String = "", releaseID: String? = nil, tlp: TLPLevel? = nil) {
+                providerOrganizationID: String = "", releaseID: String? = nil, tlp: TLPLevel? = nil,
+                versionMicroseconds: Int64? = nil) {
         self.position = position; self.feedID = feedID; self.stixID = stixID; self.type = type
         self.specVersion = specVersion; self.version = version
         self.dateAddedMicroseconds = dateAddedMicroseconds; self.bytes = bytes
         self.submissionID = submissionID; self.providerOrganizationID = providerOrganizationID
-        self.releaseID = releaseID; self.tlp = tlp
+        self.releaseID = releaseID; self.tlp = tlp; self.versionMicroseconds = versionMicroseconds
     }
 }
 

@@ -1,0 +1,151 @@
+// Anonymization — AddressRanges.swift
+// Owns IP addresses and CIDR ranges: parsing IPv4 dotted quads and IPv6 text (with "::" and an
+// embedded IPv4 tail), ranges like "192.0.2.0/24" or "2001:db8:a::/48", and membership tests.
+
+/// An IPv4 or IPv6 address as an integer.
+enum IPAddress: Hashable, Sendable {
+    case v4(UInt32)
+    case v6(high: UInt64, low: UInt64)
+
+    /// Parses "192.0.2.1" or an IPv6 address ("2001:db8::1", "::ffff:192.0.2.1"); nil otherwise.
+    init?(_ text: Substring) {
+        if let v4 = Self.parseIPv4(text) {
+            self = .v4(v4)
+        } else if let (high, low) = Self.parseIPv6(text) {
+            self = .v6(high: high, low: low)
+        } else {
+            return nil
+        }
+    }
+
+    init?(_ text: String) { self.init(text[...]) }
+
+    /// The IPv4 address an IPv4-mapped IPv6 address (::ffff:a.b.c.d) stands for.
+    var mappedIPv4: UInt32? {
+        guard case .v6(let high, let low) = self, high == 0, low >> 32 == 0xFFFF else { return nil }
+        return UInt32(truncatingIfNeeded: low)
+    }
+
+    static func parseIPv4(_ text: Substring) -> UInt32? {
+        var value: UInt32 = 0
+        var octets = 0
+        for part in text.split(separator: ".", omittingEmptySubsequences: false) {
+            guard !part.isEmpty, part.count <= 3, part.unicodeScalars.allSatisfy(\.isASCIIDigit),
+                  let octet = UInt32(part), octet <= 255 else { return nil }
+            value = value << 8 | octet
+            octets += 1
+        }
+        return octets == 4 ? value : nil
+    }
+
+    static func parseIPv6(_ text: Substring) -> (UInt64, UInt64)? {
+        guard text.contains(":"), text.count <= 45 else { return nil }
+        var groups: [UInt16] = []
+        var gapAt: Int?
+        var rest = text[...]
+        if rest.hasPrefix("::") {
+            gapAt = 0
+            rest = rest.dropFirst(2)
+        }
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: ":") ?? rest.endIndex
+            let part = rest[rest.startIndex..<end]
+            if part.contains(".") {
+                // Embedded IPv4 tail, only as the last part.
+                guard end == rest.endIndex, let v4 = parseIPv4(part) else { return nil }
+                groups.append(UInt16(v4 >> 16))
+                groups.append(UInt16(v4 & 0xFFFF))
+                rest = rest[end...]
+                break
+            }
+            guard !part.isEmpty, part.count <= 4, part.unicodeScalars.allSatisfy(\.isHexDigit),
+                  let group = UInt16(part, radix: 16) else { return nil }
+            groups.append(group)
+            rest = rest[end...]
+            if rest.hasPrefix("::") {
+                guard gapAt == nil else { return nil }
+                gapAt = groups.count
+                rest = rest.dropFirst(2)
+            } else if rest.hasPrefix(":") {
+                rest = rest.dropFirst()
+                guard !rest.isEmpty else { return nil }
+            }
+        }
+        if let gapAt {
+            guard groups.count <= 7 else { return nil }
+            groups.insert(contentsOf: Array(repeating: 0, count: 8 - groups.count), at: gapAt)
+        }
+        guard groups.count == 8 else { return nil }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for group in groups[0..<4] { high = high << 16 | UInt64(group) }
+        for group in groups[4..<8] { low = low << 16 | UInt64(group) }
+        return (high, low)
+    }
+}
+
+/// A CIDR range ("192.0.2.0/24", "2001:db8:a::/48") or a single address.
+///
+/// ```swift
+/// let range = AddressRange("192.0.2.0/24")!
+/// range.contains(IPAddress("192.0.2.77")!)   // true
+/// range.contains(IPAddress("198.51.100.1")!) // false
+/// ```
+struct AddressRange: Hashable, Sendable {
+    let network: IPAddress
+    let prefixLength: Int
+    /// The range as the profile wrote it.
+    let text: String
+
+    init?(_ text: String) {
+        let trimmed = text.trimmingSpaces
+        let parts = trimmed.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let address = IPAddress(parts[0]) else { return nil }
+        let maximum: Int
+        switch address {
+        case .v4: maximum = 32
+        case .v6: maximum = 128
+        }
+        var length = maximum
+        if parts.count == 2 {
+            guard let parsed = Int(parts[1]), parsed >= 0, parsed <= maximum else { return nil }
+            length = parsed
+        }
+        self.network = address
+        self.prefixLength = length
+        self.text = trimmed
+    }
+
+    func contains(_ address: IPAddress) -> Bool {
+        switch (network, address) {
+        case (.v4(let net), .v4(let candidate)):
+            if prefixLength == 0 { return true }
+            let mask = UInt32.max << UInt32(32 - prefixLength)
+            return net & mask == candidate & mask
+        case (.v6(let netHigh, let netLow), .v6(let high, let low)):
+            let (maskHigh, maskLow) = Self.mask128(prefixLength)
+            return netHigh & maskHigh == high & maskHigh && netLow & maskLow == low & maskLow
+        case (.v4, .v6):
+            guard let mapped = address.mappedIPv4 else { return false }
+            return contains(.v4(mapped))
+        case (.v6, .v4):
+            return false
+        }
+    }
+
+    private static func mask128(_ length: Int) -> (UInt64, UInt64) {
+        if length == 0 { return (0, 0) }
+        if length <= 64 { return (UInt64.max << UInt64(64 - length), 0) }
+        if length == 128 { return (.max, .max) }
+        return (.max, UInt64.max << UInt64(128 - length))
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,157 @@
+// Anonymization — LeakCheck.swift
+// Owns the final check before anything leaves the hub: outgoing bytes are decoded (JSON string
+// escapes such as \u96fb, percent-encoding in URLs), folded (case, full-width/half-width, defanging)
+// and searched for every known identifier of the provider; each hit is reported with an excerpt.
+
+/// One identifier of the provider found in outgoing data.
+public struct LeakFinding: Sendable, Equatable, CustomStringConvertible {
+    /// The profile entry that was found (for an IP address, the range it lies in).
+    public let identifier: String
+    /// The text around the hit, decoded, at most about 60 characters.
+    public let excerpt: String
+
+    public init(identifier: String, excerpt: String) {
+        self.identifier = identifier
+        self.excerpt = excerpt
+    }
+
+    public var description: String { "\(identifier): …\(excerpt)…" }
+}
+
+/// The last line of defence: searches outgoing JSON for every known identifier of the provider
+/// (names and their variants, domains and their subdomains, e-mail addresses, host names, IPs inside
+/// its ranges, projects, people, identity ids, ids of observables that identify it), whatever the
+/// case, width or escaping.
+///
+/// ```swift
+/// let findings = LeakCheck.findings(in: copy.serialized(), profile: profile)
+/// if let first = findings.first { throw ReleaseBlocked("\(first.identifier) in …\(first.excerpt)…") }
+/// ```
+public enum LeakCheck {
+    /// Every hit in `outgoing` (one per identifier and place), in order of appearance.
+    public static func findings(in outgoing: [UInt8], profile: VictimProfile) -> [LeakFinding] {
+        findings(in: outgoing, matcher: IdentifierMatcher(profile: profile))
+    }
+
+    static func findings(in outgoing: [UInt8], matcher: IdentifierMatcher) -> [LeakFinding] {
+        guard !matcher.isEmpty else { return [] }
+        let decoded = EscapeDecoding.jsonUnescaped(outgoing)
+        var texts = [decoded]
+        if decoded.contains("%"), let percentDecoded = EscapeDecoding.percentDecoded(decoded), percentDecoded != decoded {
+            texts.append(percentDecoded)
+        }
+        var result: [LeakFinding] = []
+        var seen: Set<String> = []
+        for text in texts {
+            let folded = FoldedText(text)
+            let matches = matcher.matches(in: folded).sorted { $0.range.lowerBound < $1.range.lowerBound }
+            for match in matches {
+                let excerpt = excerpt(of: match.range, in: folded)
+                if seen.insert(match.identifier + "\u{0}" + excerpt).inserted {
+                    result.append(LeakFinding(identifier: match.identifier, excerpt: excerpt))
+                }
+            }
+        }
+        return result
+    }
+
+    private static func excerpt(of range: Range<Int>, in folded: FoldedText) -> String {
+        let original = folded.originalRange(of: range)
+        let lower = max(0, original.lowerBound - 24)
+        let upper = min(folded.original.count, original.upperBound + 24)
+        var view = String.UnicodeScalarView()
+        for scalar in folded.original[lower..<upper] {
+            view.append(scalar.properties.isWhitespace ? " " : scalar)
+        }
+        return String(view)
+    }
+}
+
+/// Undoing the encodings that hide text in outgoing data.
+enum EscapeDecoding {
+    /// The bytes as text with every JSON string escape decoded (`\uXXXX` with surrogate pairs, `\n`,
+    /// `\"`, `\/`...). Works on any bytes, valid JSON or not; invalid UTF-8 becomes U+FFFD.
+    static func jsonUnescaped(_ bytes: [UInt8]) -> String {
+        guard bytes.contains(UInt8(ascii: "\\")) else { return String(decoding: bytes, as: UTF8.self) }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        var pendingHighSurrogate: UInt32?
+        func appendScalar(_ value: UInt32) {
+            let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+            output.append(contentsOf: Array(String(Character(scalar)).utf8))
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "\\"), index + 1 < bytes.count else {
+                if let high = pendingHighSurrogate { appendScalar(high); pendingHighSurrogate = nil }
+                output.append(byte)
+                index += 1
+                continue
+            }
+            let escape = bytes[index + 1]
+            if escape == UInt8(ascii: "u"), index + 6 <= bytes.count, let unit = hexValue(bytes[(index + 2)..<(index + 6)]) {
+                index += 6
+                if (0xD800...0xDBFF).contains(unit) {
+                    if let high = pendingHighSurrogate { appendScalar(high) }
+                    pendingHighSurrogate = unit
+                } else if (0xDC00...0xDFFF).contains(unit), let high = pendingHighSurrogate {
+                    appendScalar(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00))
+                    pendingHighSurrogate = nil
+                } else {
+                    if let high = pendingHighSurrogate { appendScalar(high); pendingHighSurrogate = nil }
+                    appendScalar(unit)
+                }
+                continue
+            }
+            if let high = pendingHighSurrogate { appendScalar(high); pendingHighSurrogate = nil }
+            switch escape {
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            default: output.append(escape)  // \" \\ \/ and anything else: the character itself
+            }
+            index += 2
+        }
+        if let high = pendingHighSurrogate { appendScalar(high) }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func hexValue(_ digits: ArraySlice<UInt8>) -> UInt32? {
+        var value: UInt32 = 0
+        for digit in digits {
+            let nibble: UInt8
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = digit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = digit - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(nibble)
+        }
+        return value
+    }
+
+    /// `%XX` sequences decoded (as UTF-8); nil when nothing was decoded.
+    static func percentDecoded(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        var decodedAny = false
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+               let value = hexValue(bytes[(index + 1)..<(index + 3)]) {
+                output.append(UInt8(value))
+                index += 3
+                decodedAny = true
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return decodedAny ? String(decoding: output, as: UTF8.self) : nil
+    }
+}

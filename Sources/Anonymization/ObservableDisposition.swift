@@ -1,0 +1,66 @@
+// Anonymization — ObservableDisposition.swift
+// Owns what happens to a cyber observable and its id: withheld when its value identifies the
+// provider, released with its own content-derived (UUIDv5) id when its id-contributing properties
+// are unchanged, released with a rewritten id when they had to change (or its id was random).
+
+import STIX
+
+/// The fate of one observable.
+enum ObservableDisposition: Equatable {
+    case keepID
+    case rewriteID
+    case withhold(String)
+}
+
+extension ObjectTransformer {
+    /// Observables whose scrubbed content still carries technical value; for every other observable
+    /// type (addresses, domains, URLs, accounts, certificates, registry keys, directories, mutexes,
+    /// software, custom types) a victim identifier anywhere means the observable is the victim's.
+    static let scrubbableObservables: Set<String> = ["email-message", "file", "artifact", "network-traffic", "process"]
+
+    func observableDisposition(output: JSONObject) -> ObservableDisposition {
+        if type == "artifact", let payload = original["payload_bin"]?.stringValue, let bytes = Base64.decode(payload),
+           session.matcher.occurs(in: String(decoding: bytes, as: UTF8.self)) {
+            return .withhold("its payload contains identifiers of the provider")
+        }
+        if hits > 0 && !Self.scrubbableObservables.contains(type) {
+            return .withhold("its value identifies the provider")
+        }
+        guard ObservableIdentifiers.isDeterministicObservableID(id) else { return .rewriteID }
+        if session.policy.rewrittenObservableIDs.contains(ReferencePolicy.normalize(id)) { return .rewriteID }
+        let contributing = ObservableIdentifiers.contributingProperties[type] ?? []
+        for property in contributing where original[property] != output[property] {
+            return .rewriteID
+        }
+        return .keepID
+    }
+}
+
+/// Standard base64 (with or without padding), for looking inside `payload_bin`.
+enum Base64 {
+    static func decode(_ text: String) -> [UInt8]? {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count * 3 / 4)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in text.utf8 {
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = byte - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = byte - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): value = 62
+            case UInt8(ascii: "/"), UInt8(ascii: "_"): value = 63
+            case UInt8(ascii: "="), 0x0A, 0x0D, 0x20: continue
+            default: return nil
+            }
+            buffer = buffer << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,113 @@
+// KakehashiBenchmark — LatencyProbe.swift
+// Owns the latency phases: sequential GETs of a list of URLs (filtered queries, each answer checked
+// for the expected number of objects) and single-object GETs from N concurrent clients (each answer
+// checked for the id). Bounded by the list length and a wall-time budget; a timed-out request ends
+// the phase (the server is evidently still busy with it), as do repeated transport errors.
+import Foundation
+
+/// Runs latency phases against one endpoint.
+struct LatencyProbe: Sendable {
+    let client: TAXIIClient
+    /// Wall-time budget of one phase, seconds.
+    let budget: Double
+
+    private var clock: ContinuousClock { ContinuousClock() }
+
+    /// Sequential GETs of `urls`, each expected to return an envelope of `expectedCount` objects.
+    func sequential(on endpoint: TAXIIEndpoint, urls: [String], expectedCount: Int,
+                    warmUp: Int) async -> Latency {
+        var latency = Latency()
+        latency.timeoutSeconds = Double(client.timeout)
+        for url in urls.prefix(warmUp) { _ = try? await client.get(url, on: endpoint) }
+        let start = clock.now
+        let deadline = start + .seconds(budget)
+        var durations: [Double] = []
+        var transportErrors = 0
+        for url in urls {
+            if clock.now >= deadline { latency.budgetExhausted = true; break }
+            do {
+                let response = try await client.get(url, on: endpoint)
+                let envelope = response.status == 200 ? try? EnvelopeSummary.decode(response.body) : nil
+                if let envelope, envelope.count == expectedCount {
+                    durations.append(response.seconds)
+                } else {
+                    latency.errors += 1
+                    latency.problem(envelope.map { "expected \(expectedCount) objects, got \($0.count)" }
+                                    ?? "answered \(response.status): \(response.excerpt)")
+                }
+            } catch let failure as RequestFailure where failure.isTimeout {
+                latency.timeouts += 1
+                latency.problem("\(failure)")
+                break  // the server is still busy with it; more requests would only queue behind
+            } catch {
+                latency.errors += 1
+                latency.problem("\(error)")
+                transportErrors += 1
+                if transportErrors >= 3 { break }
+            }
+        }
+        latency.wallSeconds = (clock.now - start).seconds
+        latency.merge(durations)
+        return latency
+    }
+
+    /// Single-object GETs of random ids by `concurrency` clients at once.
+    func concurrentGets(on endpoint: TAXIIEndpoint, ids: [String], clients workers: Int) async -> Latency {
+        for id in ids.prefix(3) { _ = try? await client.get(endpoint.objectURL(id), on: endpoint) }
+        let client = self.client
+        let deadline = clock.now + .seconds(budget)
+        let start = clock.now
+
+        struct Worker: Sendable {
+            var durations: [Double] = []
+            var errors = 0
+            var timeouts = 0
+            var problem: String?
+            var budgetExhausted = false
+        }
+        let outcomes = await withTaskGroup(of: Worker.self, returning: [Worker].self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    var outcome = Worker()
+                    let clock = ContinuousClock()
+                    for index in stride(from: worker, to: ids.count, by: workers) {
+                        if clock.now >= deadline { outcome.budgetExhausted = true; break }
+                        let id = ids[index]
+                        do {
+                            let response = try await client.get(endpoint.objectURL(id), on: endpoint)
+                            if response.status == 200, response.text.contains(id) {
+                                outcome.durations.append(response.seconds)
+                            } else {
+                                outcome.errors += 1
+                                if outcome.problem == nil {
+                                    outcome.problem = "GET \(id) answered \(response.status): \(response.excerpt)"
+                                }
+                            }
+                        } catch let failure as RequestFailure where failure.isTimeout {
+                            outcome.timeouts += 1
+                            if outcome.problem == nil { outcome.problem = "\(failure)" }
+                            break
+                        } catch {
+                            outcome.errors += 1
+                            if outcome.problem == nil { outcome.problem = "\(error)" }
+                            if outcome.errors >= 3 { break }
+                        }
+                    }
+                    return outcome
+                }
+            }
+            var all: [Worker] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        var latency = Latency()
+        latency.timeoutSeconds = Double(client.timeout)
+        latency.wallSeconds = (clock.now - start).seconds
+        latency.merge(outcomes.flatMap(\.durations))
+        latency.errors = outcomes.reduce(0) { $0 + $1.errors }
+        latency.timeouts = outcomes.reduce(0) { $0 + $1.timeouts }
+        latency.budgetExhausted = outcomes.contains { $0.budgetExhausted }
+        latency.firstProblem = outcomes.compactMap(\.problem).first
+        return latency
+    }
+}

@@ -1,0 +1,113 @@
+// KakehashiBenchmark — Options.swift
+// Owns the command line of `kakehashi-benchmark`: the flags, their defaults and the usage text.
+// Parsed by hand (a handful of `--name value` flags); an unknown flag or a bad value is an error.
+import Foundation
+
+/// What to measure and how hard; every loop of the benchmark is bounded by these counts and budgets.
+struct BenchmarkOptions: Sendable {
+    /// Size of the corpus both servers receive.
+    var objects = 10_000
+    /// Size of the Kakehashi-only large collection (0 skips it).
+    var large = 1_000_000
+    /// Objects per POSTed envelope for the comparison corpus.
+    var batch = 500
+    /// Objects per POSTed envelope for the large collection.
+    var largeBatch = 5_000
+    /// `limit` used when paging.
+    var pageSize = 1_000
+    /// Requests per filtered-query kind.
+    var queries = 200
+    /// Single-object GETs issued by the concurrent clients, in total.
+    var gets = 4_000
+    /// Concurrent clients for the single-object GETs.
+    var concurrency = 16
+    /// Seed of the generated corpora.
+    var seed: UInt64 = 2_026
+    /// Longest any one HTTP request may take before it counts as timed out.
+    var requestTimeout = 60
+    /// Wall-time budget of each latency phase (filtered queries, GETs).
+    var phaseBudget = 40.0
+    /// Wall-time budget of each bulk phase (ingest, paging) of the comparison.
+    var bulkBudget = 300.0
+    /// Wall-time budget of the large collection's ingest and of its paging, each.
+    var largeBudget = 600.0
+    /// Keep Kakehashi's data directory (the SQLite files) for inspection instead of removing it.
+    var keepData = false
+    /// Skip the medallion half of the comparison.
+    var skipMedallion = false
+    /// Python virtual environment holding medallion (created when missing).
+    var venv = ".build/bench-venv"
+    /// The medallion release installed into a new venv.
+    var medallionRequirement = "medallion==3.0.0"
+
+    static let usage = """
+        usage: kakehashi-benchmark [--objects N] [--large M] [options]
+
+          --objects N          corpus for the Kakehashi/medallion comparison (default 10000)
+          --large M            Kakehashi-only large collection, 0 to skip (default 1000000)
+          --batch N            objects per POSTed envelope in the comparison (default 500)
+          --large-batch N      objects per POSTed envelope for the large collection (default 5000)
+          --page-size N        limit used when paging (default 1000)
+          --queries N          requests per filtered-query kind (default 200)
+          --gets N             single-object GETs in total (default 4000)
+          --concurrency N      concurrent clients for the single-object GETs (default 16)
+          --seed N             corpus seed (default 2026)
+          --timeout S          per-request timeout in seconds (default 60)
+          --phase-budget S     wall-time budget of each latency phase (default 40)
+          --bulk-budget S      wall-time budget of comparison ingest and paging, each (default 300)
+          --large-budget S     wall-time budget of large ingest and large paging, each (default 600)
+          --skip-medallion     measure Kakehashi only
+          --keep-data          keep Kakehashi's data directory (SQLite files) and print its path
+          --venv PATH          Python venv for medallion (default .build/bench-venv)
+        """
+
+    struct UsageError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func parse(_ arguments: [String]) throws -> BenchmarkOptions {
+        var options = BenchmarkOptions()
+        var rest = arguments[...]
+        func value(_ flag: String) throws -> String {
+            guard let next = rest.popFirst() else { throw UsageError(description: "\(flag) needs a value") }
+            return next
+        }
+        func count(_ flag: String, minimum: Int) throws -> Int {
+            let text = try value(flag).replacingOccurrences(of: "_", with: "")
+            guard let number = Int(text), number >= minimum else {
+                throw UsageError(description: "\(flag) takes a whole number ≥ \(minimum) (got \(text))")
+            }
+            return number
+        }
+        func seconds(_ flag: String) throws -> Double {
+            let text = try value(flag)
+            guard let number = Double(text), number > 0 else {
+                throw UsageError(description: "\(flag) takes a positive number of seconds (got \(text))")
+            }
+            return number
+        }
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--objects": options.objects = try count(flag, minimum: 1)
+            case "--large": options.large = try count(flag, minimum: 0)
+            case "--batch": options.batch = try count(flag, minimum: 1)
+            case "--large-batch": options.largeBatch = try count(flag, minimum: 1)
+            case "--page-size": options.pageSize = try count(flag, minimum: 1)
+            case "--queries": options.queries = try count(flag, minimum: 1)
+            case "--gets": options.gets = try count(flag, minimum: 1)
+            case "--concurrency": options.concurrency = try count(flag, minimum: 1)
+            case "--seed": options.seed = UInt64(try count(flag, minimum: 0))
+            case "--timeout": options.requestTimeout = Int(try seconds(flag).rounded(.up))
+            case "--phase-budget": options.phaseBudget = try seconds(flag)
+            case "--bulk-budget": options.bulkBudget = try seconds(flag)
+            case "--large-budget": options.largeBudget = try seconds(flag)
+            case "--skip-medallion": options.skipMedallion = true
+            case "--keep-data": options.keepData = true
+            case "--venv": options.venv = try value(flag)
+            case "-h", "--help": throw UsageError(description: "")
+            default: throw UsageError(description: "unknown option \(flag)")
+            }
+        }
+        return options
+    }
+}

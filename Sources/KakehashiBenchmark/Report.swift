@@ -1,0 +1,169 @@
+// KakehashiBenchmark — Report.swift
+// Owns what the benchmark prints: the header (machine, build mode, sizes), the final comparison
+// table with Kakehashi/medallion ratios, the large-collection line, and the per-phase details and
+// warnings. Figures are printed as measured; nothing is judged or asserted.
+import Foundation
+
+/// The machine the figures come from.
+struct MachineDescription: Sendable {
+    let processors: Int
+    let memoryGiB: Double
+    let cpuModel: String
+    let system: String
+
+    static func current() -> MachineDescription {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+            .flatMap { $0.split(separator: ":", maxSplits: 1).last }
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+        let info = ProcessInfo.processInfo
+        return MachineDescription(processors: info.activeProcessorCount,
+                                  memoryGiB: Double(info.physicalMemory) / 1_073_741_824,
+                                  cpuModel: model, system: info.operatingSystemVersionString)
+    }
+}
+
+enum Report {
+    static var buildMode: String {
+        #if DEBUG
+        return "debug (figures are not representative; use -c release)"
+        #else
+        return "release"
+        #endif
+    }
+
+    static func header(options: BenchmarkOptions, machine: MachineDescription) {
+        print("== kakehashi-benchmark: Kakehashi vs OASIS medallion (TAXII 2.1 over HTTP on 127.0.0.1)")
+        print("machine:  nproc \(machine.processors), \(String(format: "%.1f", machine.memoryGiB)) GiB, \(machine.cpuModel), \(machine.system)")
+        print("build:    \(buildMode)")
+        print("corpus:   \(Format.grouped(options.objects)) indicators (seed \(options.seed)) for both servers, envelopes of \(options.batch); "
+              + "large collection: \(options.large == 0 ? "skipped" : Format.grouped(options.large) + " (envelopes of \(Format.grouped(options.largeBatch)))")")
+        print("requests: page limit \(options.pageSize), \(options.queries) per filtered query, \(Format.grouped(options.gets)) GETs by \(options.concurrency) clients; "
+              + "timeout \(options.requestTimeout) s per request, budgets \(Int(options.phaseBudget)) s per latency phase, \(Int(options.bulkBudget)) s per bulk phase")
+        print("")
+        fflush(nil)
+    }
+
+    static func results(kakehashi k: ServerResults, medallion m: ServerResults, large: LargeResults?,
+                        options: BenchmarkOptions, machine: MachineDescription, medallionVersion: String?) {
+        print("")
+        print("== Results (nproc \(machine.processors), \(buildMode), corpus \(Format.grouped(options.objects)) objects; medallion \(medallionVersion ?? "-") memory backend)")
+        let width = [34, 22, 22]
+        func row(_ label: String, _ a: String, _ b: String, _ c: String) {
+            print(Format.padded(label, width[0]) + Format.padded(a, width[1]) + Format.padded(b, width[2]) + c)
+        }
+        row("", "Kakehashi", "medallion", "ratio")
+        row("ingest (objects/s)", k.ingest.text, m.ingest.text, rateRatio(k.ingest, m.ingest))
+        row("paging (objects/s, limit=\(options.pageSize))", k.paging.text, m.paging.text, rateRatio(k.paging, m.paging))
+        row("match[id] query p50 / p99 (ms)", pair(k.idQuery), pair(m.idQuery), latencyRatios(k.idQuery, m.idQuery))
+        row("match[type]&limit=10 p50/p99 (ms)", pair(k.typeQuery), pair(m.typeQuery), latencyRatios(k.typeQuery, m.typeQuery))
+        row("GET object p50 / p99 (ms, \(options.concurrency)c)", pair(k.gets), pair(m.gets), latencyRatios(k.gets, m.gets))
+        row("GET object throughput (req/s)", k.gets.requestsPerSecond.map(Format.rate) ?? "-",
+            m.gets.requestsPerSecond.map(Format.rate) ?? "-",
+            ratio(k.gets.requestsPerSecond, m.gets.requestsPerSecond))
+        if let large { print(largeLine(large, pageSize: options.pageSize)) }
+        print("ratio: throughput Kakehashi/medallion, latency medallion/Kakehashi (p50 / p99); > 1 means Kakehashi is faster")
+
+        print("")
+        print("== Details")
+        for results in [k, m] {
+            if let unavailable = results.unavailable {
+                print("\(results.name): not measured: \(unavailable)")
+                continue
+            }
+            print("\(results.name) ingest:  \(throughputDetail(results.ingest)); status: \(Format.grouped(results.ingestSucceeded)) succeeded, \(Format.grouped(results.ingestFailed)) failed")
+            print("\(results.name) paging:  \(throughputDetail(results.paging))\(pageDetail(results.pageTimes))")
+            print("\(results.name) GET object (\(options.concurrency) clients): \(results.gets.summary)")
+            print("\(results.name) match[id]: \(results.idQuery.summary)")
+            print("\(results.name) match[type]&limit=10: \(results.typeQuery.summary)")
+        }
+        if let large {
+            if let unavailable = large.unavailable {
+                print("large collection: not measured: \(unavailable)")
+            } else {
+                let postRate = large.postSeconds > 0 ? Double(large.ingest.objects) / large.postSeconds : 0
+                print("large ingest:  \(throughputDetail(large.ingest)); POST time only \(Format.rate(postRate)) objects/s; status: \(Format.grouped(large.succeeded)) succeeded, \(Format.grouped(large.failed)) failed")
+                print("large paging:  \(throughputDetail(large.paging))\(pageDetail(large.pageTimes))")
+                if let first = large.firstPages, let middle = large.middlePages, let last = large.lastPages {
+                    print("large pages (mean of 10, ms): first \(Format.milliseconds(first)), middle \(Format.milliseconds(middle)), last \(Format.milliseconds(last))")
+                }
+                print("large GET object (sequential): \(large.gets.summary)")
+                print("large match[id] (sequential): \(large.idQuery.summary)")
+                if large.databaseBytes > 0 {
+                    print("large database: \(String(format: "%.0f", Double(large.databaseBytes) / 1_048_576)) MiB on disk (SQLite file + WAL, both feeds)")
+                }
+            }
+        }
+        let notes = k.notes + m.notes + (large?.notes ?? [])
+        if !notes.isEmpty {
+            print("")
+            print("== Notes")
+            for note in notes { print("- \(note)") }
+        }
+        fflush(nil)
+    }
+
+    // MARK: - Pieces
+
+    static func pair(_ latency: Latency) -> String {
+        if latency.skipped != nil { return "skipped" }
+        return latency.millisecondsText(50) + " / " + latency.millisecondsText(99)
+    }
+
+    static func ratio(_ a: Double?, _ b: Double?) -> String {
+        guard let a, let b, b > 0 else { return "-" }
+        return Format.ratio(a / b)
+    }
+
+    /// Kakehashi rate over medallion's; a bound when medallion was cut short.
+    static func rateRatio(_ k: Throughput, _ m: Throughput) -> String {
+        guard let kRate = k.rate else { return "-" }
+        if let mRate = m.rate { return Format.ratio(kRate / mRate) }
+        if let ceiling = m.ceiling, ceiling > 0 { return "> " + Format.ratio(kRate / ceiling) }
+        return "-"
+    }
+
+    /// medallion latency over Kakehashi's for p50 and p99; a bound when medallion never answered.
+    static func latencyRatios(_ k: Latency, _ m: Latency) -> String {
+        func one(_ p: Double) -> String {
+            guard let kValue = k.percentile(p), kValue > 0 else { return "-" }
+            if let mValue = m.percentile(p) { return Format.ratio(mValue / kValue) }
+            if let floor = m.floorSeconds { return "> " + Format.ratio(floor / kValue) }
+            return "-"
+        }
+        return one(50) + " / " + one(99)
+    }
+
+    static func throughputDetail(_ t: Throughput) -> String {
+        var text = "\(Format.grouped(t.objects)) objects in \(Format.seconds(t.seconds))"
+        if let rate = t.rate { text += " = \(Format.rate(rate)) objects/s" }
+        if !t.complete {
+            text += ", INCOMPLETE"
+            if let ceiling = t.ceiling { text += " (rate < \(Format.rate(ceiling)) objects/s)" }
+            if let failure = t.failure { text += ": \(failure)" }
+        }
+        return text
+    }
+
+    static func pageDetail(_ times: [Double]) -> String {
+        guard !times.isEmpty else { return "" }
+        let sorted = times.sorted()
+        let mean = times.reduce(0, +) / Double(times.count)
+        let p99 = sorted[min(sorted.count - 1, Int((0.99 * Double(sorted.count)).rounded(.up)) - 1)]
+        var text = "; \(times.count) pages, page ms: first \(Format.milliseconds(times[0])), mean \(Format.milliseconds(mean)), p99 \(Format.milliseconds(p99)), max \(Format.milliseconds(sorted.last!))"
+        if times.count > 1 {
+            let rest = Array(times.dropFirst())
+            text += ", mean after the first \(Format.milliseconds(rest.reduce(0, +) / Double(rest.count)))"
+        }
+        return text
+    }
+
+    static func largeLine(_ large: LargeResults, pageSize: Int) -> String {
+        if let unavailable = large.unavailable { return "large collection: not measured: \(unavailable)" }
+        let pages = [large.firstPages, large.middlePages, large.lastPages]
+            .map { $0.map(Format.milliseconds) ?? "-" }.joined(separator: " / ")
+        return "large collection: \(Format.grouped(large.ingest.objects)) objects, ingest \(large.ingest.text)/s, "
+            + "paging \(large.paging.text)/s, page ms (limit=\(pageSize)) first/middle/last: \(pages)\n"
+            + "large collection look-ups (sequential, ms p50 / p99): GET object \(pair(large.gets)), match[id] \(pair(large.idQuery))"
+    }
+}
