@@ -47,6 +47,12 @@ struct OutcomeView: Encodable {
     let id: String?
     let version: String?
     let message: String?
+    let tlp: String?
+    let pap: String?
+
+    init(_ outcome: ObjectOutcome) {
+        id = outcome.id; version = outcome.version; message = outcome.message; tlp = outcome.tlp; pap = outcome.pap
+    }
 }
 
 struct SubmissionView: Encodable {
@@ -67,8 +73,8 @@ struct SubmissionView: Encodable {
         organization_id = submission.organizationID; submitted_at = submission.requestTimestamp
         state = releases.contains { $0.revoked_at == nil } ? "released" : "held"
         success_count = submission.successes.count; failure_count = submission.failures.count
-        objects = submission.successes.map { OutcomeView(id: $0.id, version: $0.version, message: $0.message) }
-        failures = submission.failures.map { OutcomeView(id: $0.id, version: $0.version, message: $0.message) }
+        objects = submission.successes.map(OutcomeView.init)
+        failures = submission.failures.map(OutcomeView.init)
         self.releases = releases
     }
 }

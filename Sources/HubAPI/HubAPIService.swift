@@ -32,12 +32,12 @@ public struct HubAPIService: Sendable {
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
-                maxBodySize: Int = 32 * 1024 * 1024) {
+                policy: PolicyEngine? = nil, maxBodySize: Int = 32 * 1024 * 1024) {
         self.store = store
         self.authenticator = authenticator
-        self.policy = PolicyEngine(store: store)
-        self.desk = ConsentDesk(store: store, policy: policy, anonymization: anonymization)
-        self.intake = EnvelopeIntake(store: store, policy: policy, desk: desk, corroboration: corroboration)
+        self.policy = policy ?? PolicyEngine(store: store)
+        self.desk = ConsentDesk(store: store, policy: self.policy, anonymization: anonymization)
+        self.intake = EnvelopeIntake(store: store, policy: self.policy, desk: desk, corroboration: corroboration)
         self.ledger = ledger
         self.maxBodySize = maxBodySize
     }

@@ -33,7 +33,9 @@ enum OpenAPIDocument {
             "created_at": {"type": "string", "format": "date-time"},
             "revoked_at": {"type": ["string", "null"], "format": "date-time"}}},
           "Outcome": {"type": "object", "properties": {
-            "id": {"type": ["string", "null"]}, "version": {"type": ["string", "null"]}, "message": {"type": ["string", "null"]}}},
+            "id": {"type": ["string", "null"]}, "version": {"type": ["string", "null"]}, "message": {"type": ["string", "null"]},
+            "tlp": {"type": ["string", "null"], "description": "TLP level as submitted; null when unmarked (the hub default applies)"},
+            "pap": {"type": ["string", "null"], "description": "PAP level as submitted: recorded and shown"}}},
           "Submission": {"type": "object", "required": ["id", "feed_id", "organization_id", "submitted_at", "state", "success_count", "failure_count", "objects", "failures", "releases"], "properties": {
             "id": {"type": "string", "description": "also the TAXII status id"},
             "feed": {"type": ["string", "null"]}, "feed_id": {"type": "string"},

@@ -20,21 +20,22 @@ import TAXIIServer
 public enum HubApplication {
     public static func make(
         store: any HubStore, taxii: TAXIIConfiguration = TAXIIConfiguration(),
-        anonymization: AnonymizationSettings, corroborationThreshold: Int = 2,
+        anonymization: AnonymizationSettings, corroborationThreshold: Int = 2, defaultTLP: TLPLevel = .amber,
         host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: TAXIIErrorMiddleware())
         let ledger = DeliveryLedger(store: store)
-        let desk = ConsentDesk(store: store, policy: PolicyEngine(store: store), anonymization: anonymization)
+        let policy = PolicyEngine(store: store, defaultTLP: defaultTLP)
+        let desk = ConsentDesk(store: store, policy: policy, anonymization: anonymization)
         let corroboration = Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID,
                                           k: corroborationThreshold)
         let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger, desk: desk,
-                                        corroboration: corroboration)
+                                        corroboration: corroboration, policy: policy)
         taxiiService.addRoutes(to: router)
         HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
-                      anonymization: anonymization, corroboration: corroboration).addRoutes(to: router)
+                      anonymization: anonymization, corroboration: corroboration, policy: policy).addRoutes(to: router)
         var logger = logger ?? Logger(label: "kakehashi")
         if logger.logLevel > .info, ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { logger.logLevel = .info }
         return Application(

@@ -57,16 +57,20 @@ public struct EnvelopeIntake: Sendable {
         var incoming: [IncomingObject] = []
         incoming.reserveCapacity(envelope.objects.count)
         let audiences = policy.arrivalAudiences(for: principal)
+        let papLevels = Self.papLevels(in: envelope)
         var observables: [String] = []
         for object in envelope.objects {
             switch STIXValidator.validate(object.value) {
             case .success(let facts):
                 let version = facts.version
+                let tlp = PolicyEngine.tlpLevel(of: facts)
                 incoming.append(IncomingObject(
                     stixID: facts.id, type: facts.type, specVersion: facts.specVersion, version: version,
                     versionMicroseconds: version.flatMap { STIXTimestamp($0)?.microsecondsSinceEpoch },
-                    bytes: Array(object.bytes), tlp: PolicyEngine.tlpLevel(of: facts), audiences: audiences))
-                submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil))
+                    bytes: Array(object.bytes), tlp: tlp, audiences: audiences))
+                let pap = facts.objectMarkingRefs.lazy.compactMap { papLevels[$0] }.first
+                submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil,
+                                                          tlp: tlp?.rawValue, pap: pap))
                 if corroboration != nil { observables += ObservableExtraction.keys(in: object.value, facts: facts) }
             case .failure(let error):
                 let id = object.value.objectValue?["id"]?.stringValue
@@ -94,5 +98,23 @@ public struct EnvelopeIntake: Sendable {
             }
         }
         return submission
+    }
+
+    /// The OASIS PAP property extension on marking definitions.
+    static let papExtensionID = "extension-definition--f8d78575-edfd-406e-8e84-6162a8450f5b"
+
+    /// PAP marking definitions in the envelope: their id and level (`clear`, `green`, `amber`, `red`).
+    static func papLevels(in envelope: ScannedEnvelope) -> [String: String] {
+        var levels: [String: String] = [:]
+        for object in envelope.objects {
+            guard let properties = object.value.objectValue, properties["type"]?.stringValue == "marking-definition",
+                  let id = properties["id"]?.stringValue else { continue }
+            if let level = properties["extensions"]?.objectValue?[papExtensionID]?.objectValue?["pap"]?.stringValue {
+                levels[id] = level.lowercased()
+            } else if let name = properties["name"]?.stringValue, name.uppercased().hasPrefix("PAP:") {
+                levels[id] = String(name.dropFirst(4)).lowercased()
+            }
+        }
+        return levels
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SQLiteStorage
+import Storage
 import Anonymization
 import HubServer
 
@@ -22,17 +23,30 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var data: DataOption
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Option(help: "TLP level assumed for objects without a TLP marking: clear, green, amber, amber+strict or red.")
+    var defaultTlp = "amber"
+    @Option(help: "How many organisations must report an observable independently before it is released alone.")
+    var corroborationK = 2
+
+    func validate() throws {
+        guard TLPLevel(rawValue: defaultTlp) != nil else {
+            throw ValidationError("--default-tlp must be clear, green, amber, amber+strict or red")
+        }
+        guard corroborationK >= 2 else { throw ValidationError("--corroboration-k must be at least 2") }
+    }
 
     func run() async throws {
         let hub = try await OpenedHub.open(data)
-        try await serve(store: hub.store, anonymization: hub.anonymization, host: host, port: port, banner: nil)
+        try await serve(store: hub.store, anonymization: hub.anonymization, host: host, port: port, banner: nil,
+                        defaultTLP: TLPLevel(rawValue: defaultTlp) ?? .amber, corroborationK: corroborationK)
     }
 }
 
 /// Runs the HTTP server until SIGINT/SIGTERM; prints `listening on URL` once it accepts connections.
 func serve(store: SQLiteHubStore, anonymization: AnonymizationSettings, host: String, port: Int,
-           banner: (@Sendable (String) -> String)?) async throws {
-    let app = HubApplication.make(store: store, anonymization: anonymization, host: host, port: port) { boundPort in
+           banner: (@Sendable (String) -> String)?, defaultTLP: TLPLevel = .amber, corroborationK: Int = 2) async throws {
+    let app = HubApplication.make(store: store, anonymization: anonymization, corroborationThreshold: corroborationK,
+                                  defaultTLP: defaultTLP, host: host, port: port) { boundPort in
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"

@@ -7,8 +7,12 @@ public struct ObjectOutcome: Sendable, Equatable, Codable {
     public var id: String?
     public var version: String?
     public var message: String?
-    public init(id: String?, version: String?, message: String?) {
-        self.id = id; self.version = version; self.message = message
+    /// The object's TLP level as submitted (nil: unmarked).
+    public var tlp: String?
+    /// The object's PAP level (permissible actions protocol), recorded and shown, not enforced.
+    public var pap: String?
+    public init(id: String?, version: String?, message: String?, tlp: String? = nil, pap: String? = nil) {
+        self.id = id; self.version = version; self.message = message; self.tlp = tlp; self.pap = pap
     }
 }
 

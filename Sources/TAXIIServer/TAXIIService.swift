@@ -30,13 +30,13 @@ public struct TAXIIService: Sendable {
 
     public init(store: any HubStore, configuration: TAXIIConfiguration = TAXIIConfiguration(),
                 authenticator: Authenticator? = nil, ledger: DeliveryLedger? = nil, desk: ConsentDesk? = nil,
-                corroboration: Corroboration? = nil) {
+                corroboration: Corroboration? = nil, policy: PolicyEngine? = nil) {
         self.store = store
         self.ledger = ledger ?? DeliveryLedger(store: store)
-        self.policy = PolicyEngine(store: store)
+        self.policy = policy ?? PolicyEngine(store: store)
         var limits = JSONLimits.standard
         limits.maxStringBytes = min(limits.maxStringBytes, configuration.maxContentLength)
-        self.intake = EnvelopeIntake(store: store, policy: policy, limits: limits, desk: desk,
+        self.intake = EnvelopeIntake(store: store, policy: self.policy, limits: limits, desk: desk,
                                      corroboration: corroboration)
         self.authenticator = authenticator ?? Authenticator(store: store)
         self.configuration = configuration

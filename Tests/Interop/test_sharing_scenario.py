@@ -18,6 +18,7 @@ from conftest import BIN, kakehashi
 TAXII = "application/taxii+json;version=2.1"
 AMBER = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"
 RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
+PAP_GREEN = "marking-definition--c43594d1-4b11-4c59-93ab-1c9b14d53ce9"
 
 
 def objects_of_a():
@@ -33,9 +34,12 @@ def objects_of_a():
          "indicator_types": ["malicious-activity"],
          "pattern": "[email-addr:value = 'attacker@evil-sender.example']", "pattern_type": "stix",
          "valid_from": now, "object_marking_refs": [AMBER]},
+        {"type": "marking-definition", "spec_version": "2.1", "id": PAP_GREEN, "created": "2022-10-01T00:00:00.000Z",
+         "name": "PAP:GREEN", "extensions": {"extension-definition--f8d78575-edfd-406e-8e84-6162a8450f5b":
+                                              {"extension_type": "property-extension", "pap": "green"}}},
         {"type": "malware", "spec_version": "2.1", "id": f"malware--{uuid.uuid4()}", "created": now,
          "modified": now, "created_by_ref": identity, "name": "PlugX", "is_family": True,
-         "description": "電力A社で検知", "object_marking_refs": [AMBER]},
+         "description": "電力A社で検知", "object_marking_refs": [AMBER, PAP_GREEN]},
         {"type": "email-addr", "spec_version": "2.1", "id": f"email-addr--{uuid.uuid4()}",
          "value": "keiri@denryoku-a.example.jp", "display_name": "経理部 山田", "object_marking_refs": [AMBER]},
         {"type": "indicator", "spec_version": "2.1", "id": f"indicator--{uuid.uuid4()}", "created": now,
@@ -94,6 +98,13 @@ def test_held_anonymised_release_recipients_and_audit(world):
     assert posted.status_code == 202 and posted.json()["success_count"] == len(objects), posted.text
     submission = posted.json()["id"]
 
+    # TLP and PAP are recorded and shown to the provider.
+    view = requests.get(f"{world['url']}/api/v1/submissions/{submission}", auth=world["users"]["電力A社"], timeout=30)
+    assert view.status_code == 200 and view.json()["state"] == "held"
+    markings = {o["id"].split("--")[0]: (o.get("tlp"), o.get("pap")) for o in view.json()["objects"]}
+    assert markings["malware"] == ("amber", "green")
+    assert ("red", None) in markings.values()
+
     # Held: B and C see nothing; A sees its own.
     assert get_objects(world, "電力B社")[1] == []
     assert get_objects(world, "ガスC社")[1] == []
@@ -109,11 +120,12 @@ def test_held_anonymised_release_recipients_and_audit(world):
 
     text, received = get_objects(world, "電力B社")
     types = sorted(o["type"] for o in received)
-    assert types == ["indicator", "malware"], types        # no identity of A, no victim address, no RED object
+    # No identity of A, no victim address, no RED object (the PAP marking definition is shared, unmarked).
+    assert types == ["indicator", "malware", "marking-definition"], types
     for trace in ["電力A社", "denryoku-a", "Denryoku A", "keiri", "山田", identity]:
         assert trace not in text, f"{trace!r} leaked to B"
-    assert all(o["created_by_ref"] != identity for o in received)
-    original_ids = {o["id"] for o in objects}
+    assert all(o.get("created_by_ref") != identity for o in received)
+    original_ids = {o["id"] for o in objects if o["type"] != "marking-definition"}
     assert not original_ids & {o["id"] for o in received}, "released ids must not link back to the originals"
     assert "attacker@evil-sender.example" in text          # the technical content is shared
     assert get_objects(world, "ガスC社")[1] == []
@@ -124,7 +136,7 @@ def test_held_anonymised_release_recipients_and_audit(world):
     assert recipients.status_code == 200, recipients.text
     listed = recipients.json()["recipients"]
     assert [r["organization"] for r in listed] == ["電力B社"]
-    assert len(listed[0]["objects"]) == 2 and all(o["received_at"] for o in listed[0]["objects"])
+    assert len(listed[0]["objects"]) == 3 and all(o["received_at"] for o in listed[0]["objects"])
     assert requests.get(f"{world['url']}/api/v1/submissions/{submission}/recipients",
                         auth=world["users"]["ガスC社"], timeout=30).status_code == 404
 
