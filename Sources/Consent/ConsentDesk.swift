@@ -213,6 +213,7 @@ public struct ConsentDesk: Sendable {
             all += page.objects
             guard page.more, let last = page.objects.last else { break }
             query.afterPosition = last.position
+            query.listingStart = page.listingStart
         }
         return all
     }

@@ -13,9 +13,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HubServer
 import Hummingbird
 import SQLiteStorage
-import HubServer
 import Storage
 import TAXIIServer
 

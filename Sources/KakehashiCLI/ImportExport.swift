@@ -80,6 +80,7 @@ struct Export: AsyncParsableCommand {
             exported += page.objects.count
             guard page.more, let last = page.objects.last else { break }
             query.afterPosition = last.position
+            query.listingStart = page.listingStart
         }
         handle.write(Data("]}\n".utf8))
         if output != nil { try handle.close() }

@@ -118,8 +118,14 @@ extension SQLiteHubStore {
                 else { return ObjectPage(objects: [], more: false) }
                 after = max(after, first - 1)
             }
+            // Where this listing began: a version is served once within one listing, counting only
+            // copies from there on (so an incremental poll still gets what became visible to it).
+            var query = query
+            if query.listingStart == nil { query.listingStart = after }
             guard let audiences = query.audiences else {
-                return try Self.page(db, feedKey: feedKey, audience: nil, after: after, query: query)
+                var page = try Self.page(db, feedKey: feedKey, audience: nil, after: after, query: query)
+                page.listingStart = query.listingStart
+                return page
             }
             // One index range read per audience key, merged by position: each stays bounded by the
             // page size however large the feed is.
@@ -138,14 +144,26 @@ extension SQLiteHubStore {
                 // Another key had more beyond its own page, but those may all be past what we keep.
                 more = try Self.anyVisible(db, feedKey: feedKey, audiences: audiences, after: last.position, query: query)
             }
-            return ObjectPage(objects: objects, more: more)
+            var page = ObjectPage(objects: objects, more: more)
+            page.listingStart = query.listingStart
+            return page
         }
     }
 
     static func page(_ db: Database, feedKey: Int64, audience: String?, after: Int64, query: ObjectQuery) throws -> ObjectPage {
         var sql: String
         var arguments: StatementArguments
-        if let audience {
+        if let audience, !query.ids.isEmpty {
+            // Named ids: start from the object index, then check the audience (CROSS JOIN fixes the order).
+            sql = """
+                SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
+                       ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
+                FROM object_version ov CROSS JOIN object_audience oa
+                  ON oa.feed_key = ov.feed_key AND oa.audience = ? AND oa.position = ov.position
+                WHERE ov.feed_key = ? AND ov.position > ?
+                """
+            arguments = [audience, feedKey, after]
+        } else if let audience {
             sql = """
                 SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
                        ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
@@ -162,7 +180,7 @@ extension SQLiteHubStore {
             arguments = [feedKey, after]
         }
         appendFilters(query, to: &sql, arguments: &arguments)
-        sql += audience == nil ? " ORDER BY ov.position LIMIT ?" : " ORDER BY oa.position LIMIT ?"
+        sql += " ORDER BY ov.position LIMIT ?"
         _ = arguments.append(contentsOf: [query.limit + 1])
         var objects: [StoredObject] = []
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
@@ -229,14 +247,16 @@ extension SQLiteHubStore {
         let keys = Array(Set(audiences))
         func visibleOther(_ condition: String) -> String {
             """
-            EXISTS (SELECT 1 FROM object_version o2 JOIN object_audience a2 ON a2.position = o2.position
-                    WHERE o2.feed_key = ov.feed_key AND o2.stix_id = ov.stix_id AND \(condition)
-                      AND a2.feed_key = ov.feed_key AND a2.audience IN (\(placeholders(keys.count))))
+            EXISTS (SELECT 1 FROM object_version o2 CROSS JOIN object_audience a2
+                      ON a2.feed_key = o2.feed_key AND a2.position = o2.position
+                         AND a2.audience IN (\(placeholders(keys.count)))
+                    WHERE o2.feed_key = ov.feed_key AND o2.stix_id = ov.stix_id AND \(condition))
             """
         }
-        // Served once: only the earliest visible copy of each version.
-        sql += " AND NOT " + visibleOther("o2.version_us = ov.version_us AND o2.position < ov.position")
+        // Served once: only the earliest visible copy of each version within this listing.
+        sql += " AND NOT " + visibleOther("o2.version_us = ov.version_us AND o2.position < ov.position AND o2.position > ?")
         _ = arguments.append(contentsOf: StatementArguments(keys))
+        _ = arguments.append(contentsOf: [query.listingStart ?? 0])
         if !selection.all {
             var alternatives: [String] = []
             if selection.last {

@@ -94,6 +94,9 @@ public struct ObjectQuery: Sendable, Equatable {
     public var audiences: [String]?
     /// Only the originals of this submission.
     public var submissionID: String?
+    /// The position a listing began after (carried in `next` cursors); a version is served once
+    /// among the copies after it. Nil: this query begins the listing.
+    public var listingStart: Int64?
 
     public init(feedID: String, afterPosition: Int64? = nil, addedAfterMicroseconds: Int64? = nil,
                 ids: [String] = [], types: [String] = [], versions: VersionSelection = .latest,
@@ -110,7 +113,11 @@ public struct ObjectQuery: Sendable, Equatable {
 public struct ObjectPage: Sendable {
     public var objects: [StoredObject]
     public var more: Bool
-    public init(objects: [StoredObject], more: Bool) { self.objects = objects; self.more = more }
+    /// Where the listing began, to carry into the next page's query.
+    public var listingStart: Int64?
+    public init(objects: [StoredObject], more: Bool, listingStart: Int64? = nil) {
+        self.objects = objects; self.more = more; self.listingStart = listingStart
+    }
 }
 
 /// What became of each object of an append.

@@ -13,7 +13,7 @@ enum EnvelopeWriter {
         var buffer = ByteBufferAllocator().buffer(capacity: size)
         buffer.writeString("{\"more\":\(page.more)")
         if page.more, let last = page.objects.last {
-            buffer.writeString(",\"next\":\"\(PageCursor.token(after: last.position))\"")
+            buffer.writeString(",\"next\":\"\(PageCursor.token(after: last.position, start: page.listingStart))\"")
         }
         buffer.writeString(",\"objects\":[")
         for (index, object) in page.objects.enumerated() {

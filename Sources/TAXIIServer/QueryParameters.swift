@@ -57,7 +57,9 @@ struct QueryParameters {
             query.addedAfterMicroseconds = timestamp.microsecondsSinceEpoch
         }
         if let text = values["next"] {
-            query.afterPosition = try PageCursor.position(from: text)
+            let cursor = try PageCursor.decode(text)
+            query.afterPosition = cursor.after
+            query.listingStart = cursor.start
         }
         if let text = values["match[id]"] {
             query.ids = try list(text, name: "match[id]") { STIXIdentifier($0) != nil }
@@ -106,14 +108,18 @@ struct QueryParameters {
 /// The `next` cursor: the position of the last version served. Self-contained, so any instance can
 /// continue a listing at any later time; versions added meanwhile appear after it, none is repeated.
 enum PageCursor {
-    static func token(after position: Int64) -> String {
-        "p" + String(position, radix: 36)
+    /// `p<after>s<start>` in base 36: the last position served and where the listing began.
+    static func token(after position: Int64, start: Int64?) -> String {
+        "p" + String(position, radix: 36) + "s" + String(start ?? 0, radix: 36)
     }
 
-    static func position(from token: String) throws -> Int64 {
-        guard token.first == "p", token.count <= 14, let value = Int64(token.dropFirst(), radix: 36), value >= 0 else {
+    static func decode(_ token: String) throws -> (after: Int64, start: Int64) {
+        let parts = token.dropFirst().split(separator: "s", omittingEmptySubsequences: false)
+        guard token.first == "p", token.count <= 30, parts.count == 2,
+              let after = Int64(parts[0], radix: 36), let start = Int64(parts[1], radix: 36),
+              after >= 0, start >= 0, start <= after else {
             throw TAXIIError.badRequest("The next token '\(token.prefix(40))' is not one this server issued.")
         }
-        return value
+        return (after, start)
     }
 }

@@ -267,7 +267,7 @@ public struct TAXIIService: Sendable {
 
     static func nextToken(_ page: ObjectPage) -> String? {
         guard page.more, let last = page.objects.last else { return nil }
-        return PageCursor.token(after: last.position)
+        return PageCursor.token(after: last.position, start: page.listingStart)
     }
 
     static func dateAddedHeaders(_ page: ObjectPage) -> HTTPFields {
