@@ -108,13 +108,13 @@ struct QueryParameters {
 /// The `next` cursor: the position of the last version served. Self-contained, so any instance can
 /// continue a listing at any later time; versions added meanwhile appear after it, none is repeated.
 enum PageCursor {
-    /// `p<after>s<start>` in base 36: the last position served and where the listing began.
+    /// `p<after>.<start>` in base 36: the last position served and where the listing began.
     static func token(after position: Int64, start: Int64?) -> String {
-        "p" + String(position, radix: 36) + "s" + String(start ?? 0, radix: 36)
+        "p" + String(position, radix: 36) + "." + String(start ?? 0, radix: 36)
     }
 
     static func decode(_ token: String) throws -> (after: Int64, start: Int64) {
-        let parts = token.dropFirst().split(separator: "s", omittingEmptySubsequences: false)
+        let parts = token.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
         guard token.first == "p", token.count <= 30, parts.count == 2,
               let after = Int64(parts[0], radix: 36), let start = Int64(parts[1], radix: 36),
               after >= 0, start >= 0, start <= after else {

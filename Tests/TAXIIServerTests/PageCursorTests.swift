@@ -1,0 +1,23 @@
+// The `next` cursor: every position and listing start round-trips, whatever letters base 36 uses.
+import Testing
+@testable import TAXIIServer
+
+@Suite("Page cursor")
+struct PageCursorTests {
+    @Test("tokens round-trip for small, large and letter-heavy positions")
+    func roundTrip() throws {
+        for after in [Int64(0), 1, 35, 36, 1_295, 36_000, 1_000_000, 28 * 36 * 36 + 28, Int64.max / 2] {
+            for start in [Int64(0), after / 2, after] {
+                let decoded = try PageCursor.decode(PageCursor.token(after: after, start: start))
+                #expect(decoded.after == after && decoded.start == start, "\(after) \(start)")
+            }
+        }
+    }
+
+    @Test("tokens it did not issue are refused")
+    func refused() {
+        for token in ["", "p", "p.", "x1.0", "p1", "p1.2", "p-1.0", "pzz.zzz", "p1.0.0", "p\u{1F600}.0"] {
+            #expect(throws: (any Error).self, "\(token)") { _ = try PageCursor.decode(token) }
+        }
+    }
+}
