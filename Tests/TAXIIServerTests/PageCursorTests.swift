@@ -6,7 +6,8 @@ import Testing
 struct PageCursorTests {
     @Test("tokens round-trip for small, large and letter-heavy positions")
     func roundTrip() throws {
-        for after in [Int64(0), 1, 35, 36, 1_295, 36_000, 1_000_000, 28 * 36 * 36 + 28, Int64.max / 2] {
+        let positions: [Int64] = [0, 1, 35, 36, 1_295, 36_000, 1_000_000, 28 * 36 * 36 + 28, Int64.max / 2]
+        for after in positions {
             for start in [Int64(0), after / 2, after] {
                 let decoded = try PageCursor.decode(PageCursor.token(after: after, start: start))
                 #expect(decoded.after == after && decoded.start == start, "\(after) \(start)")
