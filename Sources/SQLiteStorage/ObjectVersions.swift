@@ -167,7 +167,7 @@ extension SQLiteHubStore {
             sql = """
                 SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
                        ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
-                FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
+                FROM object_audience oa CROSS JOIN object_version ov ON ov.position = oa.position
                 WHERE oa.feed_key = ? AND oa.audience = ? AND oa.position > ?
                 """
             arguments = [feedKey, audience, after]
@@ -180,6 +180,8 @@ extension SQLiteHubStore {
             arguments = [feedKey, after]
         }
         appendFilters(query, to: &sql, arguments: &arguments)
+        // Walk the audience (or object) index in position order; CROSS JOIN keeps SQLite from driving
+        // the read from the type index, which would scan every object of that type for an empty audience.
         sql += " ORDER BY ov.position LIMIT ?"
         _ = arguments.append(contentsOf: [query.limit + 1])
         var objects: [StoredObject] = []
