@@ -2,6 +2,7 @@
 import Crypto
 import Foundation
 import Storage
+import Synchronization
 
 /// Who is calling: the user and their organisation, as the policy engine needs them.
 public struct Principal: Sendable, Equatable {
@@ -16,26 +17,44 @@ public struct Principal: Sendable, Equatable {
 /// Bearer accepts a token. Successful bcrypt checks are remembered for a few minutes, keyed by a
 /// SHA-256 of the credentials (never the password itself), so that a client sending Basic on every
 /// request does not pay bcrypt each time. The cache is only an accelerator: any instance without it
-/// answers the same.
+/// answers the same. Likewise a token's principal is reused for `principalLifetime` (one second by
+/// default) unless an account changed through this process's store in between.
 ///
 /// ```swift
 /// let authenticator = Authenticator(store: store)
 /// if let principal = try await authenticator.principal(basicUser: "a@example.jp", password: "…") { … }
 /// ```
-public actor Authenticator {
+public final class Authenticator: Sendable {
     let store: any HubStore
     let cacheLifetime: TimeInterval
-    var verified: [String: (userID: String, expires: Date)] = [:]
+    let principalLifetime: TimeInterval
+    let verified = Mutex<[String: (userID: String, expires: Date)]>([:])
+    let tokenPrincipals = Mutex<[String: (principal: Principal, generation: UInt64, expires: Date)]>([:])
 
-    public init(store: any HubStore, cacheLifetime: TimeInterval = 300) {
+    public init(store: any HubStore, cacheLifetime: TimeInterval = 300, principalLifetime: TimeInterval = 1) {
         self.store = store
         self.cacheLifetime = cacheLifetime
+        self.principalLifetime = principalLifetime
     }
 
     /// The principal for a Bearer token, or nil when the token is unknown.
     public func principal(bearerToken token: String) async throws -> Principal? {
-        guard let user = try await store.user(tokenSecretHash: Credentials.hashTokenSecret(token)) else { return nil }
-        return try await principal(for: user)
+        let secretHash = Credentials.hashTokenSecret(token)
+        let generation = store.accountsGeneration
+        let now = Date()
+        if principalLifetime > 0, let hit = tokenPrincipals.withLock({ $0[secretHash] }),
+           hit.generation == generation, hit.expires > now {
+            return hit.principal
+        }
+        guard let user = try await store.user(tokenSecretHash: secretHash),
+              let principal = try await principal(for: user) else { return nil }
+        if principalLifetime > 0 {
+            tokenPrincipals.withLock { cache in
+                if cache.count > 10_000 { cache.removeAll() }
+                cache[secretHash] = (principal, generation, now.addingTimeInterval(principalLifetime))
+            }
+        }
+        return principal
     }
 
     /// The principal for Basic credentials, or nil when they are wrong.
@@ -47,7 +66,7 @@ public actor Authenticator {
         }
         let key = Credentials.hashTokenSecret(email.lowercased() + "\u{0}" + password)
         let now = Date()
-        if let entry = verified[key], entry.expires > now,
+        if let entry = verified.withLock({ $0[key] }), entry.expires > now,
            let user = try await store.user(id: entry.userID), user.email == email.lowercased() {
             return try await principal(for: user)
         }
@@ -65,8 +84,10 @@ public actor Authenticator {
         try? await store.appendAudit([AuditEvent(action: .login, actorUserID: user.id,
                                                  actorOrganizationID: user.organizationID, subject: user.id,
                                                  details: ["method": "password"])])
-        if verified.count > 10_000 { verified = verified.filter { $0.value.expires > now } }
-        verified[key] = (user.id, now.addingTimeInterval(cacheLifetime))
+        verified.withLock { verified in
+            if verified.count > 10_000 { verified = verified.filter { $0.value.expires > now } }
+            verified[key] = (user.id, now.addingTimeInterval(cacheLifetime))
+        }
         return try await principal(for: user)
     }
 

@@ -13,23 +13,13 @@ struct Audit: AsyncParsableCommand {
 
         func run() async throws {
             let hub = try await OpenedHub.open(data)
-            var previous = AuditChain.genesis
-            var sequence: Int64 = 0
-            var problems: [AuditChain.Problem] = []
-            var count = 0
-            while true {
-                let entries = try await hub.store.auditEntries(after: sequence, limit: 10_000)
-                guard let last = entries.last else { break }
-                problems += AuditChain.verify(entries, previous: previous, previousSequence: sequence)
-                previous = last.hash
-                sequence = last.sequence
-                count += entries.count
-            }
-            if problems.isEmpty {
-                print("audit trail intact: \(count) entries, head \(previous)")
+            let result = try await hub.store.verifyAuditTrail()
+            if result.isIntact {
+                let anchored = result.recordedHead.map { "recorded head: entry \($0.sequence)" } ?? "no head recorded yet"
+                print("audit trail intact: \(result.entryCount) entries, head \(result.headHash) (\(anchored))")
             } else {
-                for problem in problems.prefix(50) { print("TAMPERED: \(problem.description)") }
-                throw CommandFailure("the audit trail has \(problems.count) break(s); first at entry \(problems[0].sequence)")
+                for problem in result.problems.prefix(50) { print("TAMPERED: \(problem.description)") }
+                throw CommandFailure("the audit trail has \(result.problems.count) break(s); first at entry \(result.problems[0].sequence)")
             }
         }
     }

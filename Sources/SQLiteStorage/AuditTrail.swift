@@ -7,11 +7,16 @@ import Storage
 extension SQLiteHubStore {
     public func appendAudit(_ events: [AuditEvent]) async throws {
         guard !events.isEmpty else { return }
-        try await pool.write { db in try Self.appendAudit(events, in: db) }
+        try await pool.write { db in try self.appendAudit(events, in: db) }
     }
 
+    public func recordedAuditHead() throws -> AuditHead? { try AuditHead.read(from: auditHeadURL) }
+
     /// Appends within an open write transaction (so a write and its audit entry commit together).
-    static func appendAudit(_ events: [AuditEvent], in db: Database) throws {
+    /// Once the transaction commits, the new head is recorded outside the database; a crash in
+    /// between leaves the recorded head one step behind, which verification accepts (it only ever
+    /// must not be ahead of the database).
+    func appendAudit(_ events: [AuditEvent], in db: Database) throws {
         let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_entry ORDER BY sequence DESC LIMIT 1")
         var sequence: Int64 = last?["sequence"] ?? 0
         var previous: String = last?["hash"] ?? AuditChain.genesis
@@ -25,12 +30,16 @@ extension SQLiteHubStore {
         encoder.outputFormatting = .sortedKeys
         for event in events {
             sequence += 1
-            let hash = AuditChain.hash(previous: previous, sequence: sequence, recordedAt: now, event: event)
+            let hash = AuditChain.hash(previous: previous, sequence: sequence, recordedAt: now, event: event,
+                                       seal: auditSeal)
             try insert.execute(arguments: [sequence, now, event.action.rawValue, event.actorUserID,
                                            event.actorOrganizationID, event.subject,
                                            try encoder.encode(event.details), previous, hash])
             previous = hash
         }
+        let head = AuditHead(sequence: sequence, hash: previous, seal: auditSeal)
+        let url = auditHeadURL
+        db.afterNextTransaction { _ in try? head.write(to: url) }
     }
 
     public func auditEntries(after sequence: Int64, limit: Int) async throws -> [AuditEntry] {

@@ -25,7 +25,7 @@ extension SQLiteHubStore {
                 """, arguments: [submission.id, feedID, submission.organizationID, submission.userID,
                                  submission.requestTimestamp, try JSONEncoder().encode(outcome)])
             let stored = results.filter { if case .stored = $0 { true } else { false } }.count
-            try Self.appendAudit([AuditEvent(
+            try self.appendAudit([AuditEvent(
                 action: .write, actorUserID: submission.userID, actorOrganizationID: submission.organizationID,
                 subject: submission.id,
                 details: ["feed": feedID, "accepted": String(outcome.successes.count),

@@ -11,7 +11,7 @@ extension SQLiteHubStore {
                 INSERT INTO proposal (id, submission_id, provider_org_id, body, state, proposed_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [proposal.id, proposal.submissionID, proposal.providerOrganizationID, body,
                                  proposal.state.rawValue, proposal.proposedAt])
-            try Self.appendAudit([audit], in: db)
+            try self.appendAudit([audit], in: db)
         }
     }
 
@@ -41,7 +41,7 @@ extension SQLiteHubStore {
             try db.execute(sql: "UPDATE proposal SET body = ?, state = ? WHERE id = ? AND state = 'pending'",
                            arguments: [body, proposal.state.rawValue, proposal.id])
             guard db.changesCount == 1 else { throw StoreError.notFound("a pending proposal \(proposal.id)") }
-            try Self.appendAudit([audit], in: db)
+            try self.appendAudit([audit], in: db)
         }
     }
 
@@ -59,7 +59,7 @@ extension SQLiteHubStore {
                 INSERT INTO standing_consent (organization_id, rules) VALUES (?, ?)
                 ON CONFLICT (organization_id) DO UPDATE SET rules = excluded.rules
                 """, arguments: [organizationID, body])
-            try Self.appendAudit([audit], in: db)
+            try self.appendAudit([audit], in: db)
         }
     }
 }

@@ -15,7 +15,7 @@ extension SQLiteHubStore {
                                  release.createdBy, release.createdAt])
             _ = try Self.insert(copies, feedKey: feedKey, submissionID: release.submissionID,
                                 providerOrganizationID: release.providerOrganizationID, releaseID: release.id, in: db)
-            try Self.appendAudit([audit], in: db)
+            try self.appendAudit([audit], in: db)
         }
     }
 
@@ -40,7 +40,7 @@ extension SQLiteHubStore {
             try db.execute(sql: """
                 DELETE FROM object_audience WHERE position IN (SELECT position FROM object_version WHERE release_id = ?)
                 """, arguments: [id])
-            try Self.appendAudit([audit], in: db)
+            try self.appendAudit([audit], in: db)
         }
     }
 
@@ -60,7 +60,7 @@ extension SQLiteHubStore {
     public func recordReads(_ events: [AuditEvent], deliveries: [Delivery]) async throws {
         guard !events.isEmpty || !deliveries.isEmpty else { return }
         try await pool.write { db in
-            try Self.appendAudit(events, in: db)
+            try self.appendAudit(events, in: db)
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO delivery (organization_id, submission_id, release_id, stix_id, version, delivered_at, path)
                 VALUES (?, ?, ?, ?, ?, ?, ?)

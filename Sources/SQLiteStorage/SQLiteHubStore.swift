@@ -5,6 +5,7 @@
 import Foundation
 import GRDB
 import Storage
+import Synchronization
 
 /// The hub's store in one SQLite file, `hub.sqlite` in the data directory.
 ///
@@ -15,15 +16,32 @@ import Storage
 public final class SQLiteHubStore: HubStore {
     let pool: DatabasePool
     public let path: String
+    /// Seals the audit chain; read from a key file outside the database.
+    public let auditSeal: AuditSeal
+    /// Where the newest audit entry is recorded after each append, outside the database.
+    let auditHeadURL: URL
+    let generation = Atomic<UInt64>(0)
 
-    /// Opens (creating if needed) `hub.sqlite` in `directory` and brings its schema up to date.
-    public convenience init(directory: URL) throws {
+    public var accountsGeneration: UInt64 { generation.load(ordering: .acquiring) }
+
+    /// Opens (creating if needed) `hub.sqlite` in `directory` and brings its schema up to date. The
+    /// audit key is `audit.key` (created 0600 when absent) and the recorded head `audit.head`, both
+    /// beside the database unless given elsewhere.
+    public convenience init(directory: URL, auditKey: URL? = nil, auditHead: URL? = nil) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try self.init(path: directory.appendingPathComponent("hub.sqlite").path)
+        try self.init(path: directory.appendingPathComponent("hub.sqlite").path,
+                      auditKey: auditKey ?? directory.appendingPathComponent("audit.key"),
+                      auditHead: auditHead ?? directory.appendingPathComponent("audit.head"))
     }
 
     /// Opens (creating if needed) the SQLite file at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    public init(path: String, auditKey: URL, auditHead: URL) throws {
+        do {
+            auditSeal = try AuditSeal.loadOrCreate(at: auditKey)
+        } catch {
+            throw StoreError.unavailable("\(error)")
+        }
+        auditHeadURL = auditHead
         var config = Configuration()
         config.busyMode = .timeout(30)
         config.foreignKeysEnabled = true
@@ -223,6 +241,7 @@ public final class SQLiteHubStore: HubStore {
     func write(duplicate what: String, _ body: @escaping @Sendable (Database) throws -> Void) async throws {
         do {
             try await pool.write(body)
+            generation.add(1, ordering: .releasing)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             if error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
                 || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {

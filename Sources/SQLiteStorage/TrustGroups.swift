@@ -100,4 +100,22 @@ extension SQLiteHubStore {
     static func groupGrant(from row: Row) -> FeedGroupGrant {
         FeedGroupGrant(feedID: row["feed_id"], groupID: row["group_id"], canRead: row["can_read"], canWrite: row["can_write"])
     }
+
+    public func readerGrants(organizationID: String) async throws -> ReaderGrants {
+        try await pool.read { db in
+            let grants = try Row.fetchAll(db, sql: "SELECT * FROM feed_grant WHERE organization_id = ?",
+                                          arguments: [organizationID]).map(Self.grant(from:))
+            let groups = try Row.fetchAll(db, sql: """
+                SELECT trust_group.* FROM trust_group_member JOIN trust_group ON trust_group.id = group_id
+                WHERE organization_id = ? ORDER BY trust_group.name
+                """, arguments: [organizationID]).map(Self.group(from:))
+            var groupGrants: [FeedGroupGrant] = []
+            if !groups.isEmpty {
+                groupGrants = try Row.fetchAll(db, sql: """
+                    SELECT * FROM feed_group_grant WHERE group_id IN (\(Self.placeholders(groups.count)))
+                    """, arguments: StatementArguments(groups.map(\.id))).map(Self.groupGrant(from:))
+            }
+            return ReaderGrants(grants: grants, groups: groups, groupGrants: groupGrants)
+        }
+    }
 }

@@ -27,7 +27,7 @@ extension PolicyEngine {
     /// ```
     public func readAudiences(for principal: Principal) async throws -> [String] {
         if principal.user.role.isHubStaff { return [Audience.hubStaff] }
-        let groups = try await store.groups(ofOrganization: principal.organization.id)
+        let groups = try await rights(of: principal).grants.groups
         return [Audience.organization(principal.organization.id), Audience.allMembers, Audience.publicOutput]
             + groups.map { Audience.group($0.id) }
     }

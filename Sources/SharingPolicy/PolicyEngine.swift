@@ -1,6 +1,7 @@
 // SharingPolicy: the one place that decides who may see and write what. Every read path (TAXII,
 // JSON API, exports, web pages, reports, federation) asks this engine; none filters on its own.
 import Accounts
+import Foundation
 import Storage
 
 /// What a principal may do with one feed.
@@ -25,10 +26,22 @@ public struct PolicyEngine: Sendable {
     public let store: any HubStore
     /// The marking assumed for an object that carries no TLP marking.
     public let defaultTLP: TLPLevel
+    let rightsCache: ReaderRightsCache
+    let feedCache: FeedDirectoryCache
 
-    public init(store: any HubStore, defaultTLP: TLPLevel = .amber) {
+    /// `rightsLifetime`: how long an organisation's rights read from the store are reused when
+    /// nothing changed through this process (changes made by another process, such as the CLI
+    /// beside a running server, take effect within it). 0 reads them on every request.
+    public init(store: any HubStore, defaultTLP: TLPLevel = .amber, rightsLifetime: TimeInterval = 1) {
         self.store = store
         self.defaultTLP = defaultTLP
+        self.rightsCache = ReaderRightsCache(lifetime: rightsLifetime)
+        self.feedCache = FeedDirectoryCache(lifetime: rightsLifetime)
+    }
+
+    /// The organisation's grants, groups and group grants (reused briefly, see `init`).
+    public func rights(of principal: Principal) async throws -> ReaderRights {
+        try await rightsCache.rights(organizationID: principal.organization.id, store: store)
     }
 
     public func access(of principal: Principal, to feed: Feed) async throws -> FeedAccess {
@@ -42,26 +55,31 @@ public struct PolicyEngine: Sendable {
             let access = FeedAccess(canRead: true, canWrite: role == .hubAdmin)
             return Dictionary(uniqueKeysWithValues: feeds.map { ($0.id, access) })
         }
-        let grants = try await store.grants(organizationID: principal.organization.id)
-        let groups = try await store.groups(ofOrganization: principal.organization.id)
-        let groupGrants = try await store.groupGrants(groupIDs: groups.map(\.id))
+        let rights = try await rights(of: principal)
         var byFeed: [String: FeedAccess] = [:]
         for feed in feeds {
-            var read = false, write = false
-            for grant in grants where grant.feedID == feed.id {
-                read = read || grant.canRead; write = write || grant.canWrite
-            }
-            for grant in groupGrants where grant.feedID == feed.id {
-                read = read || grant.canRead; write = write || grant.canWrite
-            }
-            byFeed[feed.id] = FeedAccess(canRead: read, canWrite: write && role.mayWrite)
+            let access = rights.access(toFeed: feed.id)
+            byFeed[feed.id] = FeedAccess(canRead: access.canRead, canWrite: access.canWrite && role.mayWrite)
         }
         return byFeed
     }
 
+    /// The feed with this id and the principal's access to it, or nil when there is no such feed or
+    /// the principal may neither read nor write it (callers answer 404 either way).
+    ///
+    /// ```swift
+    /// guard let (feed, access) = try await policy.visibleFeed(id: collectionID, for: principal) else { /* 404 */ }
+    /// ```
+    public func visibleFeed(id: String, for principal: Principal) async throws -> (feed: Feed, access: FeedAccess)? {
+        guard let feed = try await feedCache.feeds(store: store).byID[id] else { return nil }
+        let access = try await access(of: principal, to: feed)
+        guard access.canRead || access.canWrite else { return nil }
+        return (feed, access)
+    }
+
     /// The feeds the principal may read or write, with their access.
     public func visibleFeeds(for principal: Principal) async throws -> [(feed: Feed, access: FeedAccess)] {
-        let feeds = try await store.feeds()
+        let feeds = try await feedCache.feeds(store: store).ordered
         let access = try await access(of: principal, to: feeds)
         return feeds.compactMap { feed in
             guard let a = access[feed.id], a.canRead || a.canWrite else { return nil }

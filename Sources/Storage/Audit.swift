@@ -44,23 +44,120 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     }
 }
 
+/// The secret that seals the audit chain: every entry's hash is an HMAC-SHA256 under this key, and
+/// the recorded head carries a MAC too. The key lives outside the database (a 0600 file in the data
+/// directory, or wherever the operator puts it), so someone who can write the database but not read
+/// the key cannot rewrite entries or forge a new head.
+///
+/// ```swift
+/// let seal = try AuditSeal.loadOrCreate(at: dataDirectory.appendingPathComponent("audit.key"))
+/// let hash = AuditChain.hash(previous: AuditChain.genesis, sequence: 1, recordedAt: now, event: event, seal: seal)
+/// ```
+public struct AuditSeal: Sendable {
+    let key: [UInt8]
+
+    public init(key: [UInt8]) { self.key = key }
+
+    /// HMAC-SHA256 of `text`, lowercase hex.
+    public func mac(_ text: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: key)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Reads the 32-byte key at `url`, creating it (random, mode 0600) when absent. A key that
+    /// others can read is refused: whoever reads it can rewrite the chain.
+    public static func loadOrCreate(at url: URL) throws -> AuditSeal {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: url.path) {
+            var bytes = [UInt8](repeating: 0, count: 32)
+            var generator = SystemRandomNumberGenerator()
+            for i in bytes.indices { bytes[i] = generator.next() }
+            try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            guard manager.createFile(atPath: url.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+                throw AuditAnchorError("cannot create the audit key \(url.path)")
+            }
+            return AuditSeal(key: bytes)
+        }
+        let attributes = try manager.attributesOfItem(atPath: url.path)
+        if let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 {
+            throw AuditAnchorError("the audit key \(url.path) is readable by others (mode \(String(mode, radix: 8))); run chmod 600 on it")
+        }
+        let data = try Data(contentsOf: url)
+        guard data.count == 32 else { throw AuditAnchorError("the audit key \(url.path) is not 32 bytes") }
+        return AuditSeal(key: [UInt8](data))
+    }
+}
+
+/// A problem with the audit key or the recorded head.
+public struct AuditAnchorError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The newest entry as last recorded outside the database (sequence and hash, sealed with the
+/// audit key). Deleting the newest entries, or rewriting them, no longer verifies: the database
+/// must still hold an entry at `sequence` with exactly this hash.
+///
+/// ```swift
+/// let head = AuditHead(sequence: 42, hash: entries.last!.hash, seal: seal)
+/// try head.write(to: dataDirectory.appendingPathComponent("audit.head"))
+/// ```
+public struct AuditHead: Sendable, Equatable, Codable {
+    public var sequence: Int64
+    public var hash: String
+    public var mac: String
+
+    public init(sequence: Int64, hash: String, seal: AuditSeal) {
+        self.sequence = sequence; self.hash = hash
+        self.mac = seal.mac("head\n\(sequence)\n\(hash)")
+    }
+
+    /// True when the head was sealed with this key and not edited since.
+    public func isSealed(by seal: AuditSeal) -> Bool { mac == seal.mac("head\n\(sequence)\n\(hash)") }
+
+    /// Replaces the file atomically (write then rename).
+    public func write(to url: URL) throws {
+        let data = Data("\(sequence) \(hash) \(mac)\n".utf8)
+        let temporary = url.appendingPathExtension("tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw AuditAnchorError("cannot write \(temporary.path)")
+        }
+        if rename(temporary.path, url.path) != 0 { throw AuditAnchorError("cannot replace \(url.path)") }
+    }
+
+    /// The head recorded at `url`, nil when none was recorded yet.
+    public static func read(from url: URL) throws -> AuditHead? {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        let parts = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        guard parts.count == 3, let sequence = Int64(parts[0]) else {
+            throw AuditAnchorError("the audit head \(url.path) is unreadable")
+        }
+        var head = AuditHead(sequence: sequence, hash: String(parts[1]), mac: String(parts[2]))
+        head.mac = String(parts[2])
+        return head
+    }
+
+    init(sequence: Int64, hash: String, mac: String) { self.sequence = sequence; self.hash = hash; self.mac = mac }
+}
+
 /// The chain's rules: how an entry is hashed, and how a sequence of entries is checked.
 ///
 /// ```swift
-/// let problems = AuditChain.verify(entries)   // [] when intact
+/// let problems = AuditChain.verify(entries, seal: seal, head: recordedHead)   // [] when intact
 /// ```
 public enum AuditChain {
     /// The `previousHash` of the first entry.
     public static let genesis = String(repeating: "0", count: 64)
 
-    /// SHA-256 (hex) over the previous hash and a canonical text of the entry's content.
-    public static func hash(previous: String, sequence: Int64, recordedAt: String, event: AuditEvent) -> String {
+    /// HMAC-SHA256 (hex, under the audit key) over the previous hash and a canonical text of the
+    /// entry's content.
+    public static func hash(previous: String, sequence: Int64, recordedAt: String, event: AuditEvent,
+                            seal: AuditSeal) -> String {
         var text = "\(previous)\n\(sequence)\n\(recordedAt)\n\(event.action.rawValue)\n"
         text += "\(event.actorUserID ?? "")\n\(event.actorOrganizationID ?? "")\n\(event.subject)\n"
         for key in event.details.keys.sorted() {
             text += "\(key.count):\(key)=\(event.details[key]!.utf8.count):\(event.details[key]!)\n"
         }
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return seal.mac(text)
     }
 
     /// A break in the chain.
@@ -70,7 +167,11 @@ public enum AuditChain {
     }
 
     /// Checks entries given in sequence order, continuing from `previous` (the hash before the first).
-    public static func verify(_ entries: [AuditEntry], previous: String = genesis, previousSequence: Int64 = 0) -> [Problem] {
+    /// With `head` (the head recorded outside the database), also checks that the entry it names is
+    /// still there, unchanged: the newest entries cannot be deleted or rewritten unnoticed. Pass the
+    /// head only with the last batch of entries.
+    public static func verify(_ entries: [AuditEntry], seal: AuditSeal, previous: String = genesis,
+                              previousSequence: Int64 = 0, head: AuditHead? = nil) -> [Problem] {
         var problems: [Problem] = []
         var expectedPrevious = previous
         var expectedSequence = previousSequence + 1
@@ -84,13 +185,83 @@ public enum AuditChain {
                                         description: "entry \(entry.sequence) does not follow the entry before it"))
             }
             let recomputed = hash(previous: entry.previousHash, sequence: entry.sequence,
-                                  recordedAt: entry.recordedAt, event: entry.event)
+                                  recordedAt: entry.recordedAt, event: entry.event, seal: seal)
             if recomputed != entry.hash {
                 problems.append(Problem(sequence: entry.sequence, description: "entry \(entry.sequence) was altered"))
             }
             expectedPrevious = entry.hash
             expectedSequence = entry.sequence + 1
         }
+        if let head {
+            let last = entries.last?.sequence ?? previousSequence
+            let hashAtHead = entries.first(where: { $0.sequence == head.sequence })?.hash
+            if let problem = check(head: head, lastSequence: last, hashAtHeadSequence: hashAtHead, seal: seal) {
+                problems.append(problem)
+            }
+        }
         return problems
+    }
+
+    /// Checks the recorded head against the chain read from the database: its seal, that the
+    /// database still reaches its sequence, and that the entry there has the recorded hash.
+    public static func check(head: AuditHead, lastSequence: Int64, hashAtHeadSequence: String?,
+                             seal: AuditSeal) -> Problem? {
+        if !head.isSealed(by: seal) {
+            return Problem(sequence: head.sequence,
+                           description: "the recorded head was edited or not sealed with this hub's audit key")
+        }
+        if head.sequence > lastSequence {
+            return Problem(sequence: lastSequence + 1, description:
+                "entries \(lastSequence + 1)…\(head.sequence) were deleted (the recorded head is entry \(head.sequence))")
+        }
+        if let hashAtHeadSequence, hashAtHeadSequence != head.hash {
+            return Problem(sequence: head.sequence,
+                           description: "entry \(head.sequence) differs from the recorded head: the chain was rewritten")
+        }
+        return nil
+    }
+}
+
+/// What `verifyAuditTrail()` found.
+public struct AuditVerification: Sendable {
+    public var entryCount: Int
+    /// The hash of the newest entry in the database.
+    public var headHash: String
+    /// The head recorded outside the database (nil before the first entry).
+    public var recordedHead: AuditHead?
+    public var problems: [AuditChain.Problem]
+    public var isIntact: Bool { problems.isEmpty }
+}
+
+extension HubStore {
+    /// Recomputes the whole chain with the hub's audit key and checks it against the head recorded
+    /// outside the database: an edited, inserted, reordered or deleted entry (the newest included)
+    /// and a chain rewritten without the key are all reported.
+    ///
+    /// ```swift
+    /// let result = try await store.verifyAuditTrail()
+    /// if !result.isIntact { for problem in result.problems { print(problem) } }
+    /// ```
+    public func verifyAuditTrail(batchSize: Int = 10_000) async throws -> AuditVerification {
+        let head = try recordedAuditHead()
+        var previous = AuditChain.genesis
+        var sequence: Int64 = 0
+        var problems: [AuditChain.Problem] = []
+        var count = 0
+        var hashAtHead: String?
+        while true {
+            let entries = try await auditEntries(after: sequence, limit: batchSize)
+            guard let last = entries.last else { break }
+            problems += AuditChain.verify(entries, seal: auditSeal, previous: previous, previousSequence: sequence)
+            if let head, let entry = entries.first(where: { $0.sequence == head.sequence }) { hashAtHead = entry.hash }
+            previous = last.hash
+            sequence = last.sequence
+            count += entries.count
+        }
+        if let head, let problem = AuditChain.check(head: head, lastSequence: sequence, hashAtHeadSequence: hashAtHead,
+                                                     seal: auditSeal) {
+            problems.append(problem)
+        }
+        return AuditVerification(entryCount: count, headHash: previous, recordedHead: head, problems: problems)
     }
 }

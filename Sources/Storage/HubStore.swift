@@ -57,6 +57,13 @@ public protocol HubStore: Sendable {
     func grants(organizationID: String) async throws -> [FeedGrant]
     func grants(feedID: String) async throws -> [FeedGrant]
 
+    /// Counts this process's changes to organisations, users, tokens, feeds, grants and groups, so
+    /// that a cached view of someone's rights taken at an older generation is known to be stale.
+    /// (Changes made by another process show only when such a cache expires.)
+    var accountsGeneration: UInt64 { get }
+    /// Everything that decides an organisation's feed rights and audiences, read at once.
+    func readerGrants(organizationID: String) async throws -> ReaderGrants
+
     // MARK: Trust groups and identifiers
     func createGroup(_ group: TrustGroup) async throws -> TrustGroup
     func group(named name: String) async throws -> TrustGroup?
@@ -106,6 +113,10 @@ public protocol HubStore: Sendable {
     func appendAudit(_ events: [AuditEvent]) async throws
     /// Entries with sequence numbers above `sequence`, in order.
     func auditEntries(after sequence: Int64, limit: Int) async throws -> [AuditEntry]
+    /// The key that seals the audit chain, kept outside the database.
+    var auditSeal: AuditSeal { get }
+    /// The newest entry as recorded outside the database after each append; nil before the first.
+    func recordedAuditHead() throws -> AuditHead?
 
     // MARK: Objects
     /// Appends object versions to a feed and records the submission and its audit entry, in one
@@ -122,4 +133,14 @@ public protocol HubStore: Sendable {
                       provider: String?) async throws -> Int
     func objectCount(feedID: String) async throws -> Int
     func submission(id: String) async throws -> Submission?
+}
+
+/// An organisation's own feed grants, its trust groups and their grants, read together.
+public struct ReaderGrants: Sendable, Equatable {
+    public var grants: [FeedGrant]
+    public var groups: [TrustGroup]
+    public var groupGrants: [FeedGroupGrant]
+    public init(grants: [FeedGrant], groups: [TrustGroup], groupGrants: [FeedGroupGrant]) {
+        self.grants = grants; self.groups = groups; self.groupGrants = groupGrants
+    }
 }

@@ -118,11 +118,7 @@ public struct TAXIIService: Sendable {
     func visibleFeed(_ request: Request, _ context: HubRequestContext) async throws -> (Feed, FeedAccess) {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("collection")
-        guard let feed = try await store.feed(id: id) else {
-            throw TAXIIError.notFound("There is no collection \(id.prefix(64)).")
-        }
-        let access = try await policy.access(of: principal, to: feed)
-        guard access.canRead || access.canWrite else {
+        guard let (feed, access) = try await policy.visibleFeed(id: id, for: principal) else {
             throw TAXIIError.notFound("There is no collection \(id.prefix(64)).")
         }
         return (feed, access)

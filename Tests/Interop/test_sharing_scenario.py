@@ -161,3 +161,13 @@ def test_held_anonymised_release_recipients_and_audit(world):
     database.close()
     tampered = kakehashi(world["data"], "audit", "verify", check=False)
     assert tampered.returncode != 0 and "entry 2 was altered" in tampered.stdout
+
+    # Deleting the newest entries leaves a consistent chain; the head recorded outside the database
+    # (audit.head, sealed with audit.key) reports it.
+    database = sqlite3.connect(os.path.join(world["data"], "hub.sqlite"))
+    database.execute("DROP TRIGGER audit_entry_no_delete")
+    database.execute("DELETE FROM audit_entry WHERE sequence >= (SELECT MAX(sequence) - 1 FROM audit_entry)")
+    database.commit()
+    database.close()
+    truncated = kakehashi(world["data"], "audit", "verify", check=False)
+    assert truncated.returncode != 0 and "were deleted" in truncated.stdout

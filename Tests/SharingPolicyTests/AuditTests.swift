@@ -3,7 +3,9 @@
 // entry, an edit with its own hash recomputed) is reported by AuditChain.verify at the right entry;
 // on the SQLite file itself (through the sqlite3 command-line tool, when installed) UPDATE and DELETE
 // are refused by the append-only triggers, and an attacker who drops the triggers and edits or
-// deletes an entry is caught by the same verification the `kakehashi audit verify` command runs.
+// deletes an entry (the newest included, thanks to the head recorded outside the database, and
+// rewriting the chain needs the audit key, also outside it) is caught by the same verification the
+// `kakehashi audit verify` command runs.
 // Also: the recipients report sees reads recorded just before it is asked (DeliveryLedger).
 import Foundation
 import HubTesting
@@ -42,7 +44,8 @@ struct AuditTests {
     func intact() async throws {
         let h = try await Self.session(); defer { h.hub.remove() }
         let entries = try await Self.entries(h.hub.store)
-        #expect(AuditChain.verify(entries) == [])
+        #expect(AuditChain.verify(entries, seal: h.hub.store.auditSeal) == [])
+        #expect(try await h.hub.store.verifyAuditTrail().isIntact)
         let actions = Set(entries.map(\.event.action))
         #expect(actions.isSuperset(of: [.write, .release, .read, .revoke]), "actions: \(actions)")
         // B's read names the objects it got; C's read (nothing released to C) is not recorded as a delivery.
@@ -63,7 +66,7 @@ struct AuditTests {
         func problems(_ change: (inout [AuditEntry]) -> Void) -> [AuditChain.Problem] {
             var copy = entries
             change(&copy)
-            return AuditChain.verify(copy)
+            return AuditChain.verify(copy, seal: h.hub.store.auditSeal)
         }
         // Edited content: details, actor, subject, action, time.
         let edits: [(String, (inout AuditEntry) -> Void)] = [
@@ -84,7 +87,8 @@ struct AuditTests {
         let rehashed = problems { list in
             list[k].event.subject = "forged"
             list[k].hash = AuditChain.hash(previous: list[k].previousHash, sequence: list[k].sequence,
-                                           recordedAt: list[k].recordedAt, event: list[k].event)
+                                           recordedAt: list[k].recordedAt, event: list[k].event,
+                                           seal: h.hub.store.auditSeal)
         }
         #expect(rehashed.contains { $0.sequence == entries[k + 1].sequence }, "\(rehashed)")
         // A removed entry in the middle, or the first one.
@@ -109,21 +113,37 @@ struct AuditTests {
         let h = try await Self.session(); defer { h.hub.remove() }
         let entries = try await Self.entries(h.hub.store)
         let k = entries.count / 2
-        // Rewriting every hash from entry k on needs no secret: the chain alone cannot tell.
-        var rewritten = entries
-        rewritten[k].event.subject = "forged"
-        for i in k..<rewritten.count {
-            if i > k { rewritten[i].previousHash = rewritten[i - 1].hash }
-            rewritten[i].hash = AuditChain.hash(previous: rewritten[i].previousHash, sequence: rewritten[i].sequence,
-                                                recordedAt: rewritten[i].recordedAt, event: rewritten[i].event)
+        let seal = h.hub.store.auditSeal
+        let head = try #require(try h.hub.store.recordedAuditHead())
+        #expect(head.sequence == entries.last?.sequence)
+        #expect(AuditChain.verify(entries, seal: seal, head: head) == [])
+
+        // The newest entries deleted: the chain itself is still consistent, the recorded head is not.
+        let truncated = AuditChain.verify(Array(entries.dropLast(2)), seal: seal, head: head)
+        #expect(truncated.contains { $0.description.contains("deleted") }, "\(truncated)")
+
+        /// The chain from entry k on rewritten with `key`, each hash recomputed.
+        func rewritten(with key: AuditSeal) -> [AuditEntry] {
+            var list = entries
+            list[k].event.subject = "forged"
+            for i in k..<list.count {
+                if i > k { list[i].previousHash = list[i - 1].hash }
+                list[i].hash = AuditChain.hash(previous: list[i].previousHash, sequence: list[i].sequence,
+                                               recordedAt: list[i].recordedAt, event: list[i].event, seal: key)
+            }
+            return list
         }
-        withKnownIssue("""
-            AuditChain.verify has no anchor (a recorded head hash, a keyed hash, or a count kept elsewhere): \
-            deleting the newest entries, or rewriting the chain from any entry on, verifies as intact.
-            """) {
-            #expect(!AuditChain.verify(Array(entries.dropLast(2))).isEmpty, "the newest two entries deleted")
-            #expect(!AuditChain.verify(rewritten).isEmpty, "the chain rewritten from entry \(entries[k].sequence)")
-        }
+        // Without the hub's key (kept outside the database), every rewritten entry fails its seal.
+        let withoutKey = AuditChain.verify(rewritten(with: AuditSeal(key: Array(repeating: 1, count: 32))), seal: seal, head: head)
+        #expect(withoutKey.contains { $0.sequence == entries[k].sequence && $0.description.contains("altered") }, "\(withoutKey)")
+        // Even with the key, the recorded head still names the original newest entry.
+        let withKey = AuditChain.verify(rewritten(with: seal), seal: seal, head: head)
+        #expect(withKey.contains { $0.description.contains("rewritten") }, "\(withKey)")
+        // A head edited by hand does not carry the key's seal.
+        var forgedHead = head
+        forgedHead.sequence -= 2
+        #expect(AuditChain.verify(Array(entries.dropLast(2)), seal: seal, head: forgedHead)
+            .contains { $0.description.contains("head was edited") })
     }
 
     // MARK: - The SQLite file itself
@@ -165,7 +185,7 @@ struct AuditTests {
         }
         let unchanged = try await Self.entries(h.hub.store)
         #expect(unchanged == before)
-        #expect(AuditChain.verify(unchanged) == [])
+        #expect(try await h.hub.store.verifyAuditTrail().isIntact)
 
         // An attacker with the file drops the guard and edits one entry: verification names it.
         let edit = try Self.sqlite(path, """
@@ -174,7 +194,7 @@ struct AuditTests {
             """)
         #expect(edit.status == 0, "\(edit.output)")
         let edited = try await Self.entries(try h.hub.reopened().store)
-        let editProblems = AuditChain.verify(edited)
+        let editProblems = AuditChain.verify(edited, seal: h.hub.store.auditSeal)
         #expect(editProblems.contains { $0.sequence == k && $0.description.contains("altered") }, "\(editProblems)")
 
         // ... or deletes one in the middle.
@@ -184,9 +204,15 @@ struct AuditTests {
             DELETE FROM audit_entry WHERE sequence = \(k2);
             """)
         #expect(delete.status == 0, "\(delete.output)")
-        let deleted = try await Self.entries(try h.hub.reopened().store)
-        let deleteProblems = AuditChain.verify(deleted)
+        let deleteProblems = try await h.hub.reopened().store.verifyAuditTrail().problems
         #expect(deleteProblems.contains { $0.description.contains("missing") }, "\(deleteProblems)")
+
+        // ... or deletes the newest entries, which leaves a consistent chain: the head recorded
+        // outside the database reports it.
+        let tail = try Self.sqlite(path, "DELETE FROM audit_entry WHERE sequence >= \(last - 1);")
+        #expect(tail.status == 0, "\(tail.output)")
+        let tailProblems = try await h.hub.reopened().store.verifyAuditTrail().problems
+        #expect(tailProblems.contains { $0.description.contains("deleted") }, "\(tailProblems)")
     }
 
     // MARK: - Reads recorded before the recipients report

@@ -35,13 +35,34 @@ struct TrustGroupAndAuditTests {
         }
         let entries = try await hub.store.auditEntries(after: 0, limit: 100)
         #expect(entries.map(\.sequence) == [1, 2, 3, 4, 5])
-        #expect(AuditChain.verify(entries).isEmpty)
+        let seal = hub.store.auditSeal
+        #expect(AuditChain.verify(entries, seal: seal).isEmpty)
+        let head = try #require(try hub.store.recordedAuditHead())
+        #expect(head.sequence == 5 && head.hash == entries[4].hash)
+        #expect(try await hub.store.verifyAuditTrail().isIntact)
 
         var altered = entries
         altered[2].event.details["objects"] = "indicator--forged"
-        #expect(AuditChain.verify(altered).map(\.sequence) == [3])
+        #expect(AuditChain.verify(altered, seal: seal).map(\.sequence) == [3])
         var deleted = entries
         deleted.remove(at: 1)
-        #expect(!AuditChain.verify(deleted).isEmpty)
+        #expect(!AuditChain.verify(deleted, seal: seal).isEmpty)
+        // The newest entry gone: only the head recorded outside the database tells.
+        #expect(AuditChain.verify(Array(entries.dropLast()), seal: seal).isEmpty)
+        #expect(!AuditChain.verify(Array(entries.dropLast()), seal: seal, head: head).isEmpty)
+        // Another hub's key does not verify this chain.
+        #expect(!AuditChain.verify(entries, seal: AuditSeal(key: Array(repeating: 7, count: 32))).isEmpty)
+    }
+
+    @Test("the audit key is created 0600 outside the database, reused on reopening, and refused when others can read it")
+    func auditKeyFile() async throws {
+        let hub = try await TestHub.make(); defer { hub.remove() }
+        let keyPath = hub.directory.appendingPathComponent("audit.key").path
+        let mode = try FileManager.default.attributesOfItem(atPath: keyPath)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+        try await hub.store.appendAudit([AuditEvent(action: .login, actorUserID: "u", actorOrganizationID: "o", subject: "x")])
+        #expect(try await hub.reopened().store.verifyAuditTrail().isIntact)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyPath)
+        #expect(throws: StoreError.self) { try hub.reopened() }
     }
 }

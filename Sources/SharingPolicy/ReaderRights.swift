@@ -1,0 +1,72 @@
+// SharingPolicy reader rights: one organisation's feed rights and audiences, read from the store in
+// one look-up and kept for a moment, so that a busy reader does not pay several database reads per
+// request. A change made through this process's store (a grant, a group join) is seen at once; one
+// made by another process (the CLI beside a running server) within `lifetime`.
+import Foundation
+import Storage
+import Synchronization
+
+/// What an organisation may read and write, and the audience keys it reads with.
+public struct ReaderRights: Sendable, Equatable {
+    public var grants: ReaderGrants
+
+    /// Access to one feed through the organisation's own grants and those of its trust groups.
+    public func access(toFeed feedID: String) -> FeedAccess {
+        var read = false, write = false
+        for grant in grants.grants where grant.feedID == feedID {
+            read = read || grant.canRead; write = write || grant.canWrite
+        }
+        for grant in grants.groupGrants where grant.feedID == feedID {
+            read = read || grant.canRead; write = write || grant.canWrite
+        }
+        return FeedAccess(canRead: read, canWrite: write)
+    }
+}
+
+/// Recently read `ReaderRights`, per organisation, valid for one store generation and `lifetime`.
+final class ReaderRightsCache: Sendable {
+    struct Entry { var rights: ReaderRights; var generation: UInt64; var expires: Date }
+    let lifetime: TimeInterval
+    let entries = Mutex<[String: Entry]>([:])
+
+    init(lifetime: TimeInterval) { self.lifetime = lifetime }
+
+    func rights(organizationID: String, store: any HubStore) async throws -> ReaderRights {
+        let generation = store.accountsGeneration
+        let now = Date()
+        if lifetime > 0, let hit = entries.withLock({ $0[organizationID] }),
+           hit.generation == generation, hit.expires > now {
+            return hit.rights
+        }
+        let rights = ReaderRights(grants: try await store.readerGrants(organizationID: organizationID))
+        if lifetime > 0 {
+            entries.withLock { entries in
+                if entries.count > 50_000 { entries.removeAll() }
+                entries[organizationID] = Entry(rights: rights, generation: generation, expires: now.addingTimeInterval(lifetime))
+            }
+        }
+        return rights
+    }
+}
+
+/// The feeds, kept for one store generation and a moment (feeds change rarely).
+final class FeedDirectoryCache: Sendable {
+    struct Snapshot { var byID: [String: Feed]; var ordered: [Feed]; var generation: UInt64; var expires: Date }
+    let lifetime: TimeInterval
+    let snapshot = Mutex<Snapshot?>(nil)
+
+    init(lifetime: TimeInterval) { self.lifetime = lifetime }
+
+    func feeds(store: any HubStore) async throws -> Snapshot {
+        let generation = store.accountsGeneration
+        let now = Date()
+        if lifetime > 0, let hit = snapshot.withLock({ $0 }), hit.generation == generation, hit.expires > now {
+            return hit
+        }
+        let feeds = try await store.feeds()
+        let fresh = Snapshot(byID: Dictionary(feeds.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
+                             ordered: feeds, generation: generation, expires: now.addingTimeInterval(lifetime))
+        if lifetime > 0 { snapshot.withLock { $0 = fresh } }
+        return fresh
+    }
+}
