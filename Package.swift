@@ -28,12 +28,15 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // STIX patterning grammar: lexer, parser and syntax tree.
         .target(name: "STIXPatterning", swiftSettings: swiftSettings),
         // STIX 2.1 objects: envelope scanning, validation, identifiers, timestamps.
-        .target(name: "STIX", dependencies: ["STIXPatterning"], swiftSettings: swiftSettings),
+        .target(name: "STIX", dependencies: ["STIXPatterning", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swiftSettings),
         // The storage protocol and the hub's records (organisations, users, feeds, object versions).
         .target(name: "Storage", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
@@ -53,8 +56,26 @@ let package = Package(
         // Anonymization: the anonymised copy of a provider's objects, and the final leak check.
         .target(name: "Anonymization", dependencies: ["STIX", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
+        // IndicatorExtraction: indicators from free text and CSV (refanging, warning lists, PSL, ATT&CK ids)
+        // and hourly sensor observations.
+        .target(name: "IndicatorExtraction", resources: [.copy("Resources")], swiftSettings: swiftSettings),
+        // MailParsing: robust MIME / RFC 5322 parsing of attack e-mails (.eml): people, hops, bodies,
+        // links, attachments, zip members.
+        .target(name: "MailParsing", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], swiftSettings: swiftSettings),
+        // Specimens: the sample vault (検体): AES-GCM at rest by SHA-256, digests and TLSH, file kind,
+        // PE facts, the `infected` zip.
+        .target(name: "Specimens", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swiftSettings),
+        // Extraction: what members hand over (attack e-mails, samples, incident reports, text, CSV,
+        // observations) written as STIX 2.1, with the victim identifiers found on the way.
+        .target(name: "Extraction", dependencies: ["STIX", "IndicatorExtraction", "MailParsing", "Specimens"],
+                swiftSettings: swiftSettings),
         // Ingestion: turning what members hand over (STIX envelopes for now) into stored submissions.
-        .target(name: "Ingestion", dependencies: ["STIX", "Storage", "Accounts", "SharingPolicy", "Consent"],
+        .target(name: "Ingestion", dependencies: ["STIX", "Storage", "Accounts", "SharingPolicy", "Consent",
+                                                  "Extraction", "Specimens"],
                 swiftSettings: swiftSettings),
         // Consent: releases of held submissions, revocation, who received what.
         .target(name: "Consent", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Anonymization"],
@@ -75,12 +96,14 @@ let package = Package(
         // HubAPI: the JSON API under /api/v1 (submissions, releases, recipients), with its OpenAPI document.
         .target(name: "HubAPI", dependencies: [
             "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "Consent", "Anonymization", "HubHTTP",
+            "Extraction", "Specimens",
+            .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ], swiftSettings: swiftSettings),
         // HubServer: composes the HTTP interfaces into one application.
         .target(name: "HubServer", dependencies: [
-            "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI", "Consent",
+            "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI", "Consent", "Specimens",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
@@ -93,7 +116,7 @@ let package = Package(
         // The `kakehashi` command.
         .executableTarget(name: "KakehashiCLI", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
-            "HubServer", "Anonymization", "Consent",
+            "HubServer", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -101,13 +124,17 @@ let package = Package(
         // Release-mode benchmark: Kakehashi against OASIS medallion.
         .executableTarget(name: "KakehashiBenchmark", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
-            "HubServer", "Anonymization", "Consent",
+            "HubServer", "Anonymization", "Consent", "MailParsing", "Specimens",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
 
         .testTarget(name: "STIXPatterningTests", dependencies: ["STIXPatterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
+        .testTarget(name: "IndicatorExtractionTests", dependencies: ["IndicatorExtraction"]),
+        .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], exclude: ["Corpus"]),
+        .testTarget(name: "SpecimensTests", dependencies: ["Specimens", .product(name: "Crypto", package: "swift-crypto")],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "AnonymizationTests", dependencies: ["Anonymization", "STIX"]),
         // The sharing rules attacked from every read path, against a separate statement of the rules.
         .testTarget(name: "SharingPolicyTests", dependencies: [

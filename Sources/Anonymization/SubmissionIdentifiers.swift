@@ -90,7 +90,7 @@ extension VictimProfile {
         }
     }
 
-    private mutating func append(_ value: String, to list: WritableKeyPath<VictimProfile, [String]>) {
+    mutating func append(_ value: String, to list: WritableKeyPath<VictimProfile, [String]>) {
         let trimmed = value.trimmingSpaces
         guard !trimmed.isEmpty, !self[keyPath: list].contains(trimmed) else { return }
         self[keyPath: list].append(trimmed)

@@ -42,6 +42,22 @@ public struct ReceivedObject: Sendable, Equatable, Codable {
     }
 }
 
+/// What an anonymised release would share.
+public struct ReleasePreview: Sendable {
+    /// The objects exactly as they would be stored and served.
+    public var objects: [JSONValue]
+    /// Objects that would stay held, each with why.
+    public var withheld: [String]
+    /// Set when the final leak check would block the release.
+    public var blocked: String?
+
+    /// `{"type":"bundle",...}` of the objects.
+    public var bundle: JSONValue {
+        .object(JSONObject([("type", "bundle"), ("id", .string("bundle--\(UUID().uuidString.lowercased())")),
+                            ("objects", .array(objects))]))
+    }
+}
+
 /// Releases, revocations and the recipients report.
 ///
 /// ```swift
@@ -80,12 +96,31 @@ public struct ConsentDesk: Sendable {
             throw ConsentError(.invalid, "the release names no recipients: give groups, organizations, all_members or public")
         }
         let resolved = try await resolve(scope)
+        let (copies, withheld) = try await releasedCopies(of: submission, objects: objects, to: resolved,
+                                                          anonymize: anonymize, includeContext: scope.includeContext)
+        let release = Release(submissionID: submission.id, providerOrganizationID: submission.organizationID,
+                              scope: scope, anonymized: anonymize, kind: kind, createdBy: actor.user.id,
+                              createdAt: STIXTimestamp.now().text)
+        var details = ["release": release.id, "released": String(copies.count), "withheld": String(withheld.count),
+                       "anonymized": String(anonymize), "scope": Self.describe(scope), "kind": kind.rawValue]
+        if !withheld.isEmpty { details["withheld_objects"] = withheld.prefix(50).joined(separator: "; ") }
+        try await store.recordRelease(release, feedID: submission.feedID, copies: copies, audit: AuditEvent(
+            action: .release, actorUserID: actor.user.id, actorOrganizationID: actor.organization.id,
+            subject: submission.id, details: details))
+        return release
+    }
+
+    /// The copies a release to `resolved` would store, and what it would withhold (with why).
+    /// Incident context (objects marked `x_kakehashi_context`) leaves only with `includeContext`.
+    func releasedCopies(of submission: Submission, objects: [StoredObject], to resolved: ResolvedScope,
+                        anonymize: Bool, includeContext: Bool) async throws -> (copies: [IncomingObject], withheld: [String]) {
         var session: AnonymizationSession? = nil
         if anonymize {
             var profile = try await victimProfile(of: submission.organizationID, objects: objects)
             // Learn from the whole submission first: e-mail recipients, and which observables are
             // withheld or re-identified, so no other object keeps pointing at them.
             profile.addIdentifiers(foundIn: objects.compactMap { try? JSONParser.parse(Array($0.bytes)) })
+            profile.add(victimIdentifiers: try await store.submissionDetail(id: submission.id)?.victimIdentifiers ?? [])
             session = AnonymizationSession(profile: profile, settings: anonymization)
         }
 
@@ -101,10 +136,14 @@ public struct ConsentDesk: Sendable {
                                       version: Self.versionText(original),
                                       versionMicroseconds: Self.versionMicroseconds(original),
                                       bytes: Array(original.bytes), tlp: original.tlp, audiences: audiences)
+            let parsed = try JSONParser.parse(Array(original.bytes))
+            if !includeContext, parsed.objectValue?["x_kakehashi_context"]?.boolValue == true {
+                withheld.append("\(original.stixID): incident context leaves only when the release includes it (include_context)")
+                continue
+            }
             // Granular markings: properties marked TLP:RED stay only with organisations named
             // individually, properties above TLP:CLEAR never reach public output. One copy serves all
             // of an object's audiences, so it takes the strictest form any of them requires.
-            let parsed = try JSONParser.parse(Array(original.bytes))
             if let properties = parsed.objectValue, properties.contains("granular_markings") {
                 let (red, notPublic) = GranularMarkings.restrictedSelectors(in: properties)
                 var remove: [String] = []
@@ -130,16 +169,27 @@ public struct ConsentDesk: Sendable {
             }
             copies.append(copy)
         }
-        let release = Release(submissionID: submission.id, providerOrganizationID: submission.organizationID,
-                              scope: scope, anonymized: anonymize, kind: kind, createdBy: actor.user.id,
-                              createdAt: STIXTimestamp.now().text)
-        var details = ["release": release.id, "released": String(copies.count), "withheld": String(withheld.count),
-                       "anonymized": String(anonymize), "scope": Self.describe(scope), "kind": kind.rawValue]
-        if !withheld.isEmpty { details["withheld_objects"] = withheld.prefix(50).joined(separator: "; ") }
-        try await store.recordRelease(release, feedID: submission.feedID, copies: copies, audit: AuditEvent(
-            action: .release, actorUserID: actor.user.id, actorOrganizationID: actor.organization.id,
-            subject: submission.id, details: details))
-        return release
+        return (copies, withheld)
+    }
+
+    /// What an anonymised release of the submission to all members would share, exactly, without
+    /// storing anything: the provider's preview.
+    ///
+    /// ```swift
+    /// let preview = try await desk.preview(submissionID: id, by: provider)
+    /// preview.objects    // the anonymised STIX objects; preview.withheld: what stays and why
+    /// ```
+    public func preview(submissionID: String, by principal: Principal) async throws -> ReleasePreview {
+        let submission = try await ownSubmission(submissionID, principal: principal, action: "preview")
+        let objects = try await originals(of: submission)
+        do {
+            let (copies, withheld) = try await releasedCopies(of: submission, objects: objects,
+                                                              to: ResolvedScope(allMembers: true), anonymize: true,
+                                                              includeContext: false)
+            return ReleasePreview(objects: try copies.map { try JSONParser.parse($0.bytes) }, withheld: withheld, blocked: nil)
+        } catch let error as ConsentError where error.kind == .leak {
+            return ReleasePreview(objects: [], withheld: [], blocked: error.description)
+        }
     }
 
     /// Revokes a release: its copies disappear from every later read; the audit keeps who had them.

@@ -10,16 +10,19 @@ struct ReleaseRequest: Decodable {
     var allMembers: Bool?
     var isPublic: Bool?
     var anonymize: Bool?
+    /// Incident context (victim, damage, response) leaves only when this says so.
+    var includeContext: Bool?
 
     enum CodingKeys: String, CodingKey {
         case groups, organizations, anonymize
         case allMembers = "all_members"
         case isPublic = "public"
+        case includeContext = "include_context"
     }
 
     var scope: ReleaseScope {
         ReleaseScope(groups: groups ?? [], organizations: organizations ?? [], allMembers: allMembers ?? false,
-                     isPublic: isPublic ?? false)
+                     isPublic: isPublic ?? false, includeContext: includeContext ?? false)
     }
 }
 
@@ -30,6 +33,7 @@ struct ReleaseView: Encodable {
     let organizations: [String]
     let all_members: Bool
     let `public`: Bool
+    let include_context: Bool
     let anonymize: Bool
     let kind: String
     let created_at: String
@@ -39,6 +43,7 @@ struct ReleaseView: Encodable {
         id = release.id; submission_id = release.submissionID; groups = release.scope.groups
         organizations = release.scope.organizations; all_members = release.scope.allMembers
         `public` = release.scope.isPublic; anonymize = release.anonymized; kind = release.kind.rawValue
+        include_context = release.scope.includeContext
         created_at = release.createdAt; revoked_at = release.revokedAt
     }
 }
@@ -67,6 +72,12 @@ struct SubmissionView: Encodable {
     let objects: [OutcomeView]
     let failures: [OutcomeView]
     let releases: [ReleaseView]
+    /// What kind of hand-over it was (stix, email, sample, report, text, csv, observations).
+    var kind: String?
+    /// What extraction recovered from or dropped (uploads only).
+    var warnings: [String]?
+    /// How many identifiers of the provider's side extraction found (kept for the anonymiser, never shared).
+    var victim_identifiers_found: Int?
 
     init(_ submission: Submission, feedName: String?, releases: [ReleaseView]) {
         id = submission.id; feed = feedName; feed_id = submission.feedID

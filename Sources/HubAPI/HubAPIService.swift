@@ -10,6 +10,7 @@ import HubHTTP
 import Hummingbird
 import Ingestion
 import SharingPolicy
+import Specimens
 import STIX
 import Storage
 
@@ -27,12 +28,16 @@ public struct HubAPIService: Sendable {
     public let desk: ConsentDesk
     public let intake: EnvelopeIntake
     public let ledger: DeliveryLedger
+    /// Stores members' hand-overs (e-mails, samples, reports, text, CSV, observations).
+    public let submissionDesk: SubmissionDesk
     /// Largest JSON body accepted.
     public let maxBodySize: Int
+    /// Largest sample upload accepted (the vault's limit).
+    public let uploadLimit: Int
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
-                policy: PolicyEngine? = nil, maxBodySize: Int = 32 * 1024 * 1024) {
+                policy: PolicyEngine? = nil, vault: SampleVault? = nil, maxBodySize: Int = 32 * 1024 * 1024) {
         self.store = store
         self.authenticator = authenticator
         self.policy = policy ?? PolicyEngine(store: store)
@@ -40,6 +45,8 @@ public struct HubAPIService: Sendable {
         self.intake = EnvelopeIntake(store: store, policy: self.policy, desk: desk, corroboration: corroboration)
         self.ledger = ledger
         self.maxBodySize = maxBodySize
+        self.submissionDesk = SubmissionDesk(intake: intake, vault: vault)
+        self.uploadLimit = Int(vault?.maximumSize ?? SampleVault.defaultMaximumSize)
     }
 
     public func addRoutes(to router: Router<HubRequestContext>) {
@@ -60,6 +67,7 @@ public struct HubAPIService: Sendable {
         api.post("proposals/{id}/reject") { request, context in try await reject(request, context) }
         api.get("standing-consent") { request, context in try await getStandingConsent(request, context) }
         api.put("standing-consent") { request, context in try await putStandingConsent(request, context) }
+        addHandOverRoutes(to: api)
     }
 
     // MARK: - Handlers
@@ -198,7 +206,9 @@ public struct HubAPIService: Sendable {
     func view(_ submission: Submission) async throws -> SubmissionView {
         let releases = try await store.releases(submissionID: submission.id)
         let feed = try await store.feed(id: submission.feedID)
-        return SubmissionView(submission, feedName: feed?.name, releases: releases.map(ReleaseView.init))
+        var view = SubmissionView(submission, feedName: feed?.name, releases: releases.map(ReleaseView.init))
+        view.kind = try await store.submissionDetail(id: submission.id)?.kind.rawValue ?? "stix"
+        return view
     }
 
     func collect(_ request: Request) async throws -> ByteBuffer {

@@ -8,6 +8,7 @@ import HubHTTP
 import Hummingbird
 import Logging
 import SharingPolicy
+import Specimens
 import Storage
 import TAXIIServer
 
@@ -21,7 +22,7 @@ public enum HubApplication {
     public static func make(
         store: any HubStore, taxii: TAXIIConfiguration = TAXIIConfiguration(),
         anonymization: AnonymizationSettings, corroborationThreshold: Int = 2, defaultTLP: TLPLevel = .amber,
-        host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil,
+        vault: SampleVault? = nil, host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
@@ -35,7 +36,8 @@ public enum HubApplication {
                                         corroboration: corroboration, policy: policy)
         taxiiService.addRoutes(to: router)
         HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
-                      anonymization: anonymization, corroboration: corroboration, policy: policy).addRoutes(to: router)
+                      anonymization: anonymization, corroboration: corroboration, policy: policy,
+                      vault: vault).addRoutes(to: router)
         var logger = logger ?? Logger(label: "kakehashi")
         if logger.logLevel > .info, ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { logger.logLevel = .info }
         return Application(

@@ -41,7 +41,7 @@ public struct EnvelopeIntake: Sendable {
     }
 
     public func submit(envelope bytes: [UInt8], to feed: Feed, by principal: Principal,
-                       requestTimestamp: String? = nil) async throws -> Submission {
+                       requestTimestamp: String? = nil, extras: SubmissionExtras? = nil) async throws -> Submission {
         guard try await policy.access(of: principal, to: feed).canWrite else {
             throw IntakeError(.forbidden, "no write access to feed \(feed.name)")
         }
@@ -79,7 +79,7 @@ public struct EnvelopeIntake: Sendable {
                 submission.failures.append(ObjectOutcome(id: id, version: version, message: error.message))
             }
         }
-        let results = try await store.append(incoming, to: feed.id, recording: submission)
+        let results = try await store.append(incoming, to: feed.id, recording: submission, extras: extras)
         for (index, result) in results.enumerated() where result == .alreadyPresent {
             submission.successes[index].message = "this version was already in the collection; stored once"
         }

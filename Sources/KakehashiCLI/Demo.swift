@@ -4,6 +4,7 @@ import Accounts
 import ArgumentParser
 import DemoCorpus
 import Foundation
+import Specimens
 import Ingestion
 import SharingPolicy
 import SQLiteStorage
@@ -47,7 +48,10 @@ struct Demo: AsyncParsableCommand {
             print(banner("http://\(host):\(port)"))
             return
         }
-        try await serve(store: store, anonymization: try HubSecrets.load(url), host: host, port: port, banner: banner)
+        let key = try SampleVaultKey.loadOrCreate(at: url.appendingPathComponent("vault.key"))
+        let vault = try SampleVault(directory: url.appendingPathComponent("samples"), key: key)
+        try await serve(store: store, anonymization: try HubSecrets.load(url), host: host, port: port, banner: banner,
+                        vault: vault)
     }
 
     /// Organisations, users, feeds, grants and objects; returns (email, role, token) to print.

@@ -2,6 +2,7 @@
 import Accounts
 import Anonymization
 import Foundation
+import Specimens
 import SQLiteStorage
 import Storage
 
@@ -27,6 +28,22 @@ struct OpenedHub {
         return OpenedHub(store: store, operatorOrganization: hubOrg, anonymization: try HubSecrets.load(data.url))
     }
 
+    /// The encrypted sample vault (`samples/` in the data directory, key `vault.key`, 0600).
+    func vault(_ data: DataOption, maximumMegabytes: Int = 100) throws -> SampleVault {
+        let key = try SampleVaultKey.loadOrCreate(at: data.url.appendingPathComponent("vault.key"))
+        return try SampleVault(directory: data.url.appendingPathComponent("samples"), key: key,
+                               maximumSize: Int64(maximumMegabytes) * 1024 * 1024)
+    }
+
+    /// The principal of the user with this e-mail address.
+    func principal(email: String) async throws -> Principal {
+        guard let user = try await store.user(email: email) else { throw CommandFailure("no user with e-mail \(email)") }
+        guard let organization = try await store.organization(id: user.organizationID) else {
+            throw CommandFailure("the organisation of \(email) is missing")
+        }
+        return Principal(user: user, organization: organization)
+    }
+
     /// The operator acting as itself (for imports made from the command line).
     var operatorPrincipal: Principal {
         Principal(user: User(id: "cli", organizationID: operatorOrganization.id, email: "cli@localhost",
@@ -41,6 +58,7 @@ struct OpenedHub {
                                                 attributes: [.posixPermissions: 0o700])
         let store = try SQLiteHubStore(directory: url)
         try HubSecrets.create(url)
+        _ = try SampleVaultKey.loadOrCreate(at: url.appendingPathComponent("vault.key"))
         if try await store.organization(named: hubOperatorName) != nil { return (store, false) }
         _ = try await store.createOrganization(Organization(name: hubOperatorName, sector: "hub", size: nil,
                                                             country: "JP"))

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import Specimens
 import SQLiteStorage
 import Storage
 import Anonymization
@@ -27,6 +28,8 @@ struct Serve: AsyncParsableCommand {
     var defaultTlp = "amber"
     @Option(help: "How many organisations must report an observable independently before it is released alone.")
     var corroborationK = 2
+    @Option(help: "Largest sample accepted for the vault, in megabytes.")
+    var maxSampleMb = 100
 
     func validate() throws {
         guard TLPLevel(rawValue: defaultTlp) != nil else {
@@ -38,15 +41,17 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let hub = try await OpenedHub.open(data)
         try await serve(store: hub.store, anonymization: hub.anonymization, host: host, port: port, banner: nil,
-                        defaultTLP: TLPLevel(rawValue: defaultTlp) ?? .amber, corroborationK: corroborationK)
+                        defaultTLP: TLPLevel(rawValue: defaultTlp) ?? .amber, corroborationK: corroborationK,
+                        vault: try hub.vault(data, maximumMegabytes: maxSampleMb))
     }
 }
 
 /// Runs the HTTP server until SIGINT/SIGTERM; prints `listening on URL` once it accepts connections.
 func serve(store: SQLiteHubStore, anonymization: AnonymizationSettings, host: String, port: Int,
-           banner: (@Sendable (String) -> String)?, defaultTLP: TLPLevel = .amber, corroborationK: Int = 2) async throws {
+           banner: (@Sendable (String) -> String)?, defaultTLP: TLPLevel = .amber, corroborationK: Int = 2,
+           vault: SampleVault? = nil) async throws {
     let app = HubApplication.make(store: store, anonymization: anonymization, corroborationThreshold: corroborationK,
-                                  defaultTLP: defaultTLP, host: host, port: port) { boundPort in
+                                  defaultTLP: defaultTLP, vault: vault, host: host, port: port) { boundPort in
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"

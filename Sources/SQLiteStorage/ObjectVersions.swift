@@ -7,7 +7,7 @@ import Storage
 
 extension SQLiteHubStore {
     public func append(_ objects: [IncomingObject], to feedID: String,
-                       recording submission: Submission) async throws -> [AppendResult] {
+                       recording submission: Submission, extras: SubmissionExtras?) async throws -> [AppendResult] {
         try await pool.write { db in
             let feedKey = try Self.feedKey(feedID, in: db)
             let results = try Self.insert(objects, feedKey: feedKey, submissionID: submission.id,
@@ -24,6 +24,7 @@ extension SQLiteHubStore {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [submission.id, feedID, submission.organizationID, submission.userID,
                                  submission.requestTimestamp, try JSONEncoder().encode(outcome)])
+            if let extras { try Self.insert(extras, submissionID: submission.id, feedKey: feedKey, in: db) }
             let stored = results.filter { if case .stored = $0 { true } else { false } }.count
             try self.appendAudit([AuditEvent(
                 action: .write, actorUserID: submission.userID, actorOrganizationID: submission.organizationID,

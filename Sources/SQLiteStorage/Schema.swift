@@ -196,6 +196,31 @@ enum Schema {
             ) WITHOUT ROWID;
             """)
         }
+        migrator.registerMigration("v7-submission-details") { db in
+            try db.execute(sql: """
+            CREATE TABLE submission_detail (
+                submission_id TEXT PRIMARY KEY REFERENCES submission(id),
+                kind TEXT NOT NULL,
+                detail BLOB NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE sample (
+                sha256 TEXT NOT NULL,
+                submission_id TEXT NOT NULL REFERENCES submission(id),
+                file_object_id TEXT NOT NULL,
+                name TEXT,
+                size INTEGER NOT NULL,
+                PRIMARY KEY (sha256, submission_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE observation_hour (
+                feed_key INTEGER NOT NULL,
+                hour_start_us INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                stix_id TEXT NOT NULL,
+                submission_id TEXT NOT NULL,
+                PRIMARY KEY (feed_key, hour_start_us, source, stix_id)
+            ) WITHOUT ROWID;
+            """)
+        }
         return migrator
     }
 }

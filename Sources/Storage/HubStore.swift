@@ -124,8 +124,10 @@ public protocol HubStore: Sendable {
     /// Versions already present (same id and version instant) are not stored again.
     /// `submission.successes` must list the objects one-to-one and in order; the store notes a
     /// duplicate in its entry's message. The results are in the order of `objects`.
+    /// `extras` (the kind of hand-over, victim identifiers, samples, observation hours) are stored
+    /// in the same transaction, with the submission's id filled in.
     func append(_ objects: [IncomingObject], to feedID: String,
-                recording submission: Submission) async throws -> [AppendResult]
+                recording submission: Submission, extras: SubmissionExtras?) async throws -> [AppendResult]
     func objects(_ query: ObjectQuery) async throws -> ObjectPage
     /// Deletes the versions of one object the selection names (only those `provider` gave, when
     /// given: originals and their released copies); returns how many were removed.
@@ -133,6 +135,15 @@ public protocol HubStore: Sendable {
                       provider: String?) async throws -> Int
     func objectCount(feedID: String) async throws -> Int
     func submission(id: String) async throws -> Submission?
+
+    // MARK: Submission details
+    func submissionDetail(id: String) async throws -> SubmissionDetail?
+    /// The submissions that put the sample with this SHA-256 in the vault.
+    func sampleReferences(sha256: String) async throws -> [SampleReference]
+    /// Ids of the `observed-data` objects whose hour starts in [from, to), optionally of one source,
+    /// in time order.
+    func observationObjectIDs(feedID: String, fromMicroseconds: Int64, toMicroseconds: Int64, source: String?,
+                              limit: Int) async throws -> [String]
 }
 
 /// An organisation's own feed grants, its trust groups and their grants, read together.

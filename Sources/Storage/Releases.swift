@@ -10,9 +10,13 @@ public struct ReleaseScope: Sendable, Equatable, Codable {
     public var organizations: [String]
     public var allMembers: Bool
     public var isPublic: Bool
+    /// Incident context (victim, damage, response) is released only when the provider says so explicitly.
+    public var includeContext: Bool
 
-    public init(groups: [String] = [], organizations: [String] = [], allMembers: Bool = false, isPublic: Bool = false) {
+    public init(groups: [String] = [], organizations: [String] = [], allMembers: Bool = false, isPublic: Bool = false,
+                includeContext: Bool = false) {
         self.groups = groups; self.organizations = organizations; self.allMembers = allMembers; self.isPublic = isPublic
+        self.includeContext = includeContext
     }
 
     public var isEmpty: Bool { groups.isEmpty && organizations.isEmpty && !allMembers && !isPublic }
@@ -21,6 +25,7 @@ public struct ReleaseScope: Sendable, Equatable, Codable {
         case groups, organizations
         case allMembers = "all_members"
         case isPublic = "public"
+        case includeContext = "include_context"
     }
 
     /// Absent fields mean empty/false.
@@ -30,6 +35,7 @@ public struct ReleaseScope: Sendable, Equatable, Codable {
         organizations = try container.decodeIfPresent([String].self, forKey: .organizations) ?? []
         allMembers = try container.decodeIfPresent(Bool.self, forKey: .allMembers) ?? false
         isPublic = try container.decodeIfPresent(Bool.self, forKey: .isPublic) ?? false
+        includeContext = try container.decodeIfPresent(Bool.self, forKey: .includeContext) ?? false
     }
 }
 

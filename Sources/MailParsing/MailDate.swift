@@ -1,0 +1,90 @@
+// MailParsing — MailDate.swift
+// RFC 5322 dates, tolerantly: optional weekday, two-digit years, missing seconds, named zones
+// (GMT, UT, JST, EST...), trailing comments; also ISO 8601 as some tools write it.
+
+import Foundation
+
+enum MailDate {
+    private static let months = ["jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+                                 "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12]
+    private static let zones = ["ut": 0, "utc": 0, "gmt": 0, "z": 0, "jst": 540, "kst": 540, "est": -300, "edt": -240,
+                                "cst": -360, "cdt": -300, "mst": -420, "mdt": -360, "pst": -480, "pdt": -420,
+                                "cet": 60, "cest": 120, "bst": 60, "ist": 330, "hkt": 480, "sgt": 480]
+
+    /// Parses "Mon, 1 Jun 2020 10:00:00 +0900 (JST)" and its sloppy relatives.
+    static func parse(_ text: String) -> Date? {
+        var words: [Substring] = []
+        var cleaned = text
+        if let paren = cleaned.firstIndex(of: "(") { cleaned = String(cleaned[..<paren]) }
+        for word in cleaned.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) { words.append(word) }
+        if words.count == 1, let iso = parseISO(String(words[0])) { return iso }
+        var day: Int?, month: Int?, year: Int?, hour = 0, minute = 0, second = 0
+        var offsetMinutes: Int?
+        var sawTime = false
+        for word in words {
+            let lower = word.lowercased()
+            if month == nil, lower.count >= 3, let value = months[String(lower.prefix(3))], lower.allSatisfy(\.isLetter) {
+                month = value
+                continue
+            }
+            if !sawTime, word.contains(":") {
+                let parts = word.split(separator: ":").map { Int($0) }
+                guard parts.count >= 2, let h = parts[0], let m = parts[1] else { continue }
+                hour = h; minute = m
+                if parts.count >= 3, let s = parts[2] { second = s }
+                sawTime = true
+                continue
+            }
+            if (word.hasPrefix("+") || word.hasPrefix("-")), word.count == 5, let value = Int(word.dropFirst()) {
+                let sign = word.hasPrefix("-") ? -1 : 1
+                offsetMinutes = sign * ((value / 100) * 60 + value % 100)
+                continue
+            }
+            if offsetMinutes == nil, sawTime, let zone = zones[lower] { offsetMinutes = zone; continue }
+            if let number = Int(word) {
+                if day == nil, number >= 1, number <= 31, word.count <= 2 { day = number; continue }
+                if year == nil {
+                    year = number < 50 ? 2000 + number : (number < 1000 ? 1900 + number : number)
+                    continue
+                }
+            }
+            // "1-Jun-2020"
+            let dashed = word.split(separator: "-")
+            if dashed.count == 3, let d = Int(dashed[0]), let m = months[dashed[1].lowercased().prefix(3).description], let y = Int(dashed[2]) {
+                day = d; month = m; year = y < 100 ? 2000 + y : y
+            }
+        }
+        guard let day, let month, let year, (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute),
+              (0...60).contains(second), year >= 1970, year < 10000 else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * 86400 + hour * 3600 + minute * 60 + second - (offsetMinutes ?? 0) * 60
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    private static func parseISO(_ text: String) -> Date? {
+        // 2020-06-01T10:00:00+09:00 / Z
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54 || bytes[10] == 0x20 else { return nil }
+        func number(_ range: Range<Int>) -> Int? { Int(String(decoding: bytes[range], as: UTF8.self)) }
+        guard let y = number(0..<4), let mo = number(5..<7), let d = number(8..<10), let h = number(11..<13),
+              let mi = number(14..<16), let s = number(17..<19) else { return nil }
+        var offset = 0
+        if let signIndex = bytes[19...].firstIndex(where: { $0 == 0x2B || $0 == 0x2D }), bytes.count >= signIndex + 6,
+           let oh = number((signIndex + 1)..<(signIndex + 3)), let om = number((signIndex + 4)..<(signIndex + 6)) {
+            offset = (bytes[signIndex] == 0x2D ? -1 : 1) * (oh * 60 + om)
+        }
+        let days = daysFromCivil(year: y, month: mo, day: d)
+        return Date(timeIntervalSince1970: TimeInterval(days * 86400 + h * 3600 + mi * 60 + s - offset * 60))
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's algorithm).
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+}

@@ -1,0 +1,59 @@
+// SQLiteStorage submission details: the kind of hand-over, victim identifiers, samples and
+// observation hours, written with the submission and read back for consent, downloads and ranges.
+import Foundation
+import GRDB
+import Storage
+
+extension SQLiteHubStore {
+    static func insert(_ extras: SubmissionExtras, submissionID: String, feedKey: Int64, in db: Database) throws {
+        if var detail = extras.detail {
+            detail.submissionID = submissionID
+            try db.execute(sql: "INSERT INTO submission_detail (submission_id, kind, detail) VALUES (?, ?, ?)",
+                           arguments: [submissionID, detail.kind.rawValue, try JSONEncoder().encode(detail)])
+        }
+        for sample in extras.samples {
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO sample (sha256, submission_id, file_object_id, name, size) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [sample.sha256, submissionID, sample.fileObjectID, sample.name, sample.size])
+        }
+        let hour = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO observation_hour (feed_key, hour_start_us, source, stix_id, submission_id)
+            VALUES (?, ?, ?, ?, ?)
+            """)
+        for observation in extras.observationHours {
+            try hour.execute(arguments: [feedKey, observation.hourStartMicroseconds, observation.source,
+                                         observation.stixID, submissionID])
+        }
+    }
+
+    public func submissionDetail(id: String) async throws -> SubmissionDetail? {
+        try await pool.read { db in
+            guard let data = try Data.fetchOne(db, sql: "SELECT detail FROM submission_detail WHERE submission_id = ?",
+                                               arguments: [id]) else { return nil }
+            return try JSONDecoder().decode(SubmissionDetail.self, from: data)
+        }
+    }
+
+    public func sampleReferences(sha256: String) async throws -> [SampleReference] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sample WHERE sha256 = ? ORDER BY submission_id",
+                             arguments: [sha256.lowercased()]).map { row in
+                SampleReference(sha256: row["sha256"], submissionID: row["submission_id"],
+                                fileObjectID: row["file_object_id"], name: row["name"], size: row["size"])
+            }
+        }
+    }
+
+    public func observationObjectIDs(feedID: String, fromMicroseconds: Int64, toMicroseconds: Int64, source: String?,
+                                     limit: Int) async throws -> [String] {
+        try await pool.read { db in
+            let feedKey = try Self.feedKey(feedID, in: db)
+            var sql = "SELECT stix_id FROM observation_hour WHERE feed_key = ? AND hour_start_us >= ? AND hour_start_us < ?"
+            var arguments: StatementArguments = [feedKey, fromMicroseconds, toMicroseconds]
+            if let source { sql += " AND source = ?"; arguments += [source] }
+            sql += " ORDER BY hour_start_us, source LIMIT ?"
+            arguments += [limit]
+            return try String.fetchAll(db, sql: sql, arguments: arguments)
+        }
+    }
+}
