@@ -72,9 +72,11 @@ struct EmailWriter {
         var headerFields: [(String, JSONValue)] = []
         for (name, addresses) in [("Reply-To", attack.replyTo), ("Return-Path", attack.returnPath)] where !addresses.isEmpty {
             let values = addresses.map(\.address).filter { !isVictim($0) }
-            if !values.isEmpty { headerFields.append((name, .array(values.map { .string($0) }))) }
+            // STIX: one value as a string, several as an array.
+            if values.count == 1 { headerFields.append((name, .string(values[0]))) }
+            if values.count > 1 { headerFields.append((name, .array(values.map { .string($0) }))) }
         }
-        if let mailer = attack.mailer { headerFields.append(("X-Mailer", .array([.string(mailer)]))) }
+        if let mailer = attack.mailer { headerFields.append(("X-Mailer", .string(mailer))) }
 
         // Attachments (and the files inside archives) as files; the attachments go to the vault.
         var parts: [JSONValue] = []

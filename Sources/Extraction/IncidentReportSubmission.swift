@@ -165,25 +165,30 @@ enum StrictKeys {
         case .keyNotFound(let key, let context):
             let parent = path(context.codingPath)
             return "\"\(key.stringValue)\" is missing" + (parent.isEmpty ? "" : " in \(parent)")
-        case .typeMismatch(let type, let context):
-            return "\"\(path(context.codingPath))\" has the wrong type (expected \(typeName(type)))"
-        case .valueNotFound(let type, let context):
-            return "\"\(path(context.codingPath))\" is null (expected \(typeName(type)))"
+        case .typeMismatch(_, let context):
+            return "\"\(path(context.codingPath))\" has the wrong type (expected \(expected(context.codingPath)))"
+        case .valueNotFound(_, let context):
+            return "\"\(path(context.codingPath))\" is null (expected \(expected(context.codingPath)))"
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty, context.underlyingError != nil { return "the body is not valid JSON" }
+            let own = context.debugDescription.hasPrefix("unknown field") || context.debugDescription.hasPrefix("context_tlp")
+            if context.codingPath.isEmpty && !own { return "the body is not valid JSON" }
             return context.debugDescription
         @unknown default:
             return "\(error)"
         }
     }
 
-    static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: return "a string"
-        case is [String].Type: return "a list of strings"
-        case is [IncidentReport.TimelineEntry].Type: return "a list of {\"time\", \"event\"} objects"
-        default: return "\(type)"
-        }
+    static let stringLists: Set<String> = ["malware", "attack_techniques", "c2", "vulnerabilities", "targeted_systems"]
+    static let timelines: Set<String> = ["technical_timeline", "response_timeline"]
+
+    /// What the field at `codingPath` must be, in words.
+    static func expected(_ codingPath: [any CodingKey]) -> String {
+        let names = codingPath.filter { $0.intValue == nil }.map(\.stringValue)
+        guard let last = names.last else { return "a JSON object" }
+        let isElement = codingPath.last?.intValue != nil
+        if stringLists.contains(last) { return isElement ? "a string" : "a list of strings" }
+        if timelines.contains(last) { return isElement ? "a {\"time\", \"event\"} object" : "a list of {\"time\", \"event\"} objects" }
+        return "a string"
     }
 }
 

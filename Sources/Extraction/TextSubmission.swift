@@ -72,9 +72,7 @@ public enum TextSubmission {
         }
         for item in dropped { warnings.add(IndicatorWriting.droppedLine(item)) }
         let refs = author.referableIDs()
-        if refs.isEmpty {
-            warnings.add("no indicators found")
-        } else {
+        if !refs.isEmpty {
             var reportTypes: [JSONValue] = []
             if kinds.contains("indicator") { reportTypes.append("indicator") }
             if kinds.contains("attack-pattern") { reportTypes.append("attack-pattern") }
@@ -88,7 +86,8 @@ public enum TextSubmission {
                 ("object_refs", .array(refs.map { .string($0) })),
             ])
         }
-        return ExtractedSubmission(objects: author.objects, warnings: warnings.lines)
+        return ExtractedSubmission(objects: author.objects,
+                                   warnings: (refs.isEmpty ? ["no indicators found"] : []) + warnings.lines)
     }
 }
 

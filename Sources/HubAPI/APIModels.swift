@@ -78,6 +78,8 @@ struct SubmissionView: Encodable {
     var warnings: [String]?
     /// How many identifiers of the provider's side extraction found (kept for the anonymiser, never shared).
     var victim_identifiers_found: Int?
+    /// The identifiers themselves (this view goes only to the provider and hub staff).
+    var victim_identifiers: [String]?
 
     init(_ submission: Submission, feedName: String?, releases: [ReleaseView]) {
         id = submission.id; feed = feedName; feed_id = submission.feedID

@@ -144,6 +144,7 @@ extension HubAPIService {
                     || submission.organizationID == principal.organization.id else { continue }
             var query = ObjectQuery(feedID: feed.id, versions: .every, limit: 1000, submissionID: submission.id)
             query.types = ["file"]
+            query.includeReleasedCopies = true
             query.audiences = audiences
             let page = try await store.objects(query)
             if page.objects.contains(where: { String(decoding: $0.bytes, as: UTF8.self).contains(sha256) }) {

@@ -207,7 +207,14 @@ public struct HubAPIService: Sendable {
         let releases = try await store.releases(submissionID: submission.id)
         let feed = try await store.feed(id: submission.feedID)
         var view = SubmissionView(submission, feedName: feed?.name, releases: releases.map(ReleaseView.init))
-        view.kind = try await store.submissionDetail(id: submission.id)?.kind.rawValue ?? "stix"
+        if let detail = try await store.submissionDetail(id: submission.id) {
+            view.kind = detail.kind.rawValue
+            view.victim_identifiers = detail.victimIdentifiers
+            view.victim_identifiers_found = detail.victimIdentifiers.count
+            view.warnings = detail.warnings.isEmpty ? nil : Array(detail.warnings.prefix(200))
+        } else {
+            view.kind = "stix"
+        }
         return view
     }
 

@@ -227,7 +227,7 @@ extension SQLiteHubStore {
             _ = arguments.append(contentsOf: StatementArguments(query.specVersions))
         }
         if let submissionID = query.submissionID {
-            sql += " AND ov.submission_id = ? AND ov.release_id = ''"
+            sql += query.includeReleasedCopies ? " AND ov.submission_id = ?" : " AND ov.submission_id = ? AND ov.release_id = ''"
             _ = arguments.append(contentsOf: [submissionID])
         }
         let selection = query.versions

@@ -93,6 +93,8 @@ public struct ObjectQuery: Sendable, Equatable {
     /// (for the hub's own processing, never for a reader).
     public var audiences: [String]?
     /// Only the originals of this submission.
+    /// With `submissionID`: also the copies its releases made (not only the originals).
+    public var includeReleasedCopies = false
     public var submissionID: String?
     /// The position a listing began after (carried in `next` cursors); a version is served once
     /// among the copies after it. Nil: this query begins the listing.

@@ -8,7 +8,7 @@ import Testing
 @testable import Extraction
 
 @Suite struct SampleSubmissionTests {
-    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let fixture = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("SpecimensTests/Fixtures/console64.exe")
     static let sha256 = "11533b8084e6eb53c408b1c8eb61c8c920f8f13b85c02daee2ba9894a8c5386d"
 

@@ -187,6 +187,7 @@ enum SubmissionChecks {
         let text = (1...250).map { "10.1.\($0 / 200).\($0 % 200 + 1)" }.joined(separator: "\n")
         let extracted = TextSubmission.extract(text: text)
         #expect(extracted.warnings.count == TextSubmission.droppedWarningLimit + 2)
+        #expect(extracted.warnings.first == "no indicators found")
         #expect(extracted.warnings.last == "… and 50 more not listed")
     }
 
