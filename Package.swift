@@ -96,7 +96,7 @@ let package = Package(
         // HubAPI: the JSON API under /api/v1 (submissions, releases, recipients), with its OpenAPI document.
         .target(name: "HubAPI", dependencies: [
             "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "Consent", "Anonymization", "HubHTTP",
-            "Extraction", "Specimens",
+            "Extraction", "Specimens", "IndicatorExtraction",
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -104,6 +104,7 @@ let package = Package(
         // HubServer: composes the HTTP interfaces into one application.
         .target(name: "HubServer", dependencies: [
             "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI", "Consent", "Specimens",
+            "IndicatorExtraction",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
@@ -132,6 +133,7 @@ let package = Package(
         .testTarget(name: "STIXPatterningTests", dependencies: ["STIXPatterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
         .testTarget(name: "IndicatorExtractionTests", dependencies: ["IndicatorExtraction"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "STIX", "IndicatorExtraction", "Specimens"]),
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], exclude: ["Corpus"]),
         .testTarget(name: "SpecimensTests", dependencies: ["Specimens", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Fixtures"]),

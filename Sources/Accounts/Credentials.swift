@@ -2,6 +2,7 @@
 import Crypto
 import Foundation
 import HummingbirdBcrypt
+import Storage
 
 /// How the hub makes and checks secrets. Nothing here logs or returns a secret except `newTokenSecret`.
 public enum Credentials {
@@ -34,7 +35,7 @@ public enum Credentials {
 
     /// The stored form of a token secret: lowercase hex SHA-256.
     public static func hashTokenSecret(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        HexText.of(SHA256.hash(data: Data(secret.utf8)))
     }
 
     /// Whether a string has the shape of a token secret (so a password is not looked up as one).

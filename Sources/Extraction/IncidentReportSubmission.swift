@@ -294,11 +294,10 @@ public enum IncidentReportSubmission {
                 warnings.add("c2 \"\(raw)\" holds no IP address, domain or URL; left out")
             }
             for indicator in kept where seenC2.insert(indicator.kind.rawValue + " " + indicator.value).inserted {
-                guard let written = IndicatorWriting.write(indicator, into: &author),
+                let context = IndicatorWriting.RowContext(description: "C2 destination named in an incident report.",
+                                                          firstSeen: nil, tags: [])
+                guard let written = IndicatorWriting.write(indicator, context: context, into: &author),
                       let observableID = written.observableID else { continue }
-                author.update(written.id) { object in
-                    object["description"] = .string("C2 destination named in an incident report.")
-                }
                 relate(incidentID, "related-to", written.id)
                 if malwareIDs.count == 1 {
                     relate(written.id, "indicates", malwareIDs[0])

@@ -10,7 +10,7 @@ import STIX
 public enum SampleSubmission {
     /// Describes a sample from its facts (the bytes stay in the vault; nothing here reads them).
     ///
-    /// - `file`: `hashes` (MD5, SHA-1, SHA-256, SHA-512, TLSH), `size`, `name` (the submitted file
+    /// - `file`: `hashes` (MD5, SHA-1, SHA-256, SHA-512, TLSH as 70 hex digits), `size`, `name` (the submitted file
     ///   name), `mime_type`, and for PE files `extensions.windows-pebinary-ext` (pe_type, imphash,
     ///   machine_hex, number_of_sections, time_date_stamp, characteristics_hex, optional_header,
     ///   sections with name, size and entropy).
@@ -28,8 +28,7 @@ public enum SampleSubmission {
     public static func describe(_ facts: SampleFacts, downloadURL: String?,
                                 author: STIXAuthoring = STIXAuthoring()) -> ExtractedSubmission {
         var author = author
-        let hashes = JSONValue.object(JSONObject(facts.stixHashes.sorted { $0.key < $1.key }
-            .map { ($0.key, JSONValue.string($0.value)) }))
+        let hashes = JSONValue.object(JSONObject(stixHashes(facts.digests).map { ($0.0, JSONValue.string($0.1)) }))
         let name = facts.originalFilename.flatMap { $0.isEmpty ? nil : $0 }
 
         var artifactID: String? = nil
@@ -72,6 +71,18 @@ public enum SampleSubmission {
         return ExtractedSubmission(
             objects: author.objects, warnings: warnings,
             samples: [ExtractedSample(sha256: facts.digests.sha256, fileObjectID: fileID, name: name, size: facts.size)])
+    }
+
+    /// The sample's hashes as STIX writes them, in algorithm order. TLSH is given without the
+    /// "T1" version prefix: the STIX 2.1 schemas (and the OASIS validator) expect its 70 hex
+    /// digits, the form TLSH had before the prefix was introduced (both denote the same digest).
+    static func stixHashes(_ digests: SampleDigests) -> [(String, String)] {
+        var hashes = [("MD5", digests.md5), ("SHA-1", digests.sha1), ("SHA-256", digests.sha256), ("SHA-512", digests.sha512)]
+        if var tlsh = digests.tlsh {
+            if tlsh.count == 72, tlsh.hasPrefix("T1") { tlsh.removeFirst(2) }
+            if tlsh.count == 70 { hashes.append(("TLSH", tlsh)) }
+        }
+        return hashes
     }
 
     /// The `windows-pebinary-ext` extension (STIX 2.1 section 6.7.2.3) for a PE file.

@@ -183,7 +183,8 @@ enum IndicatorWriting {
                            id: attackPattern(indicator.value, name: indicator.name, into: &author))
         default:
             guard let (observableID, pattern) = observable(indicator, into: &author) else { return nil }
-            var description = context?.description.flatMap { $0.isEmpty ? nil : $0 }
+            var description = context == nil ? "Found in submitted text, line \(indicator.line)."
+                                             : context?.description.flatMap { $0.isEmpty ? nil : $0 }
             if let port = indicator.port {
                 description = [description, "Seen with port \(port)."].compactMap { $0 }.joined(separator: " ")
             }

@@ -54,6 +54,7 @@ extension HubAPIService {
         options.columns = query.getAll("column").map { String($0) }
         options.malwareActivity = query["malware_activity"].map { $0 == "true" || $0 == "1" } ?? false
         options.timeZone = query["time_zone"].map(String.init) ?? "UTC"
+        options.warningLists = warningLists
 
         let limit = kind == .sample ? uploadLimit : maxBodySize
         let upload = try await UploadedFile.receive(request, limit: limit)

@@ -8,6 +8,7 @@ import Foundation
 import HTTPTypes
 import HubHTTP
 import Hummingbird
+import IndicatorExtraction
 import Ingestion
 import SharingPolicy
 import Specimens
@@ -34,10 +35,13 @@ public struct HubAPIService: Sendable {
     public let maxBodySize: Int
     /// Largest sample upload accepted (the vault's limit).
     public let uploadLimit: Int
+    /// What extraction drops as not an indicator (bundled plus the operator's lists).
+    public let warningLists: WarningLists
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
-                policy: PolicyEngine? = nil, vault: SampleVault? = nil, maxBodySize: Int = 32 * 1024 * 1024) {
+                policy: PolicyEngine? = nil, vault: SampleVault? = nil, warningLists: WarningLists = .bundled,
+                maxBodySize: Int = 32 * 1024 * 1024) {
         self.store = store
         self.authenticator = authenticator
         self.policy = policy ?? PolicyEngine(store: store)
@@ -47,6 +51,7 @@ public struct HubAPIService: Sendable {
         self.maxBodySize = maxBodySize
         self.submissionDesk = SubmissionDesk(intake: intake, vault: vault)
         self.uploadLimit = Int(vault?.maximumSize ?? SampleVault.defaultMaximumSize)
+        self.warningLists = warningLists
     }
 
     public func addRoutes(to router: Router<HubRequestContext>) {

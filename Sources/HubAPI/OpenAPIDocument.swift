@@ -23,12 +23,14 @@ enum OpenAPIDocument {
             "organizations": {"type": "array", "items": {"type": "string"}, "description": "organisation names; the only way TLP:RED objects are released"},
             "all_members": {"type": "boolean"},
             "public": {"type": "boolean", "description": "public output (TLP:CLEAR objects only)"},
-            "anonymize": {"type": "boolean", "description": "remove the provider and its victim identifiers; the hub becomes the author"}}},
+            "anonymize": {"type": "boolean", "description": "remove the provider and its victim identifiers; the hub becomes the author"},
+            "include_context": {"type": "boolean", "description": "also release incident context (victim, damage, response); without it context stays with the provider"}}},
           "Release": {"type": "object", "required": ["id", "submission_id", "groups", "organizations", "all_members", "public", "anonymize", "kind", "created_at"], "properties": {
             "id": {"type": "string"}, "submission_id": {"type": "string"},
             "groups": {"type": "array", "items": {"type": "string"}},
             "organizations": {"type": "array", "items": {"type": "string"}},
             "all_members": {"type": "boolean"}, "public": {"type": "boolean"}, "anonymize": {"type": "boolean"},
+            "include_context": {"type": "boolean"},
             "kind": {"type": "string", "enum": ["consent", "approved-proposal", "standing-consent", "hub-content", "corroboration"]},
             "created_at": {"type": "string", "format": "date-time"},
             "revoked_at": {"type": ["string", "null"], "format": "date-time"}}},
@@ -44,7 +46,13 @@ enum OpenAPIDocument {
             "success_count": {"type": "integer"}, "failure_count": {"type": "integer"},
             "objects": {"type": "array", "items": {"$ref": "#/components/schemas/Outcome"}},
             "failures": {"type": "array", "items": {"$ref": "#/components/schemas/Outcome"}},
-            "releases": {"type": "array", "items": {"$ref": "#/components/schemas/Release"}}}},
+            "releases": {"type": "array", "items": {"$ref": "#/components/schemas/Release"}},
+            "kind": {"type": "string", "enum": ["stix", "email", "sample", "report", "text", "csv", "observations"]},
+            "warnings": {"type": ["array", "null"], "items": {"type": "string"}, "description": "what extraction recovered from or dropped, and why"},
+            "victim_identifiers_found": {"type": ["integer", "null"]},
+            "victim_identifiers": {"type": ["array", "null"], "items": {"type": "string"}, "description": "identifiers of the provider's side found in the hand-over: kept for the anonymiser, never shared"}}},
+          "Bundle": {"type": "object", "required": ["type", "id", "objects"], "properties": {
+            "type": {"const": "bundle"}, "id": {"type": "string"}, "objects": {"type": "array", "items": {"type": "object"}}}},
           "Proposal": {"type": "object", "required": ["id", "submission_id", "state", "proposed_at"], "properties": {
             "id": {"type": "string"}, "submission_id": {"type": "string"},
             "groups": {"type": "array", "items": {"type": "string"}}, "organizations": {"type": "array", "items": {"type": "string"}},
@@ -81,6 +89,49 @@ enum OpenAPIDocument {
               "201": {"description": "stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},
               "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
               "404": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/submissions/upload": {
+          "post": {"summary": "Hand over an attack e-mail, sample, incident report, text, CSV or observations; extracted to STIX and held until released",
+            "parameters": [
+              {"name": "feed", "in": "query", "required": true, "schema": {"type": "string"}},
+              {"name": "kind", "in": "query", "required": true, "schema": {"type": "string", "enum": ["email", "sample", "report", "text", "csv", "observations"]}},
+              {"name": "tlp", "in": "query", "required": false, "schema": {"type": "string", "enum": ["clear", "green", "amber", "amber+strict", "red"]}},
+              {"name": "column", "in": "query", "required": false, "description": "CSV column mapping NAME=KIND (repeatable); NAME is a header or #index", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true},
+              {"name": "malware_activity", "in": "query", "required": false, "schema": {"type": "boolean"}},
+              {"name": "time_zone", "in": "query", "required": false, "schema": {"type": "string", "default": "UTC"}}],
+            "requestBody": {"required": true, "content": {
+              "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream"}}}},
+              "application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}},
+            "responses": {
+              "201": {"description": "stored, held", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},
+              "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"},
+              "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/submissions/{id}/preview": {
+          "get": {"summary": "Exactly what an anonymised release to all members would share, and what would stay held (provider and hub staff)",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "preview", "content": {"application/json": {"schema": {"type": "object", "required": ["submission", "anonymized_preview", "withheld"], "properties": {
+              "submission": {"type": "string"}, "anonymized_preview": {"$ref": "#/components/schemas/Bundle"},
+              "withheld": {"type": "array", "items": {"type": "string"}},
+              "blocked": {"type": ["string", "null"], "description": "set when the final identifier check would block the release"}}}}}},
+              "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/samples/{sha256}": {
+          "get": {"summary": "Download a sample as a zip protected with the password 'infected' (audited)",
+            "parameters": [{"name": "sha256", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}}],
+            "responses": {"200": {"description": "the sample, zipped with ZipCrypto, password 'infected'", "content": {"application/zip": {"schema": {"type": "string", "contentMediaType": "application/zip"}}}},
+              "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/observations": {
+          "get": {"summary": "Hourly observed-data (darknet sensors, malware activity) whose hour starts in [from, to), as a STIX bundle",
+            "parameters": [
+              {"name": "feed", "in": "query", "required": true, "schema": {"type": "string"}},
+              {"name": "from", "in": "query", "required": false, "schema": {"type": "string", "format": "date-time"}},
+              {"name": "to", "in": "query", "required": false, "schema": {"type": "string", "format": "date-time"}},
+              {"name": "source", "in": "query", "required": false, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "bundle", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Bundle"}}}},
+              "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
         },
         "/api/v1/submissions/{id}": {
           "get": {"summary": "One submission with its releases",

@@ -17,7 +17,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2 else { throw TAXIIError.unauthorized }
         let scheme = parts[0].lowercased()
-        let value = parts[1].trimmingCharacters(in: .whitespaces)
+        let value = parts[1].first == " " || parts[1].last == " " ? parts[1].trimmingCharacters(in: .whitespaces) : String(parts[1])
         switch scheme {
         case "bearer":
             context.principal = try await authenticator.principal(bearerToken: value)

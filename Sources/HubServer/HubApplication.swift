@@ -8,6 +8,7 @@ import HubHTTP
 import Hummingbird
 import Logging
 import SharingPolicy
+import IndicatorExtraction
 import Specimens
 import Storage
 import TAXIIServer
@@ -22,7 +23,7 @@ public enum HubApplication {
     public static func make(
         store: any HubStore, taxii: TAXIIConfiguration = TAXIIConfiguration(),
         anonymization: AnonymizationSettings, corroborationThreshold: Int = 2, defaultTLP: TLPLevel = .amber,
-        vault: SampleVault? = nil, host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil,
+        vault: SampleVault? = nil, warningLists: WarningLists = .bundled, host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
@@ -37,7 +38,7 @@ public enum HubApplication {
         taxiiService.addRoutes(to: router)
         HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
                       anonymization: anonymization, corroboration: corroboration, policy: policy,
-                      vault: vault).addRoutes(to: router)
+                      vault: vault, warningLists: warningLists).addRoutes(to: router)
         var logger = logger ?? Logger(label: "kakehashi")
         if logger.logLevel > .info, ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { logger.logLevel = .info }
         return Application(

@@ -21,7 +21,21 @@ public enum HandOver {
         public var malwareActivity = false
         /// Time zone of observation times written without one.
         public var timeZone = "UTC"
+        /// What is not an indicator: the bundled lists plus the operator's (see `warningLists(dataDirectory:)`).
+        public var warningLists = WarningLists.bundled
         public init() {}
+    }
+
+    /// The bundled warning lists plus the operator's own in `DATA/warninglists/` (MISP JSON format),
+    /// when that folder exists.
+    ///
+    /// ```swift
+    /// options.warningLists = try HandOver.warningLists(dataDirectory: dataURL)
+    /// ```
+    public static func warningLists(dataDirectory: URL) throws -> WarningLists {
+        let extra = dataDirectory.appendingPathComponent("warninglists")
+        guard FileManager.default.fileExists(atPath: extra.path) else { return .bundled }
+        return try WarningLists.load(extraDirectory: extra)
     }
 
     /// Extracts STIX from the bytes of a hand-over of `kind` (samples go through the vault instead:
@@ -30,17 +44,19 @@ public enum HandOver {
                                options: Options = Options()) throws -> ExtractedSubmission {
         switch kind {
         case .email:
-            return try EmailSubmission.extract(bytes, author: author)
+            return try EmailSubmission.extract(bytes, author: author,
+                                               extractor: IndicatorExtractor(warningLists: options.warningLists))
         case .text:
             let text: String
             do { text = try TextDecoding.decode(Data(bytes)) } catch { throw ExtractionError("\(error)") }
-            return TextSubmission.extract(text: text, author: author)
+            return TextSubmission.extract(text: text, author: author, warningLists: options.warningLists)
         case .csv:
             let mapping = try ColumnMappingText.parse(options.columns.isEmpty ? ["#0=auto"] : options.columns)
-            return try TextSubmission.extract(csv: bytes, mapping: mapping, author: author)
+            return try TextSubmission.extract(csv: bytes, mapping: mapping, author: author,
+                                              warningLists: options.warningLists)
         case .report:
             let report = try IncidentReport.decode(json: Data(bytes))
-            return try IncidentReportSubmission.extract(report, author: author)
+            return try IncidentReportSubmission.extract(report, author: author, warningLists: options.warningLists)
         case .observations:
             guard let zone = TimeZone(identifier: options.timeZone) else {
                 throw ExtractionError("unknown time zone \(options.timeZone)")

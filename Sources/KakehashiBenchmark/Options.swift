@@ -35,6 +35,12 @@ struct BenchmarkOptions: Sendable {
     var keepData = false
     /// Skip the medallion half of the comparison.
     var skipMedallion = false
+    /// Only measure what members hand over: e-mails parsed per second and sample ingest MB/s.
+    var submissionsOnly = false
+    /// Typical (~50 KB) attack e-mails parsed for the e-mail figure.
+    var mailMessages = 5_000
+    /// Size of the sample stored in the vault for the sample-ingest figure.
+    var sampleMegabytes = 100
     /// Python virtual environment holding medallion (created when missing).
     var venv = ".build/bench-venv"
     /// The medallion release installed into a new venv.
@@ -57,6 +63,9 @@ struct BenchmarkOptions: Sendable {
           --bulk-budget S      wall-time budget of comparison ingest and paging, each (default 300)
           --large-budget S     wall-time budget of large ingest and large paging, each (default 600)
           --skip-medallion     measure Kakehashi only
+          --submissions        only measure submissions: e-mail parsing and sample vault ingest
+          --mail N             ~50 KB attack e-mails parsed for the e-mail figure (default 5000)
+          --sample-mb N        sample size for the vault ingest figure (default 100)
           --keep-data          keep Kakehashi's data directory (SQLite files) and print its path
           --venv PATH          Python venv for medallion (default .build/bench-venv)
         """
@@ -102,6 +111,9 @@ struct BenchmarkOptions: Sendable {
             case "--bulk-budget": options.bulkBudget = try seconds(flag)
             case "--large-budget": options.largeBudget = try seconds(flag)
             case "--skip-medallion": options.skipMedallion = true
+            case "--submissions": options.submissionsOnly = true
+            case "--mail": options.mailMessages = try count(flag, minimum: 1)
+            case "--sample-mb": options.sampleMegabytes = try count(flag, minimum: 1)
             case "--keep-data": options.keepData = true
             case "--venv": options.venv = try value(flag)
             case "-h", "--help": throw UsageError(description: "")

@@ -3,6 +3,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import IndicatorExtraction
+import Ingestion
 import Specimens
 import SQLiteStorage
 import Storage
@@ -42,16 +44,18 @@ struct Serve: AsyncParsableCommand {
         let hub = try await OpenedHub.open(data)
         try await serve(store: hub.store, anonymization: hub.anonymization, host: host, port: port, banner: nil,
                         defaultTLP: TLPLevel(rawValue: defaultTlp) ?? .amber, corroborationK: corroborationK,
-                        vault: try hub.vault(data, maximumMegabytes: maxSampleMb))
+                        vault: try hub.vault(data, maximumMegabytes: maxSampleMb),
+                        warningLists: try HandOver.warningLists(dataDirectory: data.url))
     }
 }
 
 /// Runs the HTTP server until SIGINT/SIGTERM; prints `listening on URL` once it accepts connections.
 func serve(store: SQLiteHubStore, anonymization: AnonymizationSettings, host: String, port: Int,
            banner: (@Sendable (String) -> String)?, defaultTLP: TLPLevel = .amber, corroborationK: Int = 2,
-           vault: SampleVault? = nil) async throws {
+           vault: SampleVault? = nil, warningLists: WarningLists = .bundled) async throws {
     let app = HubApplication.make(store: store, anonymization: anonymization, corroborationThreshold: corroborationK,
-                                  defaultTLP: defaultTLP, vault: vault, host: host, port: port) { boundPort in
+                                  defaultTLP: defaultTLP, vault: vault, warningLists: warningLists,
+                                  host: host, port: port) { boundPort in
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"

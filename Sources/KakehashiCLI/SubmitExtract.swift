@@ -61,7 +61,7 @@ struct Submit: AsyncParsableCommand {
                 extracted = SampleSubmission.describe(facts, downloadURL: nil, author: author)
             default:
                 extracted = try HandOverCLI.extract(kind, bytes: try readInput(file), author: author, columns: column,
-                                                 malwareActivity: malwareActivity, timeZone: timeZone)
+                                                    malwareActivity: malwareActivity, timeZone: timeZone, data: data.url)
             }
         } catch let error as ExtractionError {
             throw CommandFailure(error.description)
@@ -101,7 +101,8 @@ struct Extract: AsyncParsableCommand {
         let extracted: ExtractedSubmission
         do {
             extracted = try HandOverCLI.extract(kind, bytes: try readInput(file), author: STIXAuthoring(), columns: [],
-                                             malwareActivity: false, timeZone: "UTC")
+                                                malwareActivity: false, timeZone: "UTC",
+                                                data: self.data.map { URL(fileURLWithPath: $0) })
         } catch let error as ExtractionError {
             throw CommandFailure(error.description)
         }
@@ -150,8 +151,13 @@ func readInput(_ file: String) throws -> [UInt8] {
 /// The extraction for each kind of hand-over read from bytes (the same as the JSON API's).
 enum HandOverCLI {
     static func extract(_ kind: HandOverKind, bytes: [UInt8], author: STIXAuthoring, columns: [String],
-                        malwareActivity: Bool, timeZone: String) throws -> ExtractedSubmission {
+                        malwareActivity: Bool, timeZone: String, data: URL? = nil) throws -> ExtractedSubmission {
         var options = HandOver.Options()
+        if let data {
+            do { options.warningLists = try HandOver.warningLists(dataDirectory: data) } catch {
+                throw CommandFailure("the warning lists in \(data.path)/warninglists cannot be read: \(error)")
+            }
+        }
         options.columns = columns
         options.malwareActivity = malwareActivity
         options.timeZone = timeZone

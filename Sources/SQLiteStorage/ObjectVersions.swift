@@ -36,7 +36,7 @@ extension SQLiteHubStore {
     }
 
     static func feedKey(_ feedID: String, in db: Database) throws -> Int64 {
-        guard let key = try Int64.fetchOne(db, sql: "SELECT key FROM feed WHERE id = ?", arguments: [feedID]) else {
+        guard let key = try Int64.fetchOne(db.cachedStatement(sql: "SELECT key FROM feed WHERE id = ?"), arguments: [feedID]) else {
             throw StoreError.notFound("feed \(feedID)")
         }
         return key
@@ -47,7 +47,7 @@ extension SQLiteHubStore {
     static func insert(_ objects: [IncomingObject], feedKey: Int64, submissionID: String,
                        providerOrganizationID: String, releaseID: String, in db: Database) throws -> [AppendResult] {
         let nowMicroseconds = Int64(Date().timeIntervalSince1970 * 1_000_000)
-        let lastAdded = try Int64.fetchOne(db, sql: "SELECT MAX(date_added_us) FROM object_version") ?? 0
+        let lastAdded = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(date_added_us) FROM object_version")) ?? 0
         var dateAdded = max(nowMicroseconds, lastAdded + 1)
         let insert = try db.cachedStatement(sql: """
             INSERT INTO object_version (feed_key, stix_id, type, spec_version, version, version_us, date_added_us,
@@ -107,7 +107,7 @@ extension SQLiteHubStore {
 
     public func objects(_ query: ObjectQuery) async throws -> ObjectPage {
         try await pool.read { db in
-            guard let feedKey = try Int64.fetchOne(db, sql: "SELECT key FROM feed WHERE id = ?",
+            guard let feedKey = try Int64.fetchOne(db.cachedStatement(sql: "SELECT key FROM feed WHERE id = ?"),
                                                    arguments: [query.feedID])
             else { return ObjectPage(objects: [], more: false) }
             var after = query.afterPosition ?? 0
@@ -125,6 +125,12 @@ extension SQLiteHubStore {
             if query.listingStart == nil { query.listingStart = after }
             guard let audiences = query.audiences else {
                 var page = try Self.page(db, feedKey: feedKey, audience: nil, after: after, query: query)
+                page.listingStart = query.listingStart
+                return page
+            }
+            if !query.ids.isEmpty {
+                // Named objects: one read from the object index, each row checked against every key.
+                var page = try Self.page(db, feedKey: feedKey, anyOf: Array(Set(audiences)), after: after, query: query)
                 page.listingStart = query.listingStart
                 return page
             }
@@ -149,6 +155,25 @@ extension SQLiteHubStore {
             page.listingStart = query.listingStart
             return page
         }
+    }
+
+    /// Named objects (`query.ids`) visible to any of `audiences`, in one statement.
+    static func page(_ db: Database, feedKey: Int64, anyOf audiences: [String], after: Int64,
+                     query: ObjectQuery) throws -> ObjectPage {
+        var sql = """
+            SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
+                   ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
+            FROM object_version ov
+            WHERE ov.feed_key = ? AND ov.position > ?
+              AND EXISTS (SELECT 1 FROM object_audience oa WHERE oa.position = ov.position AND oa.feed_key = ov.feed_key
+                          AND oa.audience IN (\(placeholders(audiences.count))))
+            """
+        var arguments: StatementArguments = [feedKey, after]
+        _ = arguments.append(contentsOf: StatementArguments(audiences))
+        appendFilters(query, to: &sql, arguments: &arguments)
+        sql += " ORDER BY ov.position LIMIT ?"
+        _ = arguments.append(contentsOf: [query.limit + 1])
+        return try read(db, sql: sql, arguments: arguments, query: query)
     }
 
     static func page(_ db: Database, feedKey: Int64, audience: String?, after: Int64, query: ObjectQuery) throws -> ObjectPage {
@@ -183,10 +208,19 @@ extension SQLiteHubStore {
         appendFilters(query, to: &sql, arguments: &arguments)
         // Walk the audience (or object) index in position order; CROSS JOIN keeps SQLite from driving
         // the read from the type index, which would scan every object of that type for an empty audience.
-        sql += " ORDER BY ov.position LIMIT ?"
+        // Order by the column of the index being walked: `ORDER BY ov.position` on the audience branch
+        // made SQLite sort every visible row (and run the served-once probes on each) before the LIMIT.
+        let walksAudienceIndex = audience != nil && query.ids.isEmpty
+        sql += walksAudienceIndex ? " ORDER BY oa.position LIMIT ?" : " ORDER BY ov.position LIMIT ?"
         _ = arguments.append(contentsOf: [query.limit + 1])
+        return try read(db, sql: sql, arguments: arguments, query: query)
+    }
+
+    /// Runs a page query (the columns above, `limit + 1` rows) and tells whether there is more.
+    static func read(_ db: Database, sql: String, arguments: StatementArguments, query: ObjectQuery) throws -> ObjectPage {
         var objects: [StoredObject] = []
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        // The same query shapes recur on every request: keep their compiled statements.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
         while let row = try rows.next() {
             let dateAdded: Int64 = row[5]
             let version: String? = row[4]

@@ -35,6 +35,8 @@ enum MediaType {
 
     /// Whether an Accept header admits TAXII 2.1 JSON. No header admits everything.
     static func acceptsTAXII(_ header: String?) -> Bool {
+        // What every TAXII client sends, answered without parsing.
+        if header == "application/taxii+json;version=2.1" || header == "application/taxii+json; version=2.1" { return true }
         guard let header, !header.trimmingCharacters(in: .whitespaces).isEmpty else { return true }
         return parse(header).contains { range in
             guard range.quality > 0 else { return false }

@@ -27,7 +27,10 @@ import Testing
         #expect(file["mime_type"] == "application/vnd.microsoft.portable-executable")
         #expect(file["hashes"]?["SHA-256"]?.stringValue == Self.sha256)
         #expect(file["hashes"]?["MD5"]?.stringValue == "fbb98e336fc54bb4d7eff5f7c9161b29")
-        #expect(file["hashes"]?["TLSH"]?.stringValue?.hasPrefix("T1") == true)
+        // TLSH without the "T1" prefix: the 70 hex digits the STIX schemas expect.
+        let tlsh = try #require(try Self.facts().digests.tlsh)
+        #expect(file["hashes"]?["TLSH"]?.stringValue == String(tlsh.dropFirst(2)))
+        #expect(file["hashes"]?["TLSH"]?.stringValue?.count == 70)
         #expect(file["hashes"]?.objectValue?.keys.sorted() == ["MD5", "SHA-1", "SHA-256", "SHA-512", "TLSH"])
         // Deterministic id: the same facts give the same file id.
         let again = SampleSubmission.describe(try Self.facts(), downloadURL: url)

@@ -64,7 +64,7 @@ enum SubmissionChecks {
         guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--strict-types", "--strict-properties", path.path]
+        process.arguments = [path.path]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -131,7 +131,7 @@ enum SubmissionChecks {
         let ipIndicator = try #require(SubmissionChecks.objects(extracted, type: "indicator")
             .first { $0["pattern"] == "[ipv4-addr:value = '45.77.12.9']" })
         #expect(basedOn.contains { $0.source == ipIndicator["id"]?.stringValue && $0.target == ip["id"]?.stringValue })
-        #expect(ipIndicator["description"] == "Seen with port 8443.")
+        #expect(ipIndicator["description"] == "Found in submitted text, line 2. Seen with port 8443.")
 
         // CVE and ATT&CK ids.
         let vulnerability = try #require(SubmissionChecks.objects(extracted, type: "vulnerability").first)
@@ -206,6 +206,7 @@ enum SubmissionChecks {
         let indicators = SubmissionChecks.objects(extracted, type: "indicator")
         let ip = try #require(indicators.first { $0["pattern"] == "[ipv4-addr:value = '45.77.12.9']" })
         #expect(ip["description"] == "PlugX C2")
+        #expect(indicators.first { $0["pattern"]?.stringValue?.hasPrefix("[file:") == true }?["description"] == "dropper")
         #expect(ip["valid_from"] == "2024-05-01T09:00:00.000Z")
         #expect(ip["labels"] == ["plugx", "c2"])
         #expect(indicators.contains {
