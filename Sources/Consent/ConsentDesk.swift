@@ -21,10 +21,14 @@ public struct Recipient: Sendable, Equatable, Codable {
     public var organization: String
     public var organizationID: String
     public var objects: [ReceivedObject]
+    /// When the recipient is a recorded client of organisations (TLP:AMBER reaches clients through
+    /// their patrons): those organisations' names.
+    public var clientOf: [String]?
 
     enum CodingKeys: String, CodingKey {
         case organization, objects
         case organizationID = "organization_id"
+        case clientOf = "client_of"
     }
 }
 
@@ -219,7 +223,9 @@ public struct ConsentDesk: Sendable {
         var recipients: [Recipient] = []
         for (organizationID, objects) in byOrganization {
             let name = try await store.organization(id: organizationID)?.name ?? organizationID
-            recipients.append(Recipient(organization: name, organizationID: organizationID, objects: objects))
+            let patrons = try await store.patrons(ofClient: organizationID).map(\.name)
+            recipients.append(Recipient(organization: name, organizationID: organizationID, objects: objects,
+                                        clientOf: patrons.isEmpty ? nil : patrons))
         }
         return recipients.sorted { $0.organization < $1.organization }
     }

@@ -68,6 +68,17 @@ public struct Corroboration: Sendable {
         guard !provider.user.role.isHubStaff, !keys.isEmpty else { return [] }
         let counts = try await store.recordObservables(keys, organizationID: submission.organizationID,
                                                        submissionID: submission.id)
+        return try await release(counts)
+    }
+
+    /// After the submission's observables were recorded with it (`SubmissionExtras.observableKeys`):
+    /// releases those now reported by k organisations. Returns the keys released now.
+    public func releaseCorroborated(among keys: [String], provider: Principal) async throws -> [String] {
+        guard !provider.user.role.isHubStaff, !keys.isEmpty else { return [] }
+        return try await release(try await store.observableReportCounts(keys))
+    }
+
+    func release(_ counts: [String: Int]) async throws -> [String] {
         var released: [String] = []
         for (key, count) in counts.sorted(by: { $0.key < $1.key }) where count >= k {
             let now = STIXTimestamp.now().text

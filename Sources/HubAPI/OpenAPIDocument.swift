@@ -69,6 +69,7 @@ enum OpenAPIDocument {
             "submission": {"type": "string"},
             "recipients": {"type": "array", "items": {"type": "object", "required": ["organization", "organization_id", "objects"], "properties": {
               "organization": {"type": "string"}, "organization_id": {"type": "string"},
+              "client_of": {"type": ["array", "null"], "items": {"type": "string"}, "description": "the recipient is a recorded client of these organisations (TLP:AMBER)"},
               "objects": {"type": "array", "items": {"type": "object", "required": ["id", "version", "received_at", "path"], "properties": {
                 "id": {"type": "string"}, "version": {"type": "string"}, "received_at": {"type": "string"},
                 "path": {"type": "string"}, "release_id": {"type": ["string", "null"]}}}}}}}}}

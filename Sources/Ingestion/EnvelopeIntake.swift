@@ -79,12 +79,20 @@ public struct EnvelopeIntake: Sendable {
                 submission.failures.append(ObjectOutcome(id: id, version: version, message: error.message))
             }
         }
+        // The observables are recorded with the submission (one transaction); corroboration then
+        // only reads how many organisations reported each.
+        var extras = extras
+        if corroboration != nil, !observables.isEmpty, !principal.user.role.isHubStaff {
+            var withKeys = extras ?? SubmissionExtras()
+            withKeys.observableKeys += observables
+            extras = withKeys
+        }
         let results = try await store.append(incoming, to: feed.id, recording: submission, extras: extras)
         for (index, result) in results.enumerated() where result == .alreadyPresent {
             submission.successes[index].message = "this version was already in the collection; stored once"
         }
         if let corroboration, !observables.isEmpty {
-            try await corroboration.record(keys: observables, submission: submission, provider: principal)
+            _ = try await corroboration.releaseCorroborated(among: observables, provider: principal)
         }
         if let desk, !incoming.isEmpty {
             do {

@@ -13,7 +13,7 @@ struct Admin: AsyncParsableCommand {
 
 struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "org", abstract: "Organisations.",
-                                                    subcommands: [Add.self, List.self])
+                                                    subcommands: [Add.self, List.self, Client.self])
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a member organisation.")
         @OptionGroup var data: DataOption
@@ -36,6 +36,24 @@ struct OrgCommand: AsyncParsableCommand {
                 try await hub.store.addIdentifier(OrganizationIdentifier(kind: .alias, value: value), organizationID: org.id)
             }
             print("added organization \(org.name) (\(org.id))")
+        }
+    }
+    struct Client: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record an organisation as a client of another (TLP:AMBER released to the one also reaches its clients).")
+        @OptionGroup var data: DataOption
+        @Option(help: "The organisation (e.g. an MSSP or a CSIRT).") var org: String
+        @Option(help: "Its client, an organisation of the hub.") var client: String
+
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            guard let patron = try await hub.store.organization(named: org) else { throw CommandFailure("no organization named \(org)") }
+            guard let customer = try await hub.store.organization(named: client) else {
+                throw CommandFailure("no organization named \(client)")
+            }
+            guard patron.id != customer.id else { throw CommandFailure("an organisation cannot be its own client") }
+            try await hub.store.addClient(customer.id, ofOrganization: patron.id)
+            print("\(customer.name) is a client of \(patron.name)")
         }
     }
     struct List: AsyncParsableCommand {

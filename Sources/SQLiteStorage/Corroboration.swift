@@ -20,6 +20,23 @@ extension SQLiteHubStore {
         }
     }
 
+    public func observableReportCounts(_ keys: [String]) async throws -> [String: Int] {
+        let unique = Array(Set(keys))
+        guard !unique.isEmpty else { return [:] }
+        return try await pool.read { db in
+            var counts: [String: Int] = [:]
+            for start in stride(from: 0, to: unique.count, by: 500) {
+                let chunk = Array(unique[start..<min(start + 500, unique.count)])
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT observable, COUNT(*) FROM observable_report WHERE observable IN (\(Self.placeholders(chunk.count)))
+                    GROUP BY observable
+                    """, arguments: StatementArguments(chunk))
+                for row in rows { counts[row[0]] = row[1] }
+            }
+            return counts
+        }
+    }
+
     public func markCorroborated(_ key: String, at: String) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO corroborated_observable (observable, released_at) VALUES (?, ?)",

@@ -24,7 +24,10 @@ extension SQLiteHubStore {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [submission.id, feedID, submission.organizationID, submission.userID,
                                  submission.requestTimestamp, try JSONEncoder().encode(outcome)])
-            if let extras { try Self.insert(extras, submissionID: submission.id, feedKey: feedKey, in: db) }
+            if let extras {
+                try Self.insert(extras, submissionID: submission.id, organizationID: submission.organizationID,
+                                feedKey: feedKey, in: db)
+            }
             let stored = results.filter { if case .stored = $0 { true } else { false } }.count
             try self.appendAudit([AuditEvent(
                 action: .write, actorUserID: submission.userID, actorOrganizationID: submission.organizationID,
@@ -55,10 +58,6 @@ extension SQLiteHubStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (feed_key, stix_id, version_us, release_id, provider_org_id) DO NOTHING
             """)
-        let bounds = try db.cachedStatement(sql: """
-            SELECT MIN(version_us), MAX(version_us), COUNT(*) FROM object_version
-            WHERE feed_key = ? AND stix_id = ? AND release_id = ? AND provider_org_id = ?
-            """)
         let clearLatest = try db.cachedStatement(sql: """
             UPDATE object_version SET is_latest = 0
             WHERE feed_key = ? AND stix_id = ? AND release_id = ? AND provider_org_id = ? AND is_latest = 1
@@ -72,17 +71,32 @@ extension SQLiteHubStore {
             """)
         let defaultAudiences = [Audience.organization(providerOrganizationID), Audience.hubStaff]
 
+        // The versions already stored of each id in this series, read at once (most ids are new),
+        // then kept up to date as the envelope's own versions go in.
+        var bounds: [String: (min: Int64, max: Int64)] = [:]
+        let ids = Array(Set(objects.map(\.stixID)))
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            var arguments: StatementArguments = [feedKey, releaseID, providerOrganizationID]
+            _ = arguments.append(contentsOf: StatementArguments(chunk))
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT stix_id, MIN(version_us), MAX(version_us) FROM object_version
+                WHERE feed_key = ? AND release_id = ? AND provider_org_id = ? AND stix_id IN (\(placeholders(chunk.count)))
+                GROUP BY stix_id
+                """), arguments: arguments)
+            while let row = try rows.next() { bounds[row[0]] = (row[1], row[2]) }
+        }
+
         var results: [AppendResult] = []
         results.reserveCapacity(objects.count)
         for object in objects {
             let versionKey = object.versionMicroseconds ?? -1
             var isLatest = true, isFirst = true
-            let series: StatementArguments = [feedKey, object.stixID, releaseID, providerOrganizationID]
-            if let row = try Row.fetchOne(bounds, arguments: series),
-               let count = row[2] as Int?, count > 0 {
-                let minVersion: Int64 = row[0], maxVersion: Int64 = row[1]
-                isLatest = versionKey > maxVersion
-                isFirst = versionKey < minVersion
+            let known = bounds[object.stixID]
+            if let known {
+                let series: StatementArguments = [feedKey, object.stixID, releaseID, providerOrganizationID]
+                isLatest = versionKey > known.max
+                isFirst = versionKey < known.min
                 if isLatest { try clearLatest.execute(arguments: series) }
                 if isFirst { try clearFirst.execute(arguments: series) }
             }
@@ -95,6 +109,7 @@ extension SQLiteHubStore {
                 results.append(.alreadyPresent)
                 continue
             }
+            bounds[object.stixID] = known.map { (min($0.min, versionKey), max($0.max, versionKey)) } ?? (versionKey, versionKey)
             let position = db.lastInsertedRowID
             for audience in Set(object.audiences.isEmpty ? defaultAudiences : object.audiences) {
                 try addAudience.execute(arguments: [feedKey, audience, position])

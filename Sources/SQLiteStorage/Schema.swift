@@ -221,6 +221,16 @@ enum Schema {
             ) WITHOUT ROWID;
             """)
         }
+        migrator.registerMigration("v8-clients") { db in
+            try db.execute(sql: """
+            CREATE TABLE organization_client (
+                organization_id TEXT NOT NULL REFERENCES organization(id),
+                client_id TEXT NOT NULL REFERENCES organization(id),
+                PRIMARY KEY (organization_id, client_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX organization_client_by_client ON organization_client(client_id);
+            """)
+        }
         return migrator
     }
 }

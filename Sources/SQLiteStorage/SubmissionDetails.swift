@@ -5,7 +5,14 @@ import GRDB
 import Storage
 
 extension SQLiteHubStore {
-    static func insert(_ extras: SubmissionExtras, submissionID: String, feedKey: Int64, in db: Database) throws {
+    static func insert(_ extras: SubmissionExtras, submissionID: String, organizationID: String, feedKey: Int64,
+                       in db: Database) throws {
+        if !extras.observableKeys.isEmpty {
+            let report = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO observable_report (observable, organization_id, submission_id) VALUES (?, ?, ?)
+                """)
+            for key in Set(extras.observableKeys) { try report.execute(arguments: [key, organizationID, submissionID]) }
+        }
         if var detail = extras.detail {
             detail.submissionID = submissionID
             try db.execute(sql: "INSERT INTO submission_detail (submission_id, kind, detail) VALUES (?, ?, ?)",

@@ -115,7 +115,52 @@ extension SQLiteHubStore {
                     SELECT * FROM feed_group_grant WHERE group_id IN (\(Self.placeholders(groups.count)))
                     """, arguments: StatementArguments(groups.map(\.id))).map(Self.groupGrant(from:))
             }
-            return ReaderGrants(grants: grants, groups: groups, groupGrants: groupGrants)
+            let patronIDs = try String.fetchAll(db, sql: "SELECT organization_id FROM organization_client WHERE client_id = ?",
+                                                arguments: [organizationID])
+            var patronGroupIDs: [String] = []
+            var patronFeeds: Set<String> = []
+            if !patronIDs.isEmpty {
+                let marks = Self.placeholders(patronIDs.count)
+                patronGroupIDs = try String.fetchAll(db, sql: """
+                    SELECT DISTINCT group_id FROM trust_group_member WHERE organization_id IN (\(marks))
+                    """, arguments: StatementArguments(patronIDs))
+                patronFeeds.formUnion(try String.fetchAll(db, sql: """
+                    SELECT feed_id FROM feed_grant WHERE can_read AND organization_id IN (\(marks))
+                    """, arguments: StatementArguments(patronIDs)))
+                if !patronGroupIDs.isEmpty {
+                    patronFeeds.formUnion(try String.fetchAll(db, sql: """
+                        SELECT feed_id FROM feed_group_grant WHERE can_read AND group_id IN (\(Self.placeholders(patronGroupIDs.count)))
+                        """, arguments: StatementArguments(patronGroupIDs)))
+                }
+            }
+            return ReaderGrants(grants: grants, groups: groups, groupGrants: groupGrants, patronIDs: patronIDs,
+                                patronGroupIDs: patronGroupIDs, patronReadableFeedIDs: patronFeeds.sorted())
+        }
+    }
+
+    public func addClient(_ clientID: String, ofOrganization organizationID: String) async throws {
+        try await write(duplicate: "client") { db in
+            try db.execute(sql: """
+                INSERT INTO organization_client (organization_id, client_id) VALUES (?, ?) ON CONFLICT DO NOTHING
+                """, arguments: [organizationID, clientID])
+        }
+    }
+
+    public func clients(ofOrganization organizationID: String) async throws -> [Organization] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT organization.* FROM organization_client JOIN organization ON organization.id = client_id
+                WHERE organization_id = ? ORDER BY organization.name
+                """, arguments: [organizationID]).map(Self.organization(from:))
+        }
+    }
+
+    public func patrons(ofClient clientID: String) async throws -> [Organization] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT organization.* FROM organization_client JOIN organization ON organization.id = organization_id
+                WHERE client_id = ? ORDER BY organization.name
+                """, arguments: [clientID]).map(Self.organization(from:))
         }
     }
 }

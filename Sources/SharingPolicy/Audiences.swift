@@ -27,9 +27,16 @@ extension PolicyEngine {
     /// ```
     public func readAudiences(for principal: Principal) async throws -> [String] {
         if principal.user.role.isHubStaff { return [Audience.hubStaff] }
-        let groups = try await rights(of: principal).grants.groups
-        return [Audience.organization(principal.organization.id), Audience.allMembers, Audience.publicOutput]
-            + groups.map { Audience.group($0.id) }
+        let grants = try await rights(of: principal).grants
+        var keys = [Audience.organization(principal.organization.id), Audience.allMembers, Audience.publicOutput]
+            + grants.groups.map { Audience.group($0.id) }
+        // A recorded client also reads what TLP:AMBER let its patrons share with their clients.
+        if !grants.patronIDs.isEmpty {
+            keys += grants.patronIDs.map { Audience.clients(of: $0) }
+            keys += grants.patronGroupIDs.map { Audience.clients(ofGroup: $0) }
+            keys.append(Audience.clientsOfMembers)
+        }
+        return keys
     }
 
     /// The audiences of an original as it arrives: held for its provider and hub staff; the hub's own
@@ -43,7 +50,9 @@ extension PolicyEngine {
     /// The audiences of a released copy of an object at `tlp` (nil: the hub's default marking).
     ///
     /// - TLP:RED reaches only organisations named individually, never a group or all members.
-    /// - TLP:AMBER+STRICT, AMBER and GREEN reach the organisations, groups and members the release names.
+    /// - TLP:AMBER+STRICT reaches the organisations, groups and members the release names, and no one else.
+    /// - TLP:AMBER reaches them and their recorded clients (delivered, and reported, as clients).
+    /// - TLP:GREEN reaches the organisations, groups and members the release names.
     /// - Only TLP:CLEAR reaches public output.
     public func releaseAudiences(_ scope: ResolvedScope, tlp: TLPLevel?) -> [String] {
         let level = tlp ?? defaultTLP
@@ -52,6 +61,11 @@ extension PolicyEngine {
         keys += scope.groupIDs.map(Audience.group)
         if scope.allMembers || (scope.isPublic && level == .clear) { keys.append(Audience.allMembers) }
         if scope.isPublic && level == .clear { keys.append(Audience.publicOutput) }
+        if level == .amber {
+            keys += scope.organizationIDs.map { Audience.clients(of: $0) }
+            keys += scope.groupIDs.map { Audience.clients(ofGroup: $0) }
+            if scope.allMembers { keys.append(Audience.clientsOfMembers) }
+        }
         return keys
     }
 }

@@ -19,6 +19,8 @@ public struct ReaderRights: Sendable, Equatable {
         for grant in grants.groupGrants where grant.feedID == feedID {
             read = read || grant.canRead; write = write || grant.canWrite
         }
+        // A recorded client reads the feeds its patrons read (only what reaches clients, see audiences).
+        if !read, grants.patronReadableFeedIDs.contains(feedID) { read = true }
         return FeedAccess(canRead: read, canWrite: write)
     }
 }

@@ -64,6 +64,14 @@ public protocol HubStore: Sendable {
     /// Everything that decides an organisation's feed rights and audiences, read at once.
     func readerGrants(organizationID: String) async throws -> ReaderGrants
 
+    // MARK: Clients (TLP:AMBER: a recipient may share with its clients, recorded as such)
+    /// Records `clientID` as a client of `organizationID` (e.g. an MSSP's customer, a CSIRT's constituent).
+    func addClient(_ clientID: String, ofOrganization organizationID: String) async throws
+    /// The organisations recorded as clients of `organizationID`.
+    func clients(ofOrganization organizationID: String) async throws -> [Organization]
+    /// The organisations whose client `clientID` is.
+    func patrons(ofClient clientID: String) async throws -> [Organization]
+
     // MARK: Trust groups and identifiers
     func createGroup(_ group: TrustGroup) async throws -> TrustGroup
     func group(named name: String) async throws -> TrustGroup?
@@ -105,6 +113,8 @@ public protocol HubStore: Sendable {
     /// Records that an organisation reported these observables (keys like `ipv4-addr:198.51.100.7`);
     /// returns, for each key, how many different organisations have reported it so far.
     func recordObservables(_ keys: [String], organizationID: String, submissionID: String) async throws -> [String: Int]
+    /// For each key, how many different organisations have reported it so far.
+    func observableReportCounts(_ keys: [String]) async throws -> [String: Int]
     /// Marks an observable as released by corroboration; false when it already was.
     func markCorroborated(_ key: String, at: String) async throws -> Bool
 
@@ -151,7 +161,17 @@ public struct ReaderGrants: Sendable, Equatable {
     public var grants: [FeedGrant]
     public var groups: [TrustGroup]
     public var groupGrants: [FeedGroupGrant]
-    public init(grants: [FeedGrant], groups: [TrustGroup], groupGrants: [FeedGroupGrant]) {
+    /// The organisations whose recorded client this organisation is (TLP:AMBER reaches it through them).
+    public var patronIDs: [String]
+    /// The trust groups of those organisations.
+    public var patronGroupIDs: [String]
+    /// What those organisations may read (their own grants and their groups'): a client reads those
+    /// feeds too, but only what was released to it or to its patrons' clients.
+    public var patronReadableFeedIDs: [String]
+
+    public init(grants: [FeedGrant], groups: [TrustGroup], groupGrants: [FeedGroupGrant], patronIDs: [String] = [],
+                patronGroupIDs: [String] = [], patronReadableFeedIDs: [String] = []) {
         self.grants = grants; self.groups = groups; self.groupGrants = groupGrants
+        self.patronIDs = patronIDs; self.patronGroupIDs = patronGroupIDs; self.patronReadableFeedIDs = patronReadableFeedIDs
     }
 }

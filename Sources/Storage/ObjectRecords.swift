@@ -152,4 +152,10 @@ public enum Audience {
     public static func organization(_ id: String) -> String { "org:\(id)" }
     /// Every member of one trust group.
     public static func group(_ id: String) -> String { "group:\(id)" }
+    /// The recorded clients of one organisation (TLP:AMBER lets a recipient share with its clients).
+    public static func clients(of organizationID: String) -> String { "clients:\(organizationID)" }
+    /// The recorded clients of every member of one trust group.
+    public static func clients(ofGroup groupID: String) -> String { "group-clients:\(groupID)" }
+    /// The recorded clients of every member organisation.
+    public static let clientsOfMembers = "member-clients"
 }

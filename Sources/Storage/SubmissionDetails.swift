@@ -66,9 +66,14 @@ public struct SubmissionExtras: Sendable, Equatable {
     public var detail: SubmissionDetail?
     public var samples: [SampleReference]
     public var observationHours: [ObservationHour]
+    /// Technical observables the submitting organisation reported (keys like `ipv4-addr:198.51.100.7`),
+    /// recorded for k-corroboration.
+    public var observableKeys: [String]
 
-    public init(detail: SubmissionDetail? = nil, samples: [SampleReference] = [], observationHours: [ObservationHour] = []) {
+    public init(detail: SubmissionDetail? = nil, samples: [SampleReference] = [], observationHours: [ObservationHour] = [],
+                observableKeys: [String] = []) {
         self.detail = detail; self.samples = samples; self.observationHours = observationHours
+        self.observableKeys = observableKeys
     }
 }
 
