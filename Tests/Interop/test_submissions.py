@@ -258,3 +258,76 @@ def check_infected_zip(data, original, tmp_path):
         subprocess.run(["unzip", "-q", "-P", "infected", str(path), "-d", str(out)], check=True, timeout=60)
         extracted = [os.path.join(d, f) for d, _, fs in os.walk(out) for f in fs]
         assert len(extracted) == 1 and open(extracted[0], "rb").read() == original
+
+
+def test_incident_report_text_csv_and_observations(world, tmp_path):
+    """The other hand-overs through the API and the CLI: an incident report whose context stays with
+    the provider unless a release includes it; text and CSV with warning lists; darknet
+    observations aggregated per hour and source, queryable by range."""
+    a, b = world["users"]["電力A社"], world["users"]["電力B社"]
+    url = world["url"]
+
+    def upload(kind, data, name, **params):
+        response = requests.post(f"{url}/api/v1/submissions/upload", params={"feed": "Default", "kind": kind, **params},
+                                 files={"file": (name, data)}, auth=a, timeout=60)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    report = {
+        "title": "PlugX による侵入 / PlugX intrusion",
+        "summary": "Spear-phishing led to PlugX; C2 over HTTPS.",
+        "malware": ["PlugX"], "attack_techniques": ["T1566.001", "T1071.001"], "actor": "APT10",
+        "c2": ["update-check.xyz", "45.77.12.99"], "vulnerabilities": ["CVE-2023-23397"],
+        "technical_timeline": [{"time": "2026-11-10T09:00:00Z", "event": "first beacon"}],
+        "victim_name": "電力A社 本社経理部", "sector": "電力", "size": "large",
+        "damage": "経理部の端末3台", "countermeasure_status": "隔離済み", "targeted_systems": ["FS-KEIRI01"],
+    }
+    submission = upload("report", json.dumps(report, ensure_ascii=False).encode(), "incident.json", tlp="amber")
+    assert submission["kind"] == "report"
+    release = requests.post(f"{url}/api/v1/submissions/{submission['id']}/release", auth=a,
+                            json={"groups": ["電力SIG"]}, timeout=30)
+    assert release.status_code in (200, 201), release.text
+    seen = requests.get(world["objects"], auth=b, headers={"Accept": TAXII}, timeout=30).json()["objects"]
+    types = {o["type"] for o in seen}
+    assert {"incident", "malware", "attack-pattern", "vulnerability", "indicator"} <= types, types
+    text = json.dumps(seen, ensure_ascii=False)
+    assert "update-check.xyz" in text and "T1566.001" in text
+    for context in ["経理部の端末3台", "隔離済み", "FS-KEIRI01", "本社経理部"]:
+        assert context not in text, f"context {context!r} left without consent"
+    assert not [o for o in seen if o.get("x_kakehashi_context")]
+    # A strict form: an unknown field is refused with a clear reason, and nothing is stored.
+    bad = requests.post(f"{url}/api/v1/submissions/upload", params={"feed": "Default", "kind": "report"},
+                        files={"file": ("x.json", b'{"title": "t", "victim": "x"}')}, auth=a, timeout=30)
+    assert bad.status_code == 422 and "victim" in bad.json()["description"]
+
+    # Text through the API: documentation ranges and well-known domains dropped, and said so.
+    text_submission = upload("text", "C2: evil-c2[.]xyz, 203.0.113.5, www.google.com, CVE-2024-3400\n".encode(), "report.txt")
+    assert any("203.0.113.5" in w for w in text_submission["warnings"])
+    own = requests.get(world["objects"], auth=a, headers={"Accept": TAXII}, timeout=30).text
+    assert "[domain-name:value = 'evil-c2.xyz']" in own
+
+    # CSV through the CLI, with a column mapping.
+    csv_path = tmp_path / "iocs.csv"
+    csv_path.write_text("value,comment\nbad-dropper.top,dropper\n45.77.12.100,C2\n", encoding="utf-8")
+    printed = kakehashi(world["data"], "submit", "csv", str(csv_path), "--as", a[0], "--feed", "Default",
+                        "--column", "value=auto", "--column", "comment=description").stdout.strip()
+    assert re.fullmatch(r"[0-9a-z-]{36}", printed)
+
+    # Darknet observations: per hour and source, by range.
+    rows = ["time,src_ip,dst_port,protocol,count"]
+    rows += [f"2026-11-20T10:{m:02d}:00Z,45.77.12.200,23,tcp,5" for m in range(0, 60, 10)]
+    rows += ["2026-11-20T11:05:00Z,45.77.12.200,2323,tcp,7", "2026-11-20T10:30:00Z,45.77.12.201,445,tcp,1"]
+    observations = upload("observations", "\n".join(rows).encode(), "darknet.csv")
+    assert observations["kind"] == "observations"
+    ranged = requests.get(f"{url}/api/v1/observations", auth=a, timeout=30,
+                          params={"feed": "Default", "from": "2026-11-20T10:00:00Z", "to": "2026-11-20T11:00:00Z"})
+    assert ranged.status_code == 200, ranged.text
+    observed = [o for o in ranged.json()["objects"] if o["type"] == "observed-data"]
+    by_count = sorted(o["number_observed"] for o in observed)
+    assert by_count == [1, 30], observed                     # 10:00–11:00: two sources
+    only = requests.get(f"{url}/api/v1/observations", auth=a, timeout=30,
+                        params={"feed": "Default", "from": "2026-11-20T11:00:00Z", "source": "45.77.12.200"}).json()
+    assert [o["number_observed"] for o in only["objects"] if o["type"] == "observed-data"] == [7]
+    # Held: B sees none of it.
+    hidden = requests.get(f"{url}/api/v1/observations", auth=b, timeout=30, params={"feed": "Default"}).json()
+    assert hidden["objects"] == []
