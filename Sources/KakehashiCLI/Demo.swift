@@ -34,13 +34,17 @@ struct Demo: AsyncParsableCommand {
         }
         let (store, _) = try await OpenedHub.initialise(url)
         fm.createFile(atPath: url.appendingPathComponent(Self.marker).path, contents: Data())
+        let key = try SampleVaultKey.loadOrCreate(at: url.appendingPathComponent("vault.key"))
+        let vault = try SampleVault(directory: url.appendingPathComponent("samples"), key: key)
         let credentials = try await load(into: store)
+        let handOvers = try await loadHandOvers(into: store, vault: vault)
         let banner: @Sendable (String) -> String = { url in
             var lines = ["", "Kakehashi demo hub / デモハブ", "  TAXII discovery: \(url)/taxii2/",
                          "  API root:        \(url)/hub/", "  password for every demo user: \(Self.demoPassword)"]
             for (email, role, token) in credentials {
                 lines.append("  \(email)  (\(role))  token: \(token)")
             }
+            lines += handOvers
             lines.append("")
             return lines.joined(separator: "\n")
         }
@@ -48,10 +52,18 @@ struct Demo: AsyncParsableCommand {
             print(banner("http://\(host):\(port)"))
             return
         }
-        let key = try SampleVaultKey.loadOrCreate(at: url.appendingPathComponent("vault.key"))
-        let vault = try SampleVault(directory: url.appendingPathComponent("samples"), key: key)
         try await serve(store: store, anonymization: try HubSecrets.load(url), host: host, port: port, banner: banner,
                         vault: vault)
+    }
+
+    /// The first member's held hand-overs (an attack e-mail with its sample, an incident report).
+    func loadHandOvers(into store: SQLiteHubStore, vault: SampleVault) async throws -> [String] {
+        guard let first = DemoCorpus.organizations.first(where: { $0.role != "operator" }),
+              let user = try await store.user(email: "soc@\(first.domain)"),
+              let organization = try await store.organization(id: user.organizationID),
+              let feed = try await store.feed(named: "Default") else { return [] }
+        return try await DemoHandOvers.submit(as: Principal(user: user, organization: organization), domain: first.domain,
+                                              to: feed, store: store, vault: vault)
     }
 
     /// Organisations, users, feeds, grants and objects; returns (email, role, token) to print.
