@@ -19,6 +19,9 @@ public actor DeliveryLedger {
     let store: any HubStore
     let interval: Duration
     var events: [AuditEvent] = []
+    /// The entry each reader's reads go into during this interval, and how many ids each lists.
+    var openEntries: [ReadKey: Int] = [:]
+    var objectCounts: [Int] = []
     var deliveries: [Delivery] = []
     var flushScheduled = false
     var inFlight: Task<Bool, Never>?
@@ -32,10 +35,27 @@ public actor DeliveryLedger {
     public func recordRead(of objects: [StoredObject], by principal: Principal, path: String, subject: String) {
         guard !objects.isEmpty else { return }
         let now = STIXTimestamp.now().text
-        let ids = objects.prefix(1000).map { "\($0.stixID)@\($0.version)" }.joined(separator: ",")
-        events.append(AuditEvent(action: .read, actorUserID: principal.user.id,
-                                 actorOrganizationID: principal.organization.id, subject: subject,
-                                 details: ["path": path, "count": String(objects.count), "objects": ids]))
+        let ids = objects.prefix(Self.objectsPerEntry).map { "\($0.stixID)@\($0.version)" }
+        // Reads of one reader through one path within one interval share an entry (each object still
+        // listed, the number of requests and the first and last time kept): a busy client costs one
+        // sealed entry per interval instead of one per request.
+        let key = ReadKey(user: principal.user.id, organization: principal.organization.id, subject: subject, path: path)
+        if let index = openEntries[key], objectCounts[index] + ids.count <= Self.objectsPerEntry {
+            var details = events[index].details
+            details["objects"] = (details["objects"] ?? "") + "," + ids.joined(separator: ",")
+            details["count"] = String(Int(details["count"] ?? "0", radix: 10).map { $0 + objects.count } ?? objects.count)
+            details["reads"] = String((Int(details["reads"] ?? "1") ?? 1) + 1)
+            details["last_at"] = now
+            events[index].details = details
+            objectCounts[index] += ids.count
+        } else {
+            openEntries[key] = events.count
+            objectCounts.append(ids.count)
+            events.append(AuditEvent(action: .read, actorUserID: principal.user.id,
+                                     actorOrganizationID: principal.organization.id, subject: subject,
+                                     details: ["path": path, "count": String(objects.count), "objects": ids.joined(separator: ","),
+                                               "reads": "1", "first_at": now, "last_at": now]))
+        }
         for object in objects where object.providerOrganizationID != principal.organization.id {
             deliveries.append(Delivery(organizationID: principal.organization.id, submissionID: object.submissionID,
                                        releaseID: object.releaseID, stixID: object.stixID, version: object.version,
@@ -43,6 +63,11 @@ public actor DeliveryLedger {
         }
         scheduleFlush()
     }
+
+    /// At most this many object ids are listed in one read entry.
+    static let objectsPerEntry = 1000
+
+    struct ReadKey: Hashable { var user: String; var organization: String; var subject: String; var path: String }
 
     func scheduleFlush() {
         guard !flushScheduled else { return }
@@ -60,7 +85,7 @@ public actor DeliveryLedger {
         flushScheduled = false
         let previous = inFlight
         let pendingEvents = events, pendingDeliveries = deliveries
-        events = []; deliveries = []
+        events = []; deliveries = []; openEntries = [:]; objectCounts = []
         let store = self.store
         let task = Task {
             await previous?.value
@@ -76,6 +101,8 @@ public actor DeliveryLedger {
         if await task.value == false {
             // Keep them for the next attempt rather than lose the record.
             events = pendingEvents + events
+            objectCounts = Array(repeating: Self.objectsPerEntry, count: pendingEvents.count) + objectCounts
+            openEntries = openEntries.mapValues { $0 + pendingEvents.count }
             deliveries = pendingDeliveries + deliveries
             scheduleFlush()
         }

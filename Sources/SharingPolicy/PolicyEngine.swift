@@ -71,8 +71,19 @@ public struct PolicyEngine: Sendable {
     /// guard let (feed, access) = try await policy.visibleFeed(id: collectionID, for: principal) else { /* 404 */ }
     /// ```
     public func visibleFeed(id: String, for principal: Principal) async throws -> (feed: Feed, access: FeedAccess)? {
-        guard let feed = try await feedCache.feeds(store: store).byID[id] else { return nil }
-        let access = try await access(of: principal, to: feed)
+        if let feed = try await feedCache.feeds(store: store).byID[id] {
+            let access = try await access(of: principal, to: feed)
+            if access.canRead || access.canWrite { return (feed, access) }
+        }
+        // Not in what was read a moment ago: a feed or grant just made by another process (the CLI
+        // beside a running server) counts at once, so read again before saying no.
+        guard let feed = try await feedCache.feeds(store: store, refresh: true).byID[id] else { return nil }
+        var access = try await access(of: principal, to: feed)
+        if !access.canRead && !access.canWrite && !principal.user.role.isHubStaff {
+            let fresh = try await rightsCache.rights(organizationID: principal.organization.id, store: store, refresh: true)
+                .access(toFeed: feed.id)
+            access = FeedAccess(canRead: fresh.canRead, canWrite: fresh.canWrite && principal.user.role.mayWrite)
+        }
         guard access.canRead || access.canWrite else { return nil }
         return (feed, access)
     }

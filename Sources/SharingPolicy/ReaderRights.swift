@@ -33,10 +33,10 @@ final class ReaderRightsCache: Sendable {
 
     init(lifetime: TimeInterval) { self.lifetime = lifetime }
 
-    func rights(organizationID: String, store: any HubStore) async throws -> ReaderRights {
+    func rights(organizationID: String, store: any HubStore, refresh: Bool = false) async throws -> ReaderRights {
         let generation = store.accountsGeneration
         let now = Date()
-        if lifetime > 0, let hit = entries.withLock({ $0[organizationID] }),
+        if lifetime > 0, !refresh, let hit = entries.withLock({ $0[organizationID] }),
            hit.generation == generation, hit.expires > now {
             return hit.rights
         }
@@ -59,10 +59,10 @@ final class FeedDirectoryCache: Sendable {
 
     init(lifetime: TimeInterval) { self.lifetime = lifetime }
 
-    func feeds(store: any HubStore) async throws -> Snapshot {
+    func feeds(store: any HubStore, refresh: Bool = false) async throws -> Snapshot {
         let generation = store.accountsGeneration
         let now = Date()
-        if lifetime > 0, let hit = snapshot.withLock({ $0 }), hit.generation == generation, hit.expires > now {
+        if lifetime > 0, !refresh, let hit = snapshot.withLock({ $0 }), hit.generation == generation, hit.expires > now {
             return hit
         }
         let feeds = try await store.feeds()
