@@ -59,8 +59,9 @@ public struct EnvelopeIntake: Sendable {
         let audiences = policy.arrivalAudiences(for: principal)
         let papLevels = Self.papLevels(in: envelope)
         var observables: [String] = []
-        for object in envelope.objects {
-            switch STIXValidator.validate(object.value) {
+        let checked = await Self.check(envelope.objects, extractingObservables: corroboration != nil)
+        for (object, (result, keys)) in zip(envelope.objects, checked) {
+            switch result {
             case .success(let facts):
                 let version = facts.version
                 let tlp = PolicyEngine.tlpLevel(of: facts)
@@ -71,7 +72,7 @@ public struct EnvelopeIntake: Sendable {
                 let pap = facts.objectMarkingRefs.lazy.compactMap { papLevels[$0] }.first
                 submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil,
                                                           tlp: tlp?.rawValue, pap: pap))
-                if corroboration != nil { observables += ObservableExtraction.keys(in: object.value, facts: facts) }
+                observables += keys
             case .failure(let error):
                 let id = object.value.objectValue?["id"]?.stringValue
                 let version = object.value.objectValue?["modified"]?.stringValue
@@ -106,6 +107,24 @@ public struct EnvelopeIntake: Sendable {
             }
         }
         return submission
+    }
+
+    /// Validates each object (and, for corroboration, reads its observables), in order. A large
+    /// envelope is checked in two halves at once: on two cores that halves this part of a POST.
+    static func check(_ objects: [ScannedObject], extractingObservables: Bool) async
+        -> [(Result<STIXObjectFacts, STIXValidationError>, [String])] {
+        @Sendable func run(_ range: Range<Int>) -> [(Result<STIXObjectFacts, STIXValidationError>, [String])] {
+            range.map { index in
+                let result = STIXValidator.validate(objects[index].value)
+                guard extractingObservables, case .success(let facts) = result else { return (result, []) }
+                return (result, ObservableExtraction.keys(in: objects[index].value, facts: facts))
+            }
+        }
+        guard objects.count >= 128 else { return run(0..<objects.count) }
+        let middle = objects.count / 2
+        async let firstHalf = run(0..<middle)
+        let secondHalf = run(middle..<objects.count)
+        return await firstHalf + secondHalf
     }
 
     /// The OASIS PAP property extension on marking definitions.

@@ -23,7 +23,7 @@ extension SQLiteHubStore {
                 INSERT INTO submission (id, feed_id, organization_id, user_id, request_timestamp, outcome)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [submission.id, feedID, submission.organizationID, submission.userID,
-                                 submission.requestTimestamp, try JSONEncoder().encode(outcome)])
+                                 submission.requestTimestamp, Self.outcomeJSON(outcome)])
             if let extras {
                 try Self.insert(extras, submissionID: submission.id, organizationID: submission.organizationID,
                                 feedKey: feedKey, in: db)
@@ -370,5 +370,23 @@ extension SQLiteHubStore {
                 SELECT COUNT(*) FROM object_version WHERE feed_key = (SELECT key FROM feed WHERE id = ?) AND release_id = ''
                 """, arguments: [feedID]) ?? 0
         }
+    }
+
+    /// What JSONEncoder writes for `SubmissionOutcome` (nil members left out), written directly: the
+    /// outcome lists every object of the submission.
+    static func outcomeJSON(_ outcome: SubmissionOutcome) -> Data {
+        func list(_ outcomes: [ObjectOutcome]) -> JSONValue {
+            .array(outcomes.map { item in
+                var members: [(String, JSONValue)] = []
+                if let id = item.id { members.append(("id", .string(id))) }
+                if let version = item.version { members.append(("version", .string(version))) }
+                if let message = item.message { members.append(("message", .string(message))) }
+                if let tlp = item.tlp { members.append(("tlp", .string(tlp))) }
+                if let pap = item.pap { members.append(("pap", .string(pap))) }
+                return .object(JSONObject(members))
+            })
+        }
+        return Data(JSONValue.object(JSONObject([("successes", list(outcome.successes)), ("failures", list(outcome.failures)),
+                                                 ("pendings", list(outcome.pendings))])).serialized())
     }
 }

@@ -93,7 +93,7 @@ public struct TAXIIService: Sendable {
         guard let submission = try await store.submission(id: id),
               principal.user.role.isHubStaff || submission.organizationID == principal.organization.id
         else { throw TAXIIError.notFound("There is no status resource \(id.prefix(64)) for you.") }
-        return try Self.ok(EnvelopeWriter.json(StatusResource(submission)))
+        return try Self.ok(StatusResource(submission).json)
     }
 
     // MARK: - Collections
@@ -229,7 +229,7 @@ public struct TAXIIService: Sendable {
             }
         }
         return Response(status: .accepted, headers: [.contentType: MediaType.taxii],
-                        body: .init(byteBuffer: try EnvelopeWriter.json(StatusResource(submission))))
+                        body: .init(byteBuffer: try StatusResource(submission).json))
     }
 
     // MARK: - Helpers
