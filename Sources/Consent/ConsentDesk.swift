@@ -57,8 +57,7 @@ public struct ReleasePreview: Sendable {
 
     /// `{"type":"bundle",...}` of the objects.
     public var bundle: JSONValue {
-        .object(JSONObject([("type", "bundle"), ("id", .string("bundle--\(UUID().uuidString.lowercased())")),
-                            ("objects", .array(objects))]))
+        .bundle(of: objects)
     }
 }
 

@@ -103,7 +103,7 @@ struct EmailWriter {
         if let hop = attack.firstExternalHop { members.append(("received_lines", .array([.string(hop.raw)]))) }
         if !headerFields.isEmpty { members.append(("additional_header_fields", .object(JSONObject(headerFields)))) }
         if !parts.isEmpty { members.append(("body_multipart", .array(parts))) }
-        let messageID = author.observableObject("email-message", members)
+        let messageID = author.observable("email-message", members)
         contentIDs.append(messageID)
 
         // Indicators of the attack: sender, subject, attachments, the first external hop, links.
@@ -184,7 +184,7 @@ struct EmailWriter {
     mutating func address(_ mail: MailAddress) -> String {
         var properties: [(String, JSONValue)] = [("value", .string(mail.address))]
         if let name = mail.displayName, !name.isEmpty { properties.append(("display_name", .string(name))) }
-        let id = author.observableObject("email-addr", properties)
+        let id = author.observable("email-addr", properties)
         contentIDs.append(id)
         return id
     }
@@ -213,7 +213,7 @@ struct EmailWriter {
             }
             if member.isEncrypted { properties.append(("x_kakehashi_encrypted", .bool(true))) }
             if let problem = member.problem { warnings.append("\(attachment.filename ?? "archive") / \(member.name): \(problem)") }
-            let id = author.observableObject("file", properties)
+            let id = author.observable("file", properties)
             memberIDs.append(id)
             contentIDs.append(id)
         }
@@ -222,7 +222,7 @@ struct EmailWriter {
                 ("archive-ext", .object(JSONObject([("contains_refs", .array(memberIDs.map { .string($0) }))]))),
             ]))))
         }
-        let id = author.observableObject("file", members)
+        let id = author.observable("file", members)
         contentIDs.append(id)
         return id
     }
@@ -278,17 +278,5 @@ struct EmailWriter {
         }
         if let ip = attack.firstExternalIP { lines.append("First external hop: \(ip)") }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension STIXAuthoring {
-    /// Adds an observable from ordered properties (deterministic id when possible); returns its id.
-    mutating func observableObject(_ type: String, _ properties: [(String, JSONValue)]) -> String {
-        var members: [(String, JSONValue)] = [("type", .string(type)), ("spec_version", "2.1")]
-        members += properties.filter { !$0.1.isNull }
-        let probe = JSONObject(members)
-        let id = ObservableID.of(probe) ?? "\(type)--\(UUID().uuidString.lowercased())"
-        add(JSONObject([("type", .string(type)), ("spec_version", "2.1"), ("id", .string(id))] + members.dropFirst(2)))
-        return id
     }
 }

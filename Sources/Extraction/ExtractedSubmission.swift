@@ -50,8 +50,7 @@ public struct ExtractedSubmission: Sendable {
 
     /// A STIX 2.1 bundle of the objects.
     public func bundle() -> JSONValue {
-        .object(JSONObject([("type", "bundle"), ("id", .string("bundle--\(UUID().uuidString.lowercased())")),
-                            ("objects", .array(objects.map { .object($0) }))]))
+        .bundle(of: objects.map { .object($0) })
     }
 
     /// The bundle as bytes, ready for `EnvelopeIntake` (which validates every object again).

@@ -43,13 +43,17 @@ public struct STIXAuthoring: Sendable {
     /// Adds an observable (deterministic id when its type has contributing properties); returns its id.
     @discardableResult
     public mutating func observable(_ type: String, _ properties: KeyValuePairs<String, JSONValue>) -> String {
-        var members: [(String, JSONValue)] = [("type", .string(type)), ("spec_version", "2.1")]
-        for (key, value) in properties where !value.isNull { members.append((key, value)) }
-        var object = JSONObject(members)
-        let id = ObservableID.of(object) ?? "\(type)--\(UUID().uuidString.lowercased())"
-        object = JSONObject([("type", .string(type)), ("spec_version", "2.1"), ("id", .string(id))]
-                            + members.dropFirst(2))
-        add(object)
+        observable(type, properties.map { ($0.key, $0.value) })
+    }
+
+    /// Adds an observable from ordered properties (deterministic id when its type has contributing
+    /// properties); returns its id.
+    @discardableResult
+    public mutating func observable(_ type: String, _ properties: [(String, JSONValue)]) -> String {
+        let members = properties.filter { !$0.1.isNull }
+        let head: [(String, JSONValue)] = [("type", .string(type)), ("spec_version", "2.1")]
+        let id = ObservableID.of(JSONObject(head + members)) ?? "\(type)--\(UUID().uuidString.lowercased())"
+        add(JSONObject(head + [("id", .string(id))] + members))
         return id
     }
 
@@ -115,8 +119,7 @@ public struct STIXAuthoring: Sendable {
 
     /// A STIX 2.1 bundle of everything added.
     public func bundle() -> JSONValue {
-        .object(JSONObject([("type", "bundle"), ("id", .string("bundle--\(UUID().uuidString.lowercased())")),
-                            ("objects", .array(objects.map { .object($0) }))]))
+        .bundle(of: objects.map { .object($0) })
     }
 }
 

@@ -64,7 +64,7 @@ extension HubAPIService {
         do {
             if kind == .sample {
                 let facts = try submissionDesk.storeSample(file: upload.url, originalFilename: upload.filename)
-                extracted = SampleSubmission.describe(facts, downloadURL: "\(Self.baseURL(of: request))/api/v1/samples/\(facts.digests.sha256)",
+                extracted = SampleSubmission.describe(facts, downloadURL: "\(request.baseURL)/api/v1/samples/\(facts.digests.sha256)",
                                                       author: author)
             } else {
                 let bytes = try Array(Data(contentsOf: upload.url))
@@ -204,11 +204,6 @@ extension HubAPIService {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    static func baseURL(of request: Request) -> String {
-        let host = request.head.authority ?? "127.0.0.1"
-        let scheme = request.head.scheme ?? "http"
-        return "\(scheme)://\(host)"
-    }
 }
 
 /// An upload received to a temporary file: the `file` part of multipart/form-data, or the raw body.

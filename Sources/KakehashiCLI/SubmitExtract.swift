@@ -131,9 +131,7 @@ struct Extract: AsyncParsableCommand {
         let output = JSONValue.object(JSONObject([
             ("bundle", extracted.bundle()),
             ("victim_identifiers", .array(extracted.victimIdentifiers.map { .string($0) })),
-            ("anonymized_preview", .object(JSONObject([
-                ("type", "bundle"), ("id", .string("bundle--\(UUID().uuidString.lowercased())")), ("objects", .array(preview)),
-            ]))),
+            ("anonymized_preview", .bundle(of: preview)),
             ("warnings", .array(warnings.map { .string($0) })),
         ]))
         FileHandle.standardOutput.write(Data(output.serialized()))

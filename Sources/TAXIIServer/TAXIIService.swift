@@ -72,7 +72,7 @@ public struct TAXIIService: Sendable {
 
     func discovery(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         _ = try QueryParameters(request.uri.query, allowed: [])
-        let base = Self.baseURL(of: request)
+        let base = request.baseURL
         let resource = DiscoveryResource(title: configuration.title, description: configuration.description,
                                          contact: configuration.contact, default: base + rootPath,
                                          api_roots: [base + rootPath])
@@ -281,11 +281,6 @@ public struct TAXIIService: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
-    static func baseURL(of request: Request) -> String {
-        let host = request.head.authority ?? "127.0.0.1"
-        let scheme = request.head.scheme ?? "http"
-        return "\(scheme)://\(host)"
-    }
 }
 
 extension HTTPField.Name {

@@ -1,5 +1,6 @@
 """Fixtures for interoperability tests: a real `kakehashi` server process on loopback, set up through
 its own CLI, driven by Python's taxii2-client and checked with stix2-validator."""
+import contextlib
 import os
 import re
 import signal
@@ -17,6 +18,30 @@ def kakehashi(data, *args, stdin=None, check=True):
     if check and result.returncode != 0:
         raise AssertionError(f"kakehashi {' '.join(args)} failed: {result.stderr}")
     return result
+
+
+@contextlib.contextmanager
+def serving(data):
+    """`kakehashi serve` on a free loopback port for the hub in `data`; yields its URL, stops it by its pid."""
+    process = subprocess.Popen([BIN, "serve", "--data", data, "--port", "0"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        while url is None:
+            line = process.stdout.readline()
+            if not line:
+                raise AssertionError("server did not start: " + process.stderr.read())
+            match = re.search(r"listening on (http://\S+)", line)
+            url = match.group(1) if match else None
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def feed_id(data, name):
+    """The TAXII collection id of a feed, from `kakehashi admin feed list`."""
+    return re.search(name + r"\t([0-9a-f-]{36})", kakehashi(data, "admin", "feed", "list").stdout).group(1)
 
 
 class Hub:

@@ -6,14 +6,13 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
 import tempfile
 import uuid
 
 import pytest
 import requests
 
-from conftest import BIN, kakehashi
+from conftest import feed_id, kakehashi, serving
 
 TAXII = "application/taxii+json;version=2.1"
 AMBER = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"
@@ -67,21 +66,9 @@ def world():
             kakehashi(data, "admin", "user", "add", "--org", org, "--email", email, "--role", "member",
                       "--password-stdin", stdin="scenario-password\n")
             users[org] = (email, "scenario-password")
-        feed_id = re.search(r"Default\t([0-9a-f-]{36})", kakehashi(data, "admin", "feed", "list").stdout).group(1)
-        process = subprocess.Popen([BIN, "serve", "--data", data, "--port", "0"], stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
-        try:
-            url = None
-            while url is None:
-                line = process.stdout.readline()
-                if not line:
-                    raise AssertionError("server did not start: " + process.stderr.read())
-                match = re.search(r"listening on (http://\S+)", line)
-                url = match.group(1) if match else None
-            yield {"data": data, "url": url, "users": users, "objects": f"{url}/hub/collections/{feed_id}/objects/"}
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+        collection = feed_id(data, "Default")
+        with serving(data) as url:
+            yield {"data": data, "url": url, "users": users, "objects": f"{url}/hub/collections/{collection}/objects/"}
 
 
 def get_objects(world, org):

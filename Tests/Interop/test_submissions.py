@@ -25,7 +25,7 @@ from email.mime.text import MIMEText
 import pytest
 import requests
 
-from conftest import BIN, kakehashi
+from conftest import BIN, feed_id, kakehashi, serving
 
 TAXII = "application/taxii+json;version=2.1"
 EXE = b"MZ\x90\x00" + b"\x00" * 60 + b"This program cannot be run in DOS mode.\r\n" + bytes(range(256)) * 8
@@ -88,22 +88,10 @@ def world():
             kakehashi(data, "admin", "user", "add", "--org", org, "--email", address, "--role", "member",
                       "--password-stdin", stdin="submission-password\n")
             users[org] = (address, "submission-password")
-        feed_id = re.search(r"Default\t([0-9a-f-]{36})", kakehashi(data, "admin", "feed", "list").stdout).group(1)
-        process = subprocess.Popen([BIN, "serve", "--data", data, "--port", "0"], stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
-        try:
-            url = None
-            while url is None:
-                line = process.stdout.readline()
-                if not line:
-                    raise AssertionError("server did not start: " + process.stderr.read())
-                match = re.search(r"listening on (http://\S+)", line)
-                url = match.group(1) if match else None
+        collection = feed_id(data, "Default")
+        with serving(data) as url:
             yield {"data": data, "url": url, "users": users,
-                   "objects": f"{url}/hub/collections/{feed_id}/objects/"}
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+                   "objects": f"{url}/hub/collections/{collection}/objects/"}
 
 
 def by_type(objects, kind):
