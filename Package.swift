@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // STIX patterning grammar: lexer, parser and syntax tree.
@@ -119,6 +120,8 @@ let package = Package(
             "Storage", "SQLiteStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
             "HubServer", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),

@@ -1,7 +1,7 @@
 // KakehashiBenchmark — LatencyProbe.swift
 // Owns the latency phases: sequential GETs of a list of URLs (filtered queries, each answer checked
 // for the expected number of objects) and single-object GETs from N concurrent clients (each answer
-// checked for the id). Bounded by the list length and a wall-time budget; a timed-out request ends
+// checked for the id; lean blocking connections, see BlockingHTTP.swift). Bounded by the list length and a wall-time budget; a timed-out request ends
 // the phase (the server is evidently still busy with it), as do repeated transport errors.
 import Foundation
 
@@ -51,10 +51,16 @@ struct LatencyProbe: Sendable {
         return latency
     }
 
-    /// Single-object GETs of random ids by `concurrency` clients at once.
+    /// Single-object GETs of random ids by `concurrency` clients at once, each a blocking
+    /// keep-alive connection on a thread of its own (`BlockingHTTPConnection`).
     func concurrentGets(on endpoint: TAXIIEndpoint, ids: [String], clients workers: Int) async -> Latency {
-        for id in ids.prefix(3) { _ = try? await client.get(endpoint.objectURL(id), on: endpoint) }
-        let client = self.client
+        let port = UInt16(endpoint.baseURL.split(separator: ":").last.flatMap { UInt16($0) } ?? 80)
+        let headers = [("Accept", TAXIIClient.mediaType), ("Authorization", endpoint.authorization)]
+        let timeout = client.timeout
+        func path(_ id: String) -> String { String(endpoint.objectURL(id).dropFirst(endpoint.baseURL.count)) }
+        let warmUp = BlockingHTTPConnection(port: port, timeoutSeconds: timeout)
+        for id in ids.prefix(3) { _ = try? warmUp.get(path(id), headers: headers) }
+        warmUp.close()
         let deadline = clock.now + .seconds(budget)
         let start = clock.now
 
@@ -65,40 +71,42 @@ struct LatencyProbe: Sendable {
             var problem: String?
             var budgetExhausted = false
         }
-        let outcomes = await withTaskGroup(of: Worker.self, returning: [Worker].self) { group in
-            for worker in 0..<workers {
-                group.addTask {
-                    var outcome = Worker()
-                    let clock = ContinuousClock()
-                    for index in stride(from: worker, to: ids.count, by: workers) {
-                        if clock.now >= deadline { outcome.budgetExhausted = true; break }
-                        let id = ids[index]
-                        do {
-                            let response = try await client.get(endpoint.objectURL(id), on: endpoint)
-                            if response.status == 200, response.text.contains(id) {
-                                outcome.durations.append(response.seconds)
-                            } else {
-                                outcome.errors += 1
-                                if outcome.problem == nil {
-                                    outcome.problem = "GET \(id) answered \(response.status): \(response.excerpt)"
-                                }
-                            }
-                        } catch let failure as RequestFailure where failure.isTimeout {
-                            outcome.timeouts += 1
-                            if outcome.problem == nil { outcome.problem = "\(failure)" }
-                            break
-                        } catch {
-                            outcome.errors += 1
-                            if outcome.problem == nil { outcome.problem = "\(error)" }
-                            if outcome.errors >= 3 { break }
+        let paths = ids.map(path)
+        let outcomes = await onThreads(workers) { worker -> Worker in
+            var outcome = Worker()
+            let clock = ContinuousClock()
+            let connection = BlockingHTTPConnection(port: port, timeoutSeconds: timeout)
+            defer { connection.close() }
+            outcome.durations.reserveCapacity(paths.count / workers + 1)
+            for index in stride(from: worker, to: paths.count, by: workers) {
+                if clock.now >= deadline { outcome.budgetExhausted = true; break }
+                let id = ids[index]
+                let sent = clock.now
+                do {
+                    let (status, body) = try connection.get(paths[index], headers: headers)
+                    let seconds = (clock.now - sent).seconds
+                    if status == 200, String(decoding: body, as: UTF8.self).contains(id) {
+                        outcome.durations.append(seconds)
+                    } else {
+                        outcome.errors += 1
+                        if outcome.problem == nil {
+                            let excerpt = String(decoding: body.prefix(300), as: UTF8.self)
+                            outcome.problem = "GET \(id) answered \(status): \(excerpt)"
                         }
+                        if status >= 500 { connection.close() }
                     }
-                    return outcome
+                } catch BlockingHTTPError.timedOut {
+                    outcome.timeouts += 1
+                    if outcome.problem == nil { outcome.problem = "no answer within \(timeout) s" }
+                    break
+                } catch {
+                    outcome.errors += 1
+                    connection.close()
+                    if outcome.problem == nil { outcome.problem = "\(error)" }
+                    if outcome.errors >= 3 { break }
                 }
             }
-            var all: [Worker] = []
-            for await outcome in group { all.append(outcome) }
-            return all
+            return outcome
         }
         var latency = Latency()
         latency.timeoutSeconds = Double(client.timeout)

@@ -3,7 +3,6 @@
 import ArgumentParser
 import Foundation
 
-@main
 struct Kakehashi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kakehashi",

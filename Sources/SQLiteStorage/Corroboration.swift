@@ -30,7 +30,7 @@ extension SQLiteHubStore {
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT observable, COUNT(*) FROM observable_report WHERE observable IN (\(Self.placeholders(chunk.count)))
                     GROUP BY observable
-                    """, arguments: StatementArguments(chunk))
+                    """, arguments: StatementArguments.positional(chunk))
                 for row in rows { counts[row[0]] = row[1] }
             }
             return counts

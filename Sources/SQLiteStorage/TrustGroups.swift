@@ -71,7 +71,7 @@ extension SQLiteHubStore {
         guard !groupIDs.isEmpty else { return [] }
         return try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM feed_group_grant WHERE group_id IN (\(Self.placeholders(groupIDs.count)))",
-                             arguments: StatementArguments(groupIDs)).map(Self.groupGrant(from:))
+                             arguments: StatementArguments.positional(groupIDs)).map(Self.groupGrant(from:))
         }
     }
 
@@ -113,7 +113,7 @@ extension SQLiteHubStore {
             if !groups.isEmpty {
                 groupGrants = try Row.fetchAll(db, sql: """
                     SELECT * FROM feed_group_grant WHERE group_id IN (\(Self.placeholders(groups.count)))
-                    """, arguments: StatementArguments(groups.map(\.id))).map(Self.groupGrant(from:))
+                    """, arguments: StatementArguments.positional(groups.map(\.id))).map(Self.groupGrant(from:))
             }
             let patronIDs = try String.fetchAll(db, sql: "SELECT organization_id FROM organization_client WHERE client_id = ?",
                                                 arguments: [organizationID])
@@ -123,14 +123,14 @@ extension SQLiteHubStore {
                 let marks = Self.placeholders(patronIDs.count)
                 patronGroupIDs = try String.fetchAll(db, sql: """
                     SELECT DISTINCT group_id FROM trust_group_member WHERE organization_id IN (\(marks))
-                    """, arguments: StatementArguments(patronIDs))
+                    """, arguments: StatementArguments.positional(patronIDs))
                 patronFeeds.formUnion(try String.fetchAll(db, sql: """
                     SELECT feed_id FROM feed_grant WHERE can_read AND organization_id IN (\(marks))
-                    """, arguments: StatementArguments(patronIDs)))
+                    """, arguments: StatementArguments.positional(patronIDs)))
                 if !patronGroupIDs.isEmpty {
                     patronFeeds.formUnion(try String.fetchAll(db, sql: """
                         SELECT feed_id FROM feed_group_grant WHERE can_read AND group_id IN (\(Self.placeholders(patronGroupIDs.count)))
-                        """, arguments: StatementArguments(patronGroupIDs)))
+                        """, arguments: StatementArguments.positional(patronGroupIDs)))
                 }
             }
             return ReaderGrants(grants: grants, groups: groups, groupGrants: groupGrants, patronIDs: patronIDs,
