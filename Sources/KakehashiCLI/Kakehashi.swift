@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 
+@main
 struct Kakehashi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kakehashi",

@@ -45,6 +45,8 @@ public final class SQLiteHubStore: HubStore {
             throw StoreError.unavailable("\(error)")
         }
         auditHeadURL = auditHead
+        let checkpoints = WALCheckpoints(path: path)
+        self.checkpoints = checkpoints
         var config = Configuration()
         config.busyMode = .timeout(30)
         config.foreignKeysEnabled = true
@@ -59,13 +61,11 @@ public final class SQLiteHubStore: HubStore {
             try db.execute(sql: "PRAGMA mmap_size = 17179869184")
             // Checkpoints run on their own thread (WALCheckpoints); a commit checkpoints itself
             // only when that thread has fallen far behind.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpoints.writerCheckpointPages)")
+            checkpoints.install(on: db)
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)
-            checkpoints = try WALCheckpoints(path: path)
-            pool.add(transactionObserver: checkpoints.observer, extent: .databaseLifetime)
         } catch {
             throw StoreError.unavailable("\(path): \(error)")
         }

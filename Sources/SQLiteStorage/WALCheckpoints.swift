@@ -3,40 +3,34 @@
 //
 // SQLite's default is to checkpoint inside the commit that pushes the log past 1,000 pages. With
 // random index keys (STIX ids, observables) every large submission crosses that mark, so each POST
-// paid for copying and syncing its pages twice before it could answer. Here the writer's own
-// checkpoint only happens past `writerCheckpointPages` (a bound on the log's size when this thread
-// falls behind); otherwise this thread checkpoints shortly after each commit, and pages changed by
-// several commits in between are copied once.
+// paid for copying and syncing its pages a second time before it could answer. Here the writing
+// connection's WAL hook (which replaces the automatic checkpoint) hands that checkpoint to this
+// thread, and pages changed by several commits in between are copied once. Only when the log has
+// grown past `writerCheckpointPages` (this thread fell far behind) does the commit checkpoint itself.
 import Foundation
 import GRDB
+import GRDBSQLite
 
-/// Runs passive WAL checkpoints of one SQLite file on a dedicated thread, after each commit of the
-/// pool it observes.
+/// Runs passive WAL checkpoints of one SQLite file on a dedicated thread.
 ///
 /// ```swift
-/// let checkpoints = try WALCheckpoints(path: path)
-/// pool.add(transactionObserver: checkpoints.observer, extent: .databaseLifetime)
+/// let checkpoints = WALCheckpoints(path: path)
+/// config.prepareDatabase { db in checkpoints.install(on: db) }
 /// ```
-/// The thread ends when this value is released.
+/// The thread ends, and its connection closes, when this value is released.
 final class WALCheckpoints: Sendable {
+    /// The log size (pages) past which a commit hands a checkpoint to the thread (SQLite's default
+    /// automatic checkpoint size).
+    static let backgroundCheckpointPages: Int32 = 1_000
     /// The log size (pages) past which the writing connection checkpoints in its own commit.
-    static let writerCheckpointPages = 32_768
+    static let writerCheckpointPages: Int32 = 32_768
     /// How long after a commit the checkpoint waits, so that back-to-back commits share one.
     static let delay: TimeInterval = 0.005
 
     private let worker: Worker
-    /// Tells the checkpoint thread of each commit; add it to the writing connection.
-    let observer: CommitObserver
 
-    init(path: String) throws {
-        var config = Configuration()
-        config.label = "kakehashi.wal-checkpoints"
-        config.prepareDatabase { db in
-            // The checkpoint syncs the database file before the log may be reused.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        worker = Worker(connection: try DatabaseQueue(path: path, configuration: config))
-        observer = CommitObserver(worker: worker)
+    init(path: String) {
+        worker = Worker(path: path)
         let thread = Thread { [worker] in worker.run() }
         thread.name = "kakehashi.wal-checkpoints"
         thread.qualityOfService = .utility
@@ -45,24 +39,31 @@ final class WALCheckpoints: Sendable {
 
     deinit { worker.stop() }
 
-    /// Forwards commits of the observed connection to the worker.
-    final class CommitObserver: TransactionObserver, Sendable {
-        let worker: Worker
-        init(worker: Worker) { self.worker = worker }
-        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
-        func databaseDidChange(with event: DatabaseEvent) {}
-        func databaseDidCommit(_ db: Database) { worker.committed() }
-        func databaseDidRollback(_ db: Database) {}
+    /// Replaces the automatic checkpoint of `db` (the writing connection; readers never commit).
+    func install(on db: Database) {
+        // Retained by the hook for as long as the connection lives; only the small worker object
+        // outlives a closed store, its thread and connection are gone by then.
+        let context = Unmanaged.passRetained(worker).toOpaque()
+        sqlite3_wal_hook(db.sqliteConnection, { context, connection, name, pages in
+            if pages >= WALCheckpoints.writerCheckpointPages {
+                return sqlite3_wal_checkpoint_v2(connection, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            }
+            if pages >= WALCheckpoints.backgroundCheckpointPages, let context {
+                Unmanaged<Worker>.fromOpaque(context).takeUnretainedValue().committed()
+            }
+            return SQLITE_OK
+        }, context)
     }
 
-    /// The thread's state: whether a commit awaits its checkpoint, and whether to stop.
+    /// The thread's state: whether a checkpoint was asked for, and whether to stop.
     final class Worker: @unchecked Sendable {
-        private let connection: DatabaseQueue
+        let path: String
+        private var connection: DatabaseQueue?
         private let condition = NSCondition()
         private var pending = false
         private var stopped = false
 
-        init(connection: DatabaseQueue) { self.connection = connection }
+        init(path: String) { self.path = path }
 
         func committed() {
             condition.lock()
@@ -85,7 +86,7 @@ final class WALCheckpoints: Sendable {
                 let finish = stopped
                 pending = false
                 condition.unlock()
-                if finish { return }
+                if finish { connection = nil; return }
                 Thread.sleep(forTimeInterval: WALCheckpoints.delay)
                 checkpoint()
             }
@@ -95,9 +96,20 @@ final class WALCheckpoints: Sendable {
         private func checkpoint() {
             // A failure (busy) leaves the pages in the log, where the next attempt or the writer's
             // own checkpoint finds them; nothing is lost.
-            _ = try? connection.inDatabase { db in
-                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
-            }
+            do {
+                if connection == nil {
+                    var config = Configuration()
+                    config.label = "kakehashi.wal-checkpoints"
+                    config.prepareDatabase { db in
+                        // The checkpoint syncs the database file before the log may be reused.
+                        try db.execute(sql: "PRAGMA synchronous = FULL")
+                    }
+                    connection = try DatabaseQueue(path: path, configuration: config)
+                }
+                _ = try connection?.inDatabase { db in
+                    try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+                }
+            } catch {}
         }
     }
 }

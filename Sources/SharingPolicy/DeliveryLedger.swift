@@ -19,9 +19,11 @@ public actor DeliveryLedger {
     let store: any HubStore
     let interval: Duration
     var events: [AuditEvent] = []
-    /// The entry each reader's reads go into during this interval, and how many ids each lists.
-    var openEntries: [ReadKey: Int] = [:]
-    var objectCounts: [Int] = []
+    /// Read entries still gathering in this interval, by reader and path; made into events at flush.
+    var openReads: [ReadKey: OpenRead] = [:]
+    var openOrder: [ReadKey] = []
+    /// Read entries already full (objectsPerEntry ids), in order, also made into events at flush.
+    var closedReads: [(ReadKey, OpenRead)] = []
     var deliveries: [Delivery] = []
     var flushScheduled = false
     var inFlight: Task<Bool, Never>?
@@ -40,21 +42,18 @@ public actor DeliveryLedger {
         // listed, the number of requests and the first and last time kept): a busy client costs one
         // sealed entry per interval instead of one per request.
         let key = ReadKey(user: principal.user.id, organization: principal.organization.id, subject: subject, path: path)
-        if let index = openEntries[key], objectCounts[index] + ids.count <= Self.objectsPerEntry {
-            var details = events[index].details
-            details["objects"] = (details["objects"] ?? "") + "," + ids.joined(separator: ",")
-            details["count"] = String(Int(details["count"] ?? "0", radix: 10).map { $0 + objects.count } ?? objects.count)
-            details["reads"] = String((Int(details["reads"] ?? "1") ?? 1) + 1)
-            details["last_at"] = now
-            events[index].details = details
-            objectCounts[index] += ids.count
+        if var open = openReads[key] {
+            if open.ids.count + ids.count <= Self.objectsPerEntry {
+                openReads[key] = nil  // keeps the arrays uniquely referenced while they grow
+                open.add(ids, count: objects.count, at: now)
+                openReads[key] = open
+            } else {
+                closedReads.append((key, open))
+                openReads[key] = OpenRead(ids: ids, count: objects.count, at: now)
+            }
         } else {
-            openEntries[key] = events.count
-            objectCounts.append(ids.count)
-            events.append(AuditEvent(action: .read, actorUserID: principal.user.id,
-                                     actorOrganizationID: principal.organization.id, subject: subject,
-                                     details: ["path": path, "count": String(objects.count), "objects": ids.joined(separator: ","),
-                                               "reads": "1", "first_at": now, "last_at": now]))
+            openOrder.append(key)
+            openReads[key] = OpenRead(ids: ids, count: objects.count, at: now)
         }
         for object in objects where object.providerOrganizationID != principal.organization.id {
             deliveries.append(Delivery(organizationID: principal.organization.id, submissionID: object.submissionID,
@@ -68,6 +67,37 @@ public actor DeliveryLedger {
     static let objectsPerEntry = 1000
 
     struct ReadKey: Hashable { var user: String; var organization: String; var subject: String; var path: String }
+
+    /// One reader's reads through one path so far in this interval.
+    struct OpenRead {
+        var ids: [String]
+        var count: Int
+        var reads = 1
+        var firstAt: String
+        var lastAt: String
+
+        init(ids: [String], count: Int, at now: String) {
+            self.ids = ids; self.count = count; firstAt = now; lastAt = now
+        }
+
+        mutating func add(_ more: [String], count more_: Int, at now: String) {
+            ids += more; count += more_; reads += 1; lastAt = now
+        }
+
+        func event(_ key: ReadKey) -> AuditEvent {
+            AuditEvent(action: .read, actorUserID: key.user, actorOrganizationID: key.organization, subject: key.subject,
+                       details: ["path": key.path, "count": String(count), "objects": ids.joined(separator: ","),
+                                 "reads": String(reads), "first_at": firstAt, "last_at": lastAt])
+        }
+    }
+
+    /// The read entries of this interval, in the order they were opened, as audit events.
+    func takeReadEvents() -> [AuditEvent] {
+        var taken = closedReads.map { $0.1.event($0.0) }
+        for key in openOrder { if let open = openReads[key] { taken.append(open.event(key)) } }
+        closedReads = []; openReads = [:]; openOrder = []
+        return taken
+    }
 
     func scheduleFlush() {
         guard !flushScheduled else { return }
@@ -84,8 +114,8 @@ public actor DeliveryLedger {
     public func flush() async {
         flushScheduled = false
         let previous = inFlight
-        let pendingEvents = events, pendingDeliveries = deliveries
-        events = []; deliveries = []; openEntries = [:]; objectCounts = []
+        let pendingEvents = events + takeReadEvents(), pendingDeliveries = deliveries
+        events = []; deliveries = []
         let store = self.store
         let task = Task {
             await previous?.value
@@ -101,8 +131,6 @@ public actor DeliveryLedger {
         if await task.value == false {
             // Keep them for the next attempt rather than lose the record.
             events = pendingEvents + events
-            objectCounts = Array(repeating: Self.objectsPerEntry, count: pendingEvents.count) + objectCounts
-            openEntries = openEntries.mapValues { $0 + pendingEvents.count }
             deliveries = pendingDeliveries + deliveries
             scheduleFlush()
         }
