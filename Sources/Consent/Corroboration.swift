@@ -78,6 +78,13 @@ public struct Corroboration: Sendable {
         return try await release(try await store.observableReportCounts(keys))
     }
 
+    /// Releases the observables `counts` shows reported by k organisations (counted when the
+    /// submission was stored, `HubStore.appendCountingReports`). Returns the keys released now.
+    public func releaseCorroborated(counts: [String: Int], provider: Principal) async throws -> [String] {
+        guard !provider.user.role.isHubStaff, !counts.isEmpty else { return [] }
+        return try await release(counts)
+    }
+
     func release(_ counts: [String: Int]) async throws -> [String] {
         var released: [String] = []
         for (key, count) in counts.sorted(by: { $0.key < $1.key }) where count >= k {

@@ -80,20 +80,28 @@ public struct EnvelopeIntake: Sendable {
                 submission.failures.append(ObjectOutcome(id: id, version: version, message: error.message))
             }
         }
-        // The observables are recorded with the submission (one transaction); corroboration then
-        // only reads how many organisations reported each.
+        // The observables are recorded with the submission, and how many organisations reported each
+        // is counted in the same transaction; corroboration then releases those reported by k.
         var extras = extras
         if corroboration != nil, !observables.isEmpty, !principal.user.role.isHubStaff {
             var withKeys = extras ?? SubmissionExtras()
             withKeys.observableKeys += observables
             extras = withKeys
         }
-        let results = try await store.append(incoming, to: feed.id, recording: submission, extras: extras)
+        let results: [AppendResult]
+        var reportCounts: [String: Int] = [:]
+        if let extras, !extras.observableKeys.isEmpty {
+            let outcome = try await store.appendCountingReports(incoming, to: feed.id, recording: submission, extras: extras)
+            results = outcome.results
+            reportCounts = outcome.observableReportCounts
+        } else {
+            results = try await store.append(incoming, to: feed.id, recording: submission, extras: extras)
+        }
         for (index, result) in results.enumerated() where result == .alreadyPresent {
             submission.successes[index].message = "this version was already in the collection; stored once"
         }
-        if let corroboration, !observables.isEmpty {
-            _ = try await corroboration.releaseCorroborated(among: observables, provider: principal)
+        if let corroboration, !reportCounts.isEmpty {
+            _ = try await corroboration.releaseCorroborated(counts: reportCounts, provider: principal)
         }
         if let desk, !incoming.isEmpty {
             do {

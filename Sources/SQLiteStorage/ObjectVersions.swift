@@ -8,6 +8,16 @@ import Storage
 extension SQLiteHubStore {
     public func append(_ objects: [IncomingObject], to feedID: String,
                        recording submission: Submission, extras: SubmissionExtras?) async throws -> [AppendResult] {
+        try await append(objects, to: feedID, recording: submission, extras: extras, countingReports: false).results
+    }
+
+    public func appendCountingReports(_ objects: [IncomingObject], to feedID: String, recording submission: Submission,
+                                      extras: SubmissionExtras) async throws -> AppendOutcome {
+        try await append(objects, to: feedID, recording: submission, extras: extras, countingReports: true)
+    }
+
+    func append(_ objects: [IncomingObject], to feedID: String, recording submission: Submission,
+                extras: SubmissionExtras?, countingReports: Bool) async throws -> AppendOutcome {
         try await pool.write { db in
             let feedKey = try Self.feedKey(feedID, in: db)
             let results = try Self.insert(objects, feedKey: feedKey, submissionID: submission.id,
@@ -24,9 +34,10 @@ extension SQLiteHubStore {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [submission.id, feedID, submission.organizationID, submission.userID,
                                  submission.requestTimestamp, Self.outcomeJSON(outcome)])
+            var counts: [String: Int] = [:]
             if let extras {
-                try Self.insert(extras, submissionID: submission.id, organizationID: submission.organizationID,
-                                feedKey: feedKey, in: db)
+                counts = try Self.insert(extras, submissionID: submission.id, organizationID: submission.organizationID,
+                                         feedKey: feedKey, countingReports: countingReports, in: db)
             }
             let stored = results.filter { if case .stored = $0 { true } else { false } }.count
             try self.appendAudit([AuditEvent(
@@ -34,7 +45,7 @@ extension SQLiteHubStore {
                 subject: submission.id,
                 details: ["feed": feedID, "accepted": String(outcome.successes.count),
                           "rejected": String(outcome.failures.count), "stored": String(stored)])], in: db)
-            return results
+            return AppendOutcome(results: results, observableReportCounts: counts)
         }
     }
 
@@ -50,7 +61,9 @@ extension SQLiteHubStore {
     static func insert(_ objects: [IncomingObject], feedKey: Int64, submissionID: String,
                        providerOrganizationID: String, releaseID: String, in db: Database) throws -> [AppendResult] {
         let nowMicroseconds = Int64(Date().timeIntervalSince1970 * 1_000_000)
-        let lastAdded = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(date_added_us) FROM object_version")) ?? 0
+        // date_added_us grows with position: the newest version holds the largest.
+        let lastAdded = try Int64.fetchOne(db.cachedStatement(
+            sql: "SELECT date_added_us FROM object_version ORDER BY position DESC LIMIT 1")) ?? 0
         var dateAdded = max(nowMicroseconds, lastAdded + 1)
         let insert = try db.cachedStatement(sql: """
             INSERT INTO object_version (feed_key, stix_id, type, spec_version, version, version_us, date_added_us,
@@ -70,6 +83,9 @@ extension SQLiteHubStore {
             INSERT OR IGNORE INTO object_audience (feed_key, audience, position) VALUES (?, ?, ?)
             """)
         let defaultAudiences = [Audience.organization(providerOrganizationID), Audience.hubStaff]
+        // The two statements run once per object: bound directly (see DirectStatement).
+        let row = DirectStatement(insert, db)
+        let audienceRow = DirectStatement(addAudience, db)
 
         // The versions already stored of each id in this series, read at once (most ids are new),
         // then kept up to date as the envelope's own versions go in.
@@ -100,19 +116,22 @@ extension SQLiteHubStore {
                 if isLatest { try clearLatest.execute(arguments: series) }
                 if isFirst { try clearFirst.execute(arguments: series) }
             }
-            try insert.execute(arguments: [
-                feedKey, object.stixID, object.type, object.specVersion, object.version, versionKey, dateAdded,
-                isLatest, isFirst, submissionID, providerOrganizationID, releaseID, object.tlp?.rawValue,
-                Data(object.bytes),
-            ])
+            row.bind(1, feedKey); row.bind(2, object.stixID); row.bind(3, object.type)
+            row.bind(4, object.specVersion); row.bind(5, object.version); row.bind(6, versionKey)
+            row.bind(7, dateAdded); row.bind(8, isLatest); row.bind(9, isFirst); row.bind(10, submissionID)
+            row.bind(11, providerOrganizationID); row.bind(12, releaseID); row.bind(13, object.tlp?.rawValue)
+            row.bind(14, blob: object.bytes)
+            try row.step()
             if db.changesCount == 0 {
                 results.append(.alreadyPresent)
                 continue
             }
             bounds[object.stixID] = known.map { (min($0.min, versionKey), max($0.max, versionKey)) } ?? (versionKey, versionKey)
             let position = db.lastInsertedRowID
-            for audience in Set(object.audiences.isEmpty ? defaultAudiences : object.audiences) {
-                try addAudience.execute(arguments: [feedKey, audience, position])
+            let audiences = object.audiences.isEmpty ? defaultAudiences : object.audiences
+            for (index, audience) in audiences.enumerated() where !audiences[..<index].contains(audience) {
+                audienceRow.bind(1, feedKey); audienceRow.bind(2, audience); audienceRow.bind(3, position)
+                try audienceRow.step()
             }
             results.append(.stored(position: position))
             dateAdded += 1
@@ -128,9 +147,7 @@ extension SQLiteHubStore {
             var after = query.afterPosition ?? 0
             if let addedAfter = query.addedAfterMicroseconds {
                 // date_added grows with position, so added_after is a lower bound on position.
-                guard let first = try Int64.fetchOne(db, sql: """
-                    SELECT position FROM object_version WHERE date_added_us > ? ORDER BY date_added_us LIMIT 1
-                    """, arguments: [addedAfter])
+                guard let first = try Self.firstPosition(addedAfter: addedAfter, in: db)
                 else { return ObjectPage(objects: [], more: false) }
                 after = max(after, first - 1)
             }
@@ -325,6 +342,36 @@ extension SQLiteHubStore {
             }
             sql += alternatives.isEmpty ? " AND 0" : " AND (\(alternatives.joined(separator: " OR ")))"
         }
+    }
+
+    /// The first position whose version was added after `instant` (microseconds), nil when none was.
+    ///
+    /// `insert` gives each stored version a date_added above every stored one, so date_added grows
+    /// with position (deleting versions keeps that true) and a binary search over positions finds it
+    /// in about 2·log₂(n) row look-ups, without an index on date_added.
+    static func firstPosition(addedAfter instant: Int64, in db: Database) throws -> Int64? {
+        let newest = try Row.fetchOne(db.cachedStatement(
+            sql: "SELECT position, date_added_us FROM object_version ORDER BY position DESC LIMIT 1"))
+        guard let newest, (newest[1] as Int64) > instant else { return nil }
+        let firstFrom = try db.cachedStatement(
+            sql: "SELECT position, date_added_us FROM object_version WHERE position >= ? ORDER BY position LIMIT 1")
+        // Versions at positions <= low were added at or before `instant`; `best` is the first stored
+        // position at or after `upper`, and was added after it.
+        var low: Int64 = 0
+        var upper: Int64 = newest[0]
+        var best: Int64 = newest[0]
+        while low + 1 < upper {
+            let middle = low + (upper - low) / 2
+            guard let row = try Row.fetchOne(firstFrom, arguments: [middle]) else { break }
+            let position: Int64 = row[0]
+            if (row[1] as Int64) > instant {
+                best = position
+                upper = middle
+            } else {
+                low = position
+            }
+        }
+        return best
     }
 
     static func placeholders(_ count: Int) -> String {

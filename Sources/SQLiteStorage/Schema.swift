@@ -231,6 +231,12 @@ enum Schema {
             CREATE INDEX organization_client_by_client ON organization_client(client_id);
             """)
         }
+        migrator.registerMigration("v9-date-added-by-position") { db in
+            // date_added_us grows with position, so `added_after` is answered by a binary search
+            // over positions (ObjectVersions.firstPosition(addedAfter:)) and the newest by the last
+            // position: this index only cost a B-tree insert per stored version.
+            try db.execute(sql: "DROP INDEX IF EXISTS object_by_date_added")
+        }
         return migrator
     }
 }

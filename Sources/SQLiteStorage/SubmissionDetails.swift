@@ -5,13 +5,27 @@ import GRDB
 import Storage
 
 extension SQLiteHubStore {
+    /// Stores the extras of a submission; with `countingReports`, returns how many organisations have
+    /// reported each observable key (counted right after its row went in, on pages already at hand).
+    @discardableResult
     static func insert(_ extras: SubmissionExtras, submissionID: String, organizationID: String, feedKey: Int64,
-                       in db: Database) throws {
+                       countingReports: Bool = false, in db: Database) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
         if !extras.observableKeys.isEmpty {
-            let report = try db.cachedStatement(sql: """
+            let report = DirectStatement(try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO observable_report (observable, organization_id, submission_id) VALUES (?, ?, ?)
-                """)
-            for key in Set(extras.observableKeys) { try report.execute(arguments: [key, organizationID, submissionID]) }
+                """), db)
+            let count = DirectStatement(try db.cachedStatement(sql: """
+                SELECT COUNT(*) FROM observable_report WHERE observable = ?
+                """), db)
+            for key in Set(extras.observableKeys) {
+                report.bind(1, key); report.bind(2, organizationID); report.bind(3, submissionID)
+                try report.step()
+                if countingReports {
+                    count.bind(1, key)
+                    counts[key] = Int(try count.integer())
+                }
+            }
         }
         if var detail = extras.detail {
             detail.submissionID = submissionID
@@ -31,6 +45,7 @@ extension SQLiteHubStore {
             try hour.execute(arguments: [feedKey, observation.hourStartMicroseconds, observation.source,
                                          observation.stixID, submissionID])
         }
+        return counts
     }
 
     public func submissionDetail(id: String) async throws -> SubmissionDetail? {

@@ -138,6 +138,10 @@ public protocol HubStore: Sendable {
     /// in the same transaction, with the submission's id filled in.
     func append(_ objects: [IncomingObject], to feedID: String,
                 recording submission: Submission, extras: SubmissionExtras?) async throws -> [AppendResult]
+    /// `append`, also answering for each of `extras.observableKeys` how many different organisations
+    /// have reported it so far, counted in the same transaction (for k-corroboration).
+    func appendCountingReports(_ objects: [IncomingObject], to feedID: String,
+                               recording submission: Submission, extras: SubmissionExtras) async throws -> AppendOutcome
     func objects(_ query: ObjectQuery) async throws -> ObjectPage
     /// Deletes the versions of one object the selection names (only those `provider` gave, when
     /// given: originals and their released copies); returns how many were removed.

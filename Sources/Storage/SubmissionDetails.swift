@@ -77,7 +77,26 @@ public struct SubmissionExtras: Sendable, Equatable {
     }
 }
 
+/// What `HubStore.appendCountingReports` did: each object's result, in order, and how many
+/// organisations have reported each of the submission's observables.
+public struct AppendOutcome: Sendable, Equatable {
+    public var results: [AppendResult]
+    public var observableReportCounts: [String: Int]
+
+    public init(results: [AppendResult], observableReportCounts: [String: Int]) {
+        self.results = results; self.observableReportCounts = observableReportCounts
+    }
+}
+
 extension HubStore {
+    /// The two steps one after the other, for a store that cannot count inside its append.
+    public func appendCountingReports(_ objects: [IncomingObject], to feedID: String,
+                                      recording submission: Submission,
+                                      extras: SubmissionExtras) async throws -> AppendOutcome {
+        let results = try await append(objects, to: feedID, recording: submission, extras: extras)
+        return AppendOutcome(results: results, observableReportCounts: try await observableReportCounts(extras.observableKeys))
+    }
+
     /// Appends a plain STIX submission (no extras).
     public func append(_ objects: [IncomingObject], to feedID: String,
                        recording submission: Submission) async throws -> [AppendResult] {

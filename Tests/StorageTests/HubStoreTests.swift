@@ -128,6 +128,34 @@ struct HubStoreTests {
         #expect(try await hub.store.objects(ObjectQuery(feedID: other.id)).objects.count == 1)
     }
 
+    @Test("added_after returns exactly the versions added later, from every boundary, across deleted versions",
+          arguments: Backend.allCases)
+    func addedAfterEveryBoundary(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let feed = try await hub.feed("Default")
+        let other = try await hub.feed("Other")
+        // Several submissions into two feeds, then holes: deleted versions leave gaps in positions.
+        for batch in 0..<6 {
+            let objects = (0..<7).map { indicator(uuid(batch * 10 + $0), modified: "2025-02-01T00:00:00.000Z") }
+            _ = try await hub.store.append(objects, to: batch % 2 == 0 ? feed.id : other.id,
+                                           recording: submission(for: objects, feed: batch % 2 == 0 ? feed : other))
+        }
+        for deleted in [0, 3, 6, 21, 40, 46] {
+            _ = try await hub.store.deleteObject(id: "indicator--\(uuid(deleted))", feedID: feed.id, versions: .every,
+                                                 provider: nil)
+        }
+        let all = try await hub.store.objects(ObjectQuery(feedID: feed.id, limit: 1000)).objects
+        #expect(all.count == 21 - 6)
+        let instants = all.map(\.dateAddedMicroseconds)
+        // Every stored instant, one microsecond either side, and before the first and after the last.
+        let boundaries: [Int64] = [0, instants[0] - 1] + instants.flatMap { [$0 - 1, $0, $0 + 1] } + [instants.last! + 1]
+        for instant in boundaries {
+            let expected = all.filter { $0.dateAddedMicroseconds > instant }.map(\.stixID)
+            let got = try await hub.store.objects(ObjectQuery(feedID: feed.id, addedAfterMicroseconds: instant, limit: 1000))
+            #expect(got.objects.map(\.stixID) == expected, "added_after \(instant)")
+        }
+    }
+
     @Test("paging by cursor never loses or repeats a version while others write", arguments: Backend.allCases)
     func pagingUnderWrites(_ backend: Backend) async throws {
         let hub = try await backend.makeHub(); defer { hub.remove() }
