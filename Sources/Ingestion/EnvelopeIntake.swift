@@ -101,7 +101,16 @@ public struct EnvelopeIntake: Sendable {
             submission.successes[index].message = "this version was already in the collection; stored once"
         }
         if let corroboration, !reportCounts.isEmpty {
-            _ = try await corroboration.releaseCorroborated(counts: reportCounts, provider: principal)
+            // The submission is stored by now: a failed release is recorded in the audit trail and
+            // never reported as a failure of the stored submission.
+            do {
+                _ = try await corroboration.releaseCorroborated(counts: reportCounts, provider: principal)
+            } catch {
+                try? await store.appendAudit([AuditEvent(
+                    action: .release, actorUserID: principal.user.id,
+                    actorOrganizationID: principal.organization.id, subject: submission.id,
+                    details: ["kind": "corroboration", "result": "not released", "reason": String(describing: error)])])
+            }
         }
         if let desk, !incoming.isEmpty {
             do {

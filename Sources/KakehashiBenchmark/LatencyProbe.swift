@@ -53,26 +53,46 @@ struct LatencyProbe: Sendable {
 
     /// Single-object GETs of random ids by `concurrency` clients at once, each a blocking
     /// keep-alive connection on a thread of its own (`BlockingHTTPConnection`).
-    func concurrentGets(on endpoint: TAXIIEndpoint, ids: [String], clients workers: Int) async -> Latency {
+    ///
+    /// The same clients first send up to `warmUp` GETs (at most 2 s, not measured) of other ids, so
+    /// that neither server is measured while still finishing the ingest before (SQLite copying the
+    /// last commits into the database file, caches filling).
+    func concurrentGets(on endpoint: TAXIIEndpoint, ids: [String], clients workers: Int,
+                        warmUp: Int = 1_000) async -> Latency {
         let port = UInt16(endpoint.baseURL.split(separator: ":").last.flatMap { UInt16($0) } ?? 80)
         let headers = [("Accept", TAXIIClient.mediaType), ("Authorization", endpoint.authorization)]
         let timeout = client.timeout
         func path(_ id: String) -> String { String(endpoint.objectURL(id).dropFirst(endpoint.baseURL.count)) }
-        let warmUp = BlockingHTTPConnection(port: port, timeoutSeconds: timeout)
-        for id in ids.prefix(3) { _ = try? warmUp.get(path(id), headers: headers) }
-        warmUp.close()
-        let deadline = clock.now + .seconds(budget)
+        let warmUpIDs = Array(ids.reversed().prefix(warmUp))
+        _ = await Self.getAll(warmUpIDs, paths: warmUpIDs.map(path), port: port, headers: headers, timeout: timeout,
+                              workers: workers, deadline: clock.now + .seconds(min(2, budget)))
         let start = clock.now
+        let outcomes = await Self.getAll(ids, paths: ids.map(path), port: port, headers: headers, timeout: timeout,
+                                         workers: workers, deadline: start + .seconds(budget))
+        var latency = Latency()
+        latency.timeoutSeconds = Double(client.timeout)
+        latency.wallSeconds = (clock.now - start).seconds
+        latency.merge(outcomes.flatMap(\.durations))
+        latency.errors = outcomes.reduce(0) { $0 + $1.errors }
+        latency.timeouts = outcomes.reduce(0) { $0 + $1.timeouts }
+        latency.budgetExhausted = outcomes.contains { $0.budgetExhausted }
+        latency.firstProblem = outcomes.compactMap(\.problem).first
+        return latency
+    }
 
-        struct Worker: Sendable {
-            var durations: [Double] = []
-            var errors = 0
-            var timeouts = 0
-            var problem: String?
-            var budgetExhausted = false
-        }
-        let paths = ids.map(path)
-        let outcomes = await onThreads(workers) { worker -> Worker in
+    /// What one client thread saw.
+    struct Worker: Sendable {
+        var durations: [Double] = []
+        var errors = 0
+        var timeouts = 0
+        var problem: String?
+        var budgetExhausted = false
+    }
+
+    /// GETs `paths` (object `ids`) from `workers` threads, each taking every workers-th one.
+    static func getAll(_ ids: [String], paths: [String], port: UInt16, headers: [(String, String)], timeout: Int,
+                       workers: Int, deadline: ContinuousClock.Instant) async -> [Worker] {
+        await onThreads(workers) { worker -> Worker in
             var outcome = Worker()
             let clock = ContinuousClock()
             let connection = BlockingHTTPConnection(port: port, timeoutSeconds: timeout)
@@ -108,14 +128,5 @@ struct LatencyProbe: Sendable {
             }
             return outcome
         }
-        var latency = Latency()
-        latency.timeoutSeconds = Double(client.timeout)
-        latency.wallSeconds = (clock.now - start).seconds
-        latency.merge(outcomes.flatMap(\.durations))
-        latency.errors = outcomes.reduce(0) { $0 + $1.errors }
-        latency.timeouts = outcomes.reduce(0) { $0 + $1.timeouts }
-        latency.budgetExhausted = outcomes.contains { $0.budgetExhausted }
-        latency.firstProblem = outcomes.compactMap(\.problem).first
-        return latency
     }
 }

@@ -18,7 +18,7 @@ struct BenchmarkOptions: Sendable {
     /// Requests per filtered-query kind.
     var queries = 200
     /// Single-object GETs issued by the concurrent clients, in total.
-    var gets = 4_000
+    var gets = 20_000
     /// Concurrent clients for the single-object GETs.
     var concurrency = 16
     /// Seed of the generated corpora.
@@ -55,7 +55,7 @@ struct BenchmarkOptions: Sendable {
           --large-batch N      objects per POSTed envelope for the large collection (default 5000)
           --page-size N        limit used when paging (default 1000)
           --queries N          requests per filtered-query kind (default 200)
-          --gets N             single-object GETs in total (default 4000)
+          --gets N             single-object GETs in total (default 20000), after up to 1000 unmeasured ones
           --concurrency N      concurrent clients for the single-object GETs (default 16)
           --seed N             corpus seed (default 2026)
           --timeout S          per-request timeout in seconds (default 60)

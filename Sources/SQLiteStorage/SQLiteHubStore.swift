@@ -38,14 +38,21 @@ public final class SQLiteHubStore: HubStore {
     }
 
     /// Opens (creating if needed) the SQLite file at `path` and brings its schema up to date.
-    public init(path: String, auditKey: URL, auditHead: URL) throws {
+    public convenience init(path: String, auditKey: URL, auditHead: URL) throws {
+        try self.init(path: path, auditKey: auditKey, auditHead: auditHead, checkpoints: nil)
+    }
+
+    /// `checkpoints` overrides the WAL sizes (pages) that start a checkpoint on the checkpoint thread
+    /// and in the committing connection; tests make them small.
+    init(path: String, auditKey: URL, auditHead: URL, checkpoints sizes: (background: Int32, writer: Int32)?) throws {
         do {
             auditSeal = try AuditSeal.loadOrCreate(at: auditKey)
         } catch {
             throw StoreError.unavailable("\(error)")
         }
         auditHeadURL = auditHead
-        let checkpoints = WALCheckpoints(path: path)
+        let checkpoints = sizes.map { WALCheckpoints(path: path, backgroundPages: $0.background, writerPages: $0.writer) }
+            ?? WALCheckpoints(path: path)
         self.checkpoints = checkpoints
         var config = Configuration()
         config.busyMode = .timeout(30)

@@ -29,8 +29,9 @@ final class WALCheckpoints: Sendable {
 
     private let worker: Worker
 
-    init(path: String) {
-        worker = Worker(path: path)
+    /// Checkpoints at the default sizes; tests pass small ones to make every commit cross them.
+    init(path: String, backgroundPages: Int32 = backgroundCheckpointPages, writerPages: Int32 = writerCheckpointPages) {
+        worker = Worker(path: path, backgroundPages: backgroundPages, writerPages: writerPages)
         let thread = Thread { [worker] in worker.run() }
         thread.name = "kakehashi.wal-checkpoints"
         thread.qualityOfService = .utility
@@ -45,11 +46,16 @@ final class WALCheckpoints: Sendable {
         // outlives a closed store, its thread and connection are gone by then.
         let context = Unmanaged.passRetained(worker).toOpaque()
         sqlite3_wal_hook(db.sqliteConnection, { context, connection, name, pages in
-            if pages >= WALCheckpoints.writerCheckpointPages {
-                return sqlite3_wal_checkpoint_v2(connection, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
-            }
-            if pages >= WALCheckpoints.backgroundCheckpointPages, let context {
-                Unmanaged<Worker>.fromOpaque(context).takeUnretainedValue().committed()
+            guard let context else { return SQLITE_OK }
+            let worker = Unmanaged<Worker>.fromOpaque(context).takeUnretainedValue()
+            if pages >= worker.writerPages {
+                // Whatever this returns (SQLITE_BUSY while the thread checkpoints too), the hook
+                // answers SQLITE_OK: SQLite reports a hook's error as the failure of the statement
+                // that committed, although the commit has happened, and a stored submission would
+                // be answered with an error.
+                _ = sqlite3_wal_checkpoint_v2(connection, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            } else if pages >= worker.backgroundPages {
+                worker.committed()
             }
             return SQLITE_OK
         }, context)
@@ -58,12 +64,16 @@ final class WALCheckpoints: Sendable {
     /// The thread's state: whether a checkpoint was asked for, and whether to stop.
     final class Worker: @unchecked Sendable {
         let path: String
+        let backgroundPages: Int32
+        let writerPages: Int32
         private var connection: DatabaseQueue?
         private let condition = NSCondition()
         private var pending = false
         private var stopped = false
 
-        init(path: String) { self.path = path }
+        init(path: String, backgroundPages: Int32, writerPages: Int32) {
+            self.path = path; self.backgroundPages = backgroundPages; self.writerPages = writerPages
+        }
 
         func committed() {
             condition.lock()
