@@ -63,9 +63,6 @@ public final class SQLiteHubStore: HubStore {
             // Index pages of a growing collection are touched at random (object ids are UUIDs):
             // a 32 MiB page cache per connection keeps them out of read(2).
             try db.execute(sql: "PRAGMA cache_size = -32768")
-            // Every commit (read records are written every 20 ms under load) empties the page
-            // caches of the reading connections; mapped, the file is read again without copying.
-            try db.execute(sql: "PRAGMA mmap_size = 17179869184")
             // Checkpoints run on their own thread (WALCheckpoints); a commit checkpoints itself
             // only when that thread has fallen far behind.
             checkpoints.install(on: db)
