@@ -85,7 +85,7 @@ struct ComparisonRun: Sendable {
 
         if let current = endpoint {
             progress("\(name): paging the collection with limit=\(options.pageSize)")
-            let (paging, times) = await Pager(client: client, pageSize: options.pageSize).page(on: current, expected: corpus.objects.count,
+            let (paging, times, _) = await Pager(client: client, pageSize: options.pageSize).page(on: current, expected: corpus.objects.count,
                                              budget: options.bulkBudget, reportEvery: 0)
             results.paging = paging
             results.pageTimes = times

@@ -18,6 +18,8 @@ struct LargeResults: Sendable {
     var failed = 0
     var paging = Throughput()
     var pageTimes: [Double] = []
+    /// Mean time (seconds) of the first, middle and last 10 pages asked for again after the pass.
+    var settledPages: (first: Double?, middle: Double?, last: Double?) = (nil, nil, nil)
     var databaseBytes = 0
     /// Sequential single-object GETs of random ids of the large collection.
     var gets = Latency()
@@ -118,10 +120,19 @@ struct LargeCollectionRun: Sendable {
 
         progress("Kakehashi large collection: paging \(Format.grouped(loaded)) objects with limit=\(options.pageSize)")
         let pager = Pager(client: client, pageSize: options.pageSize)
-        let (paging, times) = await pager.page(on: endpoint, expected: loaded, budget: options.largeBudget,
-                                               reportEvery: max(1, loaded / options.pageSize / 4))
+        let (paging, times, urls) = await pager.page(on: endpoint, expected: loaded, budget: options.largeBudget,
+                                                     reportEvery: max(1, loaded / options.pageSize / 4))
         results.paging = paging
         results.pageTimes = times
+        if urls.count >= 30 {
+            // The pass starts right after the load, while SQLite still copies the last commits into
+            // the database file; the same pages asked for again show how a page's place in the
+            // collection alone affects its time.
+            let middle = urls.count / 2 - 5
+            results.settledPages = (await pager.meanTime(of: urls.prefix(10), on: endpoint),
+                                    await pager.meanTime(of: urls[middle..<(middle + 10)], on: endpoint),
+                                    await pager.meanTime(of: urls.suffix(10), on: endpoint))
+        }
         progress("  → \(Report.throughputDetail(paging))\(Report.pageDetail(times))")
         if paging.complete && paging.objects != loaded {
             results.notes.append("WARNING large paging returned \(Format.grouped(paging.objects)) objects, \(Format.grouped(loaded)) were loaded")

@@ -11,11 +11,13 @@ struct Pager: Sendable {
 
     private var clock: ContinuousClock { ContinuousClock() }
 
-    /// Follows `next` from the first page until `more` is false; returns the rate and each page's time.
+    /// Follows `next` from the first page until `more` is false; returns the rate, each page's time
+    /// and each page's URL (to ask for chosen pages again).
     func page(on endpoint: TAXIIEndpoint, expected: Int, budget: Double,
-              reportEvery: Int) async -> (Throughput, [Double]) {
+              reportEvery: Int) async -> (Throughput, [Double], [String]) {
         var throughput = Throughput()
         var times: [Double] = []
+        var urls: [String] = []
         times.reserveCapacity(expected / pageSize + 2)
         let maxPages = expected / pageSize + 10
         let start = clock.now
@@ -44,6 +46,7 @@ struct Pager: Sendable {
                 break
             }
             times.append(response.seconds)
+            urls.append(url)
             count += envelope.count
             if reportEvery > 0, times.count % reportEvery == 0 {
                 let elapsed = (clock.now - start).seconds
@@ -66,6 +69,16 @@ struct Pager: Sendable {
         if !finished, throughput.seconds > 0 {
             throughput.ceiling = Double(count + pageSize) / throughput.seconds
         }
-        return (throughput, times)
+        return (throughput, times, urls)
+    }
+
+    /// The mean time (seconds) of asking for each of `urls` once more, one after another.
+    func meanTime(of urls: some Collection<String>, on endpoint: TAXIIEndpoint) async -> Double? {
+        var total = 0.0
+        for url in urls {
+            guard let response = try? await client.get(url, on: endpoint), response.status == 200 else { return nil }
+            total += response.seconds
+        }
+        return urls.isEmpty ? nil : total / Double(urls.count)
     }
 }

@@ -87,6 +87,10 @@ enum Report {
                 if let first = large.firstPages, let middle = large.middlePages, let last = large.lastPages {
                     print("large pages (mean of 10, ms): first \(Format.milliseconds(first)), middle \(Format.milliseconds(middle)), last \(Format.milliseconds(last))")
                 }
+                let settled = [large.settledPages.first, large.settledPages.middle, large.settledPages.last]
+                if settled.allSatisfy({ $0 != nil }) {
+                    print("large pages asked for again after the pass (mean of 10, ms): first \(Format.milliseconds(settled[0]!)), middle \(Format.milliseconds(settled[1]!)), last \(Format.milliseconds(settled[2]!))")
+                }
                 print("large GET object (sequential): \(large.gets.summary)")
                 print("large match[id] (sequential): \(large.idQuery.summary)")
                 if large.databaseBytes > 0 {
@@ -162,8 +166,10 @@ enum Report {
         if let unavailable = large.unavailable { return "large collection: not measured: \(unavailable)" }
         let pages = [large.firstPages, large.middlePages, large.lastPages]
             .map { $0.map(Format.milliseconds) ?? "-" }.joined(separator: " / ")
+        let again = [large.settledPages.first, large.settledPages.middle, large.settledPages.last]
+            .map { $0.map(Format.milliseconds) ?? "-" }.joined(separator: " / ")
         return "large collection: \(Format.grouped(large.ingest.objects)) objects, ingest \(large.ingest.text)/s, "
-            + "paging \(large.paging.text)/s, page ms (limit=\(pageSize)) first/middle/last: \(pages)\n"
+            + "paging \(large.paging.text)/s, page ms (limit=\(pageSize)) first/middle/last: \(pages) in the pass, \(again) asked again\n"
             + "large collection look-ups (sequential, ms p50 / p99): GET object \(pair(large.gets)), match[id] \(pair(large.idQuery))"
     }
 }
