@@ -100,30 +100,36 @@ public struct EnvelopeIntake: Sendable {
         for (index, result) in results.enumerated() where result == .alreadyPresent {
             submission.successes[index].message = "this version was already in the collection; stored once"
         }
+        // The submission is stored by now: what follows may fail without failing it; a failure is
+        // recorded in the provider's audit trail.
         if let corroboration, !reportCounts.isEmpty {
-            // The submission is stored by now: a failed release is recorded in the audit trail and
-            // never reported as a failure of the stored submission.
             do {
                 _ = try await corroboration.releaseCorroborated(counts: reportCounts, provider: principal)
             } catch {
-                try? await store.appendAudit([AuditEvent(
-                    action: .release, actorUserID: principal.user.id,
-                    actorOrganizationID: principal.organization.id, subject: submission.id,
-                    details: ["kind": "corroboration", "result": "not released", "reason": String(describing: error)])])
+                await recordAfterStoring(.release, of: submission, by: principal,
+                                         details: ["kind": "corroboration", "result": "not released"], error: error)
             }
         }
         if let desk, !incoming.isEmpty {
             do {
                 _ = try await desk.applyStandingConsent(to: submission, provider: principal)
             } catch {
-                // The submission stays held; the provider sees why in its audit trail.
-                try? await store.appendAudit([AuditEvent(
-                    action: .standingConsent, actorUserID: principal.user.id,
-                    actorOrganizationID: principal.organization.id, subject: submission.id,
-                    details: ["result": "not applied", "reason": String(describing: error)])])
+                // The submission stays held.
+                await recordAfterStoring(.standingConsent, of: submission, by: principal,
+                                         details: ["result": "not applied"], error: error)
             }
         }
         return submission
+    }
+
+    /// Records in the audit trail that a step after storing `submission` failed.
+    func recordAfterStoring(_ action: AuditAction, of submission: Submission, by principal: Principal,
+                            details: [String: String], error: any Error) async {
+        var details = details
+        details["reason"] = String(describing: error)
+        try? await store.appendAudit([AuditEvent(
+            action: action, actorUserID: principal.user.id, actorOrganizationID: principal.organization.id,
+            subject: submission.id, details: details)])
     }
 
     /// Validates each object (and, for corroboration, reads its observables), in order. A large
