@@ -71,13 +71,6 @@ public struct Corroboration: Sendable {
         return try await release(counts)
     }
 
-    /// After the submission's observables were recorded with it (`SubmissionExtras.observableKeys`):
-    /// releases those now reported by k organisations. Returns the keys released now.
-    public func releaseCorroborated(among keys: [String], provider: Principal) async throws -> [String] {
-        guard !provider.user.role.isHubStaff, !keys.isEmpty else { return [] }
-        return try await release(try await store.observableReportCounts(keys))
-    }
-
     /// Releases the observables `counts` shows reported by k organisations (counted when the
     /// submission was stored, `HubStore.appendCountingReports`). Returns the keys released now.
     public func releaseCorroborated(counts: [String: Int], provider: Principal) async throws -> [String] {

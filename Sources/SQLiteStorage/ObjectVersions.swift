@@ -437,17 +437,3 @@ extension SQLiteHubStore {
                                                  ("pendings", list(outcome.pendings))])).serialized())
     }
 }
-
-extension StatementArguments {
-    /// Positional arguments from a list of values.
-    ///
-    /// ```swift
-    /// arguments += .positional(query.ids)
-    /// ```
-    /// GRDB's own `StatementArguments(_:)` for a sequence of concrete values maps it through a key
-    /// path, which is instantiated again on every call; on a single-object GET that was a third of
-    /// the query's CPU time.
-    static func positional<Value: DatabaseValueConvertible>(_ values: [Value]) -> StatementArguments {
-        StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? })
-    }
-}

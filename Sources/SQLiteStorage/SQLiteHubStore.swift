@@ -64,8 +64,8 @@ public final class SQLiteHubStore: HubStore {
             // a 32 MiB page cache per connection keeps them out of read(2).
             try db.execute(sql: "PRAGMA cache_size = -32768")
             // Checkpoints run on their own thread (WALCheckpoints); a commit checkpoints itself
-            // only when that thread has fallen far behind.
-            checkpoints.install(on: db)
+            // only when that thread has fallen far behind. Readers never commit.
+            if !db.configuration.readonly { checkpoints.install(on: db) }
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)

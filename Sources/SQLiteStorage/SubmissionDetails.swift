@@ -15,13 +15,13 @@ extension SQLiteHubStore {
             let report = DirectStatement(try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO observable_report (observable, organization_id, submission_id) VALUES (?, ?, ?)
                 """), db)
-            let count = DirectStatement(try db.cachedStatement(sql: """
+            let count = countingReports ? DirectStatement(try db.cachedStatement(sql: """
                 SELECT COUNT(*) FROM observable_report WHERE observable = ?
-                """), db)
+                """), db) : nil
             for key in Set(extras.observableKeys) {
                 report.bind(1, key); report.bind(2, organizationID); report.bind(3, submissionID)
                 try report.step()
-                if countingReports {
+                if let count {
                     count.bind(1, key)
                     counts[key] = Int(try count.integer())
                 }

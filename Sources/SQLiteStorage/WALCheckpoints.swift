@@ -40,7 +40,7 @@ final class WALCheckpoints: Sendable {
 
     deinit { worker.stop() }
 
-    /// Replaces the automatic checkpoint of `db` (the writing connection; readers never commit).
+    /// Replaces the automatic checkpoint of `db`, the writing connection.
     func install(on db: Database) {
         // Retained by the hook for as long as the connection lives; only the small worker object
         // outlives a closed store, its thread and connection are gone by then.
