@@ -148,7 +148,9 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLiteStorage", "HubTesting", "STIX"]),
+        .testTarget(name: "StorageTests", dependencies: [
+            "Storage", "SQLiteStorage", "HubTesting", "STIX", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "TAXIIServerTests", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",
             "Consent", "Anonymization", "SharingPolicy", "HubServer", "HubHTTP",

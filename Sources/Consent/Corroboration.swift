@@ -80,7 +80,8 @@ public struct Corroboration: Sendable {
 
     func release(_ counts: [String: Int]) async throws -> [String] {
         var released: [String] = []
-        for (key, count) in counts.sorted(by: { $0.key < $1.key }) where count >= k {
+        // Most counts are below k: only the others are sorted (into a stable release order).
+        for (key, count) in counts.filter({ $0.value >= k }).sorted(by: { $0.key < $1.key }) {
             let now = STIXTimestamp.now().text
             guard try await store.markCorroborated(key, at: now) else { continue }
             try await releaseObservable(key, organizations: count, at: now)

@@ -45,58 +45,82 @@ public struct EnvelopeIntake: Sendable {
         guard try await policy.access(of: principal, to: feed).canWrite else {
             throw IntakeError(.forbidden, "no write access to feed \(feed.name)")
         }
-        let envelope: ScannedEnvelope
-        do {
-            envelope = try EnvelopeScanner.scan(bytes, limits: limits)
-        } catch {
-            throw IntakeError(.malformed, "the body is not a valid TAXII envelope or STIX bundle: \(error)")
-        }
         var submission = Submission(feedID: feed.id, organizationID: principal.organization.id,
                                     userID: principal.user.id,
                                     requestTimestamp: requestTimestamp ?? STIXTimestamp.now().text)
-        var incoming: [IncomingObject] = []
-        incoming.reserveCapacity(envelope.objects.count)
         let audiences = policy.arrivalAudiences(for: principal)
-        let papLevels = Self.papLevels(in: envelope)
+        let extractingObservables = corroboration != nil
+        let countingReports = extractingObservables && !principal.user.role.isHubStaff
+        // The objects go to the store in batches as they are scanned and pass validation: the
+        // store's writer inserts one batch while the next is scanned and checked, all in one
+        // transaction that commits at the end (or is rolled back if the document turns out malformed).
+        let stream = IncomingStream(for: submission)
+        let store = self.store
+        var writer: Task<AppendOutcome, any Error>?
+        func startWriting() -> Task<AppendOutcome, any Error> {
+            if let writer { return writer }
+            let started = Task { try await store.append(stream, to: feed.id, countingReports: countingReports) }
+            writer = started
+            return started
+        }
         var observables: [String] = []
-        let checked = await Self.check(envelope.objects, extractingObservables: corroboration != nil)
-        for (object, (result, keys)) in zip(envelope.objects, checked) {
-            switch result {
-            case .success(let facts):
-                let version = facts.version
-                let tlp = PolicyEngine.tlpLevel(of: facts)
-                incoming.append(IncomingObject(
-                    stixID: facts.id, type: facts.type, specVersion: facts.specVersion, version: version,
-                    versionMicroseconds: version.flatMap { STIXTimestamp($0)?.microsecondsSinceEpoch },
-                    bytes: Array(object.bytes), tlp: tlp, audiences: audiences))
-                let pap = facts.objectMarkingRefs.lazy.compactMap { papLevels[$0] }.first
-                submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil,
-                                                          tlp: tlp?.rawValue, pap: pap))
-                observables += keys
-            case .failure(let error):
-                let id = object.value.objectValue?["id"]?.stringValue
-                let version = object.value.objectValue?["modified"]?.stringValue
-                    ?? object.value.objectValue?["created"]?.stringValue
-                submission.failures.append(ObjectOutcome(id: id, version: version, message: error.message))
+        var markings: [[String]] = []
+        var stored = 0
+        let envelope: ScannedEnvelope
+        do {
+            envelope = try EnvelopeScanner.scan(bytes, limits: limits, handingOver: Self.batchSize) { batch in
+                var incoming: [IncomingObject] = []
+                incoming.reserveCapacity(batch.count)
+                for (object, (result, keys)) in zip(batch, Self.check(batch, extractingObservables: extractingObservables)) {
+                    switch result {
+                    case .success(let facts):
+                        let version = facts.version
+                        let tlp = PolicyEngine.tlpLevel(of: facts)
+                        incoming.append(IncomingObject(
+                            stixID: facts.id, type: facts.type, specVersion: facts.specVersion, version: version,
+                            versionMicroseconds: version.flatMap { STIXTimestamp($0)?.microsecondsSinceEpoch },
+                            bytes: Array(object.bytes), tlp: tlp, audiences: audiences))
+                        submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil,
+                                                                  tlp: tlp?.rawValue))
+                        markings.append(facts.objectMarkingRefs)
+                        observables += keys
+                    case .failure(let error):
+                        let id = object.value.objectValue?["id"]?.stringValue
+                        let version = object.value.objectValue?["modified"]?.stringValue
+                            ?? object.value.objectValue?["created"]?.stringValue
+                        submission.failures.append(ObjectOutcome(id: id, version: version, message: error.message))
+                    }
+                }
+                guard !incoming.isEmpty else { return }
+                stored += incoming.count
+                stream.send(incoming)
+                _ = startWriting()
+            }
+        } catch {
+            // Nothing is written: the writer (if it started) rolls back.
+            stream.abandon()
+            _ = try? await writer?.value
+            throw IntakeError(.malformed, "the body is not a valid TAXII envelope or STIX bundle: \(error)")
+        }
+        // PAP levels come from marking definitions anywhere in the envelope, so they are known last.
+        let papLevels = Self.papLevels(in: envelope)
+        if !papLevels.isEmpty {
+            for index in submission.successes.indices {
+                submission.successes[index].pap = markings[index].lazy.compactMap { papLevels[$0] }.first
             }
         }
         // The observables are recorded with the submission, and how many organisations reported each
         // is counted in the same transaction; corroboration then releases those reported by k.
         var extras = extras
-        if corroboration != nil, !observables.isEmpty, !principal.user.role.isHubStaff {
+        if countingReports, !observables.isEmpty {
             var withKeys = extras ?? SubmissionExtras()
             withKeys.observableKeys += observables
             extras = withKeys
         }
-        let results: [AppendResult]
-        var reportCounts: [String: Int] = [:]
-        if let extras, !extras.observableKeys.isEmpty {
-            let outcome = try await store.appendCountingReports(incoming, to: feed.id, recording: submission, extras: extras)
-            results = outcome.results
-            reportCounts = outcome.observableReportCounts
-        } else {
-            results = try await store.append(incoming, to: feed.id, recording: submission, extras: extras)
-        }
+        stream.finish(recording: submission, extras: extras)
+        let outcome = try await startWriting().value
+        let results = outcome.results
+        let reportCounts = outcome.observableReportCounts
         for (index, result) in results.enumerated() where result == .alreadyPresent {
             submission.successes[index].message = "this version was already in the collection; stored once"
         }
@@ -110,7 +134,7 @@ public struct EnvelopeIntake: Sendable {
                                          details: ["kind": "corroboration", "result": "not released"], error: error)
             }
         }
-        if let desk, !incoming.isEmpty {
+        if let desk, stored > 0 {
             do {
                 _ = try await desk.applyStandingConsent(to: submission, provider: principal)
             } catch {
@@ -132,22 +156,18 @@ public struct EnvelopeIntake: Sendable {
             subject: submission.id, details: details)])
     }
 
-    /// Validates each object (and, for corroboration, reads its observables), in order. A large
-    /// envelope is checked in two halves at once: on two cores that halves this part of a POST.
-    static func check(_ objects: [ScannedObject], extractingObservables: Bool) async
+    /// Objects per batch handed from the scanner to validation and on to the store's writer: small
+    /// enough that the writer starts early, large enough to keep the hand-overs few.
+    static let batchSize = 50
+
+    /// Validates each object (and, for corroboration, reads its observables), in order.
+    static func check(_ objects: ArraySlice<ScannedObject>, extractingObservables: Bool)
         -> [(Result<STIXObjectFacts, STIXValidationError>, [String])] {
-        @Sendable func run(_ range: Range<Int>) -> [(Result<STIXObjectFacts, STIXValidationError>, [String])] {
-            range.map { index in
-                let result = STIXValidator.validate(objects[index].value)
-                guard extractingObservables, case .success(let facts) = result else { return (result, []) }
-                return (result, ObservableExtraction.keys(in: objects[index].value, facts: facts))
-            }
+        objects.map { object in
+            let result = STIXValidator.validate(object.value)
+            guard extractingObservables, case .success(let facts) = result else { return (result, []) }
+            return (result, ObservableExtraction.keys(in: object.value, facts: facts))
         }
-        guard objects.count >= 128 else { return run(0..<objects.count) }
-        let middle = objects.count / 2
-        async let firstHalf = run(0..<middle)
-        let secondHalf = run(middle..<objects.count)
-        return await firstHalf + secondHalf
     }
 
     /// The OASIS PAP property extension on marking definitions.

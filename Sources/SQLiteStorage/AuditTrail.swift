@@ -10,12 +10,12 @@ extension SQLiteHubStore {
         try await pool.write { db in try self.appendAudit(events, in: db) }
     }
 
-    public func recordedAuditHead() throws -> AuditHead? { try AuditHead.read(from: auditHeadURL) }
+    public func recordedAuditHead() throws -> AuditHead? { try auditHeads.read() }
 
     /// Appends within an open write transaction (so a write and its audit entry commit together).
-    /// Once the transaction commits, the new head is recorded outside the database; a crash in
-    /// between leaves the recorded head one step behind, which verification accepts (it only ever
-    /// must not be ahead of the database).
+    /// Once the transaction commits, the new head is recorded outside the database, in the
+    /// background (`AuditHeadFile`); a crash in between leaves the recorded head behind, which
+    /// verification accepts (it only ever must not be ahead of the database).
     func appendAudit(_ events: [AuditEvent], in db: Database) throws {
         let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_entry ORDER BY sequence DESC LIMIT 1")
         var sequence: Int64 = last?["sequence"] ?? 0
@@ -36,8 +36,8 @@ extension SQLiteHubStore {
             previous = hash
         }
         let head = AuditHead(sequence: sequence, hash: previous, seal: auditSeal)
-        let url = auditHeadURL
-        db.afterNextTransaction { _ in try? head.write(to: url) }
+        let heads = auditHeads
+        db.afterNextTransaction { _ in heads.record(head) }
     }
 
     public func auditEntries(after sequence: Int64, limit: Int) async throws -> [AuditEntry] {

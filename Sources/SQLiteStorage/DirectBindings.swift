@@ -43,12 +43,15 @@ struct DirectStatement {
     }
 
     /// The first column of the first row, as an integer (0 when there is no row); resets the statement.
-    func integer() throws -> Int64 {
+    func integer() throws -> Int64 { try integers(1)[0] }
+
+    /// The first `count` columns of the first row, as integers (NULL and no row read as 0); resets the statement.
+    func integers(_ count: Int32) throws -> [Int64] {
         let code = sqlite3_step(handle)
         guard code == SQLITE_ROW || code == SQLITE_DONE else { return try fail(code) }
-        let value = code == SQLITE_ROW ? sqlite3_column_int64(handle, 0) : 0
+        let values = (0..<count).map { code == SQLITE_ROW ? sqlite3_column_int64(handle, $0) : 0 }
         sqlite3_reset(handle)
-        return value
+        return values
     }
 
     private func fail<T>(_ code: Int32) throws -> T {

@@ -8,45 +8,65 @@ import Storage
 extension SQLiteHubStore {
     public func append(_ objects: [IncomingObject], to feedID: String,
                        recording submission: Submission, extras: SubmissionExtras?) async throws -> [AppendResult] {
-        try await append(objects, to: feedID, recording: submission, extras: extras, countingReports: false).results
+        try await append(IncomingStream(objects, recording: submission, extras: extras), to: feedID,
+                         countingReports: false).results
     }
 
     public func appendCountingReports(_ objects: [IncomingObject], to feedID: String, recording submission: Submission,
                                       extras: SubmissionExtras) async throws -> AppendOutcome {
-        try await append(objects, to: feedID, recording: submission, extras: extras, countingReports: true)
+        try await append(IncomingStream(objects, recording: submission, extras: extras), to: feedID, countingReports: true)
     }
 
-    func append(_ objects: [IncomingObject], to feedID: String, recording submission: Submission,
-                extras: SubmissionExtras?, countingReports: Bool) async throws -> AppendOutcome {
+    /// Inserts each chunk as it arrives, on the writer's thread and inside its one transaction (the
+    /// thread waits for the next chunk; the transaction holds the write lock meanwhile), then records
+    /// the submission, its extras and its audit entry, and commits.
+    public func append(_ stream: IncomingStream, to feedID: String, countingReports: Bool) async throws -> AppendOutcome {
         try await pool.write { db in
             let feedKey = try Self.feedKey(feedID, in: db)
-            let results = try Self.insert(objects, feedKey: feedKey, submissionID: submission.id,
-                                          providerOrganizationID: submission.organizationID, releaseID: "", in: db)
-            var outcome = SubmissionOutcome(successes: submission.successes, failures: submission.failures,
-                                            pendings: submission.pendings)
-            if outcome.successes.count == results.count {
-                for (index, result) in results.enumerated() where result == .alreadyPresent {
-                    outcome.successes[index].message = "this version was already in the collection; stored once"
+            var results: [AppendResult] = []
+            while true {
+                switch stream.next() {
+                case .objects(let objects):
+                    results += try Self.insert(objects, feedKey: feedKey, submissionID: stream.submissionID,
+                                               providerOrganizationID: stream.organizationID, releaseID: "", in: db)
+                case .end(let submission, let extras):
+                    let counts = try self.record(submission, results: results, extras: extras, feedID: feedID,
+                                                 feedKey: feedKey, countingReports: countingReports, in: db)
+                    return AppendOutcome(results: results, observableReportCounts: counts)
+                case .abandoned:
+                    throw CancellationError()
                 }
             }
-            try db.execute(sql: """
-                INSERT INTO submission (id, feed_id, organization_id, user_id, request_timestamp, outcome)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [submission.id, feedID, submission.organizationID, submission.userID,
-                                 submission.requestTimestamp, Self.outcomeJSON(outcome)])
-            var counts: [String: Int] = [:]
-            if let extras {
-                counts = try Self.insert(extras, submissionID: submission.id, organizationID: submission.organizationID,
-                                         feedKey: feedKey, countingReports: countingReports, in: db)
-            }
-            let stored = results.filter { if case .stored = $0 { true } else { false } }.count
-            try self.appendAudit([AuditEvent(
-                action: .write, actorUserID: submission.userID, actorOrganizationID: submission.organizationID,
-                subject: submission.id,
-                details: ["feed": feedID, "accepted": String(outcome.successes.count),
-                          "rejected": String(outcome.failures.count), "stored": String(stored)])], in: db)
-            return AppendOutcome(results: results, observableReportCounts: counts)
         }
+    }
+
+    /// The submission row (its outcome noting duplicates), its extras and its audit entry.
+    func record(_ submission: Submission, results: [AppendResult], extras: SubmissionExtras?, feedID: String,
+                feedKey: Int64, countingReports: Bool, in db: Database) throws -> [String: Int] {
+        var outcome = SubmissionOutcome(successes: submission.successes, failures: submission.failures,
+                                        pendings: submission.pendings)
+        if outcome.successes.count == results.count {
+            for (index, result) in results.enumerated() where result == .alreadyPresent {
+                outcome.successes[index].message = "this version was already in the collection; stored once"
+            }
+        }
+        try db.execute(sql: """
+            INSERT INTO submission (id, feed_id, organization_id, user_id, request_timestamp, outcome)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [submission.id, feedID, submission.organizationID, submission.userID,
+                             submission.requestTimestamp, Self.outcomeJSON(outcome)])
+        var counts: [String: Int] = [:]
+        if let extras {
+            counts = try Self.insert(extras, submissionID: submission.id, organizationID: submission.organizationID,
+                                     feedKey: feedKey, countingReports: countingReports, in: db)
+        }
+        let stored = results.filter { if case .stored = $0 { true } else { false } }.count
+        try appendAudit([AuditEvent(
+            action: .write, actorUserID: submission.userID, actorOrganizationID: submission.organizationID,
+            subject: submission.id,
+            details: ["feed": feedID, "accepted": String(outcome.successes.count),
+                      "rejected": String(outcome.failures.count), "stored": String(stored)])], in: db)
+        return counts
     }
 
     static func feedKey(_ feedID: String, in db: Database) throws -> Int64 {
@@ -66,18 +86,17 @@ extension SQLiteHubStore {
             sql: "SELECT date_added_us FROM object_version ORDER BY position DESC LIMIT 1")) ?? 0
         var dateAdded = max(nowMicroseconds, lastAdded + 1)
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO object_version (feed_key, stix_id, type, spec_version, version, version_us, date_added_us,
-                is_latest, is_first, submission_id, provider_org_id, release_id, tlp, json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (feed_key, stix_id, version_us, release_id, provider_org_id) DO NOTHING
+            INSERT INTO object_version (feed_key, stix_id, id_hash, type, spec_version, version, version_us,
+                date_added_us, is_latest, is_first, submission_id, provider_org_id, release_id, tlp, json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let clearLatest = try db.cachedStatement(sql: """
             UPDATE object_version SET is_latest = 0
-            WHERE feed_key = ? AND stix_id = ? AND release_id = ? AND provider_org_id = ? AND is_latest = 1
+            WHERE feed_key = ? AND id_hash = ? AND stix_id = ? AND release_id = ? AND provider_org_id = ? AND is_latest = 1
             """)
         let clearFirst = try db.cachedStatement(sql: """
             UPDATE object_version SET is_first = 0
-            WHERE feed_key = ? AND stix_id = ? AND release_id = ? AND provider_org_id = ? AND is_first = 1
+            WHERE feed_key = ? AND id_hash = ? AND stix_id = ? AND release_id = ? AND provider_org_id = ? AND is_first = 1
             """)
         let addAudience = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO object_audience (feed_key, audience, position) VALUES (?, ?, ?)
@@ -87,46 +106,54 @@ extension SQLiteHubStore {
         let row = DirectStatement(insert, db)
         let audienceRow = DirectStatement(addAudience, db)
 
-        // The versions already stored of each id in this series, read at once (most ids are new),
-        // then kept up to date as the envelope's own versions go in.
-        var bounds: [String: (min: Int64, max: Int64)] = [:]
-        let ids = Array(Set(objects.map(\.stixID)))
+        // The versions already stored in each id's series (feed, id, release, provider), read at once
+        // (most ids are new), then kept up to date as the envelope's own versions go in. A version
+        // already in its series is stored once: this check is the series' uniqueness, and it holds
+        // because every insert runs here, inside the single writer's transaction.
+        var stored: [String: Series] = [:]
+        let hashes = Dictionary(objects.map { ($0.stixID, KeyHash.of($0.stixID)) }, uniquingKeysWith: { first, _ in first })
+        let ids = Array(hashes.keys)
         for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let chunk = ids[start..<min(start + 500, ids.count)]
             var arguments: StatementArguments = [feedKey, releaseID, providerOrganizationID]
-            _ = arguments.append(contentsOf: StatementArguments.positional(chunk))
+            _ = arguments.append(contentsOf: StatementArguments.positional(chunk.map { hashes[$0]! }))
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT stix_id, MIN(version_us), MAX(version_us) FROM object_version
-                WHERE feed_key = ? AND release_id = ? AND provider_org_id = ? AND stix_id IN (\(placeholders(chunk.count)))
-                GROUP BY stix_id
+                SELECT stix_id, version_us FROM object_version
+                WHERE feed_key = ? AND release_id = ? AND provider_org_id = ? AND id_hash IN (\(placeholders(chunk.count)))
                 """), arguments: arguments)
-            while let row = try rows.next() { bounds[row[0]] = (row[1], row[2]) }
+            while let row = try rows.next() {
+                let id: String = row[0]
+                // Another id with the same hash is not part of this series.
+                guard hashes[id] != nil else { continue }
+                stored[id, default: Series()].insert(row[1])
+            }
         }
 
         var results: [AppendResult] = []
         results.reserveCapacity(objects.count)
         for object in objects {
             let versionKey = object.versionMicroseconds ?? -1
+            let idHash = hashes[object.stixID]!
             var isLatest = true, isFirst = true
-            let known = bounds[object.stixID]
+            let known = stored[object.stixID]
             if let known {
-                let series: StatementArguments = [feedKey, object.stixID, releaseID, providerOrganizationID]
-                isLatest = versionKey > known.max
-                isFirst = versionKey < known.min
+                if known.versions.contains(versionKey) {
+                    results.append(.alreadyPresent)
+                    continue
+                }
+                let series: StatementArguments = [feedKey, idHash, object.stixID, releaseID, providerOrganizationID]
+                isLatest = versionKey > known.newest
+                isFirst = versionKey < known.oldest
                 if isLatest { try clearLatest.execute(arguments: series) }
                 if isFirst { try clearFirst.execute(arguments: series) }
             }
-            row.bind(1, feedKey); row.bind(2, object.stixID); row.bind(3, object.type)
-            row.bind(4, object.specVersion); row.bind(5, object.version); row.bind(6, versionKey)
-            row.bind(7, dateAdded); row.bind(8, isLatest); row.bind(9, isFirst); row.bind(10, submissionID)
-            row.bind(11, providerOrganizationID); row.bind(12, releaseID); row.bind(13, object.tlp?.rawValue)
-            row.bind(14, blob: object.bytes)
+            row.bind(1, feedKey); row.bind(2, object.stixID); row.bind(3, idHash); row.bind(4, object.type)
+            row.bind(5, object.specVersion); row.bind(6, object.version); row.bind(7, versionKey)
+            row.bind(8, dateAdded); row.bind(9, isLatest); row.bind(10, isFirst); row.bind(11, submissionID)
+            row.bind(12, providerOrganizationID); row.bind(13, releaseID); row.bind(14, object.tlp?.rawValue)
+            row.bind(15, blob: object.bytes)
             try row.step()
-            if db.changesCount == 0 {
-                results.append(.alreadyPresent)
-                continue
-            }
-            bounds[object.stixID] = known.map { (min($0.min, versionKey), max($0.max, versionKey)) } ?? (versionKey, versionKey)
+            stored[object.stixID, default: Series()].insert(versionKey)
             let position = db.lastInsertedRowID
             let audiences = object.audiences.isEmpty ? defaultAudiences : object.audiences
             for (index, audience) in audiences.enumerated() where !audiences[..<index].contains(audience) {
@@ -281,7 +308,9 @@ extension SQLiteHubStore {
 
     static func appendFilters(_ query: ObjectQuery, to sql: inout String, arguments: inout StatementArguments) {
         if !query.ids.isEmpty {
-            sql += " AND ov.stix_id IN (\(placeholders(query.ids.count)))"
+            // The id index holds hashes (KeyHash); the text comparison keeps other ids of the same hash out.
+            sql += " AND ov.id_hash IN (\(placeholders(query.ids.count))) AND ov.stix_id IN (\(placeholders(query.ids.count)))"
+            _ = arguments.append(contentsOf: StatementArguments.positional(query.ids.map(KeyHash.of)))
             _ = arguments.append(contentsOf: StatementArguments.positional(query.ids))
         }
         if !query.types.isEmpty {
@@ -319,7 +348,8 @@ extension SQLiteHubStore {
             EXISTS (SELECT 1 FROM object_version o2 CROSS JOIN object_audience a2
                       ON a2.feed_key = o2.feed_key AND a2.position = o2.position
                          AND a2.audience IN (\(placeholders(keys.count)))
-                    WHERE o2.feed_key = ov.feed_key AND o2.stix_id = ov.stix_id AND \(condition))
+                    WHERE o2.feed_key = ov.feed_key AND o2.id_hash = ov.id_hash AND o2.stix_id = ov.stix_id
+                      AND \(condition))
             """
         }
         // Served once: only the earliest visible copy of each version within this listing.
@@ -383,8 +413,9 @@ extension SQLiteHubStore {
         try await pool.write { db in
             guard let feedKey = try Int64.fetchOne(db, sql: "SELECT key FROM feed WHERE id = ?", arguments: [feedID])
             else { return 0 }
-            var sql = "DELETE FROM object_version AS ov WHERE ov.feed_key = ? AND ov.stix_id = ?"
-            var arguments: StatementArguments = [feedKey, stixID]
+            let idHash = KeyHash.of(stixID)
+            var sql = "DELETE FROM object_version AS ov WHERE ov.feed_key = ? AND ov.id_hash = ? AND ov.stix_id = ?"
+            var arguments: StatementArguments = [feedKey, idHash, stixID]
             if let provider {
                 sql += " AND ov.provider_org_id = ?"
                 _ = arguments.append(contentsOf: [provider])
@@ -397,15 +428,17 @@ extension SQLiteHubStore {
                 try db.execute(sql: """
                     UPDATE object_version SET
                       is_latest = (version_us = (SELECT MAX(version_us) FROM object_version o
-                                                 WHERE o.feed_key = object_version.feed_key AND o.stix_id = object_version.stix_id
+                                                 WHERE o.feed_key = object_version.feed_key AND o.id_hash = object_version.id_hash
+                                                   AND o.stix_id = object_version.stix_id
                                                    AND o.release_id = object_version.release_id
                                                    AND o.provider_org_id = object_version.provider_org_id)),
                       is_first = (version_us = (SELECT MIN(version_us) FROM object_version o
-                                                WHERE o.feed_key = object_version.feed_key AND o.stix_id = object_version.stix_id
+                                                WHERE o.feed_key = object_version.feed_key AND o.id_hash = object_version.id_hash
+                                                  AND o.stix_id = object_version.stix_id
                                                   AND o.release_id = object_version.release_id
                                                   AND o.provider_org_id = object_version.provider_org_id))
-                    WHERE feed_key = ? AND stix_id = ?
-                    """, arguments: [feedKey, stixID])
+                    WHERE feed_key = ? AND id_hash = ? AND stix_id = ?
+                    """, arguments: [feedKey, idHash, stixID])
             }
             return removed
         }
@@ -420,20 +453,55 @@ extension SQLiteHubStore {
     }
 
     /// What JSONEncoder writes for `SubmissionOutcome` (nil members left out), written directly: the
-    /// outcome lists every object of the submission.
+    /// outcome lists every object of the submission, and the submission's commit waits for it.
     static func outcomeJSON(_ outcome: SubmissionOutcome) -> Data {
-        func list(_ outcomes: [ObjectOutcome]) -> JSONValue {
-            .array(outcomes.map { item in
-                var members: [(String, JSONValue)] = []
-                if let id = item.id { members.append(("id", .string(id))) }
-                if let version = item.version { members.append(("version", .string(version))) }
-                if let message = item.message { members.append(("message", .string(message))) }
-                if let tlp = item.tlp { members.append(("tlp", .string(tlp))) }
-                if let pap = item.pap { members.append(("pap", .string(pap))) }
-                return .object(JSONObject(members))
-            })
+        var out: [UInt8] = []
+        out.reserveCapacity(128 * (outcome.successes.count + outcome.failures.count + outcome.pendings.count) + 64)
+        func member(_ name: StaticString, _ value: String?, first: Bool = false) {
+            guard let value else { return }
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: "\":".utf8)
+            JSONWriter.writeString(value, into: &out)
         }
-        return Data(JSONValue.object(JSONObject([("successes", list(outcome.successes)), ("failures", list(outcome.failures)),
-                                                 ("pendings", list(outcome.pendings))])).serialized())
+        func list(_ name: StaticString, _ outcomes: [ObjectOutcome], first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: "\":[".utf8)
+            for (index, item) in outcomes.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "{"))
+                // The first member written opens without a comma.
+                let before = out.count
+                member("id", item.id, first: true)
+                member("version", item.version, first: out.count == before)
+                member("message", item.message, first: out.count == before)
+                member("tlp", item.tlp, first: out.count == before)
+                member("pap", item.pap, first: out.count == before)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "{"))
+        list("successes", outcome.successes, first: true)
+        list("failures", outcome.failures)
+        list("pendings", outcome.pendings)
+        out.append(UInt8(ascii: "}"))
+        return Data(out)
+    }
+}
+
+/// The versions (version_us) stored in one series of an id: (feed, id, release, provider).
+struct Series {
+    private(set) var versions: Set<Int64> = []
+    private(set) var oldest = Int64.max
+    private(set) var newest = Int64.min
+
+    mutating func insert(_ version: Int64) {
+        versions.insert(version)
+        oldest = min(oldest, version)
+        newest = max(newest, version)
     }
 }

@@ -20,7 +20,7 @@ public final class SQLiteHubStore: HubStore {
     /// Seals the audit chain; read from a key file outside the database.
     public let auditSeal: AuditSeal
     /// Where the newest audit entry is recorded after each append, outside the database.
-    let auditHeadURL: URL
+    let auditHeads: AuditHeadFile
     let generation = Atomic<UInt64>(0)
     /// Copies committed pages from the log into the database file off the commit path.
     let checkpoints: WALCheckpoints
@@ -50,7 +50,7 @@ public final class SQLiteHubStore: HubStore {
         } catch {
             throw StoreError.unavailable("\(error)")
         }
-        auditHeadURL = auditHead
+        auditHeads = AuditHeadFile(url: auditHead)
         let checkpoints = sizes.map { WALCheckpoints(path: path, backgroundPages: $0.background, writerPages: $0.writer) }
             ?? WALCheckpoints(path: path)
         self.checkpoints = checkpoints

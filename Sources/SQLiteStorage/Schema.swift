@@ -237,6 +237,67 @@ enum Schema {
             // position: this index only cost a B-tree insert per stored version.
             try db.execute(sql: "DROP INDEX IF EXISTS object_by_date_added")
         }
+        migrator.registerMigration("v10-hashed-keys") { db in
+            // STIX ids and observables are indexed by their 64-bit hash (KeyHash): the text keys of
+            // the unique series index and of observable_report made each submission dirty a page per
+            // object. Uniqueness of a stored version is now checked by `insert`, which runs under
+            // the single writer, and every read compares the text beside the hash.
+            // The table is rebuilt (SQLite cannot drop a table constraint); foreign keys are off
+            // during a GRDB migration and checked at its end, so object_audience keeps its rows.
+            db.add(function: KeyHash.function)
+            try db.execute(sql: """
+            CREATE TABLE object_version_hashed (
+                position INTEGER PRIMARY KEY AUTOINCREMENT,
+                feed_key INTEGER NOT NULL REFERENCES feed(key),
+                stix_id TEXT NOT NULL,
+                id_hash INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                spec_version TEXT NOT NULL,
+                version TEXT,
+                version_us INTEGER NOT NULL,
+                date_added_us INTEGER NOT NULL,
+                is_latest INTEGER NOT NULL,
+                is_first INTEGER NOT NULL,
+                submission_id TEXT NOT NULL,
+                provider_org_id TEXT NOT NULL,
+                release_id TEXT NOT NULL DEFAULT '',
+                tlp TEXT,
+                json BLOB NOT NULL
+            );
+            INSERT INTO object_version_hashed (position, feed_key, stix_id, id_hash, type, spec_version, version,
+                version_us, date_added_us, is_latest, is_first, submission_id, provider_org_id, release_id, tlp, json)
+            SELECT position, feed_key, stix_id, kakehashi_key_hash(stix_id), type, spec_version, version,
+                version_us, date_added_us, is_latest, is_first, submission_id, provider_org_id, release_id, tlp, json
+            FROM object_version ORDER BY position;
+            """)
+            // Positions of deleted versions are never given again: the new table continues the old
+            // one's AUTOINCREMENT sequence, not merely its largest remaining position.
+            let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'object_version'") ?? 0
+            try db.execute(sql: """
+            DROP TABLE object_version;
+            ALTER TABLE object_version_hashed RENAME TO object_version;
+            UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'object_version';
+            INSERT INTO sqlite_sequence (name, seq) SELECT 'object_version', ?
+              WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'object_version');
+            CREATE INDEX object_by_id ON object_version(feed_key, id_hash);
+            CREATE INDEX object_by_submission ON object_version(submission_id, release_id);
+            CREATE INDEX object_by_release ON object_version(release_id) WHERE release_id <> '';
+            CREATE INDEX object_latest ON object_version(feed_key, is_latest, position);
+            CREATE INDEX object_by_type ON object_version(feed_key, type, position);
+
+            CREATE TABLE observable_report_hashed (
+                observable_hash INTEGER NOT NULL,
+                observable TEXT NOT NULL,
+                organization_id TEXT NOT NULL,
+                submission_id TEXT NOT NULL
+            );
+            INSERT INTO observable_report_hashed (observable_hash, observable, organization_id, submission_id)
+            SELECT kakehashi_key_hash(observable), observable, organization_id, submission_id FROM observable_report;
+            DROP TABLE observable_report;
+            ALTER TABLE observable_report_hashed RENAME TO observable_report;
+            CREATE INDEX observable_report_by_hash ON observable_report(observable_hash);
+            """, arguments: [sequence, sequence])
+        }
         return migrator
     }
 }

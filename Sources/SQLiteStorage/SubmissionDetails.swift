@@ -12,20 +12,8 @@ extension SQLiteHubStore {
                        countingReports: Bool = false, in db: Database) throws -> [String: Int] {
         var counts: [String: Int] = [:]
         if !extras.observableKeys.isEmpty {
-            let report = DirectStatement(try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO observable_report (observable, organization_id, submission_id) VALUES (?, ?, ?)
-                """), db)
-            let count = countingReports ? DirectStatement(try db.cachedStatement(sql: """
-                SELECT COUNT(*) FROM observable_report WHERE observable = ?
-                """), db) : nil
-            for key in Set(extras.observableKeys) {
-                report.bind(1, key); report.bind(2, organizationID); report.bind(3, submissionID)
-                try report.step()
-                if let count {
-                    count.bind(1, key)
-                    counts[key] = Int(try count.integer())
-                }
-            }
+            counts = try report(extras.observableKeys, organizationID: organizationID, submissionID: submissionID,
+                                counting: countingReports, in: db)
         }
         if var detail = extras.detail {
             detail.submissionID = submissionID

@@ -56,12 +56,30 @@ public struct ScannedObject: Sendable {
 /// ```
 public enum EnvelopeScanner {
     public static func scan(_ bytes: [UInt8], limits: JSONLimits = .standard) throws -> ScannedEnvelope {
-        try scanTyped(bytes, limits: limits)
+        try scanTyped(bytes, limits: limits, batch: Int.max) { _ in }
     }
 
-    static func scanTyped(_ input: [UInt8], limits: JSONLimits) throws(JSONSyntaxError) -> ScannedEnvelope {
+    /// `scan`, handing the objects over `batch` at a time as they are parsed (the last ones once the
+    /// whole document has been read), so a caller can work on the first objects while the rest is
+    /// scanned. The document is still checked whole: when this throws, objects were perhaps handed
+    /// over already, and they belong to a document that is refused.
+    ///
+    /// ```swift
+    /// let envelope = try EnvelopeScanner.scan(body, handingOver: 50) { objects in
+    ///     for object in objects { _ = STIXValidator.validate(object.value) }
+    /// }
+    /// ```
+    public static func scan(_ bytes: [UInt8], limits: JSONLimits = .standard, handingOver batch: Int,
+                            to receive: (ArraySlice<ScannedObject>) -> Void) throws -> ScannedEnvelope {
+        try scanTyped(bytes, limits: limits, batch: max(1, batch), receive: receive)
+    }
+
+    static func scanTyped(_ input: [UInt8], limits: JSONLimits, batch: Int,
+                          receive: (ArraySlice<ScannedObject>) -> Void) throws(JSONSyntaxError) -> ScannedEnvelope {
+        var objects: [ScannedObject] = []
+        var handedOver = 0
         let scanned = input.withUnsafeBytes { buffer in
-            Result { () throws(JSONSyntaxError) -> ([Range<Int>], [JSONValue], JSONObject) in
+            Result { () throws(JSONSyntaxError) -> JSONObject in
                 guard let base = buffer.baseAddress, buffer.count > 0 else {
                     throw JSONSyntaxError(message: "the input is empty (expected a TAXII envelope or STIX bundle object)",
                                           offset: 0)
@@ -69,21 +87,25 @@ public enum EnvelopeScanner {
                 var parser = ByteParser(base: base.assumingMemoryBound(to: UInt8.self), count: buffer.count,
                                         limits: limits)
                 parser.skipByteOrderMark()
-                return try parser.scanEnvelope()
+                return try parser.scanEnvelope { range, value in
+                    objects.append(ScannedObject(bytes: input[range], value: value))
+                    if objects.count - handedOver >= batch {
+                        receive(objects[handedOver...])
+                        handedOver = objects.count
+                    }
+                }
             }
         }
-        let (ranges, values, other) = try scanned.get()
-        var objects: [ScannedObject] = []
-        objects.reserveCapacity(ranges.count)
-        for (range, value) in zip(ranges, values) {
-            objects.append(ScannedObject(bytes: input[range], value: value))
-        }
+        let other = try scanned.get()
+        if handedOver < objects.count { receive(objects[handedOver...]) }
         return ScannedEnvelope(objects: objects, otherMembers: other)
     }
 }
 
 extension ByteParser {
-    mutating func scanEnvelope() throws(JSONSyntaxError) -> ([Range<Int>], [JSONValue], JSONObject) {
+    /// Scans the envelope, giving `element` each member of "objects" (its bytes' range and value)
+    /// as it is parsed; returns the other members.
+    mutating func scanEnvelope(_ element: (Range<Int>, JSONValue) -> Void) throws(JSONSyntaxError) -> JSONObject {
         skipWhitespace()
         guard position < count else {
             throw error("the input is empty (expected a TAXII envelope or STIX bundle object)", at: position)
@@ -100,8 +122,6 @@ extension ByteParser {
         }
         try enterContainer()
         position += 1
-        var ranges: [Range<Int>] = []
-        var values: [JSONValue] = []
         var keys: [String] = []
         var otherValues: [JSONValue] = []
         var allKeys: [String] = []
@@ -120,7 +140,7 @@ extension ByteParser {
                         let kind = position < count ? peekKind() : found(at: position)
                         throw error("\"objects\" must be an array of STIX objects but found \(kind)", at: position)
                     }
-                    try scanObjectsArray(ranges: &ranges, values: &values)
+                    try scanObjectsArray(element)
                 } else {
                     keys.append(key)
                     otherValues.append(try parseValue())
@@ -139,7 +159,7 @@ extension ByteParser {
         }
         depth -= 1
         try expectEnd()
-        return (ranges, values, JSONObject(uniqueKeys: keys, values: otherValues))
+        return JSONObject(uniqueKeys: keys, values: otherValues)
     }
 
     /// The JSON kind that starts at `position`, for messages.
@@ -154,7 +174,7 @@ extension ByteParser {
         }
     }
 
-    mutating func scanObjectsArray(ranges: inout [Range<Int>], values: inout [JSONValue]) throws(JSONSyntaxError) {
+    mutating func scanObjectsArray(_ element: (Range<Int>, JSONValue) -> Void) throws(JSONSyntaxError) {
         try enterContainer()
         position += 1  // '['
         skipWhitespace()
@@ -169,8 +189,8 @@ extension ByteParser {
             first = false
             skipWhitespace()
             let start = position
-            values.append(try parseValue())
-            ranges.append(start..<position)
+            let value = try parseValue()
+            element(start..<position, value)
             skipWhitespace()
             guard position < count else {
                 throw error("unterminated array: expected ',' or ']' but the input ended", at: position)

@@ -142,6 +142,10 @@ public protocol HubStore: Sendable {
     /// have reported it so far, counted in the same transaction (for k-corroboration).
     func appendCountingReports(_ objects: [IncomingObject], to feedID: String,
                                recording submission: Submission, extras: SubmissionExtras) async throws -> AppendOutcome
+    /// `append` (and with `countingReports`, `appendCountingReports`) for objects that arrive while
+    /// later ones are still being checked (see `IncomingStream`): one durable transaction all the same.
+    /// Throws `CancellationError` and writes nothing when the stream is abandoned.
+    func append(_ stream: IncomingStream, to feedID: String, countingReports: Bool) async throws -> AppendOutcome
     func objects(_ query: ObjectQuery) async throws -> ObjectPage
     /// Deletes the versions of one object the selection names (only those `provider` gave, when
     /// given: originals and their released copies); returns how many were removed.

@@ -97,6 +97,16 @@ extension HubStore {
         return AppendOutcome(results: results, observableReportCounts: try await observableReportCounts(extras.observableKeys))
     }
 
+    /// Waits for the whole stream, then appends it: for a store that cannot write while objects arrive.
+    public func append(_ stream: IncomingStream, to feedID: String, countingReports: Bool) async throws -> AppendOutcome {
+        guard let (objects, submission, extras) = await stream.collected() else { throw CancellationError() }
+        if countingReports, let extras, !extras.observableKeys.isEmpty {
+            return try await appendCountingReports(objects, to: feedID, recording: submission, extras: extras)
+        }
+        let results = try await append(objects, to: feedID, recording: submission, extras: extras)
+        return AppendOutcome(results: results, observableReportCounts: [:])
+    }
+
     /// Appends a plain STIX submission (no extras).
     public func append(_ objects: [IncomingObject], to feedID: String,
                        recording submission: Submission) async throws -> [AppendResult] {

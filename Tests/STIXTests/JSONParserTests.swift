@@ -144,10 +144,10 @@ struct JSONParserTests {
 
     @Test("serialization is compact, ordered, and escapes only what it must")
     func serialization() throws {
-        let text = #"{ "b" : [1, 2.50, -3e2], "a" : "line\nbreak \"q\" \\ / \u0001 日本", "c": {"x": null, "y": true} }"#
+        let text = #"{ "b" : [1, 2.50, -3e2], "a" : "line\nbreak \"q\" \\ / \u0001 日本\t\r\b\f\u001F", "c": {"x": null, "y": true} }"#
         let value = try parse(text)
         let out = value.serializedText
-        #expect(out == #"{"b":[1,2.50,-3e2],"a":"line\nbreak \"q\" \\ / \u0001 日本","c":{"x":null,"y":true}}"#)
+        #expect(out == #"{"b":[1,2.50,-3e2],"a":"line\nbreak \"q\" \\ / \u0001 日本\t\r\b\f\u001f","c":{"x":null,"y":true}}"#)
         #expect(try JSONParser.parse(value.serialized()) == value)
     }
 

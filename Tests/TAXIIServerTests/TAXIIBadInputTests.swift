@@ -66,6 +66,37 @@ struct TAXIIBadInputTests {
         }
     }
 
+    @Test("a body that turns out malformed after hundreds of valid objects stores none of them")
+    func malformedAfterValidObjects() async throws {
+        let f = try await TAXIIFixture.make(); defer { f.hub.remove() }
+        try await f.withServer { client in
+            // The first objects are scanned, checked and handed to the store's writer before the
+            // scanner reaches the fault at the end: the writer must roll all of them back.
+            let valid = (1...300).map { indicatorJSON($0) }
+            let complete = String(buffer: envelope(valid))
+            var invalidUTF8 = ByteBuffer(string: String(complete.dropLast()) + ",\"x\":\"")
+            invalidUTF8.writeBytes([0xFF, 0xFE])
+            invalidUTF8.writeString("\"}")
+            let faults: [(String, ByteBuffer)] = [
+                ("truncated", ByteBuffer(string: String(complete.dropLast(3)))),
+                ("trailing garbage", ByteBuffer(string: complete + " x")),
+                ("duplicate member after objects", ByteBuffer(string: String(complete.dropLast()) + ",\"more\":false,\"more\":true}")),
+                ("invalid UTF-8 at the end", invalidUTF8),
+            ]
+            for (name, body) in faults {
+                let response = try await client.execute(uri: f.objectsPath, method: .post, headers: f.writer.posting, body: body)
+                #expect(response.status == .badRequest, "\(name): \(response.text.prefix(200))")
+                #expect(try await f.hub.store.objectCount(feedID: f.feed.id) == 0, "\(name)")
+            }
+            // The writer is free again: the complete envelope is stored whole.
+            let accepted = try await client.execute(uri: f.objectsPath, method: .post, headers: f.writer.posting,
+                                                    body: ByteBuffer(string: complete))
+            #expect(accepted.status == .accepted)
+            #expect(accepted.json["success_count"] as? Int == 300)
+            #expect(try await f.hub.store.objectCount(feedID: f.feed.id) == 300)
+        }
+    }
+
     @Test("bad query parameters are 400 with a reason, never 500")
     func badQueries() async throws {
         let f = try await TAXIIFixture.make(); defer { f.hub.remove() }

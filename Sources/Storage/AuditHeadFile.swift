@@ -1,0 +1,50 @@
+// Storage audit head file: records the newest audit head outside the database on a thread of its
+// own, so that a commit never waits for the file system.
+import Foundation
+
+/// The file holding the newest audit head (see `AuditHead`), written in the background.
+///
+/// A store calls `record` once a transaction with audit entries has committed. The file can lag
+/// the database by the entries of the last moments (verification accepts a head that is behind) but
+/// is never ahead of it, and heads are written in order: a newer head is never replaced by an older one.
+///
+/// ```swift
+/// let heads = AuditHeadFile(url: dataDirectory.appendingPathComponent("audit.head"))
+/// heads.record(AuditHead(sequence: 42, hash: hash, seal: seal))   // after the commit
+/// let recorded = try heads.read()                                  // waits for pending writes
+/// ```
+public final class AuditHeadFile: @unchecked Sendable {
+    public let url: URL
+    private let queue = DispatchQueue(label: "kakehashi.audit-head")
+    private let lock = NSLock()
+    private var newest: AuditHead?
+    private var writeScheduled = false
+
+    public init(url: URL) { self.url = url }
+
+    /// Schedules writing `head`, unless a newer head was recorded already.
+    public func record(_ head: AuditHead) {
+        lock.lock()
+        if newest.map({ $0.sequence < head.sequence }) ?? true { newest = head }
+        let schedule = !writeScheduled
+        writeScheduled = true
+        lock.unlock()
+        guard schedule else { return }
+        queue.async { self.writeNewest() }
+    }
+
+    private func writeNewest() {
+        lock.lock()
+        let head = newest
+        writeScheduled = false
+        lock.unlock()
+        // A failed write leaves the previous (older) head, which verification still accepts.
+        try? head?.write(to: url)
+    }
+
+    /// The recorded head, after every head recorded so far has been written; nil before the first.
+    public func read() throws -> AuditHead? {
+        queue.sync {}
+        return try AuditHead.read(from: url)
+    }
+}
