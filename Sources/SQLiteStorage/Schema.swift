@@ -244,6 +244,10 @@ enum Schema {
             // the single writer, and every read compares the text beside the hash.
             // The table is rebuilt (SQLite cannot drop a table constraint); foreign keys are off
             // during a GRDB migration and checked at its end, so object_audience keeps its rows.
+            // object_latest (feed, is_latest, position) and object_by_type (feed, type, position) are
+            // not rebuilt: a reader's listing walks the audience index in position order (filters on
+            // type and latest are checked on the rows it reaches), and the hub's own reads go by
+            // submission or by id; each only cost a B-tree insert per stored version.
             db.add(function: KeyHash.function)
             try db.execute(sql: """
             CREATE TABLE object_version_hashed (
@@ -282,8 +286,6 @@ enum Schema {
             CREATE INDEX object_by_id ON object_version(feed_key, id_hash);
             CREATE INDEX object_by_submission ON object_version(submission_id, release_id);
             CREATE INDEX object_by_release ON object_version(release_id) WHERE release_id <> '';
-            CREATE INDEX object_latest ON object_version(feed_key, is_latest, position);
-            CREATE INDEX object_by_type ON object_version(feed_key, type, position);
 
             CREATE TABLE observable_report_hashed (
                 observable_hash INTEGER NOT NULL,
