@@ -27,7 +27,14 @@ extension ConsentDesk {
 
     /// Applies the provider's standing consent to a new submission; returns the releases made.
     public func applyStandingConsent(to submission: Submission, provider: Principal) async throws -> [Release] {
-        let rules = try await store.standingConsent(organizationID: submission.organizationID)
+        try await applyStandingConsent(try await store.standingConsent(organizationID: submission.organizationID),
+                                       to: submission, provider: provider)
+    }
+
+    /// `applyStandingConsent(to:provider:)` with the provider's rules read already (an intake reads
+    /// them while the submission is being stored).
+    public func applyStandingConsent(_ rules: [StandingConsentRule], to submission: Submission,
+                                     provider: Principal) async throws -> [Release] {
         guard !rules.isEmpty else { return [] }
         let originals = try await originals(of: submission)
         var releases: [Release] = []

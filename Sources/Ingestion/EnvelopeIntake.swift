@@ -54,6 +54,11 @@ public struct EnvelopeIntake: Sendable {
         // The objects go to the store in batches as they are scanned and pass validation: the
         // store's writer inserts one batch while the next is scanned and checked, all in one
         // transaction that commits at the end (or is rolled back if the document turns out malformed).
+        // The provider's standing consent is read while the submission is scanned and stored.
+        let desk = self.desk
+        let standingConsent = desk.map { desk in
+            Task { try await desk.standingConsent(for: principal) }
+        }
         let stream = IncomingStream(for: submission)
         let store = self.store
         var writer: Task<AppendOutcome, any Error>?
@@ -134,9 +139,9 @@ public struct EnvelopeIntake: Sendable {
                                          details: ["kind": "corroboration", "result": "not released"], error: error)
             }
         }
-        if let desk, stored > 0 {
+        if let desk, let standingConsent, stored > 0 {
             do {
-                _ = try await desk.applyStandingConsent(to: submission, provider: principal)
+                _ = try await desk.applyStandingConsent(try await standingConsent.value, to: submission, provider: principal)
             } catch {
                 // The submission stays held.
                 await recordAfterStoring(.standingConsent, of: submission, by: principal,

@@ -16,26 +16,36 @@ extension SQLiteHubStore {
     /// Runs in the writer's transaction: that is what keeps one row per (observable, organisation).
     static func report(_ keys: [String], organizationID: String, submissionID: String, counting: Bool,
                        in db: Database) throws -> [String: Int] {
-        // One index probe per observable tells both how many organisations reported it and whether
-        // this one did; the row goes in only when it did not.
-        let reports = DirectStatement(try db.cachedStatement(sql: """
-            SELECT COUNT(*), SUM(organization_id = ?3) FROM observable_report WHERE observable_hash = ?1 AND observable = ?2
-            """), db)
+        // The reports already stored of up to 500 observables are read with one statement (an index
+        // probe each); the organisation's row goes in for those it had not reported yet.
         let report = DirectStatement(try db.cachedStatement(sql: """
             INSERT INTO observable_report (observable_hash, observable, organization_id, submission_id) VALUES (?, ?, ?, ?)
             """), db)
+        let unique = Array(Set(keys))
         var counts: [String: Int] = [:]
-        for key in Set(keys) {
-            let hash = KeyHash.of(key)
-            reports.bind(1, hash); reports.bind(2, key); reports.bind(3, organizationID)
-            let found = try reports.integers(2)
-            var count = Int(found[0])
-            if found[1] == 0 {
-                report.bind(1, hash); report.bind(2, key); report.bind(3, organizationID); report.bind(4, submissionID)
-                try report.step()
-                count += 1
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let chunk = unique[start..<min(start + 500, unique.count)]
+            let hashes = chunk.map(KeyHash.of)
+            var known: [String: (count: Int, mine: Bool)] = [:]
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT observable, organization_id FROM observable_report WHERE observable_hash IN (\(placeholders(chunk.count)))
+                """), arguments: StatementArguments.positional(hashes))
+            while let row = try rows.next() {
+                let observable: String = row[0]
+                let organization: String = row[1]
+                known[observable, default: (0, false)].count += 1
+                if organization == organizationID { known[observable]!.mine = true }
             }
-            if counting { counts[key] = count }
+            for (key, hash) in zip(chunk, hashes) {
+                // Another observable with the same hash is counted under its own text, not this one.
+                var (count, mine) = known[key] ?? (0, false)
+                if !mine {
+                    report.bind(1, hash); report.bind(2, key); report.bind(3, organizationID); report.bind(4, submissionID)
+                    try report.step()
+                    count += 1
+                }
+                if counting { counts[key] = count }
+            }
         }
         return counts
     }

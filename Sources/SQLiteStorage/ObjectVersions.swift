@@ -414,15 +414,21 @@ extension SQLiteHubStore {
             guard let feedKey = try Int64.fetchOne(db, sql: "SELECT key FROM feed WHERE id = ?", arguments: [feedID])
             else { return 0 }
             let idHash = KeyHash.of(stixID)
-            var sql = "DELETE FROM object_version AS ov WHERE ov.feed_key = ? AND ov.id_hash = ? AND ov.stix_id = ?"
+            var sql = "SELECT ov.position FROM object_version AS ov WHERE ov.feed_key = ? AND ov.id_hash = ? AND ov.stix_id = ?"
             var arguments: StatementArguments = [feedKey, idHash, stixID]
             if let provider {
                 sql += " AND ov.provider_org_id = ?"
                 _ = arguments.append(contentsOf: [provider])
             }
             Self.appendFilters(ObjectQuery(feedID: feedID, versions: versions), to: &sql, arguments: &arguments)
-            try db.execute(sql: sql, arguments: arguments)
-            let removed = db.changesCount
+            let positions = try Int64.fetchAll(db, sql: sql, arguments: arguments)
+            try Self.removeAudiences(feedKey: feedKey, positions: positions, in: db)
+            for start in stride(from: 0, to: positions.count, by: 500) {
+                let chunk = Array(positions[start..<min(start + 500, positions.count)])
+                try db.execute(sql: "DELETE FROM object_version WHERE position IN (\(Self.placeholders(chunk.count)))",
+                               arguments: StatementArguments.positional(chunk))
+            }
+            let removed = positions.count
             if removed > 0 {
                 // Re-mark the first and the latest of what remains in each series.
                 try db.execute(sql: """
@@ -441,6 +447,33 @@ extension SQLiteHubStore {
                     """, arguments: [feedKey, idHash, stixID])
             }
             return removed
+        }
+    }
+
+    /// Deletes the audience rows of these positions of one feed.
+    ///
+    /// object_audience is keyed (feed, audience, position) for the readers' walks and has no index by
+    /// position (it would cost every stored version another B-tree insert): the feed's audience keys
+    /// are listed by skipping through that key (one probe each), and each (audience, position) row
+    /// is then deleted by its key.
+    static func removeAudiences(feedKey: Int64, positions: [Int64], in db: Database) throws {
+        guard !positions.isEmpty else { return }
+        var audiences: [String] = []
+        let nextAudience = try db.cachedStatement(sql: """
+            SELECT audience FROM object_audience WHERE feed_key = ? AND audience > ? ORDER BY audience LIMIT 1
+            """)
+        while let audience = try String.fetchOne(nextAudience, arguments: [feedKey, audiences.last ?? ""]) {
+            audiences.append(audience)
+        }
+        guard !audiences.isEmpty else { return }
+        let delete = DirectStatement(try db.cachedStatement(sql: """
+            DELETE FROM object_audience WHERE feed_key = ? AND audience = ? AND position = ?
+            """), db)
+        for audience in audiences {
+            for position in positions {
+                delete.bind(1, feedKey); delete.bind(2, audience); delete.bind(3, position)
+                try delete.step()
+            }
         }
     }
 

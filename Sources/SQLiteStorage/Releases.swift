@@ -37,9 +37,11 @@ extension SQLiteHubStore {
             try db.execute(sql: "UPDATE release SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
                            arguments: [at, revokedBy, id])
             guard db.changesCount > 0 else { throw StoreError.notFound("an unrevoked release \(id)") }
-            try db.execute(sql: """
-                DELETE FROM object_audience WHERE position IN (SELECT position FROM object_version WHERE release_id = ?)
-                """, arguments: [id])
+            let copies = try Row.fetchAll(db, sql: "SELECT feed_key, position FROM object_version WHERE release_id = ?",
+                                          arguments: [id])
+            for (feedKey, rows) in Dictionary(grouping: copies, by: { $0[0] as Int64 }) {
+                try Self.removeAudiences(feedKey: feedKey, positions: rows.map { $0[1] }, in: db)
+            }
             try self.appendAudit([audit], in: db)
         }
     }

@@ -287,6 +287,19 @@ enum Schema {
             CREATE INDEX object_by_submission ON object_version(submission_id, release_id);
             CREATE INDEX object_by_release ON object_version(release_id) WHERE release_id <> '';
 
+            -- Without its index by position (and so without the foreign key, which would scan the
+            -- table for every deleted version): deletes remove audience rows by key (removeAudiences).
+            CREATE TABLE object_audience_keyed (
+                feed_key INTEGER NOT NULL,
+                audience TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                PRIMARY KEY (feed_key, audience, position)
+            ) WITHOUT ROWID;
+            INSERT INTO object_audience_keyed (feed_key, audience, position)
+            SELECT feed_key, audience, position FROM object_audience;
+            DROP TABLE object_audience;
+            ALTER TABLE object_audience_keyed RENAME TO object_audience;
+
             CREATE TABLE observable_report_hashed (
                 observable_hash INTEGER NOT NULL,
                 observable TEXT NOT NULL,

@@ -114,6 +114,11 @@ struct HashedKeyTests {
         let left = try await store.objects(ObjectQuery(feedID: feed.id, versions: VersionSelection(first: true, last: true),
                                                        audiences: nil))
         #expect(left.objects.map(\.stixID) == [other.stixID])
+        // The deleted versions' audience rows went with them; the remaining version keeps its own.
+        let audienceRows = try await store.pool.read { db in
+            try Int64.fetchAll(db, sql: "SELECT position FROM object_audience ORDER BY position")
+        }
+        #expect(audienceRows.count == 2 && Set(audienceRows) == [left.objects[0].position])
     }
 
     @Test("the hash is FNV-1a 64 of the UTF-8 text (stored: it must never change)")
