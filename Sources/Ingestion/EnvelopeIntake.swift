@@ -73,7 +73,8 @@ public struct EnvelopeIntake: Sendable {
         var stored = 0
         let envelope: ScannedEnvelope
         do {
-            envelope = try EnvelopeScanner.scan(bytes, limits: limits, handingOver: Self.batchSize) { batch in
+            envelope = try EnvelopeScanner.scan(bytes, limits: limits, handingOver: Self.batchSize,
+                                                firstBatch: Self.firstBatchSize) { batch in
                 var incoming: [IncomingObject] = []
                 incoming.reserveCapacity(batch.count)
                 for (object, (result, keys)) in zip(batch, Self.check(batch, extractingObservables: extractingObservables)) {
@@ -162,8 +163,10 @@ public struct EnvelopeIntake: Sendable {
     }
 
     /// Objects per batch handed from the scanner to validation and on to the store's writer: small
-    /// enough that the writer starts early, large enough to keep the hand-overs few.
+    /// enough to keep the two overlapping, large enough to keep the hand-overs few.
     static let batchSize = 50
+    /// The first batch is smaller still: until it is checked, the writer has nothing to do.
+    static let firstBatchSize = 10
 
     /// Validates each object (and, for corroboration, reads its observables), in order.
     static func check(_ objects: ArraySlice<ScannedObject>, extractingObservables: Bool)

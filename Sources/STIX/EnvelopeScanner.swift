@@ -69,15 +69,20 @@ public enum EnvelopeScanner {
     ///     for object in objects { _ = STIXValidator.validate(object.value) }
     /// }
     /// ```
+    /// `firstBatch` (when given) is the size of the first hand-over, so that a caller can start early.
     public static func scan(_ bytes: [UInt8], limits: JSONLimits = .standard, handingOver batch: Int,
+                            firstBatch: Int? = nil,
                             to receive: (ArraySlice<ScannedObject>) -> Void) throws -> ScannedEnvelope {
-        try scanTyped(bytes, limits: limits, batch: max(1, batch), receive: receive)
+        try scanTyped(bytes, limits: limits, batch: max(1, batch), firstBatch: max(1, firstBatch ?? batch), receive: receive)
     }
 
-    static func scanTyped(_ input: [UInt8], limits: JSONLimits, batch: Int,
+    static func scanTyped(_ input: [UInt8], limits: JSONLimits, batch: Int, firstBatch: Int? = nil,
                           receive: (ArraySlice<ScannedObject>) -> Void) throws(JSONSyntaxError) -> ScannedEnvelope {
         var objects: [ScannedObject] = []
         var handedOver = 0
+        var batch = batch
+        let regularBatch = batch
+        if let firstBatch { batch = firstBatch }
         let scanned = input.withUnsafeBytes { buffer in
             Result { () throws(JSONSyntaxError) -> JSONObject in
                 guard let base = buffer.baseAddress, buffer.count > 0 else {
@@ -92,6 +97,7 @@ public enum EnvelopeScanner {
                     if objects.count - handedOver >= batch {
                         receive(objects[handedOver...])
                         handedOver = objects.count
+                        batch = regularBatch
                     }
                 }
             }

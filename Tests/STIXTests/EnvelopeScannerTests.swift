@@ -61,6 +61,31 @@ struct EnvelopeScannerTests {
         #expect(third == #"{ "type" : "x-acme-thing", "id" : "x-acme-thing--7f4a5c1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b", "nested": { "deep": [1, [2, [3]]] } }"#)
     }
 
+    @Test("objects are handed over in batches as they are scanned, the first batch smaller")
+    func handingOver() throws {
+        let objects = (0..<123).map { #"{"type":"x-test","id":"x-test--\#($0)","n":\#($0)}"# }
+        let text = #"{"more":false,"objects":[ "# + objects.joined(separator: " , ") + #" ],"next":"7"}"#
+        var sizes: [Int] = []
+        var handed: [String] = []
+        let envelope = try EnvelopeScanner.scan(Array(text.utf8), handingOver: 50, firstBatch: 10) { batch in
+            sizes.append(batch.count)
+            handed += batch.map { String(decoding: $0.bytes, as: UTF8.self) }
+        }
+        #expect(sizes == [10, 50, 50, 13])
+        #expect(handed == objects)
+        #expect(envelope.objects.count == 123)
+        #expect(envelope.otherMembers["next"]?.stringValue == "7")
+
+        // A fault after 60 objects: the batches before it were handed over, the rest never is,
+        // and the document is refused.
+        let broken = #"{"objects":[ "# + objects.prefix(60).joined(separator: ",") + #", {"type": } ]}"#
+        sizes = []
+        #expect(throws: JSONSyntaxError.self) {
+            _ = try EnvelopeScanner.scan(Array(broken.utf8), handingOver: 50, firstBatch: 10) { sizes.append($0.count) }
+        }
+        #expect(sizes == [10, 50])
+    }
+
     @Test("other top-level members are reported in order")
     func otherMembers() throws {
         let envelope = try EnvelopeScanner.scan(Array(Self.bundle.utf8))
