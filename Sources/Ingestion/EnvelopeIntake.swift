@@ -51,24 +51,19 @@ public struct EnvelopeIntake: Sendable {
         let audiences = policy.arrivalAudiences(for: principal)
         let extractingObservables = corroboration != nil
         let countingReports = extractingObservables && !principal.user.role.isHubStaff
-        // The objects go to the store in batches as they are scanned and pass validation: the
-        // store's writer inserts one batch while the next is scanned and checked, all in one
-        // transaction that commits at the end (or is rolled back if the document turns out malformed).
         // The provider's standing consent is read while the submission is scanned and stored.
         let desk = self.desk
         let standingConsent = desk.map { desk in
             Task { try await desk.standingConsent(for: principal) }
         }
+        // The objects go to the store in batches as they are scanned and pass validation: the
+        // store's writer inserts one batch while the next is scanned and checked, all in one
+        // transaction that commits at the end (or is rolled back if the document turns out malformed).
+        // The writer starts at once and waits for the first batch, so that its start overlaps the
+        // scanning and checking of that batch.
         let stream = IncomingStream(for: submission)
         let store = self.store
-        var writer: Task<AppendOutcome, any Error>?
-        func startWriting() -> Task<AppendOutcome, any Error> {
-            if let writer { return writer }
-            let started = Task { try await store.append(stream, to: feed.id, countingReports: countingReports) }
-            writer = started
-            return started
-        }
-        var observables: [String] = []
+        let writer = Task { try await store.append(stream, to: feed.id, countingReports: countingReports) }
         var markings: [[String]] = []
         var stored = 0
         let envelope: ScannedEnvelope
@@ -77,6 +72,7 @@ public struct EnvelopeIntake: Sendable {
                                                 firstBatch: Self.firstBatchSize) { batch in
                 var incoming: [IncomingObject] = []
                 incoming.reserveCapacity(batch.count)
+                var batchObservables: [String] = []
                 for (object, (result, keys)) in zip(batch, Self.check(batch, extractingObservables: extractingObservables)) {
                     switch result {
                     case .success(let facts):
@@ -89,7 +85,7 @@ public struct EnvelopeIntake: Sendable {
                         submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil,
                                                                   tlp: tlp?.rawValue))
                         markings.append(facts.objectMarkingRefs)
-                        observables += keys
+                        batchObservables += keys
                     case .failure(let error):
                         let id = object.value.objectValue?["id"]?.stringValue
                         let version = object.value.objectValue?["modified"]?.stringValue
@@ -97,15 +93,14 @@ public struct EnvelopeIntake: Sendable {
                         submission.failures.append(ObjectOutcome(id: id, version: version, message: error.message))
                     }
                 }
-                guard !incoming.isEmpty else { return }
                 stored += incoming.count
-                stream.send(incoming)
-                _ = startWriting()
+                // Observables go with their batch: the writer records them while later ones are checked.
+                stream.send(incoming, observables: countingReports ? batchObservables : [])
             }
         } catch {
             // Nothing is written: the writer (if it started) rolls back.
             stream.abandon()
-            _ = try? await writer?.value
+            _ = try? await writer.value
             throw IntakeError(.malformed, "the body is not a valid TAXII envelope or STIX bundle: \(error)")
         }
         // PAP levels come from marking definitions anywhere in the envelope, so they are known last.
@@ -115,16 +110,10 @@ public struct EnvelopeIntake: Sendable {
                 submission.successes[index].pap = markings[index].lazy.compactMap { papLevels[$0] }.first
             }
         }
-        // The observables are recorded with the submission, and how many organisations reported each
+        // The observables were recorded with their batches, and how many organisations reported each
         // is counted in the same transaction; corroboration then releases those reported by k.
-        var extras = extras
-        if countingReports, !observables.isEmpty {
-            var withKeys = extras ?? SubmissionExtras()
-            withKeys.observableKeys += observables
-            extras = withKeys
-        }
         stream.finish(recording: submission, extras: extras)
-        let outcome = try await startWriting().value
+        let outcome = try await writer.value
         let results = outcome.results
         let reportCounts = outcome.observableReportCounts
         for (index, result) in results.enumerated() where result == .alreadyPresent {

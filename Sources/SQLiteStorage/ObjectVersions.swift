@@ -24,14 +24,21 @@ extension SQLiteHubStore {
         try await pool.write { db in
             let feedKey = try Self.feedKey(feedID, in: db)
             var results: [AppendResult] = []
+            var counts: [String: Int] = [:]
             while true {
                 switch stream.next() {
-                case .objects(let objects):
+                case .objects(let objects, let observables):
                     results += try Self.insert(objects, feedKey: feedKey, submissionID: stream.submissionID,
                                                providerOrganizationID: stream.organizationID, releaseID: "", in: db)
+                    if !observables.isEmpty {
+                        counts.merge(try Self.report(observables, organizationID: stream.organizationID,
+                                                     submissionID: stream.submissionID, counting: countingReports, in: db),
+                                     uniquingKeysWith: max)
+                    }
                 case .end(let submission, let extras):
-                    let counts = try self.record(submission, results: results, extras: extras, feedID: feedID,
-                                                 feedKey: feedKey, countingReports: countingReports, in: db)
+                    counts.merge(try self.record(submission, results: results, extras: extras, feedID: feedID,
+                                                 feedKey: feedKey, countingReports: countingReports, in: db),
+                                 uniquingKeysWith: max)
                     return AppendOutcome(results: results, observableReportCounts: counts)
                 case .abandoned:
                     throw CancellationError()

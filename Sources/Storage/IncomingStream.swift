@@ -14,15 +14,16 @@ import Foundation
 /// let stream = IncomingStream(for: submission)
 /// async let outcome = store.append(stream, to: feed.id, countingReports: false)
 /// stream.send(firstObjects)
-/// stream.send(moreObjects)
+/// stream.send(moreObjects, observables: ["ipv4-addr:198.51.100.7"])
 /// stream.finish(recording: checkedSubmission, extras: nil)
 /// let results = try await outcome.results
 /// ```
 public final class IncomingStream: @unchecked Sendable {
     /// What `next()` hands the store.
     public enum Element: Sendable {
-        /// The next objects, in submission order.
-        case objects([IncomingObject])
+        /// The next objects, in submission order, and the observables reported with them (to be
+        /// recorded as `SubmissionExtras.observableKeys` are).
+        case objects([IncomingObject], observables: [String])
         /// Every object was sent: the submission to record (successes listing the sent objects
         /// one-to-one and in order) and its extras.
         case end(Submission, SubmissionExtras?)
@@ -52,9 +53,9 @@ public final class IncomingStream: @unchecked Sendable {
         finish(recording: submission, extras: extras)
     }
 
-    public func send(_ objects: [IncomingObject]) {
-        guard !objects.isEmpty else { return }
-        put(.objects(objects))
+    public func send(_ objects: [IncomingObject], observables: [String] = []) {
+        guard !objects.isEmpty || !observables.isEmpty else { return }
+        put(.objects(objects, observables: observables))
     }
 
     public func finish(recording submission: Submission, extras: SubmissionExtras?) {
@@ -96,11 +97,19 @@ public final class IncomingStream: @unchecked Sendable {
     /// Everything, once the stream has ended, awaited without blocking a thread; nil when abandoned.
     public func collected() async -> (objects: [IncomingObject], submission: Submission, extras: SubmissionExtras?)? {
         var objects: [IncomingObject] = []
+        var observables: [String] = []
         while true {
             let element = poll()
             switch element {
-            case .objects(let chunk): objects += chunk
-            case .end(let submission, let extras): return (objects, submission, extras)
+            case .objects(let chunk, let keys):
+                objects += chunk
+                observables += keys
+            case .end(let submission, var extras):
+                if !observables.isEmpty {
+                    extras = extras ?? SubmissionExtras()
+                    extras!.observableKeys = observables + extras!.observableKeys
+                }
+                return (objects, submission, extras)
             case .abandoned: return nil
             case nil: await arrival()
             }
