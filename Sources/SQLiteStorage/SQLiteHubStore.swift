@@ -60,6 +60,10 @@ public final class SQLiteHubStore: HubStore {
         config.prepareDatabase { db in
             // Durable before acknowledged: every commit is synced to disk.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A new database gets 16 KiB pages (an existing one keeps its own): a submission's rows
+            // fill four times fewer pages, and each page goes to the log in two writes, so a commit
+            // makes about a quarter of the system calls; paging reads fewer, fuller pages too.
+            try db.execute(sql: "PRAGMA page_size = 16384")
             // Index pages of a growing collection are touched at random (object ids are UUIDs):
             // a 32 MiB page cache per connection keeps them out of read(2).
             try db.execute(sql: "PRAGMA cache_size = -32768")

@@ -19,11 +19,11 @@ import GRDBSQLite
 /// ```
 /// The thread ends, and its connection closes, when this value is released.
 final class WALCheckpoints: Sendable {
-    /// The log size (pages) past which a commit hands a checkpoint to the thread (SQLite's default
-    /// automatic checkpoint size).
-    static let backgroundCheckpointPages: Int32 = 1_000
-    /// The log size (pages) past which the writing connection checkpoints in its own commit.
-    static let writerCheckpointPages: Int32 = 32_768
+    /// The log size (pages) past which a commit hands a checkpoint to the thread: 4 MiB of 16 KiB
+    /// pages (SQLite's default automatic checkpoint is 1,000 pages of 4 KiB).
+    static let backgroundCheckpointPages: Int32 = 256
+    /// The log size (pages) past which the writing connection checkpoints in its own commit (128 MiB).
+    static let writerCheckpointPages: Int32 = 8_192
     /// How long after a commit the checkpoint waits, so that back-to-back commits share one.
     static let delay: TimeInterval = 0.005
 
