@@ -57,11 +57,15 @@ extension SQLiteHubStore {
                 outcome.successes[index].message = "this version was already in the collection; stored once"
             }
         }
+        // The originals' positions are one unbroken run (this transaction inserted them one after
+        // another): reads of a submission's originals go by this range (appendFilters).
+        let positions = results.compactMap { if case .stored(let position) = $0 { position } else { nil } }
         try db.execute(sql: """
-            INSERT INTO submission (id, feed_id, organization_id, user_id, request_timestamp, outcome)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO submission (id, feed_id, organization_id, user_id, request_timestamp, outcome,
+                                    first_position, last_position)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [submission.id, feedID, submission.organizationID, submission.userID,
-                             submission.requestTimestamp, Self.outcomeJSON(outcome)])
+                             submission.requestTimestamp, Self.outcomeJSON(outcome), positions.first, positions.last])
         var counts: [String: Int] = [:]
         if let extras {
             counts = try Self.insert(extras, submissionID: submission.id, organizationID: submission.organizationID,
@@ -267,8 +271,10 @@ extension SQLiteHubStore {
             sql = """
                 SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
                        ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
-                FROM object_version ov WHERE ov.feed_key = ? AND ov.position > ?
+                FROM object_version ov WHERE \(query.ids.isEmpty ? "+" : "")ov.feed_key = ? AND ov.position > ?
                 """
+            // Without named ids, the read walks positions (the table's own order); the unary plus
+            // keeps SQLite from reading the feed through the id index and sorting it.
             arguments = [feedKey, after]
         }
         appendFilters(query, to: &sql, arguments: &arguments)
@@ -329,8 +335,18 @@ extension SQLiteHubStore {
             _ = arguments.append(contentsOf: StatementArguments.positional(query.specVersions))
         }
         if let submissionID = query.submissionID {
-            sql += query.includeReleasedCopies ? " AND ov.submission_id = ?" : " AND ov.submission_id = ? AND ov.release_id = ''"
-            _ = arguments.append(contentsOf: [submissionID])
+            if query.includeReleasedCopies {
+                sql += " AND ov.submission_id = ?"
+                _ = arguments.append(contentsOf: [submissionID])
+            } else {
+                // The originals: one run of positions, kept on the submission row.
+                sql += """
+                     AND ov.position BETWEEN (SELECT first_position FROM submission WHERE id = ?)
+                                         AND (SELECT last_position FROM submission WHERE id = ?)
+                     AND ov.submission_id = ? AND ov.release_id = ''
+                    """
+                _ = arguments.append(contentsOf: [submissionID, submissionID, submissionID])
+            }
         }
         let selection = query.versions
         guard let audiences = query.audiences else {

@@ -245,7 +245,7 @@ enum Schema {
             // The table is rebuilt (SQLite cannot drop a table constraint); foreign keys are off
             // during a GRDB migration and checked at its end, so object_audience keeps its rows.
             // object_latest (feed, is_latest, position) and object_by_type (feed, type, position) are
-            // not rebuilt: a reader's listing walks the audience index in position order (filters on
+            // not rebuilt (nor object_by_submission, see below): a reader's listing walks the audience index in position order (filters on
             // type and latest are checked on the rows it reaches), and the hub's own reads go by
             // submission or by id; each only cost a B-tree insert per stored version.
             db.add(function: KeyHash.function)
@@ -284,8 +284,18 @@ enum Schema {
             INSERT INTO sqlite_sequence (name, seq) SELECT 'object_version', ?
               WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'object_version');
             CREATE INDEX object_by_id ON object_version(feed_key, id_hash);
-            CREATE INDEX object_by_submission ON object_version(submission_id, release_id);
             CREATE INDEX object_by_release ON object_version(release_id) WHERE release_id <> '';
+
+            -- A submission's originals are inserted in one transaction by the single writer, so
+            -- their positions are one unbroken run: the submission row keeps its first and last
+            -- position instead of an index on object_version(submission_id) (a B-tree insert with a
+            -- 36-byte key for every stored version). Released copies are found by release_id.
+            ALTER TABLE submission ADD COLUMN first_position INTEGER;
+            ALTER TABLE submission ADD COLUMN last_position INTEGER;
+            UPDATE submission SET first_position = span.first, last_position = span.last
+            FROM (SELECT submission_id, MIN(position) AS first, MAX(position) AS last FROM object_version
+                  WHERE release_id = '' GROUP BY submission_id) AS span
+            WHERE submission.id = span.submission_id;
 
             -- Without its index by position (and so without the foreign key, which would scan the
             -- table for every deleted version): deletes remove audience rows by key (removeAudiences).

@@ -50,6 +50,10 @@ struct HashedKeyTests {
                 }
                 try db.execute(sql: "DELETE FROM object_version WHERE position = 4")
                 try db.execute(sql: """
+                    INSERT INTO submission (id, feed_id, organization_id, user_id, request_timestamp, outcome)
+                    VALUES ('sub-1', 'feed-1', 'org', NULL, '2026-11-23T00:00:00Z', '{"successes":[],"failures":[],"pendings":[]}')
+                    """)
+                try db.execute(sql: """
                     INSERT INTO observable_report (observable, organization_id, submission_id)
                     VALUES ('ipv4-addr:198.51.100.7', 'org-a', 'sub-1'), ('ipv4-addr:198.51.100.7', 'org-b', 'sub-2')
                     """)
@@ -65,6 +69,10 @@ struct HashedKeyTests {
         let latest = try await store.objects(ObjectQuery(feedID: "feed-1", ids: [series.stixID], audiences: [reader]))
         #expect(latest.objects.map(\.version) == [newer.version])
 
+        // The submission's originals are found by the position range the migration recorded.
+        let originals = try await store.objects(ObjectQuery(feedID: "feed-1", versions: .every, submissionID: "sub-1"))
+        #expect(originals.objects.map(\.position) == [1, 2, 3])
+
         // The same version is still stored once; a new one continues after the deleted position 4.
         let feed = Feed(id: "feed-1", name: "Default", title: "Default")
         let again = try await store.append([newer, address], to: "feed-1", recording: submission(for: [newer, address], feed: feed))
@@ -72,6 +80,12 @@ struct HashedKeyTests {
         let newest = indicator(uuid(1), modified: "2025-04-01T00:00:00.000Z")
         let added = try await store.append([newest], to: "feed-1", recording: submission(for: [newest], feed: feed))
         #expect(added == [.stored(position: 5)])
+        let newSubmission = try await store.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, first_position, last_position FROM submission WHERE first_position = 5")
+        }
+        let newest5 = try await store.objects(ObjectQuery(feedID: "feed-1", versions: .every,
+                                                          submissionID: try #require(newSubmission?["id"] as String?)))
+        #expect(newest5.objects.map(\.position) == [5])
 
         #expect(try await store.observableReportCounts(["ipv4-addr:198.51.100.7"]) == ["ipv4-addr:198.51.100.7": 2])
         let sameOrg = try await store.recordObservables(["ipv4-addr:198.51.100.7"], organizationID: "org-a", submissionID: "sub-3")
