@@ -178,53 +178,61 @@ extension SQLiteHubStore {
     }
 
     public func objects(_ query: ObjectQuery) async throws -> ObjectPage {
-        try await pool.read { db in
-            guard let feedKey = try Int64.fetchOne(db.cachedStatement(sql: "SELECT key FROM feed WHERE id = ?"),
-                                                   arguments: [query.feedID])
+        // A read of named objects (or everything, for the hub itself) is one statement after the
+        // feed's key, which never changes: it needs no transaction of its own. Listings merge one
+        // statement per audience key and must see one snapshot, so they run in a read transaction.
+        if query.addedAfterMicroseconds == nil, query.audiences == nil || !query.ids.isEmpty {
+            return try await pool.unsafeRead { db in try Self.objects(query, in: db) }
+        }
+        return try await pool.read { db in try Self.objects(query, in: db) }
+    }
+
+    static func objects(_ query: ObjectQuery, in db: Database) throws -> ObjectPage {
+        guard let feedKey = try Int64.fetchOne(db.cachedStatement(sql: "SELECT key FROM feed WHERE id = ?"),
+                                               arguments: [query.feedID])
+        else { return ObjectPage(objects: [], more: false) }
+        var after = query.afterPosition ?? 0
+        if let addedAfter = query.addedAfterMicroseconds {
+            // date_added grows with position, so added_after is a lower bound on position.
+            guard let first = try Self.firstPosition(addedAfter: addedAfter, in: db)
             else { return ObjectPage(objects: [], more: false) }
-            var after = query.afterPosition ?? 0
-            if let addedAfter = query.addedAfterMicroseconds {
-                // date_added grows with position, so added_after is a lower bound on position.
-                guard let first = try Self.firstPosition(addedAfter: addedAfter, in: db)
-                else { return ObjectPage(objects: [], more: false) }
-                after = max(after, first - 1)
-            }
-            // Where this listing began: a version is served once within one listing, counting only
-            // copies from there on (so an incremental poll still gets what became visible to it).
-            var query = query
-            if query.listingStart == nil { query.listingStart = after }
-            guard let audiences = query.audiences else {
-                var page = try Self.page(db, feedKey: feedKey, audience: nil, after: after, query: query)
-                page.listingStart = query.listingStart
-                return page
-            }
-            if !query.ids.isEmpty {
-                // Named objects: one read from the object index, each row checked against every key.
-                var page = try Self.page(db, feedKey: feedKey, anyOf: Array(Set(audiences)), after: after, query: query)
-                page.listingStart = query.listingStart
-                return page
-            }
-            // One index range read per audience key, merged by position: each stays bounded by the
-            // page size however large the feed is.
-            var merged: [Int64: StoredObject] = [:]
-            var more = false
-            for audience in Set(audiences) {
-                let page = try Self.page(db, feedKey: feedKey, audience: audience, after: after, query: query)
-                more = more || page.more
-                for object in page.objects { merged[object.position] = object }
-            }
-            var objects = merged.values.sorted { $0.position < $1.position }
-            if objects.count > query.limit {
-                objects.removeSubrange(query.limit...)
-                more = true
-            } else if more, let last = objects.last {
-                // Another key had more beyond its own page, but those may all be past what we keep.
-                more = try Self.anyVisible(db, feedKey: feedKey, audiences: audiences, after: last.position, query: query)
-            }
-            var page = ObjectPage(objects: objects, more: more)
+            after = max(after, first - 1)
+        }
+        // Where this listing began: a version is served once within one listing, counting only
+        // copies from there on (so an incremental poll still gets what became visible to it).
+        var query = query
+        if query.listingStart == nil { query.listingStart = after }
+        guard let audiences = query.audiences else {
+            var page = try Self.page(db, feedKey: feedKey, audience: nil, after: after, query: query)
             page.listingStart = query.listingStart
             return page
         }
+        if !query.ids.isEmpty {
+            // Named objects: one read from the object index, each row checked against every key.
+            var page = try Self.page(db, feedKey: feedKey, anyOf: Array(Set(audiences)), after: after, query: query)
+            page.listingStart = query.listingStart
+            return page
+        }
+        // One index range read per audience key, merged by position: each stays bounded by the
+        // page size however large the feed is.
+        var merged: [Int64: StoredObject] = [:]
+        var more = false
+        for audience in Set(audiences) {
+            let page = try Self.page(db, feedKey: feedKey, audience: audience, after: after, query: query)
+            more = more || page.more
+            for object in page.objects { merged[object.position] = object }
+        }
+        var objects = merged.values.sorted { $0.position < $1.position }
+        if objects.count > query.limit {
+            objects.removeSubrange(query.limit...)
+            more = true
+        } else if more, let last = objects.last {
+            // Another key had more beyond its own page, but those may all be past what we keep.
+            more = try Self.anyVisible(db, feedKey: feedKey, audiences: audiences, after: last.position, query: query)
+        }
+        var page = ObjectPage(objects: objects, more: more)
+        page.listingStart = query.listingStart
+        return page
     }
 
     /// Named objects (`query.ids`) visible to any of `audiences`, in one statement.

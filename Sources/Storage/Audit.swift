@@ -114,14 +114,17 @@ public struct AuditHead: Sendable, Equatable, Codable {
     /// True when the head was sealed with this key and not edited since.
     public func isSealed(by seal: AuditSeal) -> Bool { mac == seal.mac("head\n\(sequence)\n\(hash)") }
 
-    /// Replaces the file atomically (write then rename).
+    /// Replaces the file atomically: writes and syncs a temporary file (mode 0600), then renames it.
     public func write(to url: URL) throws {
-        let data = Data("\(sequence) \(hash) \(mac)\n".utf8)
-        let temporary = url.appendingPathExtension("tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw AuditAnchorError("cannot write \(temporary.path)")
-        }
-        if rename(temporary.path, url.path) != 0 { throw AuditAnchorError("cannot replace \(url.path)") }
+        let bytes = Array("\(sequence) \(hash) \(mac)\n".utf8)
+        let temporary = url.appendingPathExtension("tmp").path
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw AuditAnchorError("cannot write \(temporary)") }
+        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == bytes.count, synced else { throw AuditAnchorError("cannot write \(temporary)") }
+        if rename(temporary, url.path) != 0 { throw AuditAnchorError("cannot replace \(url.path)") }
     }
 
     /// The head recorded at `url`, nil when none was recorded yet.
