@@ -98,7 +98,7 @@ public struct EnvelopeIntake: Sendable {
                 stream.send(incoming, observables: countingReports ? batchObservables : [])
             }
         } catch {
-            // Nothing is written: the writer (if it started) rolls back.
+            // Nothing is written: the writer rolls back what it had inserted.
             stream.abandon()
             _ = try? await writer.value
             throw IntakeError(.malformed, "the body is not a valid TAXII envelope or STIX bundle: \(error)")
