@@ -42,18 +42,6 @@ struct DirectStatement {
         blob.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
     }
 
-    /// The first column of the first row, as an integer (0 when there is no row); resets the statement.
-    func integer() throws -> Int64 { try integers(1)[0] }
-
-    /// The first `count` columns of the first row, as integers (NULL and no row read as 0); resets the statement.
-    func integers(_ count: Int32) throws -> [Int64] {
-        let code = sqlite3_step(handle)
-        guard code == SQLITE_ROW || code == SQLITE_DONE else { return try fail(code) }
-        let values = (0..<count).map { code == SQLITE_ROW ? sqlite3_column_int64(handle, $0) : 0 }
-        sqlite3_reset(handle)
-        return values
-    }
-
     private func fail<T>(_ code: Int32) throws -> T {
         let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
         let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
