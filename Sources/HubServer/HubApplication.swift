@@ -1,6 +1,8 @@
 // HubServer: the hub's HTTP application, one Hummingbird server carrying the TAXII interface and
 // the JSON API (and later the web portal), composed here so that neither depends on the other.
 import Foundation
+import NIOCore
+import NIOPosix
 import Anonymization
 import Consent
 import HubAPI
@@ -20,6 +22,12 @@ import TAXIIServer
 /// try await app.runService()
 /// ```
 public enum HubApplication {
+    /// The threads that read requests and write responses: half the cores (at least one), so that
+    /// the handlers on Swift's cooperative threads keep the rest. With one I/O thread per core, on
+    /// 2 cores, a request's read, handling and write competed for both cores with the clients and
+    /// single-object GETs from 16 clients had a p99 about 1 ms longer (6.3–6.9 ms against 5.2–6.4).
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount / 2))
+
     public static func make(
         store: any HubStore, taxii: TAXIIConfiguration = TAXIIConfiguration(),
         anonymization: AnonymizationSettings, corroborationThreshold: Int = 2, defaultTLP: TLPLevel = .amber,
@@ -39,12 +47,12 @@ public enum HubApplication {
         HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
                       anonymization: anonymization, corroboration: corroboration, policy: policy,
                       vault: vault, warningLists: warningLists).addRoutes(to: router)
-        var logger = logger ?? Logger(label: "kakehashi")
-        if logger.logLevel > .info, ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { logger.logLevel = .info }
+        let logger = logger ?? Logger(label: "kakehashi") { HubLogHandler(label: $0) }
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Kakehashi"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            eventLoopGroupProvider: .shared(Self.eventLoops),
             logger: logger)
     }
 }

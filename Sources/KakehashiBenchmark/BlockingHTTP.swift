@@ -118,24 +118,28 @@ final class BlockingHTTPConnection {
             searchFrom = max(0, pending.count - 3)
             guard try fill() else { throw BlockingHTTPError.closedEarly }
         }
-        let head = String(decoding: pending[0..<headerEnd!], as: UTF8.self)
+        // The head is parsed as bytes (no String or Foundation work per request: on 2 cores every
+        // cycle the client spends is taken from the server it measures).
+        let head = Array(pending[0..<headerEnd!])
         pending.removeFirst(headerEnd! + 4)
-        let lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
-        let statusParts = lines.first?.split(separator: " ") ?? []
-        guard statusParts.count >= 2, let status = Int(statusParts[1]) else {
-            throw BlockingHTTPError.malformed("status line \(lines.first ?? "")")
+        let lines = Self.lines(of: head)
+        guard let statusLine = lines.first, let status = Self.statusCode(head[statusLine]) else {
+            throw BlockingHTTPError.malformed("status line \(String(decoding: head.prefix(80), as: UTF8.self))")
         }
         var contentLength: Int?
         var chunked = false
-        var closes = statusParts[0] == "HTTP/1.0"
+        var closes = head[statusLine].starts(with: Array("HTTP/1.0".utf8))
         for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces).lowercased()
+            let field = head[line]
+            guard let colon = field.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let name = Self.lowercased(field[field.startIndex..<colon])
+            let value = Self.lowercased(Self.trimmed(field[(colon + 1)...]))
             switch name {
-            case "content-length": contentLength = Int(value)
-            case "transfer-encoding": chunked = value.contains("chunked")
-            case "connection": closes = value.contains("close") ? true : (value.contains("keep-alive") ? false : closes)
+            case Array("content-length".utf8): contentLength = Self.decimal(value)
+            case Array("transfer-encoding".utf8): chunked = Self.find(Array("chunked".utf8), in: value, from: 0) != nil
+            case Array("connection".utf8):
+                if Self.find(Array("close".utf8), in: value, from: 0) != nil { closes = true }
+                else if Self.find(Array("keep-alive".utf8), in: value, from: 0) != nil { closes = false }
             default: break
             }
         }
@@ -178,6 +182,46 @@ final class BlockingHTTPConnection {
             pending.removeFirst(size + 2)
             if size == 0 { return body }  // no trailers are sent by either server
         }
+    }
+
+    /// The ranges of the CRLF-separated lines of a response head.
+    static func lines(of head: [UInt8]) -> [Range<Int>] {
+        var lines: [Range<Int>] = []
+        var start = 0
+        while let end = find([13, 10], in: head, from: start) {
+            lines.append(start..<end)
+            start = end + 2
+        }
+        lines.append(start..<head.count)
+        return lines
+    }
+
+    /// The status code of `HTTP/1.x NNN reason`.
+    static func statusCode(_ line: ArraySlice<UInt8>) -> Int? {
+        guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { return nil }
+        let digits = line[(space + 1)...].prefix { $0 != UInt8(ascii: " ") }
+        return digits.count == 3 ? decimal(Array(digits)) : nil
+    }
+
+    static func decimal(_ digits: [UInt8]) -> Int? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value = 0
+        for digit in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
+            value = value * 10 + Int(digit - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    static func lowercased(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        bytes.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }
+    }
+
+    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) })
+        else { return bytes[bytes.startIndex..<bytes.startIndex] }
+        return bytes[first...last]
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {

@@ -63,6 +63,7 @@ struct LatencyProbe: Sendable {
         let headers = [("Accept", TAXIIClient.mediaType), ("Authorization", endpoint.authorization)]
         let timeout = client.timeout
         func path(_ id: String) -> String { String(endpoint.objectURL(id).dropFirst(endpoint.baseURL.count)) }
+        // A response counts when it is a 200 whose body holds the id asked for (checked as bytes).
         let warmUpIDs = Array(ids.reversed().prefix(warmUp))
         _ = await Self.getAll(warmUpIDs, paths: warmUpIDs.map(path), port: port, headers: headers, timeout: timeout,
                               workers: workers, deadline: clock.now + .seconds(min(2, budget)))
@@ -101,11 +102,12 @@ struct LatencyProbe: Sendable {
             for index in stride(from: worker, to: paths.count, by: workers) {
                 if clock.now >= deadline { outcome.budgetExhausted = true; break }
                 let id = ids[index]
+                let idBytes = Array(id.utf8)
                 let sent = clock.now
                 do {
                     let (status, body) = try connection.get(paths[index], headers: headers)
                     let seconds = (clock.now - sent).seconds
-                    if status == 200, String(decoding: body, as: UTF8.self).contains(id) {
+                    if status == 200, BlockingHTTPConnection.find(idBytes, in: body, from: 0) != nil {
                         outcome.durations.append(seconds)
                     } else {
                         outcome.errors += 1

@@ -182,6 +182,10 @@ extension SQLiteHubStore {
         // feed's key, which never changes: it needs no transaction of its own. Listings merge one
         // statement per audience key and must see one snapshot, so they run in a read transaction.
         if query.addedAfterMicroseconds == nil, query.audiences == nil || !query.ids.isEmpty {
+            // Named objects are a few index lookups: read inline when a connection is idle.
+            if !query.ids.isEmpty, let page = try inlineReaders.read({ db in try Self.objects(query, in: db) }) {
+                return page
+            }
             return try await pool.unsafeRead { db in try Self.objects(query, in: db) }
         }
         return try await pool.read { db in try Self.objects(query, in: db) }

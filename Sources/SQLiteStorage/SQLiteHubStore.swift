@@ -24,6 +24,8 @@ public final class SQLiteHubStore: HubStore {
     let generation = Atomic<UInt64>(0)
     /// Copies committed pages from the log into the database file off the commit path.
     let checkpoints: WALCheckpoints
+    /// Connections that short reads use on the calling thread (see InlineReaders).
+    let inlineReaders: InlineReaders
 
     public var accountsGeneration: UInt64 { generation.load(ordering: .acquiring) }
 
@@ -74,6 +76,7 @@ public final class SQLiteHubStore: HubStore {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)
+            inlineReaders = try InlineReaders(path: path, count: 2, configuration: config)
         } catch {
             throw StoreError.unavailable("\(path): \(error)")
         }
