@@ -105,6 +105,7 @@ public struct EnvelopeIntake: Sendable {
         }
         // PAP levels come from marking definitions anywhere in the envelope, so they are known last.
         let papLevels = Self.papLevels(in: envelope)
+        Self.retire(consume envelope)
         if !papLevels.isEmpty {
             for index in submission.successes.indices {
                 submission.successes[index].pap = markings[index].lazy.compactMap { papLevels[$0] }.first
@@ -157,15 +158,38 @@ public struct EnvelopeIntake: Sendable {
     /// The first batch is smaller still: until it is checked, the writer has nothing to do.
     static let firstBatchSize = 10
 
-    /// Validates each object (and, for corroboration, reads its observables), in order.
+    /// Frees the parsed envelope on another thread: dropping the value trees of an envelope's objects
+    /// (about a thousand allocations per hundred objects) took 1–3 ms per 500 objects, which the
+    /// client waited for when it happened on return.
+    static func retire(_ envelope: consuming ScannedEnvelope) {
+        let retired = envelope
+        Task.detached(priority: .background) { withExtendedLifetime(retired) {} }
+    }
+
+    /// Validates each object (and, for corroboration, reads its observables), in order. A batch is
+    /// checked in parts on as many cores (up to four) while the scanner waits: checking was the
+    /// longer half of scanning, and with it on one core a 500-object envelope took about 20% longer.
     static func check(_ objects: ArraySlice<ScannedObject>, extractingObservables: Bool)
         -> [(Result<STIXObjectFacts, STIXValidationError>, [String])] {
-        objects.map { object in
+        @Sendable func checked(_ object: ScannedObject) -> (Result<STIXObjectFacts, STIXValidationError>, [String]) {
             let result = STIXValidator.validate(object.value)
             guard extractingObservables, case .success(let facts) = result else { return (result, []) }
             return (result, ObservableExtraction.keys(in: object.value, facts: facts))
         }
+        let parts = checkingParts
+        guard parts > 1, objects.count >= 2 * parts else { return objects.map(checked) }
+        let results = CheckedParts(count: parts)
+        let size = (objects.count + parts - 1) / parts
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let start = objects.startIndex + part * size
+            let end = min(start + size, objects.endIndex)
+            results.set(part, start < end ? objects[start..<end].map(checked) : [])
+        }
+        return results.joined
     }
+
+    /// How many parts a batch is checked in.
+    static let checkingParts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
 
     /// The OASIS PAP property extension on marking definitions.
     static let papExtensionID = "extension-definition--f8d78575-edfd-406e-8e84-6162a8450f5b"
@@ -184,4 +208,15 @@ public struct EnvelopeIntake: Sendable {
         }
         return levels
     }
+}
+
+/// The results of a batch's parts, each set by the thread that checked it.
+private final class CheckedParts: @unchecked Sendable {
+    private var slots: [[(Result<STIXObjectFacts, STIXValidationError>, [String])]]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+    func set(_ index: Int, _ value: [(Result<STIXObjectFacts, STIXValidationError>, [String])]) {
+        lock.lock(); slots[index] = value; lock.unlock()
+    }
+    var joined: [(Result<STIXObjectFacts, STIXValidationError>, [String])] { slots.flatMap { $0 } }
 }

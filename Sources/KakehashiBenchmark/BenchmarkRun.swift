@@ -34,9 +34,11 @@ struct BenchmarkRun {
             kakehashi = server
             progress("Kakehashi: listening on 127.0.0.1:\(server.port), data in \(server.directory.path)")
             let endpoint = try await server.feed(named: "BENCH")
+            var fresh: [TAXIIEndpoint] = []
+            for round in 1..<max(1, options.ingestRounds) { fresh.append(try await server.feed(named: "BENCH-\(round + 1)")) }
             let comparison = ComparisonRun(client: client, options: options, corpus: corpus,
                                            recover: { _ in endpoint })
-            kakehashiResults = await comparison.run(on: endpoint)
+            kakehashiResults = await comparison.run(on: endpoint, freshCollections: fresh)
         } catch {
             kakehashiResults.unavailable = "\(error)"
             progress("Kakehashi: FAILED: \(error)")
@@ -48,6 +50,20 @@ struct BenchmarkRun {
         } else {
             var medallion: MedallionServer?
             do {
+                // medallion's memory backend slows down with everything it holds (a second 10,000
+                // objects went in at half the rate of the first), so its extra ingest rounds each
+                // run on a fresh process, stopped afterwards; the first round is the main run's.
+                var extraRounds: [Throughput] = []
+                for round in 1..<max(1, options.ingestRounds) {
+                    let fresh = try await MedallionServer.start(options: options, client: client)
+                    progress("medallion: ingest round \(round + 1) on a fresh process (pid \(fresh.pid.map(String.init) ?? "?"))")
+                    var counts = ServerResults(name: "medallion")
+                    let throughput = await ComparisonRun(client: client, options: options, corpus: corpus, recover: { _ in nil })
+                        .ingest(on: fresh.endpoint, into: &counts)
+                    fresh.stop()
+                    progress("  → \(Report.throughputDetail(throughput))")
+                    extraRounds.append(throughput)
+                }
                 let server = try await MedallionServer.start(options: options, client: client)
                 medallion = server
                 medallionVersion = server.version
@@ -55,7 +71,7 @@ struct BenchmarkRun {
                 let recovery = MedallionRecovery(server: server, objects: corpus.objects, client: client)
                 let comparison = ComparisonRun(client: client, options: options, corpus: corpus,
                                                recover: { phase in await recovery.recover(after: phase) })
-                medallionResults = await comparison.run(on: server.endpoint)
+                medallionResults = await comparison.run(on: server.endpoint, otherRounds: extraRounds)
                 medallionResults.notes.append(contentsOf: await recovery.notes)
                 if !server.isRunning { medallionResults.notes.append("medallion: the process had exited by the end: \(server.logTail())") }
             } catch {

@@ -11,6 +11,8 @@ struct BenchmarkOptions: Sendable {
     var large = 1_000_000
     /// Objects per POSTed envelope for the comparison corpus.
     var batch = 500
+    /// Times the corpus is ingested, each into a fresh collection; the median rate is reported.
+    var ingestRounds = 3
     /// Objects per POSTed envelope for the large collection.
     var largeBatch = 5_000
     /// `limit` used when paging.
@@ -52,6 +54,7 @@ struct BenchmarkOptions: Sendable {
           --objects N          corpus for the Kakehashi/medallion comparison (default 10000)
           --large M            Kakehashi-only large collection, 0 to skip (default 1000000)
           --batch N            objects per POSTed envelope in the comparison (default 500)
+          --ingest-rounds N    ingest the corpus N times, each into a fresh collection; median reported (default 3)
           --large-batch N      objects per POSTed envelope for the large collection (default 5000)
           --page-size N        limit used when paging (default 1000)
           --queries N          requests per filtered-query kind (default 200)
@@ -100,6 +103,7 @@ struct BenchmarkOptions: Sendable {
             case "--objects": options.objects = try count(flag, minimum: 1)
             case "--large": options.large = try count(flag, minimum: 0)
             case "--batch": options.batch = try count(flag, minimum: 1)
+            case "--ingest-rounds": options.ingestRounds = try count(flag, minimum: 1)
             case "--large-batch": options.largeBatch = try count(flag, minimum: 1)
             case "--page-size": options.pageSize = try count(flag, minimum: 1)
             case "--queries": options.queries = try count(flag, minimum: 1)

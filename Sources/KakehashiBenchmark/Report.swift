@@ -36,7 +36,7 @@ enum Report {
         print("== kakehashi-benchmark: Kakehashi vs OASIS medallion (TAXII 2.1 over HTTP on 127.0.0.1)")
         print("machine:  nproc \(machine.processors), \(String(format: "%.1f", machine.memoryGiB)) GiB, \(machine.cpuModel), \(machine.system)")
         print("build:    \(buildMode)")
-        print("corpus:   \(Format.grouped(options.objects)) indicators (seed \(options.seed)) for both servers, envelopes of \(options.batch); "
+        print("corpus:   \(Format.grouped(options.objects)) indicators (seed \(options.seed)) for both servers, envelopes of \(options.batch), ingested \(options.ingestRounds)× (median kept); "
               + "large collection: \(options.large == 0 ? "skipped" : Format.grouped(options.large) + " (envelopes of \(Format.grouped(options.largeBatch)))")")
         print("requests: page limit \(options.pageSize), \(options.queries) per filtered query, \(Format.grouped(options.gets)) GETs by \(options.concurrency) clients; "
               + "timeout \(options.requestTimeout) s per request, budgets \(Int(options.phaseBudget)) s per latency phase, \(Int(options.bulkBudget)) s per bulk phase")
@@ -53,7 +53,7 @@ enum Report {
             print(Format.padded(label, width[0]) + Format.padded(a, width[1]) + Format.padded(b, width[2]) + c)
         }
         row("", "Kakehashi", "medallion", "ratio")
-        row("ingest (objects/s)", k.ingest.text, m.ingest.text, rateRatio(k.ingest, m.ingest))
+        row("ingest (objects/s, median)", k.ingest.text, m.ingest.text, rateRatio(k.ingest, m.ingest))
         row("paging (objects/s, limit=\(options.pageSize))", k.paging.text, m.paging.text, rateRatio(k.paging, m.paging))
         row("match[id] query p50 / p99 (ms)", pair(k.idQuery), pair(m.idQuery), latencyRatios(k.idQuery, m.idQuery))
         row("match[type]&limit=10 p50/p99 (ms)", pair(k.typeQuery), pair(m.typeQuery), latencyRatios(k.typeQuery, m.typeQuery))
@@ -71,7 +71,8 @@ enum Report {
                 print("\(results.name): not measured: \(unavailable)")
                 continue
             }
-            print("\(results.name) ingest:  \(throughputDetail(results.ingest)); status: \(Format.grouped(results.ingestSucceeded)) succeeded, \(Format.grouped(results.ingestFailed)) failed")
+            print("\(results.name) ingest:  median \(throughputDetail(results.ingest)); status of the first round: \(Format.grouped(results.ingestSucceeded)) succeeded, \(Format.grouped(results.ingestFailed)) failed")
+            print("\(results.name) ingest rounds (objects/s, each into an empty collection): \(results.ingestRounds.map(\.text).joined(separator: ", "))")
             print("\(results.name) paging:  \(throughputDetail(results.paging))\(pageDetail(results.pageTimes))")
             print("\(results.name) GET object (\(options.concurrency) clients): \(results.gets.summary)")
             print("\(results.name) match[id]: \(results.idQuery.summary)")

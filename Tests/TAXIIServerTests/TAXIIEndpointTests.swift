@@ -81,6 +81,32 @@ struct TAXIIEndpointTests {
         }
     }
 
+    @Test("a 150-object envelope with invalid objects scattered: each reported in order, the valid ones stored in order")
+    func largeMixedEnvelope() async throws {
+        // Big enough to be checked in batches, and each batch in parts on several cores.
+        let f = try await TAXIIFixture.make(); defer { f.hub.remove() }
+        try await f.withServer { client in
+            let numbers = Array(1...150)
+            let invalid = Set(numbers.filter { $0 % 7 == 3 })
+            let objects = numbers.map { n in
+                invalid.contains(n) ? indicatorJSON(n).replacingOccurrences(of: "' ]", with: "").replacingOccurrences(of: "']", with: "")
+                                    : indicatorJSON(n)
+            }
+            let posted = try await f.postReleased(client, objects)
+            #expect(posted.status == .accepted)
+            let id = { (n: Int) in String(format: "indicator--00000000-0000-4000-8000-%012d", n) }
+            let successes = (posted.json["successes"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            let failures = posted.json["failures"] as? [[String: Any]] ?? []
+            #expect(successes == numbers.filter { !invalid.contains($0) }.map(id))
+            #expect(failures.compactMap { $0["id"] as? String } == numbers.filter(invalid.contains).map(id))
+            #expect(failures.allSatisfy { ($0["message"] as? String)?.contains("pattern") == true })
+
+            let got = try await client.execute(uri: f.objectsPath, method: .get, headers: f.reader.bearer)
+            let stored = objects.enumerated().filter { !invalid.contains($0.offset + 1) }.map(\.element)
+            #expect(got.text == "{\"more\":false,\"objects\":[" + stored.joined(separator: ",") + "]}")
+        }
+    }
+
     @Test("limit/next paging returns every object once, with date-added headers per page")
     func paging() async throws {
         let f = try await TAXIIFixture.make(); defer { f.hub.remove() }
