@@ -49,7 +49,10 @@ struct Demo: AsyncParsableCommand {
             return lines.joined(separator: "\n")
         }
         if noServe {
-            print(banner("http://\(host):\(port)"))
+            // Not listening: the URL is where `kakehashi serve` will answer (a port is needed for that).
+            let shownPort = port == 0 ? 8080 : port
+            print(banner("http://\(host):\(shownPort)"))
+            print("Loaded, not serving. Start it with: kakehashi serve --data \(data) --port \(shownPort)\n")
             return
         }
         try await serve(store: store, anonymization: try HubSecrets.load(url), host: host, port: port, banner: banner,
