@@ -1,14 +1,14 @@
 // HubServer: the hub's HTTP application, one Hummingbird server carrying the TAXII interface and
 // the JSON API (and later the web portal), composed here so that neither depends on the other.
 import Foundation
-import NIOCore
-import NIOPosix
 import Anonymization
 import Consent
 import HubAPI
 import HubHTTP
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 import SharingPolicy
 import IndicatorExtraction
 import Specimens
