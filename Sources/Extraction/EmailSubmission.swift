@@ -27,20 +27,23 @@ public enum EmailSubmission {
     /// Parses the message and writes what it shows of the attack. Throws `ExtractionError` only when
     /// the bytes are not a message at all; what was recovered from broken mail is in `warnings`.
     public static func extract(_ bytes: [UInt8], author: STIXAuthoring = STIXAuthoring(),
-                               extractor: IndicatorExtractor = IndicatorExtractor()) throws -> ExtractedSubmission {
+                               extractor: IndicatorExtractor = IndicatorExtractor(),
+                               intakeAddresses: [String] = []) throws -> ExtractedSubmission {
         let message: MailMessage
         do {
             message = try MailMessage.parse(bytes)
         } catch {
             throw ExtractionError("not an e-mail message: \(error)")
         }
-        return extract(ForwardedAttack(message), author: author, extractor: extractor)
+        return extract(ForwardedAttack(message), author: author, extractor: extractor, intakeAddresses: intakeAddresses)
     }
 
     /// Writes an already parsed report.
     public static func extract(_ report: ForwardedAttack, author: STIXAuthoring = STIXAuthoring(),
-                               extractor: IndicatorExtractor = IndicatorExtractor()) -> ExtractedSubmission {
+                               extractor: IndicatorExtractor = IndicatorExtractor(),
+                               intakeAddresses: [String] = []) -> ExtractedSubmission {
         var writer = EmailWriter(report: report, author: author, extractor: extractor)
+        writer.intakeAddresses = intakeAddresses
         return writer.write()
     }
 }
@@ -54,6 +57,9 @@ struct EmailWriter {
     var warnings: [String] = []
     var samples: [ExtractedSample] = []
     var victimIdentifiers: [String] = []
+    var typedVictimIdentifiers: [VictimIdentifier] = []
+    var intakeAddresses: [String] = []
+    var hubSide = HubSide()
     var victimDomains: Set<String> = []
     var victimValues: Set<String> = []
     var contentIDs: [String] = []
@@ -100,7 +106,8 @@ struct EmailWriter {
         if let sender, !senderIsVictim { members.append(("from_ref", .string(sender))) }
         if let subject = attack.subject { members.append(("subject", .string(subject))) }
         if let id = attack.messageID { members.append(("message_id", .string(id))) }
-        if let hop = attack.firstExternalHop { members.append(("received_lines", .array([.string(hop.raw)]))) }
+        let hops = attackerHops
+        if !hops.isEmpty { members.append(("received_lines", .array(hops.map { .string($0.raw) }))) }
         if !headerFields.isEmpty { members.append(("additional_header_fields", .object(JSONObject(headerFields)))) }
         if !parts.isEmpty { members.append(("body_multipart", .array(parts))) }
         let messageID = author.observable("email-message", members)
@@ -125,13 +132,11 @@ struct EmailWriter {
                                  name: "File in an attachment of a targeted attack e-mail: \(member.name)")
             }
         }
-        if let ip = attack.firstExternalIP, !isVictim(ip) {
-            let type = ip.contains(":") ? "ipv6-addr" : "ipv4-addr"
-            let id = author.observable(type, ["value": .string(ip)])
-            contentIDs.append(id)
-            author.indicator(pattern: PatternText.equals("\(type):value", ip),
-                             name: "First external hop of a targeted attack e-mail: \(ip)", refersTo: id)
+        for hop in hops {
+            guard let ip = hop.sendingIP?.text, !isVictim(ip) else { continue }
+            ipIndicator(ip, name: "Sending hop of a targeted attack e-mail")
         }
+        replyAddresses(excluding: attack.from)
         bodyIndicators()
 
         // The report that ties it together.
@@ -146,37 +151,151 @@ struct EmailWriter {
                 ("object_refs", .array(refs.map { .string($0) })),
             ])
         }
-        return ExtractedSubmission(objects: author.objects, victimIdentifiers: victimIdentifiers, warnings: warnings,
-                                   samples: samples)
+        var extracted = ExtractedSubmission(objects: author.objects, victimIdentifiers: victimIdentifiers,
+                                            warnings: warnings, samples: samples)
+        extracted.victimIdentifierKinds = Dictionary(typedVictimIdentifiers.map { ($0.value, $0.kind) },
+                                                     uniquingKeysWith: { first, _ in first })
+        return extracted
     }
 
     // MARK: - The victim's side
 
     mutating func learnVictimSide() {
-        victimIdentifiers = report.victimIdentifiers
         let senderDomain = attack.from?.domain?.lowercased()
-        for person in report.victimSide.people {
-            guard let domain = person.domain?.lowercased(), domain != senderDomain,
-                  !EmailSubmission.sharedMailDomains.contains(domain) else { continue }
-            victimDomains.insert(domain)
+        hubSide = HubSide(report: report, intakeAddresses: intakeAddresses)
+        var found = FoundList()
+        for person in report.victimSide.people where !hubSide.contains(person) {
+            found.add(person.address, .email)
+            if let domain = person.domain?.lowercased(), domain != senderDomain,
+               !EmailSubmission.sharedMailDomains.contains(domain) {
+                victimDomains.insert(domain)
+            }
         }
+        for person in report.victimSide.people where !hubSide.contains(person) {
+            if let name = person.displayName, !hubSide.names.contains(name) { found.add(name, .person) }
+        }
+        for host in report.victimSide.internalHosts where !hubSide.isHubHost(host) { found.add(host, .host) }
+        for ip in report.victimSide.internalIPs { found.add(ip, .address) }
+        // The member's own mail servers and public egress: every hop of its forward below the hub's.
+        for hop in report.wrapper?.received ?? [] {
+            for host in [hop.fromHost, hop.fromReverseHost].compactMap({ $0 })
+            where MailIPAddress(host) == nil && !hubSide.isHubHost(host) && host.contains(".") && host.lowercased() != "localhost" {
+                found.add(host, .host)
+            }
+            if let ip = hop.sendingIP, !hubSide.isHubHost(ip.text) { found.add(ip.text, .address) }
+        }
+        for text in forwarderTexts {
+            for item in VictimMentions.inForwarderText(text) where !hubSide.names.contains(item.value) {
+                found.add(item.value, item.kind)
+            }
+        }
+        for item in VictimMentions.inSalutation(attack.bodyText) { found.add(item.value, item.kind) }
+        // Hosts and addresses in the victim's own domains written anywhere on the victim side.
+        for text in forwarderTexts {
+            for indicator in extractor.extract(from: text).indicators
+            where (indicator.kind == .domain || indicator.kind == .email) && isInVictimDomain(indicator.value) {
+                found.add(indicator.value, indicator.kind == .email ? .email : .host)
+            }
+        }
+        if let spoofed = spoofedColleague(found: found.items) { found.add(spoofed, .person) }
+        typedVictimIdentifiers = found.items
+        victimIdentifiers = found.items.map(\.value)
         victimValues = Set(victimIdentifiers.map { $0.lowercased() })
     }
+
+    /// The attack's sender display name when it is a real colleague's (a victim identifier even though
+    /// the address is the attacker's): the forwarders name that person, or it is one of the people found
+    /// on the victim side, or the sending domain imitates the victim's.
+    func spoofedColleague(found: [VictimIdentifier]) -> String? {
+        guard let from = attack.from, let name = from.displayName?.trimmingCharacters(in: .whitespaces), name.count >= 2
+        else { return nil }
+        let folded = Self.fold(name)
+        guard folded.count >= 2 else { return nil }
+        if found.contains(where: { $0.kind == .person && Self.fold($0.value) == folded }) { return name }
+        if forwarderTexts.contains(where: { Self.fold($0).contains(folded) }) { return name }
+        if let domain = from.domain?.lowercased(), victimDomains.contains(where: { Self.imitates(domain, $0) }) { return name }
+        return nil
+    }
+
+    /// Lower case without spaces (ASCII and ideographic).
+    static func fold(_ text: String) -> String {
+        String(text.lowercased().unicodeScalars.filter { $0 != " " && $0 != "\u{3000}" && $0 != "\t" }.map(Character.init))
+    }
+
+    /// True when `domain` is a look-alike of the victim's `own` domain (its first label inside, or one edit away).
+    static func imitates(_ domain: String, _ own: String) -> Bool {
+        guard domain != own, !domain.hasSuffix("." + own) else { return false }
+        let label = own.split(separator: ".").first.map(String.init) ?? own
+        let other = domain.split(separator: ".").first.map(String.init) ?? domain
+        if label.count >= 4, domain.contains(label) { return true }
+        return label.count >= 5 && editDistance(label, other) <= 2
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
+    /// The text each forwarding layer's author wrote (signatures included), outermost first.
+    var forwarderTexts: [String] {
+        guard let wrapper = report.wrapper else { return [] }
+        return [wrapper.bodyText]
+    }
+
+    func isInVictimDomain(_ value: String) -> Bool {
+        let host = value.lowercased().split(separator: "@").last.map(String.init) ?? value.lowercased()
+        return victimDomains.contains { host == $0 || host.hasSuffix("." + $0) }
+    }
+
+    /// True for the hub's own intake addresses (the forward's recipients outside the member).
+    func isHubSide(_ address: String) -> Bool { hubSide.addresses.contains(address.lowercased()) }
 
     /// True for the victim's addresses, hosts and IPs, and anything in the victim's mail domains.
     func isVictim(_ value: String) -> Bool {
         let lowered = value.lowercased()
         if victimValues.contains(lowered) { return true }
         let host: Substring
-        if let at = lowered.lastIndex(of: "@") {
-            host = lowered[lowered.index(after: at)...]
-        } else if let schemeEnd = lowered.range(of: "://") {
+        if let schemeEnd = lowered.range(of: "://") {
+            // A URL belongs to its host; the victim's address in its query is redacted, not a reason to drop it.
             let rest = lowered[schemeEnd.upperBound...]
-            host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" && $0 != "#" }
+            let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            let hostPort = authority.split(separator: "@").last ?? authority
+            host = hostPort.hasPrefix("[") ? hostPort : (hostPort.split(separator: ":").first ?? hostPort)
+        } else if let at = lowered.lastIndex(of: "@") {
+            host = lowered[lowered.index(after: at)...]
         } else {
             host = lowered[...]
         }
         return victimDomains.contains { host == $0 || host.hasSuffix("." + $0) }
+    }
+
+    /// The attack's hops outside the victim: the hop where it entered from a public address and the
+    /// public hops below it (header order).
+    var attackerHops: [ReceivedHop] {
+        guard let entry = attack.received.firstIndex(where: { $0.sendingIP?.isPublic == true }) else { return [] }
+        return attack.received[entry...].filter { $0.sendingIP?.isPublic == true }
+    }
+
+    /// Reply-To and Return-Path addresses that differ from From: where the attacker wants answers and
+    /// bounces, each an `email-addr` with an indicator.
+    mutating func replyAddresses(excluding from: MailAddress?) {
+        let sender = from?.address.lowercased()
+        for (header, addresses) in [("Reply-To", attack.replyTo), ("Return-Path", attack.returnPath)] {
+            for mail in addresses where mail.address.contains("@") && mail.address.lowercased() != sender && !isVictim(mail.address) {
+                let id = address(mail)
+                author.indicator(pattern: PatternText.equals("email-addr:value", mail.address),
+                                 name: "\(header) of a targeted attack e-mail: \(mail.address)", refersTo: id)
+            }
+        }
     }
 
     // MARK: - Objects
@@ -227,16 +346,21 @@ struct EmailWriter {
         return id
     }
 
-    /// URLs, domains, IPs and addresses in the bodies (HTML links included, defanged forms refanged),
-    /// minus warning lists and the victim's own.
+    /// URLs, domains, IPs, addresses, hashes and CVE ids in the bodies (HTML links included, defanged
+    /// forms refanged), minus warning lists and the victim's own.
     mutating func bodyIndicators() {
         let text = ([attack.refangedBodyText] + attack.links).joined(separator: "\n")
         let result = extractor.extract(from: text)
         for dropped in result.dropped.prefix(100) {
             warnings.append("dropped \(dropped.indicator.value): \(dropped.reason)")
         }
-        var linkedHosts: Set<String> = []
-        for indicator in result.indicators where indicator.kind == .url { if let host = indicator.host { linkedHosts.insert(host) } }
+        var linkedHosts: [String] = []
+        for indicator in result.indicators where indicator.kind == .url {
+            if let host = indicator.host, !linkedHosts.contains(host) { linkedHosts.append(host) }
+        }
+        let knownHashes = Set(attack.attachments.flatMap { attachment in
+            [attachment.md5, attachment.sha1, attachment.sha256].compactMap { $0?.lowercased() }
+        })
         for indicator in result.indicators {
             guard !isVictim(indicator.value) else { continue }
             switch indicator.kind {
@@ -251,22 +375,44 @@ struct EmailWriter {
                 author.indicator(pattern: PatternText.equals("domain-name:value", indicator.value),
                                  name: "Domain in a targeted attack e-mail: \(indicator.value)", refersTo: id)
             case .ipv4, .ipv6:
-                let type = indicator.kind == .ipv4 ? "ipv4-addr" : "ipv6-addr"
-                let id = author.observable(type, ["value": .string(indicator.value)])
-                contentIDs.append(id)
-                author.indicator(pattern: PatternText.equals("\(type):value", indicator.value),
-                                 name: "Address in a targeted attack e-mail: \(indicator.value)", refersTo: id)
+                ipIndicator(indicator.value, name: "Address in a targeted attack e-mail")
             case .email:
+                guard !isHubSide(indicator.value) else { continue }
                 let id = author.observable("email-addr", ["value": .string(indicator.value)])
                 contentIDs.append(id)
+            case .md5, .sha1, .sha256, .sha512:
+                guard !knownHashes.contains(indicator.value.lowercased()),
+                      let algorithm = indicator.kind.stixHashAlgorithm else { continue }
+                let id = author.observable("file", ["hashes": .object(JSONObject([(algorithm, .string(indicator.value))]))])
+                contentIDs.append(id)
+                author.indicator(pattern: PatternText.equals("file:hashes.\(PatternText.literal(algorithm))", indicator.value),
+                                 name: "File hash in a targeted attack e-mail: \(indicator.value)", refersTo: id)
+            case .cve:
+                contentIDs.append(IndicatorWriting.vulnerability(indicator.value, into: &author))
             default:
                 continue
             }
         }
-        // The hosts of links, as domains, when not listed already.
-        for host in linkedHosts.sorted() where !isVictim(host) && host.contains(where: \.isLetter) {
-            contentIDs.append(author.observable("domain-name", ["value": .string(host)]))
+        // The hosts of links: as domains when named, as addresses when the link goes to an IP.
+        for host in linkedHosts where !isVictim(host) {
+            if host.contains(where: \.isLetter) && !host.contains(":") {
+                contentIDs.append(author.observable("domain-name", ["value": .string(host)]))
+            } else {
+                let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+                if let ip = MailIPAddress(bare), ip.isPublic {
+                    ipIndicator(ip.text, name: "Address linked from a targeted attack e-mail")
+                }
+            }
         }
+    }
+
+    /// An `ipv4-addr`/`ipv6-addr` with its indicator (once per value).
+    mutating func ipIndicator(_ ip: String, name: String) {
+        let type = ip.contains(":") ? "ipv6-addr" : "ipv4-addr"
+        let id = author.observable(type, ["value": .string(ip)])
+        guard !contentIDs.contains(id) else { return }
+        contentIDs.append(id)
+        author.indicator(pattern: PatternText.equals("\(type):value", ip), name: "\(name): \(ip)", refersTo: id)
     }
 
     func summary() -> String {
@@ -278,5 +424,42 @@ struct EmailWriter {
         }
         if let ip = attack.firstExternalIP { lines.append("First external hop: \(ip)") }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// The hub's own side of a forward: the intake mailboxes the member sent its report to (its
+/// recipients outside the member's domain, and any configured intake address), their display names
+/// and mail hosts. Never victim identifiers, never indicators.
+struct HubSide {
+    var addresses: Set<String> = []
+    var domains: Set<String> = []
+    var names: Set<String> = []
+
+    init() {}
+
+    init(report: ForwardedAttack, intakeAddresses: [String]) {
+        addresses = Set(intakeAddresses.map { $0.lowercased() })
+        guard let wrapper = report.wrapper else {
+            domains = Set(addresses.compactMap { $0.split(separator: "@").last.map(String.init) })
+            return
+        }
+        let memberDomains = Set(([wrapper.from, wrapper.sender].compactMap { $0 } + report.attack.to + report.attack.cc
+                                 + report.attack.deliveredTo).compactMap { $0.domain?.lowercased() })
+        for recipient in wrapper.to + wrapper.cc {
+            guard let domain = recipient.domain?.lowercased() else { continue }
+            if addresses.contains(recipient.address.lowercased()) || !memberDomains.contains(domain) {
+                addresses.insert(recipient.address.lowercased())
+                if let name = recipient.displayName, !name.isEmpty { names.insert(name) }
+            }
+        }
+        domains = Set(addresses.compactMap { $0.split(separator: "@").last.map(String.init) })
+    }
+
+    func contains(_ person: MailAddress) -> Bool { addresses.contains(person.address.lowercased()) }
+
+    /// True for a host in (or an address of) one of the hub's intake domains.
+    func isHubHost(_ host: String) -> Bool {
+        let lowered = host.lowercased()
+        return domains.contains { lowered == $0 || lowered.hasSuffix("." + $0) }
     }
 }

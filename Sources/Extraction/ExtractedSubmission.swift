@@ -41,6 +41,8 @@ public struct ExtractedSubmission: Sendable {
     public var warnings: [String]
     public var samples: [ExtractedSample]
     public var observationHours: [ExtractedObservationHour]
+    /// What each victim identifier is, where the extraction knows (e-mails); for the anonymiser's placeholders.
+    public var victimIdentifierKinds: [String: VictimIdentifierKind] = [:]
 
     public init(objects: [JSONObject], victimIdentifiers: [String] = [], warnings: [String] = [],
                 samples: [ExtractedSample] = [], observationHours: [ExtractedObservationHour] = []) {

@@ -23,6 +23,9 @@ public enum HandOver {
         public var timeZone = "UTC"
         /// What is not an indicator: the bundled lists plus the operator's (see `warningLists(dataDirectory:)`).
         public var warningLists = WarningLists.bundled
+        /// The hub's own intake mailboxes (where members forward attack e-mails): never victim
+        /// identifiers, never indicators. Recipients of a forward outside the member are treated so anyway.
+        public var intakeAddresses: [String] = []
         public init() {}
     }
 
@@ -45,7 +48,8 @@ public enum HandOver {
         switch kind {
         case .email:
             return try EmailSubmission.extract(bytes, author: author,
-                                               extractor: IndicatorExtractor(warningLists: options.warningLists))
+                                               extractor: IndicatorExtractor(warningLists: options.warningLists),
+                                               intakeAddresses: options.intakeAddresses)
         case .text:
             let text: String
             do { text = try TextDecoding.decode(Data(bytes)) } catch { throw ExtractionError("\(error)") }

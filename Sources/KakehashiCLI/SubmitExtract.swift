@@ -95,6 +95,7 @@ struct Extract: AsyncParsableCommand {
     @Argument(help: "email | text") var kind: HandOverKind
     @Argument(help: "The file ('-' for standard input).") var file: String
     @Option(help: "A hub's data directory (optional): its identity and key make the preview exact.") var data: String?
+    @Option(help: "The hub's intake mailbox members forward to (repeatable): never a victim identifier.") var intake: [String] = []
 
     func run() async throws {
         guard kind == .email || kind == .text else { throw CommandFailure("extract takes email or text") }
@@ -102,7 +103,7 @@ struct Extract: AsyncParsableCommand {
         do {
             extracted = try HandOverCLI.extract(kind, bytes: try readInput(file), author: STIXAuthoring(), columns: [],
                                                 malwareActivity: false, timeZone: "UTC",
-                                                data: self.data.map { URL(fileURLWithPath: $0) })
+                                                data: self.data.map { URL(fileURLWithPath: $0) }, intake: intake)
         } catch let error as ExtractionError {
             throw CommandFailure(error.description)
         }
@@ -149,7 +150,8 @@ func readInput(_ file: String) throws -> [UInt8] {
 /// The extraction for each kind of hand-over read from bytes (the same as the JSON API's).
 enum HandOverCLI {
     static func extract(_ kind: HandOverKind, bytes: [UInt8], author: STIXAuthoring, columns: [String],
-                        malwareActivity: Bool, timeZone: String, data: URL? = nil) throws -> ExtractedSubmission {
+                        malwareActivity: Bool, timeZone: String, data: URL? = nil,
+                        intake: [String] = []) throws -> ExtractedSubmission {
         var options = HandOver.Options()
         if let data {
             do { options.warningLists = try HandOver.warningLists(dataDirectory: data) } catch {
@@ -159,6 +161,7 @@ enum HandOverCLI {
         options.columns = columns
         options.malwareActivity = malwareActivity
         options.timeZone = timeZone
+        options.intakeAddresses = intake
         return try HandOver.extract(kind.submissionKind, bytes: bytes, author: author, options: options)
     }
 }

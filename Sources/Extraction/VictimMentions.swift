@@ -1,0 +1,331 @@
+// Extraction — VictimMentions.swift
+// Owns finding the victim in what the victim side wrote: the forwarder's own words and signature
+// (people's names in kanji, kana and romaji, the organisation with and without its legal form, its
+// English name, departments and CSIRT/team names, phone and fax numbers, internal hosts and
+// addresses, Windows DOMAIN\user accounts, project and code names) and the attacker's salutation
+// (「北斗電力株式会社 総務部 田中様」, "Dear Mr. Tanaka"). Everything found is a victim identifier:
+// kept in the held copy for the provider, scrubbed from everything shared.
+import Foundation
+
+/// What a victim identifier is, so that the anonymiser can put the right placeholder in its place.
+public enum VictimIdentifierKind: String, Sendable, Hashable {
+    case email, address, host, person, organization, department, phone, project, account
+}
+
+/// One victim identifier as it was written.
+public struct VictimIdentifier: Sendable, Hashable {
+    public var value: String
+    public var kind: VictimIdentifierKind
+
+    public init(_ value: String, _ kind: VictimIdentifierKind) {
+        self.value = value; self.kind = kind
+    }
+}
+
+/// Finds victim identifiers in free text written by (or addressed to) the victim side.
+///
+/// ```swift
+/// let found = VictimMentions.inForwarderText("""
+///     お疲れ様です。情報システム部の田中です。不審メールを転送します。
+///     --
+///     北斗電力株式会社 情報システム部 田中 一郎 (Ichiro Tanaka)
+///     TEL: 03-1234-5678 / FAX: 03-1234-5679
+///     """)
+/// found.map(\.value)   // ["北斗電力株式会社", "情報システム部", "田中 一郎", "Ichiro Tanaka", "03-1234-5678", ...]
+/// ```
+public enum VictimMentions {
+    /// Identifiers in a forwarder's own text (everything above the forwarded attack, signature included).
+    public static func inForwarderText(_ text: String) -> [VictimIdentifier] {
+        var found = FoundList()
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { String($0) }
+        for line in lines {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, !isQuoteOrHeader(trimmed) else { continue }
+            scanLine(trimmed, into: &found, signature: true)
+        }
+        return found.items
+    }
+
+    /// Identifiers in the attack's salutation: the first lines of its body that address the victim
+    /// (「北斗電力株式会社 御中」, 「総務部 田中 一郎 様」, "Dear Mr. Tanaka,").
+    public static func inSalutation(_ body: String) -> [VictimIdentifier] {
+        var found = FoundList()
+        var seenLines = 0
+        for raw in body.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty else { continue }
+            seenLines += 1
+            if seenLines > 4 { break }
+            salutation(line, into: &found)
+        }
+        return found.items
+    }
+
+    // MARK: - One line
+
+    static func scanLine(_ line: String, into found: inout FoundList, signature: Bool) {
+        phones(in: line, into: &found)
+        organizations(in: line, into: &found)
+        departments(in: line, into: &found)
+        accountsAndHosts(in: line, into: &found)
+        projects(in: line, into: &found)
+        selfIntroduction(in: line, into: &found)
+        if signature { personLine(line, into: &found) }
+    }
+
+    static func isQuoteOrHeader(_ line: String) -> Bool {
+        line.hasPrefix(">")
+    }
+
+    // MARK: - Phones
+
+    nonisolated(unsafe) static let labelledPhone = try! NSRegularExpression(
+        pattern: #"(?:TEL|Tel|tel|ＴＥＬ|Ｔｅｌ|電話(?:番号)?|FAX|Fax|fax|ＦＡＸ|携帯|直通|代表|Phone|phone|Mobile|Direct|Office)\s*[:：.．]?\s*((?:\+|＋)?[0-9０-９(（][0-9０-９()（）\-‐－ー−\s]{7,20}[0-9０-９])"#)
+    nonisolated(unsafe) static let barePhone = try! NSRegularExpression(
+        pattern: #"(?<![0-9０-９\-.])((?:\+81|＋８１)[\s\-‐－]?\(?0?\)?[0-9]{1,4}[\s\-‐－]?[0-9]{1,4}[\s\-‐－][0-9]{3,4}|[(（]0[0-9]{1,4}[)）]\s?[0-9]{1,4}[\-‐－][0-9]{3,4}|0[0-9]{1,4}[\-‐－][0-9]{1,4}[\-‐－][0-9]{3,4})(?![0-9０-９\-])"#)
+    nonisolated(unsafe) static let extensionNumber = try! NSRegularExpression(
+        pattern: #"(内線|ext\.|Ext\.|EXT\.)\s*[:：]?\s*[0-9０-９]{2,6}"#)
+
+    static func phones(in line: String, into found: inout FoundList) {
+        for match in matches(labelledPhone, in: line, group: 1) where digitCount(match) >= 9 {
+            found.add(match.trimmingCharacters(in: .whitespaces), .phone)
+        }
+        for match in matches(barePhone, in: line, group: 1) where digitCount(match) >= 9 {
+            found.add(match, .phone)
+        }
+        for match in matches(extensionNumber, in: line, group: 0) { found.add(match, .phone) }
+    }
+
+    static func digitCount(_ text: String) -> Int {
+        text.unicodeScalars.filter { ("0"..."9").contains($0) || ("０"..."９").contains($0) }.count
+    }
+
+    // MARK: - Organisations
+
+    /// Legal forms written before or after a Japanese company name.
+    static let japaneseLegalForms = ["株式会社", "有限会社", "合同会社", "一般社団法人", "一般財団法人", "公益社団法人",
+                                     "公益財団法人", "独立行政法人", "国立研究開発法人", "(株)", "（株）", "㈱", "(有)", "（有）"]
+    nonisolated(unsafe) static let japaneseCompany = try! NSRegularExpression(
+        pattern: #"((?:株式会社|有限会社|合同会社|(?:一般|公益)(?:社団|財団)法人|独立行政法人|国立研究開発法人|\(株\)|（株）|㈱)\s?[\p{Han}\p{Katakana}\p{Hiragana}ー・A-Za-zＡ-Ｚａ-ｚ0-9０-９&＆]{1,20}|[\p{Han}\p{Katakana}ー・A-Za-zＡ-Ｚａ-ｚ0-9０-９&＆]{1,20}?\s?(?:株式会社|有限会社|合同会社|\(株\)|（株）|㈱|ホールディングス|グループ本社))"#)
+    nonisolated(unsafe) static let englishCompany = try! NSRegularExpression(
+        pattern: #"((?:[A-Z][A-Za-z0-9&'\-]*\.?\s){1,5}(?:Co\.,?\s?Ltd\.?|Co\.|Corporation|Corp\.?|Inc\.?|K\.K\.|Ltd\.?|Limited|Holdings|Group|Company))(?![A-Za-z])"#)
+    /// Words that end a Japanese company-name match too early ("弊社", "御社") or are not names.
+    static let notCompanies: Set<String> = ["株式会社", "弊社", "御社", "貴社", "当社", "同社", "各社", "会社"]
+
+    static func organizations(in line: String, into found: inout FoundList) {
+        for match in matches(japaneseCompany, in: line, group: 1) {
+            let name = trimCompany(match)
+            guard name.count >= 3, !notCompanies.contains(name), !name.hasPrefix("の") else { continue }
+            found.add(name, .organization)
+        }
+        for match in matches(englishCompany, in: line, group: 1) {
+            let name = match.trimmingCharacters(in: .whitespaces)
+            let words = name.split(separator: " ")
+            guard words.count >= 2, !["The", "Dear", "From", "To", "Subject", "Best", "Regards"].contains(String(words[0])) else { continue }
+            found.add(name, .organization)
+        }
+    }
+
+    /// Drops particles and punctuation a greedy match took along.
+    static func trimCompany(_ text: String) -> String {
+        var name = text.trimmingCharacters(in: .whitespaces)
+        for particle in ["の", "は", "が", "を", "に", "で", "と", "へ", "様", "御中", "殿"] {
+            if let range = name.range(of: particle), !japaneseLegalForms.contains(where: { name.hasPrefix($0) && range.lowerBound == name.startIndex }) {
+                // keep only the part that carries the legal form
+                let before = String(name[..<range.lowerBound]), after = String(name[range.upperBound...])
+                if japaneseLegalForms.contains(where: { before.contains($0) }) || before.hasSuffix("ホールディングス") { name = before }
+                else if japaneseLegalForms.contains(where: { after.contains($0) }) { name = after }
+            }
+        }
+        return name.trimmingCharacters(in: .whitespaces)
+    }
+
+    // MARK: - Departments and teams
+
+    nonisolated(unsafe) static let department = try! NSRegularExpression(
+        pattern: #"((?<![\p{Han}\p{Katakana}ー])[\p{Han}\p{Katakana}ー・]{1,14}(?:本部|事業部|統括部|部|課|室|センター|グループ|チーム|事務局|支社|支店|営業所|研究所))(?![\p{Han}])"#)
+    nonisolated(unsafe) static let team = try! NSRegularExpression(
+        pattern: #"((?:[A-Za-z0-9][A-Za-z0-9\-]*[\s\-])?(?:CSIRT|SIRT|PSIRT|SOC|CERT)(?:[\s\-][A-Za-z0-9][A-Za-z0-9\-]*)?)(?![A-Za-z])"#)
+    /// Department-like words that name no one ("全部", "一部", "外部", "本部" alone).
+    static let notDepartments: Set<String> = ["全部", "一部", "外部", "内部", "本部", "幹部", "細部", "上部", "下部", "部", "課",
+                                              "センター", "グループ", "チーム", "当部", "当課", "弊部", "弊課", "各部", "各課", "関係部",
+                                              "ヘルプデスク事務局", "事務局", "担当部", "担当課", "担当部署", "相談センター", "サポートセンター"]
+
+    static func departments(in line: String, into found: inout FoundList) {
+        for match in matches(department, in: line, group: 1) {
+            var name = match
+            // 「経理部の田中」: the department is before the particle.
+            if let range = name.range(of: "の", options: .backwards) { name = String(name[range.upperBound...]) }
+            guard name.count >= 3, !notDepartments.contains(name) else { continue }
+            found.add(name, .department)
+        }
+        for match in matches(team, in: line, group: 1) {
+            let name = match.trimmingCharacters(in: .whitespaces)
+            guard name.count >= 6, !["JPCERT", "US-CERT", "JPCERT/CC"].contains(name), !name.hasPrefix("JPCERT") else { continue }
+            found.add(name, .department)
+        }
+    }
+
+    // MARK: - Hosts, addresses, accounts
+
+    nonisolated(unsafe) static let internalHost = try! NSRegularExpression(
+        pattern: #"(?<![A-Za-z0-9\-.])([A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.(?:local|corp|intra|intranet|internal|lan|localdomain|ad|home|priv))(?![A-Za-z0-9\-])"#,
+        options: [.caseInsensitive])
+    nonisolated(unsafe) static let privateIP = try! NSRegularExpression(
+        pattern: #"(?<![0-9.])((?:10\.[0-9]{1,3}|172\.(?:1[6-9]|2[0-9]|3[01])|192\.168)\.[0-9]{1,3}\.[0-9]{1,3})(?:/[0-9]{1,2})?(?![0-9.])"#)
+    nonisolated(unsafe) static let windowsAccount = try! NSRegularExpression(
+        pattern: #"(?<![A-Za-z0-9\\])([A-Za-z][A-Za-z0-9\-]{1,14}\\[A-Za-z0-9._\-]{2,30})"#)
+    nonisolated(unsafe) static let machineName = try! NSRegularExpression(
+        pattern: #"(?<![A-Za-z0-9\-.])((?:PC|FS|SV|SRV|WS|DC|NB|AD|EX|MAIL|FILE|WEB|DB|APP|VDI|NAS|PRN|CL)[-_]?[A-Za-z0-9\-]*[0-9]{1,4})(?![A-Za-z0-9\-.])"#,
+        options: [.caseInsensitive])
+
+    static func accountsAndHosts(in line: String, into found: inout FoundList) {
+        for match in matches(internalHost, in: line, group: 1) { found.add(match, .host) }
+        for match in matches(privateIP, in: line, group: 0) { found.add(match, .address) }
+        for match in matches(windowsAccount, in: line, group: 1) { found.add(match, .account) }
+        for match in matches(machineName, in: line, group: 1) where match.contains(where: \.isLetter) {
+            found.add(match, .host)
+        }
+    }
+
+    // MARK: - Projects
+
+    nonisolated(unsafe) static let projectBefore = try! NSRegularExpression(
+        pattern: #"((?:プロジェクト|Project|PROJECT|project|案件名|コードネーム|Codename|codename|Code name|code name|開発コード)\s*[:：]?\s*[「『"“]?([A-Za-z0-9\p{Han}\p{Katakana}ー]{2,20})[」』"”]?)"#)
+    nonisolated(unsafe) static let projectAfter = try! NSRegularExpression(
+        pattern: #"([「『]?([A-Za-z0-9\p{Han}\p{Katakana}ー]{2,12})[」』]?(?:プロジェクト|案件|PJ|計画))"#)
+    static let notProjects: Set<String> = ["この", "本件", "当該", "新規", "既存", "関連", "同", "本", "弊社", "対応", "調査", "the", "The"]
+
+    static func projects(in line: String, into found: inout FoundList) {
+        for (whole, name) in matchPairs(projectBefore, in: line) where !notProjects.contains(name) {
+            found.add(whole.trimmingCharacters(in: CharacterSet(charactersIn: " 「」『』\"“”")), .project)
+            found.add(name, .project)
+        }
+        for (whole, name) in matchPairs(projectAfter, in: line) where !notProjects.contains(name) && !name.hasSuffix("の") {
+            found.add(whole.trimmingCharacters(in: CharacterSet(charactersIn: " 「」『』")), .project)
+            found.add(name, .project)
+        }
+    }
+
+    // MARK: - People
+
+    nonisolated(unsafe) static let introduction = try! NSRegularExpression(
+        pattern: #"(?:^|[。、\s])(?:[\p{Han}\p{Katakana}ー]{2,12}の)?([\p{Han}]{1,4}(?:\s?[\p{Han}]{1,3})?)(?:です|と申します|でございます)"#)
+    static let notNames: Set<String> = ["以上", "本件", "不審", "確認", "転送", "報告", "連絡", "対応", "宜", "何卒", "念", "件"]
+
+    static func selfIntroduction(in line: String, into found: inout FoundList) {
+        for name in matches(introduction, in: line, group: 1) where !notNames.contains(name) && name.count >= 2 {
+            found.add(name, .person)
+        }
+    }
+
+    nonisolated(unsafe) static let kanjiName = try! NSRegularExpression(
+        pattern: #"^([\p{Han}]{1,4}[\s　][\p{Han}\p{Hiragana}]{1,4})(?:\s*[（(]([\p{Hiragana}\p{Katakana}ー]{2,8}[\s　]?[\p{Hiragana}\p{Katakana}ー]{1,8})[)）])?(?:\s*[/／|]\s*([A-Z][a-zA-Z]+\s[A-Z][a-zA-Z]+))?\s*$"#)
+    nonisolated(unsafe) static let kanaName = try! NSRegularExpression(
+        pattern: #"^([\p{Katakana}ー]{2,8}[\s　][\p{Katakana}ー]{2,8}|[\p{Hiragana}]{2,6}[\s　][\p{Hiragana}]{2,6})\s*$"#)
+    nonisolated(unsafe) static let romajiName = try! NSRegularExpression(
+        pattern: #"^(?:Mr\.|Ms\.|Mrs\.|Dr\.)?\s*((?:[A-Z][a-z]+|[A-Z]{2,})\s(?:[A-Z][a-z]+|[A-Z]{2,}))\s*$"#)
+    /// A name that follows an organisation or department on a signature line: 「北斗電力株式会社 情報システム部 田中 一郎」.
+    nonisolated(unsafe) static let trailingKanjiName = try! NSRegularExpression(
+        pattern: #"(?:部|課|室|センター|グループ|チーム|株式会社|㈱|（株）|\(株\)|CSIRT|SOC)[\s　]+([\p{Han}]{1,4}[\s　]?[\p{Han}]{1,3})(?:[\s　]*[（(]([\p{Hiragana}\p{Katakana}ー\s　]{2,16})[)）])?\s*$"#)
+    nonisolated(unsafe) static let parenthesisedRomaji = try! NSRegularExpression(
+        pattern: #"[（(/／]\s*((?:[A-Z][a-z]+|[A-Z]{2,})\s(?:[A-Z][a-z]+|[A-Z]{2,}))\s*[)）]?"#)
+    static let notRomajiNames: Set<String> = ["Best Regards", "Kind Regards", "Thank You", "Thanks Again", "Original Message",
+                                              "Forwarded Message", "Best Wishes", "Dear Sir", "Dear Customer", "Information Security",
+                                              "Security Team", "Incident Response", "General Affairs", "Sent From"]
+
+    static func personLine(_ line: String, into found: inout FoundList) {
+        for groups in allGroups(kanjiName, in: line) {
+            for (index, group) in groups.enumerated() where !group.isEmpty {
+                if index == 0, notNames.contains(group) { break }
+                found.add(group, .person)
+            }
+        }
+        for name in matches(kanaName, in: line, group: 1) { found.add(name, .person) }
+        for name in matches(romajiName, in: line, group: 1) where !notRomajiNames.contains(name) && !isCompanyWord(name) {
+            found.add(name, .person)
+        }
+        for groups in allGroups(trailingKanjiName, in: line) {
+            for group in groups where !group.isEmpty { found.add(group.trimmingCharacters(in: .whitespaces), .person) }
+        }
+        for name in matches(parenthesisedRomaji, in: line, group: 1) where !notRomajiNames.contains(name) && !isCompanyWord(name) {
+            found.add(name, .person)
+        }
+    }
+
+    static func isCompanyWord(_ text: String) -> Bool {
+        ["Co", "Ltd", "Inc", "Corp", "Corporation", "Group", "Holdings", "Company", "Team", "CSIRT", "SOC", "Center", "Centre",
+         "Department", "Division", "Section", "Security", "Office"].contains { text.contains($0) }
+    }
+
+    // MARK: - Salutations
+
+    nonisolated(unsafe) static let japaneseSalutation = try! NSRegularExpression(
+        pattern: #"^(.{2,40}?)\s*(?:様|さま|御中|殿|各位)[\s、,。]*$"#)
+    nonisolated(unsafe) static let englishSalutation = try! NSRegularExpression(
+        pattern: #"^(?:Dear|Hello|Hi|Attn:?|Attention:?)\s+(?:Mr\.|Ms\.|Mrs\.|Dr\.)?\s*([A-Z][A-Za-z\-]+(?:\s[A-Z][A-Za-z\-]+){0,2})\s*[,:]?\s*$"#)
+    static let genericAddressees: Set<String> = ["お客", "お客様", "ご担当者", "ご担当者様", "担当者", "各位", "関係者", "皆", "皆様",
+                                                 "Customer", "Sir", "Madam", "Sir or Madam", "User", "Colleague", "Colleagues", "All",
+                                                 "Team", "Valued Customer", "Client", "Member", "Members", "取引先", "取引先各位"]
+
+    static func salutation(_ line: String, into found: inout FoundList) {
+        for addressee in matches(japaneseSalutation, in: line, group: 1) {
+            var pieces = addressee.split(whereSeparator: { $0 == " " || $0 == "　" }).map(String.init)
+            pieces = pieces.filter { !genericAddressees.contains($0) && !$0.hasPrefix("ご担当") }
+            guard !pieces.isEmpty else { continue }
+            var local = FoundList()
+            organizations(in: addressee, into: &local)
+            departments(in: addressee, into: &local)
+            for item in local.items { found.add(item.value, item.kind) }
+            // What is left after the organisation and department is the person.
+            let rest = pieces.filter { piece in !local.items.contains { $0.value.contains(piece) || piece.contains($0.value) } }
+            let name = rest.joined(separator: " ")
+            if !name.isEmpty, name.count <= 12, !genericAddressees.contains(name),
+               name.unicodeScalars.allSatisfy({ $0.properties.isIdeographic || $0 == " " || ("ぁ"..."ヿ").contains($0) }) {
+                found.add(name, .person)
+            }
+        }
+        for name in matches(englishSalutation, in: line, group: 1) where !genericAddressees.contains(name) {
+            found.add(name, .person)
+        }
+    }
+
+    // MARK: - Regular expressions
+
+    static func matches(_ expression: NSRegularExpression, in line: String, group: Int) -> [String] {
+        let range = NSRange(line.startIndex..., in: line)
+        return expression.matches(in: line, range: range).compactMap { match in
+            let groupRange = match.range(at: group)
+            guard groupRange.location != NSNotFound, let swiftRange = Range(groupRange, in: line) else { return nil }
+            return String(line[swiftRange])
+        }
+    }
+
+    static func matchPairs(_ expression: NSRegularExpression, in line: String) -> [(String, String)] {
+        allGroups(expression, in: line).compactMap { $0.count >= 2 ? ($0[0], $0[1]) : nil }
+    }
+
+    /// Every capture group of every match ("" for a group that did not take part).
+    static func allGroups(_ expression: NSRegularExpression, in line: String) -> [[String]] {
+        let range = NSRange(line.startIndex..., in: line)
+        return expression.matches(in: line, range: range).map { match in
+            (1..<max(1, match.numberOfRanges)).map { index in
+                let groupRange = match.range(at: index)
+                guard groupRange.location != NSNotFound, let swiftRange = Range(groupRange, in: line) else { return "" }
+                return String(line[swiftRange])
+            }
+        }
+    }
+}
+
+/// Identifiers in order of discovery, each value once (case-insensitively).
+struct FoundList {
+    private(set) var items: [VictimIdentifier] = []
+    private var seen: Set<String> = []
+
+    mutating func add(_ value: String, _ kind: VictimIdentifierKind) {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count >= 2, seen.insert(trimmed.lowercased()).inserted else { return }
+        items.append(VictimIdentifier(trimmed, kind))
+    }
+}
