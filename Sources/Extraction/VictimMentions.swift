@@ -50,13 +50,26 @@ public enum VictimMentions {
     /// (「北斗電力株式会社 御中」, 「総務部 田中 一郎 様」, "Dear Mr. Tanaka,").
     public static func inSalutation(_ body: String) -> [VictimIdentifier] {
         var found = FoundList()
-        var seenLines = 0
+        var lines: [String] = []
         for raw in body.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty else { continue }
-            seenLines += 1
-            if seenLines > 4 { break }
-            salutation(line, into: &found)
+            lines.append(line)
+            if lines.count == 4 { break }
+        }
+        // The addressee block: the lines up to the one that ends in 様/御中/殿 (organisation and
+        // department lines often stand above the person's), or an English greeting.
+        if let last = lines.firstIndex(where: { !matches(japaneseSalutation, in: $0, group: 1).isEmpty }) {
+            for line in lines[..<last] where line.count <= 40 {
+                organizations(in: line, into: &found)
+                departments(in: line, into: &found)
+            }
+            salutation(lines[last], into: &found)
+        }
+        for line in lines.prefix(2) {
+            for name in matches(englishSalutation, in: line, group: 1) where !genericAddressees.contains(name) {
+                found.add(name, .person)
+            }
         }
         return found.items
     }
@@ -129,7 +142,7 @@ public enum VictimMentions {
     /// Drops particles and punctuation a greedy match took along.
     static func trimCompany(_ text: String) -> String {
         var name = text.trimmingCharacters(in: .whitespaces)
-        for particle in ["の", "は", "が", "を", "に", "で", "と", "へ", "様", "御中", "殿"] {
+        for particle in ["の", "は", "が", "を", "様", "御中", "殿", "より", "から", "です"] {
             if let range = name.range(of: particle), !japaneseLegalForms.contains(where: { name.hasPrefix($0) && range.lowerBound == name.startIndex }) {
                 // keep only the part that carries the legal form
                 let before = String(name[..<range.lowerBound]), after = String(name[range.upperBound...])
@@ -284,9 +297,6 @@ public enum VictimMentions {
                name.unicodeScalars.allSatisfy({ $0.properties.isIdeographic || $0 == " " || ("ぁ"..."ヿ").contains($0) }) {
                 found.add(name, .person)
             }
-        }
-        for name in matches(englishSalutation, in: line, group: 1) where !genericAddressees.contains(name) {
-            found.add(name, .person)
         }
     }
 
