@@ -198,9 +198,40 @@ struct EmailWriter {
             }
         }
         if let spoofed = spoofedColleague(found: found.items) { found.add(spoofed, .person) }
+        // The organisation's name without its legal form, where the mail writes it so (「（紅葉石油様）」).
+        let organizations = found.items.filter { $0.kind == .organization }.map(\.value)
+        for core in VictimMentions.standaloneCoreNames(of: organizations, in: victimSearchTexts) { found.add(core, .organization) }
+        // The member's mail domains and internal DNS zones.
+        for domain in victimDomains.sorted() { found.add(domain, .domain) }
+        for item in found.items where item.kind == .host {
+            if let zone = Self.internalZone(of: item.value) { found.add(zone, .domain) }
+        }
         typedVictimIdentifiers = found.items
         victimIdentifiers = found.items.map(\.value)
         victimValues = Set(victimIdentifiers.map { $0.lowercased() })
+    }
+
+    /// Every text where the victim's names may be written: the forwarders' words, the attack's subject,
+    /// body, links and file names.
+    var victimSearchTexts: [String] {
+        var texts = forwarderTexts
+        if let subject = attack.subject { texts.append(subject) }
+        texts.append(attack.bodyText)
+        texts.append(attack.links.joined(separator: "\n"))
+        for attachment in attack.attachments {
+            if let name = attachment.filename { texts.append(name) }
+            texts.append(contentsOf: (attachment.archiveMembers ?? []).map(\.name))
+        }
+        return texts
+    }
+
+    /// The internal DNS zone of an internal host name: "mailhub3.momiji.corp" → "momiji.corp".
+    static func internalZone(of host: String) -> String? {
+        let labels = host.lowercased().split(separator: ".")
+        guard labels.count >= 3, let last = labels.last,
+              ["local", "corp", "intra", "intranet", "internal", "lan", "localdomain", "ad", "priv", "home"].contains(String(last))
+        else { return nil }
+        return labels.suffix(2).joined(separator: ".")
     }
 
     /// The attack's sender display name when it is a real colleague's (a victim identifier even though
@@ -213,6 +244,8 @@ struct EmailWriter {
         guard folded.count >= 2 else { return nil }
         if found.contains(where: { $0.kind == .person && Self.fold($0.value) == folded }) { return name }
         if forwarderTexts.contains(where: { Self.fold($0).contains(folded) }) { return name }
+        // Attackers borrow colleagues' names; a person's name on the attack is the victim side's to withhold.
+        if VictimMentions.looksLikePersonName(name) { return name }
         if let domain = from.domain?.lowercased(), victimDomains.contains(where: { Self.imitates(domain, $0) }) { return name }
         return nil
     }

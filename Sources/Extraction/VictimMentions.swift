@@ -9,7 +9,7 @@ import Foundation
 
 /// What a victim identifier is, so that the anonymiser can put the right placeholder in its place.
 public enum VictimIdentifierKind: String, Sendable, Hashable {
-    case email, address, host, person, organization, department, phone, project, account
+    case email, address, host, domain, person, organization, department, phone, project, account
 }
 
 /// One victim identifier as it was written.
@@ -210,13 +210,12 @@ public enum VictimMentions {
     static let notProjects: Set<String> = ["この", "本件", "当該", "新規", "既存", "関連", "同", "本", "弊社", "対応", "調査", "the", "The"]
 
     static func projects(in line: String, into found: inout FoundList) {
+        // The phrase as written ("プロジェクト北斗", "製油所更新計画"); the anonymiser also matches its core.
         for (whole, name) in matchPairs(projectBefore, in: line) where !notProjects.contains(name) {
             found.add(whole.trimmingCharacters(in: CharacterSet(charactersIn: " 「」『』\"“”")), .project)
-            found.add(name, .project)
         }
         for (whole, name) in matchPairs(projectAfter, in: line) where !notProjects.contains(name) && !name.hasSuffix("の") {
             found.add(whole.trimmingCharacters(in: CharacterSet(charactersIn: " 「」『』")), .project)
-            found.add(name, .project)
         }
     }
 
@@ -224,7 +223,9 @@ public enum VictimMentions {
 
     nonisolated(unsafe) static let introduction = try! NSRegularExpression(
         pattern: #"(?:^|[。、\s])(?:[\p{Han}\p{Katakana}ー]{2,12}の)?([\p{Han}]{1,4}(?:\s?[\p{Han}]{1,3})?)(?:です|と申します|でございます)"#)
-    static let notNames: Set<String> = ["以上", "本件", "不審", "確認", "転送", "報告", "連絡", "対応", "宜", "何卒", "念", "件"]
+    static let notNames: Set<String> = ["以上", "本件", "不審", "確認", "転送", "報告", "連絡", "対応", "宜", "何卒", "念", "件",
+                                        "情報共有", "注意喚起", "緊急連絡", "至急確認", "添付資料", "標的型攻撃", "報告事項", "取急",
+                                        "不審送信者", "調査結果", "対応状況", "被害状況", "今後対応", "確認依頼", "共有事項"]
 
     static func selfIntroduction(in line: String, into found: inout FoundList) {
         for name in matches(introduction, in: line, group: 1) where !notNames.contains(name) && name.count >= 2 {
@@ -234,6 +235,11 @@ public enum VictimMentions {
 
     nonisolated(unsafe) static let kanjiName = try! NSRegularExpression(
         pattern: #"^([\p{Han}]{1,4}[\s　][\p{Han}\p{Hiragana}]{1,4})(?:\s*[（(]([\p{Hiragana}\p{Katakana}ー]{2,8}[\s　]?[\p{Hiragana}\p{Katakana}ー]{1,8})[)）])?(?:\s*[/／|]\s*([A-Z][a-zA-Z]+\s[A-Z][a-zA-Z]+))?\s*$"#)
+    /// A signature line that is only a name written without a space: 「佐藤花子」, 「佐藤花子 (さとう はなこ)」.
+    nonisolated(unsafe) static let compactKanjiName = try! NSRegularExpression(
+        pattern: #"^([\p{Han}]{3,5})(?:\s*[（(]([\p{Hiragana}\p{Katakana}ー]{2,8}[\s　]?[\p{Hiragana}\p{Katakana}ー]{1,8})[)）])?(?:\s*[/／|]\s*([A-Z][a-zA-Z]+\s[A-Z][a-zA-Z]+))?\s*$"#)
+    /// Endings of kanji-only words that are not names (departments, organisations, closings).
+    static let notNameEndings = ["部", "課", "室", "局", "省", "庁", "社", "所", "会", "院", "店", "係", "班", "長", "様", "殿", "宛", "中", "上", "具", "々", "拝"]
     nonisolated(unsafe) static let kanaName = try! NSRegularExpression(
         pattern: #"^([\p{Katakana}ー]{2,8}[\s　][\p{Katakana}ー]{2,8}|[\p{Hiragana}]{2,6}[\s　][\p{Hiragana}]{2,6})\s*$"#)
     nonisolated(unsafe) static let romajiName = try! NSRegularExpression(
@@ -253,6 +259,11 @@ public enum VictimMentions {
                 if index == 0, notNames.contains(group) { break }
                 found.add(group, .person)
             }
+        }
+        for groups in allGroups(compactKanjiName, in: line) {
+            guard let name = groups.first, !notNames.contains(name), !notNameEndings.contains(where: { name.hasSuffix($0) })
+            else { continue }
+            for group in groups where !group.isEmpty { found.add(group, .person) }
         }
         for name in matches(kanaName, in: line, group: 1) { found.add(name, .person) }
         for name in matches(romajiName, in: line, group: 1) where !notRomajiNames.contains(name) && !isCompanyWord(name) {
@@ -325,6 +336,70 @@ public enum VictimMentions {
                 return String(line[swiftRange])
             }
         }
+    }
+}
+
+// MARK: - Person names
+
+extension VictimMentions {
+    nonisolated(unsafe) static let personName = try! NSRegularExpression(
+        pattern: #"^(?:[\p{Han}]{1,4}[\s　]?[\p{Han}]{1,3}|[\p{Katakana}ー]{2,8}[\s　][\p{Katakana}ー]{2,8}|[\p{Hiragana}]{2,6}[\s　][\p{Hiragana}]{2,6}|(?:[A-Z][a-z]+|[A-Z]{2,})\s(?:[A-Z][a-z]+|[A-Z]{2,}))$"#)
+    static let notPersonWords = ["Support", "Helpdesk", "Help", "Desk", "Team", "Center", "Centre", "Admin", "Service", "Services",
+                                 "Office", "Security", "Info", "Information", "Notice", "System", "Systems", "Account", "Accounts",
+                                 "Customer", "Mail", "Billing", "Delivery", "Shipping", "Sales", "Bank", "Cloud", "Microsoft",
+                                 "Apple", "Amazon", "Google", "Forum", "Secretariat", "Update", "Updates", "Notification", "IT", "HR"]
+
+    /// True for a display name that is a person's ("田中 健太", "Takahashi Misaki", "ヤマダ タロウ"), not a
+    /// role or an organisation ("IT Helpdesk", "厚生労働省", "Asia Pacific Energy Forum 事務局").
+    public static func looksLikePersonName(_ text: String) -> Bool {
+        let name = text.trimmingCharacters(in: .whitespaces)
+        guard !matches(personName, in: name, group: 0).isEmpty else { return false }
+        if name.split(separator: " ").contains(where: { notPersonWords.contains(String($0)) }) { return false }
+        return !notNameEndings.contains { name.hasSuffix($0) } && !notNames.contains(name)
+    }
+}
+
+// MARK: - Organisation name forms
+
+extension VictimMentions {
+    /// Japanese legal forms and English company words stripped to find an organisation's core name.
+    static let legalFormWords = ["株式会社", "有限会社", "合同会社", "(株)", "（株）", "㈱", "(有)", "（有）"]
+    static let englishLegalForms = [", Co., Ltd.", " Co., Ltd.", " Co.,Ltd.", " Co. Ltd.", " Co., Ltd", " Corporation", " Corp.",
+                                    " Inc.", " K.K.", " Ltd.", " Limited", " Holdings", " Company", " Co."]
+
+    /// The organisation's name without its legal form: 「株式会社北斗電力」→「北斗電力」, "Momiji Oil Co., Ltd." → "Momiji Oil".
+    public static func coreName(of organization: String) -> String {
+        var core = organization.trimmingCharacters(in: .whitespaces)
+        for form in legalFormWords {
+            if core.hasPrefix(form) { core = String(core.dropFirst(form.count)) }
+            if core.hasSuffix(form) { core = String(core.dropLast(form.count)) }
+        }
+        for form in englishLegalForms where core.lowercased().hasSuffix(form.lowercased()) {
+            core = String(core.dropLast(form.count))
+            break
+        }
+        return core.trimmingCharacters(in: CharacterSet(charactersIn: " 　,"))
+    }
+
+    /// The core names of `organizations` where `texts` also write them standalone (without the legal
+    /// form, or an English name without spaces: "AsagiGas"), as written there.
+    public static func standaloneCoreNames(of organizations: [String], in texts: [String]) -> [String] {
+        var result: [String] = []
+        let sortedFull = organizations.sorted { $0.count > $1.count }
+        for organization in organizations {
+            let core = coreName(of: organization)
+            guard core.count >= 2, core != organization else { continue }
+            let words = core.split(separator: " ").map { NSRegularExpression.escapedPattern(for: String($0)) }
+            let pattern = words.count > 1 ? words.joined(separator: "[ 　_\\-]?") : words.joined()
+            guard let expression = try? NSRegularExpression(pattern: "(?<![A-Za-z])" + pattern + "(?![a-z])",
+                                                            options: core.allSatisfy(\.isASCII) ? [.caseInsensitive] : []) else { continue }
+            for text in texts {
+                var rest = text
+                for full in sortedFull { rest = rest.replacingOccurrences(of: full, with: "\u{1}") }
+                for match in matches(expression, in: rest, group: 0) where !result.contains(match) { result.append(match) }
+            }
+        }
+        return result
     }
 }
 
