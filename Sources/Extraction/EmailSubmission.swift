@@ -103,7 +103,9 @@ struct EmailWriter {
         // The message itself: the attacker's side only (no recipients, no internal relays).
         var members: [(String, JSONValue)] = [("is_multipart", .bool(!parts.isEmpty))]
         if let date = attack.date { members.append(("date", .string(STIXAuthoring.timestamp(date)))) }
-        if let sender, !senderIsVictim { members.append(("from_ref", .string(sender))) }
+        // The sender stays in the held copy even when it spoofs the member's own domain: the
+        // anonymiser withholds it from what is shared.
+        if let sender { members.append(("from_ref", .string(sender))) }
         if let subject = attack.subject { members.append(("subject", .string(subject))) }
         if let id = attack.messageID { members.append(("message_id", .string(id))) }
         let hops = attackerHops
@@ -174,8 +176,13 @@ struct EmailWriter {
         for person in report.victimSide.people where !hubSide.contains(person) {
             if let name = person.displayName, !hubSide.names.contains(name) { found.add(name, .person) }
         }
-        for host in report.victimSide.internalHosts where !hubSide.isHubHost(host) { found.add(host, .host) }
-        for ip in report.victimSide.internalIPs { found.add(ip, .address) }
+        let attackerSide = attackerRelays
+        for host in report.victimSide.internalHosts where !hubSide.isHubHost(host) && !attackerSide.contains(host.lowercased()) {
+            found.add(host, .host)
+        }
+        for ip in report.victimSide.internalIPs where !ip.hasPrefix("127.") && ip != "::1" && !attackerSide.contains(ip) {
+            found.add(ip, .address)
+        }
         // The member's own mail servers and public egress: every hop of its forward below the hub's.
         for hop in report.wrapper?.received ?? [] {
             for host in [hop.fromHost, hop.fromReverseHost].compactMap({ $0 })
@@ -192,9 +199,8 @@ struct EmailWriter {
         for item in VictimMentions.inSalutation(attack.bodyText) { found.add(item.value, item.kind) }
         // Hosts and addresses in the victim's own domains written anywhere on the victim side.
         for text in forwarderTexts {
-            for indicator in extractor.extract(from: text).indicators
-            where (indicator.kind == .domain || indicator.kind == .email) && isInVictimDomain(indicator.value) {
-                found.add(indicator.value, indicator.kind == .email ? .email : .host)
+            for value in VictimMentions.addressesAndHosts(in: text) where isInVictimDomain(value) {
+                found.add(value, value.contains("@") ? .email : .host)
             }
         }
         if let spoofed = spoofedColleague(found: found.items) { found.add(spoofed, .person) }
@@ -228,10 +234,10 @@ struct EmailWriter {
     /// The internal DNS zone of an internal host name: "mailhub3.momiji.corp" → "momiji.corp".
     static func internalZone(of host: String) -> String? {
         let labels = host.lowercased().split(separator: ".")
-        guard labels.count >= 3, let last = labels.last,
+        guard labels.count >= 3, let last = labels.last, !labels[0].isEmpty,
               ["local", "corp", "intra", "intranet", "internal", "lan", "localdomain", "ad", "priv", "home"].contains(String(last))
         else { return nil }
-        return labels.suffix(2).joined(separator: ".")
+        return labels.dropFirst().joined(separator: ".")
     }
 
     /// The attack's sender display name when it is a real colleague's (a victim identifier even though
@@ -243,7 +249,7 @@ struct EmailWriter {
         let folded = Self.fold(name)
         guard folded.count >= 2 else { return nil }
         if found.contains(where: { $0.kind == .person && Self.fold($0.value) == folded }) { return name }
-        if forwarderTexts.contains(where: { Self.fold($0).contains(folded) }) { return name }
+        if VictimMentions.looksLikePersonName(name), forwarderTexts.contains(where: { Self.fold($0).contains(folded) }) { return name }
         // Attackers borrow colleagues' names; a person's name on the attack is the victim side's to withhold.
         if VictimMentions.looksLikePersonName(name) { return name }
         if let domain = from.domain?.lowercased(), victimDomains.contains(where: { Self.imitates(domain, $0) }) { return name }
@@ -316,6 +322,22 @@ struct EmailWriter {
     var attackerHops: [ReceivedHop] {
         guard let entry = attack.received.firstIndex(where: { $0.sendingIP?.isPublic == true }) else { return [] }
         return attack.received[entry...].filter { $0.sendingIP?.isPublic == true }
+    }
+
+    /// Hosts and addresses of the attacker's own relays: the sending side of the entry hop and every
+    /// hop below it (a relay there with a private address is the attacker's network, not the victim's).
+    var attackerRelays: Set<String> {
+        guard let entry = attack.received.firstIndex(where: { $0.sendingIP?.isPublic == true }) else { return [] }
+        var result: Set<String> = []
+        for (index, hop) in attack.received.enumerated() where index >= entry {
+            for host in [hop.fromHost, hop.fromReverseHost].compactMap({ $0 }) { result.insert(host.lowercased()) }
+            hop.fromIPs.forEach { result.insert($0.text) }
+            if index > entry {
+                if let by = hop.byHost { result.insert(by.lowercased()) }
+                hop.byIPs.forEach { result.insert($0.text) }
+            }
+        }
+        return result
     }
 
     /// Reply-To and Return-Path addresses that differ from From: where the attacker wants answers and

@@ -156,15 +156,40 @@ public enum VictimMentions {
     // MARK: - Departments and teams
 
     nonisolated(unsafe) static let department = try! NSRegularExpression(
-        pattern: #"((?<![\p{Han}\p{Katakana}ー])[\p{Han}\p{Katakana}ー・]{1,14}(?:本部|事業部|統括部|部|課|室|センター|グループ|チーム|事務局|支社|支店|営業所|研究所))(?![\p{Han}])"#)
+        pattern: #"((?<![\p{Han}\p{Katakana}ー])[\p{Han}\p{Katakana}ー・]{1,14}(?:本部|事業部|統括部|部|課|室|センター|グループ|チーム|事務局|支社|支店|営業所|研究所))(?!(?![宛御各内様殿])\p{Han})"#)
     nonisolated(unsafe) static let team = try! NSRegularExpression(
-        pattern: #"((?:[A-Za-z0-9][A-Za-z0-9\-]*[\s\-])?(?:CSIRT|SIRT|PSIRT|SOC|CERT)(?:[\s\-][A-Za-z0-9][A-Za-z0-9\-]*)?)(?![A-Za-z])"#)
+        pattern: #"((?:[A-Za-z0-9][A-Za-z0-9\-]*[\s\-])?(?:CSIRT|SIRT|PSIRT|SOC|CERT)(?:\-[A-Za-z0-9]+)?)(?![A-Za-z0-9])"#)
     /// Department-like words that name no one ("全部", "一部", "外部", "本部" alone).
     static let notDepartments: Set<String> = ["全部", "一部", "外部", "内部", "本部", "幹部", "細部", "上部", "下部", "部", "課",
                                               "センター", "グループ", "チーム", "当部", "当課", "弊部", "弊課", "各部", "各課", "関係部",
                                               "ヘルプデスク事務局", "事務局", "担当部", "担当課", "担当部署", "相談センター", "サポートセンター"]
 
+    nonisolated(unsafe) static let englishDepartment = try! NSRegularExpression(
+        pattern: #"((?:[A-Z][A-Za-z&]*\s){1,3}(?:Dept\.|Department|Division|Section))(?![A-Za-z])"#)
+    /// Words that name a function in English department names.
+    static let departmentWords: Set<String> = [
+        "Accounting", "General", "Affairs", "Human", "Resources", "Legal", "Procurement", "Sales", "Planning", "R&D", "Research",
+        "Development", "IT", "Information", "Systems", "System", "Engineering", "Finance", "Financial", "Public", "Relations",
+        "Corporate", "Purchasing", "Marketing", "Security", "Technology", "Technical", "Administration", "Administrative",
+        "Business", "Customer", "Service", "Services", "Operations", "Production", "Quality", "Assurance", "Compliance", "Audit",
+        "Internal", "Risk", "Management", "Strategy", "Personnel", "Facilities", "Logistics", "Manufacturing", "Network",
+        "Infrastructure", "Digital", "Overseas", "International", "Design", "Product", "Products", "Safety", "Environment",
+        "Supply", "Chain", "Materials", "Treasury", "Tax", "Investor", "Labor", "Labour", "Communications", "Export", "Import",
+    ]
+    /// Words a department follows directly (「弊社総務部宛」).
+    static let ownCompanyWords = ["弊社", "当社", "御社", "貴社", "同社", "弊組合", "当行", "弊行"]
+
     static func departments(in line: String, into found: inout FoundList) {
+        var line = line
+        for word in ownCompanyWords where line.contains(word) { line = line.replacingOccurrences(of: word, with: " ") }
+        for match in matches(englishDepartment, in: line, group: 1) {
+            // Keep the words that name a function ("Accounting", "General Affairs"), not the company before them.
+            var words = match.split(separator: " ").map(String.init)
+            let last = words.removeLast()
+            let kept = words.reversed().prefix { departmentWords.contains($0) }.reversed()
+            guard !kept.isEmpty else { continue }
+            found.add((kept + [last]).joined(separator: " "), .department)
+        }
         for match in matches(department, in: line, group: 1) {
             var name = match
             // 「経理部の田中」: the department is before the particle.
@@ -187,7 +212,7 @@ public enum VictimMentions {
     nonisolated(unsafe) static let privateIP = try! NSRegularExpression(
         pattern: #"(?<![0-9.])((?:10\.[0-9]{1,3}|172\.(?:1[6-9]|2[0-9]|3[01])|192\.168)\.[0-9]{1,3}\.[0-9]{1,3})(?:/[0-9]{1,2})?(?![0-9.])"#)
     nonisolated(unsafe) static let windowsAccount = try! NSRegularExpression(
-        pattern: #"(?<![A-Za-z0-9\\])([A-Za-z][A-Za-z0-9\-]{1,14}\\[A-Za-z0-9._\-]{2,30})"#)
+        pattern: #"(?<![A-Za-z0-9\\])([A-Za-z][A-Za-z0-9\-]{1,14}\\[A-Za-z0-9_\-](?:[A-Za-z0-9._\-]{0,28}[A-Za-z0-9_\-])?)"#)
     nonisolated(unsafe) static let machineName = try! NSRegularExpression(
         pattern: #"(?<![A-Za-z0-9\-.])((?:PC|FS|SV|SRV|WS|DC|NB|AD|EX|MAIL|FILE|WEB|DB|APP|VDI|NAS|PRN|CL)[-_]?[A-Za-z0-9\-]*[0-9]{1,4})(?![A-Za-z0-9\-.])"#,
         options: [.caseInsensitive])
@@ -222,19 +247,40 @@ public enum VictimMentions {
     // MARK: - People
 
     nonisolated(unsafe) static let introduction = try! NSRegularExpression(
-        pattern: #"(?:^|[。、\s])(?:[\p{Han}\p{Katakana}ー]{2,12}の)?([\p{Han}]{1,4}(?:\s?[\p{Han}]{1,3})?)(?:です|と申します|でございます)"#)
+        pattern: #"(?:^|(?<=[。、\s　の）)」]))([\p{Han}]{1,4}(?:[\s　]?[\p{Han}]{1,3})?)(?:です|と申します|でございます)"#)
     static let notNames: Set<String> = ["以上", "本件", "不審", "確認", "転送", "報告", "連絡", "対応", "宜", "何卒", "念", "件",
                                         "情報共有", "注意喚起", "緊急連絡", "至急確認", "添付資料", "標的型攻撃", "報告事項", "取急",
                                         "不審送信者", "調査結果", "対応状況", "被害状況", "今後対応", "確認依頼", "共有事項"]
 
+    nonisolated(unsafe) static let englishIntroduction = try! NSRegularExpression(
+        pattern: #"(?:This is|My name is|I am|I'm)\s+((?:[A-Z][a-z]+|[A-Z]{2,})\s(?:[A-Z][a-z]+|[A-Z]{2,}))(?:\s+(?:of|from|at)\s+((?:[A-Z][A-Za-z&\-]*\.?,?\s?){1,6}))?"#)
+
     static func selfIntroduction(in line: String, into found: inout FoundList) {
-        for name in matches(introduction, in: line, group: 1) where !notNames.contains(name) && name.count >= 2 {
+        for groups in allGroups(englishIntroduction, in: line) {
+            if let name = groups.first, !isCompanyWord(name) { found.add(name, .person) }
+            if groups.count > 1, !groups[1].isEmpty {
+                let organization = groups[1].trimmingCharacters(in: CharacterSet(charactersIn: " ,."))
+                let abbreviated = ["Inc", "Ltd", "Co", "Corp", "K.K"].contains { organization.hasSuffix($0) }
+                let withPeriod = abbreviated && line.contains(organization + ".") ? organization + "." : organization
+                if withPeriod.split(separator: " ").count >= 2 || withPeriod.count >= 4 { found.add(withPeriod, .organization) }
+            }
+        }
+        let range = NSRange(line.startIndex..., in: line)
+        for match in introduction.matches(in: line, range: range) {
+            guard let nameRange = Range(match.range(at: 1), in: line) else { continue }
+            let name = String(line[nameRange])
+            // 「田中 健太です」 is one name, never 「健太」 alone.
+            let before = line[..<nameRange.lowerBound].reversed().drop { $0 == " " || $0 == "　" }.first
+            guard !notNames.contains(name), name.count >= 2, before.map({ !($0.unicodeScalars.first?.properties.isIdeographic ?? false) }) ?? true
+            else { continue }
             found.add(name, .person)
         }
     }
 
     nonisolated(unsafe) static let kanjiName = try! NSRegularExpression(
         pattern: #"^([\p{Han}]{1,4}[\s　][\p{Han}\p{Hiragana}]{1,4})(?:\s*[（(]([\p{Hiragana}\p{Katakana}ー]{2,8}[\s　]?[\p{Hiragana}\p{Katakana}ー]{1,8})[)）])?(?:\s*[/／|]\s*([A-Z][a-zA-Z]+\s[A-Z][a-zA-Z]+))?\s*$"#)
+    nonisolated(unsafe) static let organizationBeforeDepartment = try! NSRegularExpression(
+        pattern: #"^([\p{Han}\p{Katakana}ー]{2,12})[\s　]+[\p{Han}\p{Katakana}ー]{1,12}(?:本部|事業部|部|課|室|センター|グループ)(?:[\s　]|$)"#)
     /// A signature line that is only a name written without a space: 「佐藤花子」, 「佐藤花子 (さとう はなこ)」.
     nonisolated(unsafe) static let compactKanjiName = try! NSRegularExpression(
         pattern: #"^([\p{Han}]{3,5})(?:\s*[（(]([\p{Hiragana}\p{Katakana}ー]{2,8}[\s　]?[\p{Hiragana}\p{Katakana}ー]{1,8})[)）])?(?:\s*[/／|]\s*([A-Z][a-zA-Z]+\s[A-Z][a-zA-Z]+))?\s*$"#)
@@ -255,10 +301,12 @@ public enum VictimMentions {
 
     static func personLine(_ line: String, into found: inout FoundList) {
         for groups in allGroups(kanjiName, in: line) {
-            for (index, group) in groups.enumerated() where !group.isEmpty {
-                if index == 0, notNames.contains(group) { break }
-                found.add(group, .person)
-            }
+            guard let name = groups.first, looksLikePersonName(name) else { continue }
+            for group in groups where !group.isEmpty { found.add(group, .person) }
+        }
+        // 「葵通信 人事部」: a name standing before a department on a signature line is the organisation's.
+        for name in matches(organizationBeforeDepartment, in: line, group: 1) where !notCompanies.contains(name) {
+            found.add(name, .organization)
         }
         for groups in allGroups(compactKanjiName, in: line) {
             guard let name = groups.first, !notNames.contains(name), !notNameEndings.contains(where: { name.hasSuffix($0) })
@@ -339,6 +387,19 @@ public enum VictimMentions {
     }
 }
 
+// MARK: - Addresses and host names
+
+extension VictimMentions {
+    nonisolated(unsafe) static let addressOrHost = try! NSRegularExpression(
+        pattern: #"(?<![A-Za-z0-9._%+\-])((?:[A-Za-z0-9._%+\-]+@)?(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})(?![A-Za-z0-9\-])"#)
+
+    /// E-mail addresses and dotted host names as written, reserved names included (an extractor of
+    /// indicators drops `example.jp`; a member's own name there is still the member's).
+    public static func addressesAndHosts(in text: String) -> [String] {
+        matches(addressOrHost, in: text, group: 1)
+    }
+}
+
 // MARK: - Person names
 
 extension VictimMentions {
@@ -349,12 +410,17 @@ extension VictimMentions {
                                  "Customer", "Mail", "Billing", "Delivery", "Shipping", "Sales", "Bank", "Cloud", "Microsoft",
                                  "Apple", "Amazon", "Google", "Forum", "Secretariat", "Update", "Updates", "Notification", "IT", "HR"]
 
+    /// Endings of words that name a role or a unit, never a person (「採用担当」, 「受付窓口」).
+    static let roleEndings = ["担当", "窓口", "係", "部", "課", "室", "局", "センター", "事務局", "デスク", "サポート", "本部", "チーム"]
+
     /// True for a display name that is a person's ("田中 健太", "Takahashi Misaki", "ヤマダ タロウ"), not a
     /// role or an organisation ("IT Helpdesk", "厚生労働省", "Asia Pacific Energy Forum 事務局").
     public static func looksLikePersonName(_ text: String) -> Bool {
         let name = text.trimmingCharacters(in: .whitespaces)
         guard !matches(personName, in: name, group: 0).isEmpty else { return false }
-        if name.split(separator: " ").contains(where: { notPersonWords.contains(String($0)) }) { return false }
+        let pieces = name.split(whereSeparator: { $0 == " " || $0 == "　" }).map(String.init)
+        if pieces.contains(where: { notPersonWords.contains($0) }) { return false }
+        if pieces.contains(where: { piece in roleEndings.contains { piece.hasSuffix($0) } }) { return false }
         return !notNameEndings.contains { name.hasSuffix($0) } && !notNames.contains(name)
     }
 }
@@ -381,8 +447,8 @@ extension VictimMentions {
         return core.trimmingCharacters(in: CharacterSet(charactersIn: " 　,"))
     }
 
-    /// The core names of `organizations` where `texts` also write them standalone (without the legal
-    /// form, or an English name without spaces: "AsagiGas"), as written there.
+    /// The core names of `organizations` (without the legal form), and the other ways `texts` write
+    /// them (an English name in capitals or without spaces: "MOMIJI OIL", "AsagiGas"), as written there.
     public static func standaloneCoreNames(of organizations: [String], in texts: [String]) -> [String] {
         var result: [String] = []
         let sortedFull = organizations.sorted { $0.count > $1.count }
@@ -391,7 +457,8 @@ extension VictimMentions {
             guard core.count >= 2, core != organization else { continue }
             let words = core.split(separator: " ").map { NSRegularExpression.escapedPattern(for: String($0)) }
             let pattern = words.count > 1 ? words.joined(separator: "[ 　_\\-]?") : words.joined()
-            guard let expression = try? NSRegularExpression(pattern: "(?<![A-Za-z])" + pattern + "(?![a-z])",
+            if !result.contains(core) { result.append(core) }
+            guard let expression = try? NSRegularExpression(pattern: "(?<![A-Za-z0-9.@/\\-])" + pattern + "(?![a-z0-9.@\\-])",
                                                             options: core.allSatisfy(\.isASCII) ? [.caseInsensitive] : []) else { continue }
             for text in texts {
                 var rest = text
