@@ -163,13 +163,12 @@ struct EmailWriter {
     // MARK: - The victim's side
 
     mutating func learnVictimSide() {
-        let senderDomain = attack.from?.domain?.lowercased()
         hubSide = HubSide(report: report, intakeAddresses: intakeAddresses)
         var found = FoundList()
         for person in report.victimSide.people where !hubSide.contains(person) {
             found.add(person.address, .email)
-            if let domain = person.domain?.lowercased(), domain != senderDomain,
-               !EmailSubmission.sharedMailDomains.contains(domain) {
+            // The sender's domain counts too: attackers spoof the member's own domain to its own people.
+            if let domain = person.domain?.lowercased(), !EmailSubmission.sharedMailDomains.contains(domain) {
                 victimDomains.insert(domain)
             }
         }
@@ -197,6 +196,7 @@ struct EmailWriter {
             }
         }
         for item in VictimMentions.inSalutation(attack.bodyText) { found.add(item.value, item.kind) }
+        for item in VictimMentions.inSubject(attack.subject ?? "") { found.add(item.value, item.kind) }
         // Hosts and addresses in the victim's own domains written anywhere on the victim side.
         for text in forwarderTexts {
             for value in VictimMentions.addressesAndHosts(in: text) where isInVictimDomain(value) {
@@ -207,6 +207,9 @@ struct EmailWriter {
         // The organisation's name without its legal form, where the mail writes it so (「（紅葉石油様）」).
         let organizations = found.items.filter { $0.kind == .organization }.map(\.value)
         for core in VictimMentions.standaloneCoreNames(of: organizations, in: victimSearchTexts) { found.add(core, .organization) }
+        for name in VictimMentions.domainDerivedNames(victimDomains.sorted(), in: victimSearchTexts) { found.add(name, .organization) }
+        if let from = attack.from, isInVictimDomain(from.address) { found.add(from.address, .email) }
+        for item in attack.attachments.compactMap(\.filename).flatMap(VictimMentions.inSubject) { found.add(item.value, item.kind) }
         // The member's mail domains and internal DNS zones.
         for domain in victimDomains.sorted() { found.add(domain, .domain) }
         for item in found.items where item.kind == .host {

@@ -61,8 +61,16 @@ public enum VictimMentions {
         // department lines often stand above the person's), or an English greeting.
         if let last = lines.firstIndex(where: { !matches(japaneseSalutation, in: $0, group: 1).isEmpty }) {
             for line in lines[..<last] where line.count <= 40 {
-                organizations(in: line, into: &found)
-                departments(in: line, into: &found)
+                var local = FoundList()
+                organizations(in: line, into: &local)
+                departments(in: line, into: &local)
+                // A bare name on the line above the addressee is the organisation (「千歳水道サービス」).
+                if local.items.isEmpty, line.count <= 24, !genericAddressees.contains(line),
+                   line.unicodeScalars.allSatisfy({ $0.properties.isIdeographic || ("ァ"..."ヺ").contains($0) || $0 == "ー"
+                       || ("A"..."Z").contains($0) || ("a"..."z").contains($0) || $0 == " " || $0 == "&" }) {
+                    local.add(line, .organization)
+                }
+                for item in local.items { found.add(item.value, item.kind) }
             }
             salutation(lines[last], into: &found)
         }
@@ -72,6 +80,40 @@ public enum VictimMentions {
             }
         }
         return found.items
+    }
+
+    /// Identifiers in a subject that addresses the victim: 「ご相談の件（北斗電力様）」, 「葵通信 御中 契約書送付」.
+    public static func inSubject(_ subject: String) -> [VictimIdentifier] {
+        var found = FoundList()
+        for addressee in matches(subjectAddressee, in: subject, group: 1) {
+            let name = addressee.trimmingCharacters(in: .whitespaces)
+            guard name.count >= 2, !genericAddressees.contains(name), !name.hasPrefix("ご担当"), !name.hasPrefix("お客") else { continue }
+            var local = FoundList()
+            organizations(in: name, into: &local)
+            departments(in: name, into: &local)
+            if !local.items.isEmpty {
+                for item in local.items { found.add(item.value, item.kind) }
+            } else {
+                found.add(name, looksLikeOrganization(name) || !looksLikePersonName(name) ? .organization : .person)
+            }
+        }
+        return found.items
+    }
+
+    nonisolated(unsafe) static let subjectAddressee = try! NSRegularExpression(
+        pattern: #"(?:^|[（(【\[「『\s　:：_\-])([^（()）【】\[\]「」『』\s　:：、,_\-]{2,16}?)\s?(?:様|さま|御中|殿)"#)
+    /// Words that end Japanese organisation names (sectors of the seeds, and common company words).
+    static let organizationEndings = ["電力", "ガス", "石油", "通信", "化学", "工業", "重機", "精機", "水道", "銀行", "証券", "保険",
+                                      "商事", "物産", "電機", "電気", "製作所", "建設", "鉄道", "運輸", "放送", "新聞", "製薬", "食品",
+                                      "自動車", "重工", "産業", "興業", "商会", "機械", "電工", "技研", "システム", "サービス",
+                                      "テレコム", "ネットワーク", "エネルギー", "ホールディングス", "グループ", "協会", "機構", "財団",
+                                      "大学", "病院", "研究所", "市役所", "県庁", "省", "庁"]
+
+    /// True for a name written like an organisation's (a company word at its end, katakana or Latin letters in it).
+    static func looksLikeOrganization(_ name: String) -> Bool {
+        if organizationEndings.contains(where: { name.hasSuffix($0) }) { return true }
+        if legalFormWords.contains(where: { name.contains($0) }) { return true }
+        return name.unicodeScalars.contains { ("ァ"..."ヺ").contains($0) || ("A"..."Z").contains($0) || ("a"..."z").contains($0) }
     }
 
     // MARK: - One line
@@ -384,6 +426,33 @@ public enum VictimMentions {
                 return String(line[swiftRange])
             }
         }
+    }
+}
+
+// MARK: - Names made from the member's domain
+
+extension VictimMentions {
+    /// Words written from the member's mail domain: "MomijiOil", "ChitoseWaterService_RFQ" for
+    /// `momiji-oil.com`, `chitose-water.example.jp` (attackers name files and pages after the target).
+    public static func domainDerivedNames(_ domains: [String], in texts: [String]) -> [String] {
+        var result: [String] = []
+        let stems = domains.flatMap { domain -> [String] in
+            let label = (domain.split(separator: ".").first.map(String.init) ?? domain).lowercased()
+            let first = label.split(separator: "-").first.map(String.init) ?? label
+            return [label.replacingOccurrences(of: "-", with: ""), first].filter { $0.count >= 5 }
+        }
+        guard !stems.isEmpty else { return [] }
+        for text in texts {
+            for token in text.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }) {
+                let word = String(token)
+                let lowered = word.lowercased()
+                // CamelCase as written in file names ("MomijiOil"), not a Windows domain ("AOITEL").
+                guard stems.contains(where: { lowered.hasPrefix($0) }), word.filter(\.isUppercase).count >= 2,
+                      word.contains(where: \.isLowercase), !result.contains(word) else { continue }
+                result.append(word)
+            }
+        }
+        return result
     }
 }
 
