@@ -147,7 +147,9 @@ public struct ForwardedAttack: Sendable {
         guard ForwardDecision.isForward(outer: message, forward: forward) else {
             return Step(note: "its quoted header block is correspondence it quotes, not a forward")
         }
-        let inner = MailMessage.rebuilt(from: forward, attachments: message.attachments, depth: depth,
+        let ownLinks = Set(BodyFacts([(false, forward.ownText)]).links)
+        let inner = MailMessage.rebuilt(from: forward, attachments: message.attachments,
+                                        carriedLinks: message.links.filter { !ownLinks.contains($0) }, depth: depth,
                                         defaultOffsetMinutes: localOffset)
         return Step(inner: inner, how: "inline forward (\(forward.style))", ownText: forward.ownText)
     }
@@ -222,14 +224,28 @@ public struct ForwardedAttack: Sendable {
             }
             if index == entry { addHost(hop.byHost); hop.byIPs.forEach(addIP) }
         }
-        // Every forwarding layer's own relays: the hops that sent from inside.
+        // Every forwarding layer's own relays: the hops that sent from inside, and hosts named in the
+        // victim's own mail domains (the gateway a forward left by, seen from the hub).
+        var victimDomains: Set<String> = []
+        for person in people {
+            guard let domain = person.domain, !ForwardDecision.sharedMailDomains.contains(domain) else { continue }
+            victimDomains.insert(domain)
+        }
+        let attackerDomain = attack.from?.domain
+        func inVictimDomain(_ host: String?) -> Bool {
+            guard let host = host?.lowercased() else { return false }
+            return victimDomains.contains { $0 != attackerDomain && (host == $0 || host.hasSuffix("." + $0)) }
+        }
         for layer in layers {
-            for hop in layer.received where hop.sendingIP?.isPrivate == true {
-                addHost(hop.fromHost)
-                addHost(hop.fromReverseHost)
-                addHost(hop.byHost)
-                hop.fromIPs.forEach(addIP)
-                hop.byIPs.forEach(addIP)
+            for hop in layer.received {
+                if hop.sendingIP?.isPrivate == true {
+                    addHost(hop.fromHost)
+                    addHost(hop.fromReverseHost)
+                    addHost(hop.byHost)
+                    hop.fromIPs.forEach(addIP)
+                    hop.byIPs.forEach(addIP)
+                }
+                for host in [hop.fromHost, hop.fromReverseHost, hop.byHost] where inVictimDomain(host) { addHost(host) }
             }
         }
         return VictimSide(people: people, internalHosts: hosts, internalIPs: ips)

@@ -246,7 +246,10 @@ extension MailMessage {
     /// address), To/Cc/Reply-To, Subject, the Date as the client wrote it, the quoted text as body,
     /// and the forward's attachments (clients re-attach the forwarded message's files). Message-ID and
     /// Received are not in the quote, so they stay unknown.
-    static func rebuilt(from forward: InlineForward, attachments: [Attachment], depth: Int,
+    ///
+    /// `carriedLinks` are links of the forwarding message that its text does not show (HTML hrefs of
+    /// the quoted part): the forward's own links minus those in what the forwarder wrote.
+    static func rebuilt(from forward: InlineForward, attachments: [Attachment], carriedLinks: [String], depth: Int,
                         defaultOffsetMinutes: Int?) -> MailMessage {
         let block = forward.block
         var headerFields: [MailHeader] = []
@@ -256,7 +259,8 @@ extension MailMessage {
         }
         let body = forward.innerText
         let dateText = block.dateText
-        let facts = BodyFacts([(false, body)])
+        var facts = BodyFacts([(false, body)])
+        for link in carriedLinks where !facts.links.contains(link) { facts.links.append(link) }
         var raw = block.fields.map { "\($0.field.rawValue): \($0.value)" }.joined(separator: "\n")
         raw += "\n\n" + body
         return MailMessage(

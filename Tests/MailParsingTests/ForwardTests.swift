@@ -289,4 +289,23 @@ struct ForwardDecisionTests {
         #expect(report.attack.date == Date(timeIntervalSince1970: 1_715_563_260))
         #expect(report.attack.bodyText == "body")
     }
+
+    @Test func anHTMLOnlyOutlookForwardKeepsTheQuotedLinks() throws {
+        let html = "<html><body><p>Please look.</p><p>Suzuki / 03-1111-2222 / https://intranet.denryoku-a.example.jp/soc</p>"
+            + "<div style=\"border-top:solid #E1E1E1 1.0pt\"><p><b>From:</b> Billing &lt;bill@evil.example.com&gt;<br>"
+            + "<b>Sent:</b> Monday, May 13, 2024 10:21 AM<br><b>To:</b> Suzuki Ichiro &lt;suzuki@denryoku-a.example.jp&gt;<br>"
+            + "<b>Subject:</b> Invoice 42</p></div><p>Pay here: <a href=\"https://pay.evil.example.com/42\">link</a></p></body></html>"
+        let mail = "Received: from gw.denryoku-a.example.jp (gw.denryoku-a.example.jp [203.0.113.9]) by mx.hub.example.org; Tue, 14 May 2024 09:00:01 +0900\n"
+            + "From: Suzuki Ichiro <suzuki@denryoku-a.example.jp>\nTo: soc@denryoku-a.example.jp\nSubject: FW: Invoice 42\n"
+            + "Date: Tue, 14 May 2024 09:00:00 +0900\nContent-Type: text/html; charset=utf-8\n\n" + html
+        let report = ForwardedAttack(try MailMessage.parse(Array(mail.utf8)))
+        #expect(report.attackSelection == "attack message: inline forward (Outlook), depth 1")
+        #expect(report.attack.subject == "Invoice 42")
+        #expect(report.attack.from?.address == "bill@evil.example.com")
+        #expect(report.attack.date == Date(timeIntervalSince1970: 1_715_563_260))
+        #expect(report.attack.links == ["https://pay.evil.example.com/42"])
+        #expect(report.layers.first?.ownText.contains("03-1111-2222") == true)
+        #expect(report.victimIdentifiers.contains("gw.denryoku-a.example.jp"))
+        #expect(!report.victimIdentifiers.contains("mx.hub.example.org"))
+    }
 }
