@@ -36,7 +36,8 @@ public struct Attachment: Sendable, Hashable {
         return ext.isEmpty ? nil : ext.lowercased()
     }
 
-    init(filename: String?, contentType: String, disposition: String?, contentID: String?, data: [UInt8]) {
+    init(filename: String?, contentType: String, disposition: String?, contentID: String?, data: [UInt8],
+         passwords: [String] = []) {
         self.filename = filename
         self.contentType = contentType
         self.disposition = disposition
@@ -47,13 +48,31 @@ public struct Attachment: Sendable, Hashable {
         sha1 = digests.sha1
         sha256 = digests.sha256
         if ZipContents.looksLikeZip(data) {
-            let listing = ZipContents.list(data)
+            let listing = ZipContents.list(data, passwords: passwords)
             archiveMembers = listing.members
             archiveProblem = listing.problem
         } else {
             archiveMembers = nil
             archiveProblem = nil
         }
+    }
+}
+
+extension Attachment {
+    /// True when the archive has an encrypted member that no password opened yet.
+    var hasUnopenedMembers: Bool {
+        archiveMembers?.contains { $0.isEncrypted && $0.sha256 == nil && !$0.isDirectory } ?? false
+    }
+
+    /// The same file with its archive listed again, trying `passwords` on encrypted members;
+    /// nil when nothing is encrypted or no password opened more than before.
+    func reopened(with passwords: [String]) -> Attachment? {
+        guard hasUnopenedMembers, !passwords.isEmpty else { return nil }
+        let again = Attachment(filename: filename, contentType: contentType, disposition: disposition,
+                               contentID: contentID, data: data, passwords: passwords)
+        let before = archiveMembers?.filter { $0.sha256 != nil }.count ?? 0
+        let after = again.archiveMembers?.filter { $0.sha256 != nil }.count ?? 0
+        return after > before ? again : nil
     }
 }
 

@@ -132,8 +132,17 @@ enum BodyLinks {
             }
             var end = found.upperBound
             var parens = 0, brackets = 0
-            while end < bytes.count, isURLByte(bytes[end]) {
+            var inHost = true
+            while end < bytes.count {
                 let byte = bytes[end]
+                if byte >= 0x80 {
+                    // An internationalised label in the host ("https://例え.jp/", "https://evil.ウェブ.com/").
+                    guard inHost, let labelEnd = idnLabelEnd(bytes, from: end, hostStart: found.upperBound) else { break }
+                    end = labelEnd
+                    continue
+                }
+                guard isURLByte(byte) else { break }
+                if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { inHost = false }
                 if byte == UInt8(ascii: "(") { parens += 1 }
                 if byte == UInt8(ascii: ")") { if parens == 0 { break }; parens -= 1 }
                 if byte == UInt8(ascii: "[") { brackets += 1 }
@@ -147,13 +156,37 @@ enum BodyLinks {
             }
             guard end > found.upperBound else { continue }
             let host = bytes[found.upperBound..<end].prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
-            guard host.contains(where: { ($0 >= 0x30 && $0 <= 0x39) || (ByteSearch.lower($0) >= 0x61 && ByteSearch.lower($0) <= 0x7A) }) else { continue }
+            guard host.contains(where: { ($0 >= 0x30 && $0 <= 0x39) || (ByteSearch.lower($0) >= 0x61 && ByteSearch.lower($0) <= 0x7A) || $0 >= 0x80 }) else { continue }
             var url = matchedScheme
             url += String(decoding: bytes[found.lowerBound..<end], as: UTF8.self)
             result.append(url)
             from = end
         }
         return result
+    }
+
+    /// The end of a run of non-ASCII bytes starting at `start` inside a URL's host, when the run is
+    /// an IDN label: letters only (no Japanese or full-width punctuation), followed by '.', or a
+    /// top-level label after '.' that ends the host. Japanese text glued to a URL ("…/a.jpへ") is not.
+    private static func idnLabelEnd(_ bytes: [UInt8], from start: Int, hostStart: Int) -> Int? {
+        var end = start
+        while end < bytes.count, bytes[end] >= 0x80, end - start < 256 { end += 1 }
+        for scalar in String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars {
+            let value = scalar.value
+            if value < 0xC0 || (0x2000...0x206F).contains(value) || (0x3000...0x303F).contains(value)
+                || (0xFF01...0xFF0F).contains(value) || (0xFF1A...0xFF20).contains(value) || (0xFF3B...0xFF40).contains(value)
+                || (0xFF5B...0xFF65).contains(value) || value == 0xFFFD || !scalar.properties.isAlphabetic {
+                return nil
+            }
+        }
+        let next = end < bytes.count ? bytes[end] : 0x20
+        let previous = start > hostStart ? bytes[start - 1] : UInt8(ascii: "/")
+        if next == UInt8(ascii: ".") { return end }
+        if previous == UInt8(ascii: "."), next == UInt8(ascii: "/") || next == UInt8(ascii: ":") || next == UInt8(ascii: "?")
+            || next == UInt8(ascii: "#") || next <= 0x20 || next >= 0x80 {
+            return end
+        }
+        return nil
     }
 
     /// Normalises a link attribute value: refanged, entity-decoded already; nil unless http(s)/ftp.

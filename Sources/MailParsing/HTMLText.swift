@@ -166,13 +166,34 @@ enum HTMLText {
 
     /// Decodes character references in an attribute value.
     static func decodeEntities(_ bytes: ArraySlice<UInt8>) -> String {
+        decodeReferences(bytes, inText: false)
+    }
+
+    /// Decodes the character references that a plain-text body carries when HTML was pasted into it:
+    /// numeric ones (`&#12454;`, `&#x30A6;`) always, named ones only with their ';' (so that a URL's
+    /// "&copy=2" stays as written).
+    ///
+    /// ```swift
+    /// HTMLText.decodeReferencesInText("https://&#x4F8B;&#x3048;.example.jp/?a=1&copy=2")  // "https://例え.example.jp/?a=1&copy=2"
+    /// ```
+    static func decodeReferencesInText(_ text: String) -> String {
+        var text = text
+        let hasAmpersand = text.withUTF8 { buffer in
+            buffer.baseAddress.map { memchr($0, Int32(UInt8(ascii: "&")), buffer.count) != nil } ?? false
+        }
+        guard hasAmpersand else { return text }
+        return decodeReferences(Array(text.utf8)[...], inText: true)
+    }
+
+    private static func decodeReferences(_ bytes: ArraySlice<UInt8>, inText: Bool) -> String {
         guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
         let array = Array(bytes)
         var output: [UInt8] = []
+        output.reserveCapacity(array.count)
         var index = 0
         while index < array.count {
             if array[index] == UInt8(ascii: "&") {
-                let (decoded, next) = decodeEntity(array, at: index)
+                let (decoded, next) = decodeEntity(array, at: index, context: inText ? .text : .attribute)
                 output += decoded
                 index = next
             } else {
@@ -192,8 +213,12 @@ enum HTMLText {
         "shy": "", "ensp": " ", "emsp": " ", "thinsp": " ",
     ]
 
+    /// Where a reference stands: HTML text, an HTML attribute (a named reference without ';' before
+    /// '=' or an alphanumeric is left alone, as browsers do), or a plain-text body (named ones need ';').
+    private enum ReferenceContext { case html, attribute, text }
+
     /// One character reference at `index` ('&'); returns its UTF-8 and the index after it.
-    private static func decodeEntity(_ bytes: [UInt8], at index: Int) -> ([UInt8], Int) {
+    private static func decodeEntity(_ bytes: [UInt8], at index: Int, context: ReferenceContext = .html) -> ([UInt8], Int) {
         var cursor = index + 1
         let limit = min(bytes.count, index + 40)
         if cursor < limit, bytes[cursor] == UInt8(ascii: "#") {
@@ -226,7 +251,14 @@ enum HTMLText {
         }
         let name = String(decoding: bytes[nameStart..<cursor], as: UTF8.self)
         if let replacement = named[name] ?? named[name.lowercased()] {
-            if cursor < bytes.count, bytes[cursor] == UInt8(ascii: ";") { cursor += 1 }
+            let terminated = cursor < bytes.count && bytes[cursor] == UInt8(ascii: ";")
+            if !terminated {
+                if context == .text { return ([bytes[index]], index + 1) }
+                if context == .attribute, cursor < bytes.count, bytes[cursor] == UInt8(ascii: "=") {
+                    return ([bytes[index]], index + 1)
+                }
+            }
+            if terminated { cursor += 1 }
             return (Array(replacement.utf8), cursor)
         }
         return ([bytes[index]], index + 1)

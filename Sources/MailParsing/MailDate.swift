@@ -1,6 +1,8 @@
 // MailParsing — MailDate.swift
 // RFC 5322 dates, tolerantly: optional weekday, two-digit years, missing seconds, named zones
-// (GMT, UT, JST, EST...), trailing comments; also ISO 8601 as some tools write it.
+// (GMT, UT, JST, EST...), trailing comments; also ISO 8601 as some tools write it, and the dates
+// forwarding clients quote ("2024年5月13日(月) 10:21", "Monday, May 13, 2024 10:21 AM",
+// "Mon, 13 May 2024 at 10:21", "2024/05/13 10:21").
 
 import Foundation
 
@@ -86,5 +88,89 @@ enum MailDate {
         let doy = (153 * mp + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         return era * 146097 + doe - 719468
+    }
+
+    // MARK: - Quoted dates
+
+    /// A date as a forwarding client quotes it. Without a zone in the text, the time is the
+    /// forwarder's local time: `defaultOffsetMinutes` (the forward's own Date offset), else JST for
+    /// Japanese text, else UTC.
+    ///
+    /// ```swift
+    /// MailDate.parseQuoted("2024年5月13日(月) 10:21", defaultOffsetMinutes: nil)        // 2024-05-13 01:21 UTC
+    /// MailDate.parseQuoted("Monday, May 13, 2024 10:21 AM", defaultOffsetMinutes: 540) // 2024-05-13 01:21 UTC
+    /// ```
+    static func parseQuoted(_ text: String, defaultOffsetMinutes: Int?) -> Date? {
+        let scalars = Array(text.unicodeScalars)
+        var numbers: [(value: Int, digits: Int, start: Int, end: Int)] = []
+        var index = 0
+        while index < scalars.count {
+            guard let digit = asciiDigit(scalars[index]) else { index += 1; continue }
+            var value = digit, end = index + 1
+            while end < scalars.count, let next = asciiDigit(scalars[end]), end - index < 9 { value = value * 10 + next; end += 1 }
+            numbers.append((value, end - index, index, end))
+            index = end
+        }
+        func character(at position: Int) -> Unicode.Scalar? { position >= 0 && position < scalars.count ? scalars[position] : nil }
+        // The time: H:MM(:SS), with AM/PM or 午前/午後.
+        var hour = 0, minute = 0, second = 0
+        var timeNumbers: Set<Int> = []
+        for (position, number) in numbers.enumerated() where position + 1 < numbers.count {
+            let next = numbers[position + 1]
+            guard character(at: number.end) == ":", next.start == number.end + 1, number.value < 24, next.value < 60,
+                  next.digits == 2 else { continue }
+            hour = number.value; minute = next.value
+            timeNumbers = [position, position + 1]
+            if position + 2 < numbers.count, character(at: next.end) == ":", numbers[position + 2].start == next.end + 1 {
+                second = min(59, numbers[position + 2].value)
+                timeNumbers.insert(position + 2)
+            }
+            break
+        }
+        let lowered = text.lowercased()
+        let words = lowered.split { !$0.isLetter && $0 != "." }.map { $0.replacingOccurrences(of: ".", with: "") }
+        if (words.contains("pm") || text.contains("午後")) && hour < 12 { hour += 12 }
+        if (words.contains("am") || text.contains("午前")) && hour == 12 { hour = 0 }
+        // The day: 2024年5月13日 / 2024/05/13 / 2024-05-13, else "May 13, 2024" / "13 May 2024".
+        var year: Int?, month: Int?, day: Int?
+        let dateNumbers = numbers.enumerated().filter { !timeNumbers.contains($0.offset) }.map(\.element)
+        if let first = dateNumbers.first, first.digits == 4, dateNumbers.count >= 3 {
+            year = first.value; month = dateNumbers[1].value; day = dateNumbers[2].value
+        } else {
+            month = words.lazy.compactMap { word in word.count >= 3 ? months[String(word.prefix(3))] : nil }.first
+            year = dateNumbers.first { $0.digits == 4 }?.value
+            day = dateNumbers.first { $0.digits <= 2 && $0.value >= 1 && $0.value <= 31 }?.value
+        }
+        guard let year, let month, let day, (1...12).contains(month), (1...31).contains(day), year >= 1970 else { return nil }
+        // The zone: +0900 / -05:00 / a zone name, else the default.
+        var offset: Int?
+        for number in dateNumbers where number.digits == 4 && number.value != year {
+            if let sign = character(at: number.start - 1), sign == "+" || sign == "-" {
+                offset = (sign == "-" ? -1 : 1) * ((number.value / 100) * 60 + number.value % 100)
+            }
+        }
+        if offset == nil { offset = words.lazy.compactMap { zones[$0] }.first }
+        if offset == nil {
+            let japanese = text.unicodeScalars.contains { $0.value >= 0x3000 }
+            offset = defaultOffsetMinutes ?? (japanese ? 540 : 0)
+        }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * 86400 + hour * 3600 + minute * 60 + second - (offset ?? 0) * 60
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    /// The zone offset (minutes) of an RFC 5322 date ("… +0900"), nil when it names none.
+    static func offsetMinutes(_ text: String) -> Int? {
+        for word in text.split(separator: " ") where (word.hasPrefix("+") || word.hasPrefix("-")) && word.count == 5 {
+            guard let value = Int(word.dropFirst()) else { continue }
+            return (word.hasPrefix("-") ? -1 : 1) * ((value / 100) * 60 + value % 100)
+        }
+        return nil
+    }
+
+    @inline(__always) private static func asciiDigit(_ scalar: Unicode.Scalar) -> Int? {
+        if scalar.value >= 0x30 && scalar.value <= 0x39 { return Int(scalar.value - 0x30) }
+        if scalar.value >= 0xFF10 && scalar.value <= 0xFF19 { return Int(scalar.value - 0xFF10) }
+        return nil
     }
 }

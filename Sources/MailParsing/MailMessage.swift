@@ -144,39 +144,20 @@ public struct MailMessage: Sendable {
         if let dateString, date == nil { warnings.append("unreadable Date \"\(dateString.prefix(60))\"") }
         let received = headers.fields(named: "received").map { ReceivedHop(parsing: $0.rawValue) }
 
-        // Bodies, text, links and addresses.
-        var textPieces: [String] = []
-        var links: [String] = []
-        var linkSet: Set<String> = []
-        var mailtoAddresses: [String] = []
-        func addLink(_ url: String) {
-            if linkSet.insert(url).inserted { links.append(url) }
-        }
-        for (isHTML, index) in walker.bodyOrder {
-            if isHTML {
-                let converted = HTMLText.convert(walker.htmlBodies[index])
-                for value in converted.attributeURLs {
-                    if value.lowercased().hasPrefix("mailto:") {
-                        let address = value.dropFirst(7).prefix { $0 != "?" }
-                        mailtoAddresses.append(String(address).removingPercentEncoding ?? String(address))
-                    } else if let url = BodyLinks.attributeURL(value) {
-                        addLink(url)
-                    }
-                }
-                for url in BodyLinks.urls(in: BodyLinks.refang(converted.text)) { addLink(url) }
-                textPieces.append(converted.text)
-            } else {
-                let text = walker.textBodies[index]
-                for url in BodyLinks.urls(in: BodyLinks.refang(text)) { addLink(url) }
-                textPieces.append(text)
+        let facts = BodyFacts(walker.bodyOrder.map { body -> (Bool, String) in
+            (body.isHTML, body.isHTML ? walker.htmlBodies[body.index] : walker.textBodies[body.index])
+        })
+        // Encrypted zip members: tried with the passwords the text gives (and `infected`).
+        var attachments = walker.attachments
+        if attachments.contains(where: \.hasUnopenedMembers) {
+            let passwords = PasswordHints.passwords(in: (subject ?? "") + "\n" + facts.bodyText)
+            for (index, attachment) in attachments.enumerated() {
+                guard let opened = attachment.reopened(with: passwords) else { continue }
+                let label = attachment.filename ?? attachment.contentType
+                warnings.removeAll { $0 == "archive \(label): \(attachment.archiveProblem ?? "")" }
+                if let problem = opened.archiveProblem { warnings.append("archive \(label): \(problem)") }
+                attachments[index] = opened
             }
-        }
-        let bodyText = textPieces.joined(separator: "\n\n")
-        let refangedBodyText = BodyLinks.refang(bodyText)
-        var bodyAddresses: [String] = []
-        var seenAddresses: Set<String> = []
-        for address in mailtoAddresses + BodyLinks.addresses(in: refangedBodyText) where !address.isEmpty {
-            if seenAddresses.insert(address.lowercased()).inserted { bodyAddresses.append(address) }
         }
 
         return MailMessage(
@@ -200,11 +181,11 @@ public struct MailMessage: Sendable {
             received: received,
             textBodies: walker.textBodies,
             htmlBodies: walker.htmlBodies,
-            bodyText: bodyText,
-            refangedBodyText: refangedBodyText,
-            links: links,
-            bodyAddresses: bodyAddresses,
-            attachments: walker.attachments,
+            bodyText: facts.bodyText,
+            refangedBodyText: facts.refangedBodyText,
+            links: facts.links,
+            bodyAddresses: facts.bodyAddresses,
+            attachments: attachments,
             attachedMessages: walker.attachedMessages,
             parts: walker.parts,
             warnings: warnings,
@@ -213,10 +194,73 @@ public struct MailMessage: Sendable {
         )
     }
 
+    /// A copy with other attachments (archives reopened with passwords found elsewhere in a forward).
+    func replacingAttachments(_ attachments: [Attachment]) -> MailMessage {
+        MailMessage(headers: headers, from: from, sender: sender, replyTo: replyTo, returnPath: returnPath, to: to, cc: cc,
+                    bcc: bcc, deliveredTo: deliveredTo, subject: subject, date: date, dateString: dateString,
+                    messageID: messageID, inReplyTo: inReplyTo, mailer: mailer, received: received,
+                    textBodies: textBodies, htmlBodies: htmlBodies, bodyText: bodyText, refangedBodyText: refangedBodyText,
+                    links: links, bodyAddresses: bodyAddresses, attachments: attachments,
+                    attachedMessages: attachedMessages, parts: parts, warnings: warnings, raw: raw, depth: depth)
+    }
+
     private static func describeNonMail(_ bytes: ArraySlice<UInt8>) -> String {
         let sample = bytes.prefix(4096)
         let controls = sample.filter { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }.count
         if controls * 10 > sample.count { return "binary data (\(bytes.count) bytes), no header field found" }
         return "the first line is not a header field"
+    }
+}
+
+// MARK: - Bodies
+
+/// What the bodies say, in MIME order: the text, the text for indicator scanning (character
+/// references decoded, defanging undone), links and addresses.
+struct BodyFacts {
+    var bodyText: String
+    var refangedBodyText: String
+    var links: [String] = []
+    var bodyAddresses: [String] = []
+
+    /// `pieces`: each body as (isHTML, decoded text).
+    init(_ pieces: [(Bool, String)]) {
+        var textPieces: [String] = []
+        var scanPieces: [String] = []
+        var linkSet: Set<String> = []
+        var mailtoAddresses: [String] = []
+        var links: [String] = []
+        func addLink(_ url: String) {
+            if linkSet.insert(url).inserted { links.append(url) }
+        }
+        for (isHTML, body) in pieces {
+            if isHTML {
+                let converted = HTMLText.convert(body)
+                for value in converted.attributeURLs {
+                    if value.lowercased().hasPrefix("mailto:") {
+                        let address = value.dropFirst(7).prefix { $0 != "?" }
+                        mailtoAddresses.append(String(address).removingPercentEncoding ?? String(address))
+                    } else if let url = BodyLinks.attributeURL(value) {
+                        addLink(url)
+                    }
+                }
+                for url in BodyLinks.urls(in: BodyLinks.refang(converted.text)) { addLink(url) }
+                textPieces.append(converted.text)
+                scanPieces.append(converted.text)
+            } else {
+                // Character references in a plain body ("&#x30A6;" pasted from HTML) are decoded
+                // before scanning, or an IDN written that way is cut to a wrong short domain.
+                let decoded = HTMLText.decodeReferencesInText(body)
+                for url in BodyLinks.urls(in: BodyLinks.refang(decoded)) { addLink(url) }
+                textPieces.append(body)
+                scanPieces.append(decoded)
+            }
+        }
+        bodyText = textPieces.joined(separator: "\n\n")
+        refangedBodyText = BodyLinks.refang(scanPieces.joined(separator: "\n\n"))
+        self.links = links
+        var seenAddresses: Set<String> = []
+        for address in mailtoAddresses + BodyLinks.addresses(in: refangedBodyText) where !address.isEmpty {
+            if seenAddresses.insert(address.lowercased()).inserted { bodyAddresses.append(address) }
+        }
     }
 }

@@ -1,6 +1,7 @@
 // MailParsingTests — CorpusTests.swift
 // Every mail of Corpus/ (made by Corpus/generate.py) against the values the generator wrote into
-// Corpus/expectations.json: people, subjects, bodies, links, attachments, zip members, hops, warnings.
+// Corpus/expectations.json: people, subjects, bodies, links, attachments, zip members, hops, warnings;
+// for forwards, which message was taken as the attack, the layers around it and what each forwarder wrote.
 
 import Foundation
 import Testing
@@ -28,7 +29,7 @@ enum Corpus {
 struct CorpusTests {
     @Test("the corpus is there", .tags(.corpus))
     func corpusPresent() throws {
-        #expect(Corpus.names.count >= 30)
+        #expect(Corpus.names.count >= 55)
         #expect(try Corpus.expectations().count == Corpus.names.count)
     }
 
@@ -42,17 +43,44 @@ struct CorpusTests {
         }
         let message = try MailMessage.parse(bytes)
         check(message, against: expected, name: name)
+        let report = ForwardedAttack(message)
         if let attack = expected["attack"] as? [String: Any] {
-            let report = ForwardedAttack(message)
             #expect(report.wrapper != nil)
             check(report.attack, against: attack, name: name + " (attack)")
         }
-        let identifiers = ForwardedAttack(message).victimIdentifiers
+        checkForward(report, against: expected, name: name)
+        let identifiers = report.victimIdentifiers
         for value in expected["victim"] as? [String] ?? [] {
             #expect(identifiers.contains(value), "\(name): victim identifier \(value) missing from \(identifiers)")
         }
         for value in expected["notVictim"] as? [String] ?? [] {
             #expect(!identifiers.contains(value), "\(name): \(value) wrongly taken as victim side")
+        }
+    }
+
+    private func checkForward(_ report: ForwardedAttack, against expected: [String: Any], name: String) {
+        if let selection = expected["selection"] as? String {
+            #expect(report.attackSelection.contains(selection), "\(name): \(report.attackSelection)")
+        }
+        if let layers = expected["layers"] as? Int {
+            #expect(report.layers.count == layers, "\(name): \(report.layers.map { $0.message.subject ?? "-" })")
+            #expect((report.wrapper != nil) == (layers > 0), "\(name)")
+        }
+        for pair in expected["ownTextContains"] as? [[Any]] ?? [] {
+            guard let layer = pair.first as? Int, let text = pair.last as? String else { continue }
+            #expect(layer < report.layers.count && report.layers[layer].ownText.contains(text),
+                    "\(name): layer \(layer) own text lacks \(text): \(report.layers.map(\.ownText))")
+        }
+        for pair in expected["ownTextNotContains"] as? [[Any]] ?? [] {
+            guard let layer = pair.first as? Int, let text = pair.last as? String, layer < report.layers.count else { continue }
+            #expect(!report.layers[layer].ownText.contains(text), "\(name): layer \(layer) own text has \(text)")
+        }
+        if let date = expected["attackDate"] as? Int {
+            #expect(report.attack.date == Date(timeIntervalSince1970: TimeInterval(date)),
+                    "\(name): attack date \(String(describing: report.attack.date)) from \(report.attack.dateString ?? "-")")
+        }
+        if expected["attackUnknownIDs"] as? Bool == true {
+            #expect(report.attack.messageID == nil && report.attack.received.isEmpty, "\(name)")
         }
     }
 

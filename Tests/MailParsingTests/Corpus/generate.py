@@ -458,6 +458,363 @@ write("36_misc_addresses.eml", "".join([
      "to": [{"address": "jiro@example.jp", "displayName": "Jiro Suzuki"}, {"address": "hanako@example.jp", "displayName": "Sato, Hanako"}],
      "attachments": [{"size": len(png), "sha256": sha256(png)}], "links": [], "warnings": []})
 
+# =============================================================================================
+# Forwards (issue 11): every way members forward an attack. Expectations: "selection" (a part of
+# ForwardedAttack.attackSelection), "layers" (how many victim-side layers), "ownTextContains"
+# ([layer, text] pairs), "attack" (the innermost message), "attackDate" (epoch seconds),
+# "victim"/"notVictim". A separate random stream so the files above stay byte-identical.
+FRNG = random.Random(20261207)
+
+
+def fexe(size):
+    return b"MZ\x90\x00" + bytes(FRNG.randrange(256) for _ in range(size - 4))
+
+
+CRC_TABLE = []
+for _n in range(256):
+    _c = _n
+    for _ in range(8):
+        _c = 0xEDB88320 ^ (_c >> 1) if _c & 1 else _c >> 1
+    CRC_TABLE.append(_c)
+
+
+class ZipCryptoWriter:
+    """Traditional PKWARE encryption, written independently of the Swift reader."""
+
+    def __init__(self, password):
+        self.keys = [0x12345678, 0x23456789, 0x34567890]
+        for b in password.encode():
+            self.update(b)
+
+    def update(self, b):
+        k = self.keys
+        k[0] = CRC_TABLE[(k[0] ^ b) & 0xFF] ^ (k[0] >> 8)
+        k[1] = ((k[1] + (k[0] & 0xFF)) * 134775813 + 1) & 0xFFFFFFFF
+        k[2] = CRC_TABLE[(k[2] ^ (k[1] >> 24)) & 0xFF] ^ (k[2] >> 8)
+
+    def encrypt(self, data):
+        out = bytearray()
+        for b in data:
+            t = (self.keys[2] | 2) & 0xFFFF
+            out.append(b ^ (((t * (t ^ 1)) >> 8) & 0xFF))
+            self.update(b)
+        return bytes(out)
+
+
+def make_zip2(entries):
+    """A zip from (name_bytes, data, utf8_flag, password_or_None, deflate) tuples; real ZipCrypto."""
+    local = bytearray()
+    central = bytearray()
+    for name, data, utf8, password, deflate in entries:
+        crc = zlib.crc32(data) & 0xFFFFFFFF
+        if deflate:
+            c = zlib.compressobj(9, zlib.DEFLATED, -15)
+            payload = c.compress(data) + c.flush()
+            method = 8
+        else:
+            payload = data
+            method = 0
+        if password is not None:
+            header = bytes(FRNG.randrange(256) for _ in range(11)) + bytes([crc >> 24])
+            payload = ZipCryptoWriter(password).encrypt(header + payload)
+        flags = (0x800 if utf8 else 0) | (1 if password is not None else 0)
+        offset = len(local)
+        local += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, method, 0x5000, 0x5821, crc, len(payload), len(data), len(name), 0)
+        local += name + payload
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, method, 0x5000, 0x5821, crc, len(payload),
+                               len(data), len(name), 0, 0, 0, 0, 0, offset)
+        central += name
+    eocd = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central), len(local), 0)
+    return bytes(local + central + eocd)
+
+
+# The attack every forward below carries: a fake invoice from a shipping lookalike to 鈴木.
+f_exe = fexe(3000)
+f_zip = make_zip2([("請求書.exe".encode(), f_exe, True, None, True)])
+F_FROM = ("配送センター", "billing@shipping-lookalike.example.com")
+F_SUBJECT = "【重要】ご請求書の送付について"
+F_BODY = "鈴木様\n\nいつもお世話になっております。\n請求書を添付いたしますのでご確認ください。\n詳細: hxxps://invoice-check[.]example[.]net/d?id=42\n"
+F_LINK = "https://invoice-check.example.net/d?id=42"
+F_DATE = 1715563260  # 2024-05-13 10:21 +0900
+ATTACK_EXPECT = {"subject": F_SUBJECT, "from": {"address": F_FROM[1], "displayName": F_FROM[0]},
+                 "links": [F_LINK],
+                 "attachments": [{"filename": "invoice.zip", "size": len(f_zip), "sha256": sha256(f_zip), "members": [
+                     {"name": "請求書.exe", "size": len(f_exe), "sha256": sha256(f_exe), "encrypted": False}]}]}
+VICTIM = "suzuki@denryoku-a.example.jp"
+SIGNATURE = "--\n電力A株式会社 情報システム部\n鈴木 一郎\nTEL: 03-1234-5678\n"
+
+
+def attack_eml(charset="iso-2022-jp", encoding="7bit"):
+    """The attack as the victim received it (Received, Message-ID, a zip)."""
+    if charset == "iso-2022-jp":
+        body = jis(F_BODY)
+        subject = jis_word(F_SUBJECT)
+        name = jis_word(F_FROM[0])
+    else:
+        body = F_BODY.encode(charset)
+        subject = ew(F_SUBJECT, charset)
+        name = ew(F_FROM[0], charset)
+    if encoding == "base64":
+        body = b64(body).encode() + b"\n"
+    return b"".join([
+        b"Received: from mx1.denryoku-a.example.jp (mx1.denryoku-a.example.jp [10.8.1.5])\n\tby mbox.denryoku-a.example.jp; Mon, 13 May 2024 10:21:05 +0900\n",
+        b"Received: from smtp.shipping-lookalike.example.com (smtp.shipping-lookalike.example.com [198.51.100.23])\n\tby mx1.denryoku-a.example.jp with ESMTP id Q1\n\tfor <" + VICTIM.encode() + b">; Mon, 13 May 2024 10:21:03 +0900\n",
+        b"From: " + name.encode() + b" <" + F_FROM[1].encode() + b">\n",
+        b"To: " + jis_word("鈴木 一郎").encode() + b" <" + VICTIM.encode() + b">\n",
+        b"Subject: " + subject.encode() + b"\nDate: Mon, 13 May 2024 10:21:00 +0900\nMessage-ID: <inv42@shipping-lookalike.example.com>\n",
+        b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"atk\"\n\n--atk\n",
+        b"Content-Type: text/plain; charset=" + charset.encode() + b"\nContent-Transfer-Encoding: " + encoding.encode() + b"\n\n", body, b"\n",
+        b"--atk\nContent-Type: application/zip; name=\"invoice.zip\"\nContent-Disposition: attachment; filename=\"invoice.zip\"\n",
+        b"Content-Transfer-Encoding: base64\n\n", b64(f_zip).encode(), b"\n--atk--\n",
+    ])
+
+
+def report(subject, text, parts, sender=("電力A 鈴木 一郎", VICTIM), to="soc@denryoku-a.example.jp", charset="utf-8"):
+    """The member's forward: a text part, then the given (headers, payload) parts."""
+    out = [
+        b"Received: from pc-suzuki.corp.denryoku-a.example.jp ([10.9.8.7])\n\tby relay.denryoku-a.example.jp; Tue, 14 May 2024 09:00:00 +0900\n",
+        b"From: " + ew(sender[0], "utf-8").encode() + b" <" + sender[1].encode() + b">\n",
+        b"To: " + to.encode() + b"\nSubject: " + ew(subject, "utf-8").encode() + b"\nDate: Tue, 14 May 2024 09:00:00 +0900\n",
+        b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"fwd\"\n\n--fwd\n",
+        b"Content-Type: text/plain; charset=" + charset.encode() + b"\nContent-Transfer-Encoding: base64\n\n",
+        b64(text.encode(charset)).encode(), b"\n",
+    ]
+    for headers, payload in parts:
+        out += [b"--fwd\n", headers.encode(), b"\n", payload, b"\n"]
+    out.append(b"--fwd--\n")
+    return b"".join(out)
+
+
+COMMON_VICTIM = [VICTIM, "鈴木 一郎", "soc@denryoku-a.example.jp", "10.9.8.7", "mx1.denryoku-a.example.jp", "10.8.1.5"]
+NOT_VICTIM = [F_FROM[1], "198.51.100.23", "smtp.shipping-lookalike.example.com"]
+OWN = "不審なメールを受信しましたので転送します。\n\n" + SIGNATURE
+
+# 37 attached as application/octet-stream with a .eml name.
+write("37_fwd_octet_stream_eml.eml", report("FW: 不審メール", OWN, [
+    ("Content-Type: application/octet-stream; name=\"suspicious.eml\"\nContent-Disposition: attachment; filename=\"suspicious.eml\"\nContent-Transfer-Encoding: base64\n", b64(attack_eml()).encode())]),
+    {"attack": dict(ATTACK_EXPECT, messageID="<inv42@shipping-lookalike.example.com>", firstExternalIP="198.51.100.23"),
+     "selection": "attached .eml (application/octet-stream \"suspicious.eml\"), depth 1", "layers": 1,
+     "ownTextContains": [[0, "TEL: 03-1234-5678"]], "attackDate": F_DATE, "victim": COMMON_VICTIM, "notVictim": NOT_VICTIM})
+
+# 38 attached as application/x-message without a name; the attack in Shift_JIS, base64.
+write("38_fwd_x_message.eml", report("FW: 不審メール", OWN, [
+    ("Content-Type: application/x-message\nContent-Transfer-Encoding: base64\n", b64(attack_eml("shift_jis", "base64")).encode())]),
+    {"attack": ATTACK_EXPECT, "selection": "attached message (application/x-message), depth 1", "layers": 1,
+     "victim": COMMON_VICTIM, "notVictim": NOT_VICTIM})
+
+# 39 an odd type, no name: the content opens with RFC 822 headers.
+write("39_fwd_headers_sniffed.eml", report("FW: 不審メール", OWN, [
+    ("Content-Type: application/unknown\nContent-Transfer-Encoding: base64\n", b64(attack_eml("utf-8", "8bit")).encode())]),
+    {"attack": ATTACK_EXPECT, "selection": "attached message (application/unknown), depth 1", "layers": 1,
+     "victim": COMMON_VICTIM, "notVictim": NOT_VICTIM})
+
+# 40 a .msg-like wrapper: a binary container (OLE signature) carrying the message's transport
+# headers as UTF-16LE, as Outlook's .msg does.
+msg_headers = ("Received: from smtp.shipping-lookalike.example.com (smtp.shipping-lookalike.example.com [198.51.100.23])\r\n"
+               "\tby mx1.denryoku-a.example.jp with ESMTP id Q1; Mon, 13 May 2024 10:21:03 +0900\r\n"
+               "From: billing@shipping-lookalike.example.com\r\nTo: " + VICTIM + "\r\nSubject: Invoice 42\r\n"
+               "Date: Mon, 13 May 2024 10:21:00 +0900\r\nMessage-ID: <inv42@shipping-lookalike.example.com>\r\n\r\n")
+msg40 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(FRNG.randrange(256) for _ in range(504)) + msg_headers.encode("utf-16-le") + b"\x00\x00" + bytes(64)
+write("40_fwd_outlook_msg.eml", report("FW: 不審メール", OWN, [
+    ("Content-Type: application/vnd.ms-outlook; name=\"Invoice 42.msg\"\nContent-Disposition: attachment; filename=\"Invoice 42.msg\"\nContent-Transfer-Encoding: base64\n", b64(msg40).encode())]),
+    {"attack": {"subject": "Invoice 42", "from": {"address": F_FROM[1]}, "firstExternalIP": "198.51.100.23"},
+     "selection": "attached .msg (application/vnd.ms-outlook \"Invoice 42.msg\"), depth 1", "layers": 1,
+     "victim": [VICTIM, "soc@denryoku-a.example.jp"], "notVictim": NOT_VICTIM})
+
+
+def zip_part(data, name="invoice.zip"):
+    return ("Content-Type: application/zip; name=\"%s\"\nContent-Disposition: attachment; filename=\"%s\"\nContent-Transfer-Encoding: base64\n" % (name, name), b64(data).encode())
+
+
+INLINE_ATTACK = dict(ATTACK_EXPECT)
+
+# 41 Outlook (English): -----Original Message----- and From/Sent/To/Cc/Subject; QP body.
+text41 = ("Please check the mail below.\n\n" + SIGNATURE + "\n-----Original Message-----\n"
+          "From: " + F_FROM[0] + " [mailto:" + F_FROM[1] + "]\nSent: Monday, May 13, 2024 10:21 AM\n"
+          "To: 鈴木 一郎 <" + VICTIM + ">\nCc: 経理課 <keiri@denryoku-a.example.jp>\nSubject: " + F_SUBJECT + "\n\n" + F_BODY)
+mail41 = b"".join([
+    b"From: " + ew("鈴木 一郎", "utf-8").encode() + b" <" + VICTIM.encode() + b">\nTo: soc@denryoku-a.example.jp\n",
+    b"Subject: FW: " + ew(F_SUBJECT, "utf-8").encode() + b"\nDate: Tue, 14 May 2024 09:00:00 +0900\nX-Mailer: Microsoft Outlook 16.0\n",
+    b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"o41\"\n\n--o41\n",
+    b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n",
+    quopri.encodestring(text41.encode()), b"\n--o41\n", zip_part(f_zip)[0].encode(), b"\n", zip_part(f_zip)[1], b"\n--o41--\n",
+])
+write("41_inline_outlook.eml", mail41, {
+    "attack": dict(INLINE_ATTACK, to=[{"address": VICTIM, "displayName": "鈴木 一郎"}]),
+    "selection": "inline forward (Outlook), depth 1", "layers": 1, "attackDate": F_DATE, "attackUnknownIDs": True,
+    "ownTextContains": [[0, "TEL: 03-1234-5678"], [0, "Please check the mail below."]],
+    "ownTextNotContains": [[0, F_SUBJECT]],
+    "victim": [VICTIM, "鈴木 一郎", "soc@denryoku-a.example.jp", "keiri@denryoku-a.example.jp", "経理課"],
+    "notVictim": [F_FROM[1], F_FROM[0]]})
+
+# 42 Outlook (Japanese) without a marker: a rule, then 差出人/送信日時/宛先/CC/件名; ISO-2022-JP.
+text42 = ("SOC御中\n\n下記の不審メールを報告します。\n\n" + SIGNATURE + "\n________________________________\n"
+          "差出人: " + F_FROM[0] + " <" + F_FROM[1] + ">\n送信日時: 2024年5月13日(月) 10:21\n"
+          "宛先: 鈴木 一郎 <" + VICTIM + ">\nCC: 田中 花子 <tanaka@denryoku-a.example.jp>\n件名: " + F_SUBJECT + "\n\n" + F_BODY)
+mail42 = b"".join([
+    b"From: " + jis_word("鈴木 一郎").encode() + b" <" + VICTIM.encode() + b">\nTo: soc@denryoku-a.example.jp\n",
+    b"Subject: " + jis_word("転送: " + F_SUBJECT).encode() + b"\nDate: Tue, 14 May 2024 09:00:00 +0900\n",
+    b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"o42\"\n\n--o42\n",
+    b"Content-Type: text/plain; charset=iso-2022-jp\nContent-Transfer-Encoding: 7bit\n\n", jis(text42),
+    b"\n--o42\n", zip_part(f_zip)[0].encode(), b"\n", zip_part(f_zip)[1], b"\n--o42--\n",
+])
+write("42_inline_outlook_japanese.eml", mail42, {
+    "attack": INLINE_ATTACK, "selection": "inline forward (Outlook, Japanese), depth 1", "layers": 1,
+    "attackDate": F_DATE, "attackUnknownIDs": True, "ownTextContains": [[0, "鈴木 一郎"], [0, "03-1234-5678"]],
+    "victim": [VICTIM, "鈴木 一郎", "soc@denryoku-a.example.jp", "tanaka@denryoku-a.example.jp", "田中 花子"],
+    "notVictim": [F_FROM[1]]})
+
+# 43 Thunderbird (English): Forwarded Message with tab-aligned Subject/Date/From/To; base64 UTF-8.
+text43 = ("FYI, phishing.\n\n" + SIGNATURE + "\n\n-------- Forwarded Message --------\nSubject: \t" + F_SUBJECT +
+          "\nDate: \tMon, 13 May 2024 10:21:00 +0900\nFrom: \t" + F_FROM[0] + " <" + F_FROM[1] + ">\nTo: \t" + VICTIM + "\n\n\n" + F_BODY)
+write("43_inline_thunderbird.eml", report("Fwd: " + F_SUBJECT, text43, [zip_part(f_zip)]), {
+    "attack": INLINE_ATTACK, "selection": "inline forward (Thunderbird), depth 1", "layers": 1, "attackDate": F_DATE,
+    "attackUnknownIDs": True, "ownTextContains": [[0, "FYI, phishing."], [0, "TEL: 03-1234-5678"]],
+    "victim": [VICTIM, "電力A 鈴木 一郎", "soc@denryoku-a.example.jp", "10.9.8.7"], "notVictim": [F_FROM[1]]})
+
+# 44 Thunderbird (Japanese): 転送メッセージ with 件名/日付/差出人/宛先/返信先; Shift_JIS.
+text44 = ("報告します。\n" + SIGNATURE + "\n-------- 転送メッセージ --------\n件名: \t" + F_SUBJECT +
+          "\n日付: \tMon, 13 May 2024 10:21:00 +0900\n差出人: \t" + F_FROM[0] + " <" + F_FROM[1] + ">\n返信先: \treply@lookalike-reply.example.org\n宛先: \t鈴木 一郎 <" + VICTIM + ">\n\n" + F_BODY)
+write("44_inline_thunderbird_japanese.eml", report("Fwd: " + F_SUBJECT, text44, [zip_part(f_zip)], charset="shift_jis"), {
+    "attack": INLINE_ATTACK, "selection": "inline forward (Thunderbird), depth 1", "layers": 1, "attackDate": F_DATE,
+    "ownTextContains": [[0, "報告します。"]],
+    "victim": COMMON_VICTIM[:4], "notVictim": [F_FROM[1], "reply@lookalike-reply.example.org"]})
+
+# 45 Gmail: ---------- Forwarded message --------- with "Mon, 13 May 2024 at 10:21"; text + HTML.
+text45 = ("Forwarding a suspicious mail.\n" + SIGNATURE + "\n---------- Forwarded message ---------\nFrom: " + F_FROM[0] + " <" + F_FROM[1] +
+          ">\nDate: Mon, 13 May 2024 at 10:21\nSubject: " + F_SUBJECT + "\nTo: 鈴木 一郎 <" + VICTIM + ">\nCc: <jigyou@denryoku-a.example.jp>\n\n\n" + F_BODY)
+html45 = "<div dir=\"ltr\">Forwarding a suspicious mail.<br>" + SIGNATURE.replace("\n", "<br>") + "<div class=\"gmail_quote\"><div class=\"gmail_attr\">---------- Forwarded message ---------<br>From: <strong>" + F_FROM[0] + "</strong> <span>&lt;" + F_FROM[1] + "&gt;</span><br>Date: Mon, 13 May 2024 at 10:21<br>Subject: " + F_SUBJECT + "<br>To: 鈴木 一郎 &lt;" + VICTIM + "&gt;<br></div><br>" + F_BODY.replace("\n", "<br>") + "</div></div>"
+mail45 = b"".join([
+    b"From: " + ew("鈴木 一郎", "utf-8").encode() + b" <suzuki.ichiro@gmail.com>\nTo: soc@denryoku-a.example.jp\n",
+    b"Subject: Fwd: " + ew(F_SUBJECT, "utf-8").encode() + b"\nDate: Tue, 14 May 2024 09:00:00 +0900\n",
+    b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"g45\"\n\n--g45\nContent-Type: multipart/alternative; boundary=\"a45\"\n\n--a45\n",
+    b"Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: base64\n\n", b64(text45.encode()).encode(),
+    b"\n--a45\nContent-Type: text/html; charset=UTF-8\nContent-Transfer-Encoding: quoted-printable\n\n", quopri.encodestring(html45.encode()),
+    b"\n--a45--\n--g45\n", zip_part(f_zip)[0].encode(), b"\n", zip_part(f_zip)[1], b"\n--g45--\n",
+])
+write("45_inline_gmail.eml", mail45, {
+    "attack": INLINE_ATTACK, "selection": "inline forward (Gmail), depth 1", "layers": 1, "attackDate": F_DATE,
+    "attackUnknownIDs": True, "ownTextContains": [[0, "Forwarding a suspicious mail."]],
+    "victim": ["suzuki.ichiro@gmail.com", "soc@denryoku-a.example.jp", VICTIM, "jigyou@denryoku-a.example.jp"],
+    "notVictim": [F_FROM[1]]})
+
+# 46 Japanese client: ----- 転送メッセージ ----- around an "-------- Original Message --------" the
+# forwarder's colleague wrote: a forward of a forward (depth 2), ISO-2022-JP.
+text46 = ("情報システム部 御中\n部下から届いた不審メールを転送します。\n--\n電力A 総務部 山本 次郎\n\n----- 転送メッセージ -----\n"
+          "差出人: 鈴木 一郎 <" + VICTIM + ">\n宛先: 山本 次郎 <yamamoto@denryoku-a.example.jp>\n送信日時: 2024/05/13 11:02\n件名: FW: " + F_SUBJECT + "\n\n"
+          "山本さん\n変なメールが来ました。\n" + SIGNATURE + "\n-------- Original Message --------\n"
+          "Subject: " + F_SUBJECT + "\nDate: 2024/05/13 10:21\nFrom: " + F_FROM[0] + " <" + F_FROM[1] + ">\nTo: " + VICTIM + "\n\n" + F_BODY)
+mail46 = b"".join([
+    b"From: " + jis_word("山本 次郎").encode() + b" <yamamoto@denryoku-a.example.jp>\nTo: soc@denryoku-a.example.jp\n",
+    b"Subject: " + jis_word("Fw: FW: " + F_SUBJECT).encode() + b"\nDate: Tue, 14 May 2024 09:00:00 +0900\n",
+    b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"j46\"\n\n--j46\n",
+    b"Content-Type: text/plain; charset=ISO-2022-JP\nContent-Transfer-Encoding: 7bit\n\n", jis(text46),
+    b"\n--j46\n", zip_part(f_zip)[0].encode(), b"\n", zip_part(f_zip)[1], b"\n--j46--\n",
+])
+write("46_inline_japanese_client_nested.eml", mail46, {
+    "attack": INLINE_ATTACK, "selection": "inline forward (Original Message), depth 2", "layers": 2, "attackDate": F_DATE,
+    "ownTextContains": [[0, "山本 次郎"], [1, "TEL: 03-1234-5678"], [1, "変なメールが来ました"]],
+    "ownTextNotContains": [[1, F_SUBJECT]],
+    "victim": ["yamamoto@denryoku-a.example.jp", "山本 次郎", VICTIM, "鈴木 一郎", "soc@denryoku-a.example.jp"],
+    "notVictim": [F_FROM[1]]})
+
+# 47 Quoted '>' forwards, forward of forward of forward (depth 3): the SOC gets an Outlook forward
+# whose quoted text holds a '>'-quoted Gmail-less forward, holding a '>>' quoted original.
+text47 = ("SOC各位\n三重に転送されたものです。\n--\n電力A CSIRT 佐藤\n\n-----Original Message-----\nFrom: 山本 次郎 <yamamoto@denryoku-a.example.jp>\n"
+          "Sent: Monday, May 13, 2024 1:05 PM\nTo: 佐藤 <sato@denryoku-a.example.jp>\nSubject: FW: FW: " + F_SUBJECT + "\n\n"
+          "佐藤さん、下記ご確認ください。山本\n\n> From: 鈴木 一郎 <" + VICTIM + ">\n> Date: 2024年5月13日 11:02\n> To: 山本 次郎 <yamamoto@denryoku-a.example.jp>\n> Subject: FW: " + F_SUBJECT + "\n>\n"
+          "> 山本さん、不審です。鈴木 内線 1234\n>\n>> From: " + F_FROM[0] + " <" + F_FROM[1] + ">\n>> Date: 2024年5月13日(月) 10:21\n>> To: " + VICTIM + "\n>> Subject: " + F_SUBJECT + "\n>>\n"
+          + "".join(">> " + line + "\n" for line in F_BODY.split("\n")))
+write("47_inline_quoted_depth3.eml", report("FW: FW: FW: " + F_SUBJECT, text47, [zip_part(f_zip)], sender=("電力A CSIRT 佐藤", "sato@denryoku-a.example.jp")), {
+    "attack": INLINE_ATTACK, "selection": "depth 3", "layers": 3, "attackDate": F_DATE,
+    "ownTextContains": [[0, "電力A CSIRT 佐藤"], [1, "佐藤さん、下記ご確認ください。山本"], [2, "内線 1234"]],
+    "victim": ["sato@denryoku-a.example.jp", "yamamoto@denryoku-a.example.jp", VICTIM, "soc@denryoku-a.example.jp", "山本 次郎", "鈴木 一郎"],
+    "notVictim": [F_FROM[1]]})
+
+# 48 attached message/rfc822 whose body is an inline Outlook forward: depth 2 across both kinds.
+inner48 = mail41
+write("48_attached_then_inline.eml", b"".join([
+    b"From: soc@denryoku-a.example.jp\nTo: report@hub.example.jp\nSubject: FW: report\nDate: Tue, 14 May 2024 10:00:00 +0900\n",
+    b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"w48\"\n\n--w48\nContent-Type: text/plain; charset=utf-8\n\n",
+    "ハブへ報告します。電力A SOC\n".encode(), b"--w48\nContent-Type: message/rfc822\n\n", inner48, b"\n--w48--\n"]), {
+    "attack": INLINE_ATTACK, "selection": "inline forward (Outlook), depth 2", "layers": 2,
+    "ownTextContains": [[0, "電力A SOC"], [1, "Please check the mail below."]],
+    "victim": ["soc@denryoku-a.example.jp", "report@hub.example.jp", VICTIM, "keiri@denryoku-a.example.jp"],
+    "notVictim": [F_FROM[1]]})
+
+# 49 the attack .eml in a plain zip.
+zip49 = make_zip2([(b"suspicious.eml", attack_eml(), False, None, True)])
+write("49_eml_in_zip.eml", report("不審メール(zip)", OWN, [zip_part(zip49, "mail.zip")]), {
+    "attack": dict(ATTACK_EXPECT, messageID="<inv42@shipping-lookalike.example.com>"),
+    "selection": ".eml in zip, depth 1", "layers": 1, "victim": COMMON_VICTIM, "notVictim": NOT_VICTIM})
+
+# 50 PPAP: the .eml in a ZipCrypto zip, the password in the forward's text (「パスワード：」).
+zip50 = make_zip2([("不審メール.eml".encode("cp932"), attack_eml("utf-8", "base64"), False, "Xk29-pq7", True)])
+write("50_ppap_password_in_text.eml", report("不審メール(暗号化zip)", "不審メールを暗号化zipで送ります。\nパスワード：Xk29-pq7\n\n" + SIGNATURE,
+                                             [zip_part(zip50, "report.zip")]), {
+    "attack": ATTACK_EXPECT, "selection": ".eml in encrypted zip (password from the forward's text), depth 1", "layers": 1,
+    "ownTextContains": [[0, "パスワード：Xk29-pq7"]], "victim": COMMON_VICTIM, "notVictim": NOT_VICTIM,
+    "attachments": [{"filename": "report.zip", "size": len(zip50), "sha256": sha256(zip50), "members": [
+        {"name": "不審メール.eml", "size": len(attack_eml("utf-8", "base64")), "sha256": sha256(attack_eml("utf-8", "base64")), "encrypted": True}]}]})
+
+# 51 PPAP, password on the line after its label, English label; plus the field's `infected`.
+zip51 = make_zip2([(b"fwd/attack.eml", attack_eml(), False, "s3cr3t!", False)])
+write("51_ppap_password_next_line.eml", report("suspicious (zip)", "Encrypted as usual.\nPassword:\n  s3cr3t!\n\n" + SIGNATURE,
+                                               [zip_part(zip51, "report.zip")]), {
+    "attack": ATTACK_EXPECT, "selection": ".eml in encrypted zip (password from the forward's text), depth 1", "layers": 1,
+    "victim": COMMON_VICTIM, "notVictim": NOT_VICTIM})
+
+# 52 an encrypted zip that is not an e-mail, password `infected` (a sample forwarded the usual way):
+# the members are hashed; and a nested zip with a CP932 name (no UTF-8 flag), opened and hashed.
+sample52 = fexe(1500)
+dll52 = fexe(800)
+inner52 = make_zip2([("ｼｽﾃﾑ/更新.dll".encode("cp932"), dll52, False, None, True)])
+zip52 = make_zip2([(b"sample.exe", sample52, False, "infected", True), ("同梱.zip".encode("cp932"), inner52, False, "infected", False)])
+write("52_infected_zip_not_mail.eml", "".join([
+    "From: analyst@denryoku-a.example.jp\nTo: report@hub.example.jp\nSubject: sample\nDate: Tue, 14 May 2024 09:00:00 +0900\nMIME-Version: 1.0\n",
+    "Content-Type: multipart/mixed; boundary=b52\n\n--b52\nContent-Type: text/plain; charset=utf-8\n\n検体を送ります。\n--b52\n",
+    "Content-Type: application/zip; name=sample.zip\nContent-Transfer-Encoding: base64\n\n", b64(zip52), "\n--b52--\n"]), {
+    "selection": "the message itself", "layers": 0,
+    "attachments": [{"filename": "sample.zip", "size": len(zip52), "sha256": sha256(zip52), "members": [
+        {"name": "sample.exe", "size": len(sample52), "sha256": sha256(sample52), "encrypted": True},
+        {"name": "同梱.zip", "size": len(inner52), "sha256": sha256(inner52), "encrypted": True},
+        {"name": "同梱.zip/ｼｽﾃﾑ/更新.dll", "size": len(dll52), "sha256": sha256(dll52), "encrypted": False}]}],
+    "warnings": []})
+
+# 53 reply-chain lure: the attacker quotes a made-up earlier exchange ("> 先日の件", an Outlook
+# Original Message from the victim to the attacker). Not a forward: the attack is the message.
+text53 = ("鈴木様\n\n先日の件、修正版の請求書をお送りします。\nhttps://invoice-check.example.net/d?id=43\n\n" +
+          "-----Original Message-----\nFrom: 鈴木 一郎 <" + VICTIM + ">\nSent: Friday, May 10, 2024 3:00 PM\nTo: " + F_FROM[0] + " <" + F_FROM[1] + ">\nSubject: 請求書について\n\n"
+          "> 先日の件\n> よろしくお願いします。\n")
+write("53_reply_chain_lure.eml", "".join([
+    "Received: from smtp.shipping-lookalike.example.com (smtp.shipping-lookalike.example.com [198.51.100.23])\n\tby mx1.denryoku-a.example.jp with ESMTP id Q2\n\tfor <" + VICTIM + ">; Mon, 13 May 2024 10:21:03 +0900\n",
+    "From: " + ew(F_FROM[0], "utf-8") + " <" + F_FROM[1] + ">\nTo: " + ew("鈴木 一郎", "utf-8") + " <" + VICTIM + ">\n",
+    "Subject: RE: " + ew("請求書について", "utf-8") + "\nDate: Mon, 13 May 2024 10:21:00 +0900\nMessage-ID: <lure53@shipping-lookalike.example.com>\n",
+    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n", text53]), {
+    "selection": "the message itself (its quoted header block is correspondence it quotes, not a forward)", "layers": 0,
+    "subject": "RE: 請求書について", "victim": [VICTIM, "鈴木 一郎", "mx1.denryoku-a.example.jp"],
+    "notVictim": [F_FROM[1], "198.51.100.23"]})
+
+# 54 lure with a From:/Subject: block in the attacker's own body (a fake "memo"), no marker.
+text54 = ("各位\n\n下記の通知をご確認ください。\n\nFrom: 総務部\nSubject: 年末調整の書類提出について\n\n書類はこちら: https://nenmatsu-docs.example.net/form\n")
+write("54_from_line_lure.eml", "".join([
+    "From: " + ew("総務部", "utf-8") + " <soumu@denryoku-a-example.net>\nTo: staff@denryoku-a.example.jp\n",
+    "Subject: " + ew("年末調整の書類提出について", "utf-8") + "\nDate: Mon, 13 May 2024 10:21:00 +0900\n",
+    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n", text54]), {
+    "selection": "the message itself", "layers": 0, "subject": "年末調整の書類提出について",
+    "victim": ["staff@denryoku-a.example.jp"], "notVictim": ["soumu@denryoku-a-example.net"]})
+
+# 55 character references: an IDN URL written with numeric references in a plain body and an
+# HTML attribute, and named ones in text.
+text55 = "ログイン: https://&#x30ED;&#x30B0;&#x30A4;&#x30F3;.example.jp/auth?id=1 &amp; 確認\n"
+html55 = "<p><a href=\"https://&#12525;&#12464;&#12452;&#12531;.example.jp/html\">こちら</a> https://&#x4F8B;&#x3048;.&#x30C6;&#x30B9;&#x30C8;/t</p>"
+write("55_character_references.eml", "".join([
+    "From: a@example.org\nTo: b@example.jp\nSubject: idn\nDate: Mon, 13 May 2024 10:21:00 +0900\nMIME-Version: 1.0\n",
+    "Content-Type: multipart/alternative; boundary=b55\n\n--b55\nContent-Type: text/plain; charset=utf-8\n\n", text55,
+    "--b55\nContent-Type: text/html; charset=utf-8\n\n", html55, "\n--b55--\n"]), {
+    "links": ["https://ログイン.example.jp/auth?id=1", "https://ログイン.example.jp/html", "https://例え.テスト/t"],
+    "warnings": []})
+
 with open(os.path.join(HERE, "expectations.json"), "w", encoding="utf-8") as f:
     json.dump(EXPECT, f, ensure_ascii=False, indent=1, sort_keys=True)
 print("wrote %d mails" % len(EXPECT))
