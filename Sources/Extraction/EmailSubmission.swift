@@ -70,7 +70,8 @@ struct EmailWriter {
 
     mutating func write() -> ExtractedSubmission {
         learnVictimSide()
-        if let wrapper = report.wrapper { warnings += wrapper.warnings.map { "forward: \($0)" } }
+        warnings.append(report.attackSelection)
+        for layer in report.layers { warnings += layer.message.warnings.map { "forward: \($0)" } }
         warnings += attack.warnings
 
         let sender = attack.from.map { address($0) }
@@ -183,7 +184,7 @@ struct EmailWriter {
             found.add(ip, .address)
         }
         // The member's own mail servers and public egress: every hop of its forward below the hub's.
-        for hop in report.wrapper?.received ?? [] {
+        for hop in report.layers.flatMap(\.message.received) {
             for host in [hop.fromHost, hop.fromReverseHost].compactMap({ $0 })
             where MailIPAddress(host) == nil && !hubSide.isHubHost(host) && host.contains(".") && host.lowercased() != "localhost" {
                 found.add(host, .host)
@@ -288,10 +289,7 @@ struct EmailWriter {
     }
 
     /// The text each forwarding layer's author wrote (signatures included), outermost first.
-    var forwarderTexts: [String] {
-        guard let wrapper = report.wrapper else { return [] }
-        return [wrapper.bodyText]
-    }
+    var forwarderTexts: [String] { report.layers.map(\.ownText) }
 
     func isInVictimDomain(_ value: String) -> Bool {
         let host = value.lowercased().split(separator: "@").last.map(String.init) ?? value.lowercased()
@@ -404,10 +402,12 @@ struct EmailWriter {
         return id
     }
 
-    /// URLs, domains, IPs, addresses, hashes and CVE ids in the bodies (HTML links included, defanged
+    /// URLs, domains, IPs, addresses, hashes and CVE ids in the bodies and the forwarders' notes (HTML links included, defanged
     /// forms refanged), minus warning lists and the victim's own.
     mutating func bodyIndicators() {
-        let text = ([attack.refangedBodyText] + attack.links).joined(separator: "\n")
+        // The forwarders' own words count too: members paste what their sandbox or proxy showed
+        // (hashes, C2 addresses, CVE ids), often defanged.
+        let text = ([attack.refangedBodyText] + attack.links + forwarderTexts).joined(separator: "\n")
         let result = extractor.extract(from: text)
         for dropped in result.dropped.prefix(100) {
             warnings.append("dropped \(dropped.indicator.value): \(dropped.reason)")
@@ -497,13 +497,15 @@ struct HubSide {
 
     init(report: ForwardedAttack, intakeAddresses: [String]) {
         addresses = Set(intakeAddresses.map { $0.lowercased() })
-        guard let wrapper = report.wrapper else {
+        guard let outermost = report.layers.first?.message else {
             domains = Set(addresses.compactMap { $0.split(separator: "@").last.map(String.init) })
             return
         }
-        let memberDomains = Set(([wrapper.from, wrapper.sender].compactMap { $0 } + report.attack.to + report.attack.cc
-                                 + report.attack.deliveredTo).compactMap { $0.domain?.lowercased() })
-        for recipient in wrapper.to + wrapper.cc {
+        var people = report.attack.to + report.attack.cc + report.attack.deliveredTo
+        for layer in report.layers { people += [layer.message.from, layer.message.sender].compactMap { $0 } }
+        for layer in report.layers.dropFirst() { people += layer.message.to + layer.message.cc }
+        let memberDomains = Set(people.compactMap { $0.domain?.lowercased() })
+        for recipient in outermost.to + outermost.cc {
             guard let domain = recipient.domain?.lowercased() else { continue }
             if addresses.contains(recipient.address.lowercased()) || !memberDomains.contains(domain) {
                 addresses.insert(recipient.address.lowercased())

@@ -9,7 +9,7 @@ import Foundation
 
 /// What a victim identifier is, so that the anonymiser can put the right placeholder in its place.
 public enum VictimIdentifierKind: String, Sendable, Hashable {
-    case email, address, host, domain, person, organization, department, phone, project, account
+    case email, address, host, domain, postal, person, organization, department, phone, project, account
 }
 
 /// One victim identifier as it was written.
@@ -119,6 +119,7 @@ public enum VictimMentions {
     // MARK: - One line
 
     static func scanLine(_ line: String, into found: inout FoundList, signature: Bool) {
+        for match in matches(postalAddress, in: line, group: 1) { found.add(match.trimmingCharacters(in: .whitespaces), .postal) }
         phones(in: line, into: &found)
         organizations(in: line, into: &found)
         departments(in: line, into: &found)
@@ -131,6 +132,12 @@ public enum VictimMentions {
     static func isQuoteOrHeader(_ line: String) -> Bool {
         line.hasPrefix(">")
     }
+
+    // MARK: - Postal addresses
+
+    /// 「〒530-0001 大阪府大阪市北区梅田4-17-5」 (up to the end of the line or a phone label).
+    nonisolated(unsafe) static let postalAddress = try! NSRegularExpression(
+        pattern: #"(〒\s?[0-9０-９]{3}[\-‐－ー−][0-9０-９]{4}[^\n]*?)(?=\s*(?:TEL|Tel|ＴＥＬ|電話|FAX|Fax|$))"#)
 
     // MARK: - Phones
 
