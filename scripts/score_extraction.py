@@ -173,7 +173,8 @@ def compare(field, expected, got, truth):
     if field == "zip_members":
         # An encrypted member has no hash in the truth: compare its name only.
         nameless = {k for k in exp if k.endswith("|")}
-        out = {(k.split("|")[0] + "|" if k.split("|")[0] + "|" in nameless else k): v for k, v in out.items()}
+        out = {(k.split("|")[0] + "|" if k not in exp and k.split("|")[0] + "|" in nameless else k): v
+               for k, v in out.items()}
     if field == "domains":
         benign = {norm(b) for b in truth.get("benign") or []}
         out = {k: v for k, v in out.items() if k not in benign}

@@ -18,7 +18,9 @@ import html
 import json
 import os
 import random
+import re
 import sys
+import unicodedata
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -52,6 +54,10 @@ def rfc5322_date(moment, rng, zone_comment=True):
     if rng.random() < 0.1:
         text = text.split(", ", 1)[1]  # no weekday
     return text
+
+
+def norm(text):
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).casefold())
 
 
 def katakana(text):
@@ -473,6 +479,9 @@ def attack_body(case, mail, recipient_person, recipient, urls, password, contact
         para(r.choice(["解凍パスワード：%s", "パスワードは %s です。"]) % password if ja else "Password: %s" % password)
     elif r.random() < 0.1 and ja:
         para("パスワードは別途メールにてお送りいたします。")
+    if r.random() < 0.12:
+        site = case.add("domains", case.attacker_domain(lookalike_ok=False))
+        para(("詳細は弊社サイト %s をご覧ください。" if ja else "More information is on %s.") % site)
     if contact:
         para(("ご不明な点は %s までお問い合わせください。" if ja else "For questions contact %s.") % contact)
     if r.random() < 0.08:
@@ -525,11 +534,10 @@ def build_attack(case, inline):
         display = case.name(case.colleague, r.choice(["kanji", "kanji_tight", "romaji_fg"]))
     elif r.random() < 0.08:
         display = None
-    if spoofed_internal:
+    if spoofed_internal:  # still the attack's sender, and also an identifier of the victim
         case.vid(sender)
         case.vid(case.domain)
-    else:
-        case.add("addresses", sender)
+    case.add("addresses", sender)
     mail.from_ = (display, sender)
     mail.date = dt.datetime(2022, 1, 1, tzinfo=UTC) + dt.timedelta(seconds=r.randrange(0, 4 * 365 * 86400))
     zone = r.choices([9, 0, -7, 8, 1], [6, 2, 1, 1, 1])[0]
@@ -596,7 +604,7 @@ def build_attack(case, inline):
 def choose_encoding(case, mail):
     r = case.rng
     if mail.lang == "ja" or not mail.text.isascii():
-        mail.charset = r.choices(["iso-2022-jp", "shift_jis", "utf-8", "euc-jp"], [35, 20, 35, 10])[0]
+        mail.charset = r.choices(["iso-2022-jp", "shift_jis", "utf-8", "euc-jp"], [45, 20, 25, 10])[0]
     else:
         mail.charset = r.choice(["us-ascii", "utf-8"])
     if mail.charset == "iso-2022-jp":
@@ -735,6 +743,8 @@ def signature(case, person, lang):
         lines.append("TEL: %s%s" % (tel, ext))
         if r.random() < 0.5:
             lines.append("FAX: %s" % case.vid(case.phone()))
+        if r.random() < 0.12:
+            lines.append("お客様相談窓口: %s" % case.vid(case.free_dial()))
     else:
         lines.append(case.name(person, r.choice(["romaji_fg", "romaji_gf", "romaji_upper"])))
         lines.append("Tel: %s" % case.vid(case.phone()))
@@ -1091,11 +1101,13 @@ def make_message(pool, seed, index):
 def truth(case, attack, layers):
     inline_attack = bool(layers) and layers[0].startswith("inline")
     victims = [v for v in case.victim if v]
-    norm = [v.casefold() for v in victims]
+    normalised = [norm(v) for v in victims]
 
     def carries_victim(value):
-        low = value.casefold()
-        return any(v in low for v in norm if len(v) >= 3) or urllib.parse.unquote(value).casefold() in norm
+        # Compared as the scorer compares (NFKC, casefold, no whitespace): a look-alike domain such
+        # as asagigas.top carries "Asagi Gas".
+        low = norm(value)
+        return any(v in low for v in normalised if len(v) >= 3) or norm(urllib.parse.unquote(value)) in normalised
     recipient = "%s@%s" % (case.local_part(case.recipient), case.domain)
     b64 = base64.b64encode(recipient.encode()).decode().rstrip("=")
 
