@@ -166,12 +166,15 @@ class Case:
         if key not in self.private_ips:
             r = self.rng
             kind = r.random()
+            low = self.pool == "A"  # the pools use disjoint halves of each private range
             if kind < 0.45:
-                ip = "10.%d.%d.%d" % (r.randrange(0, 255), r.randrange(0, 255), r.randrange(2, 254))
+                ip = "10.%d.%d.%d" % (r.randrange(0, 128) if low else r.randrange(128, 256), r.randrange(0, 255),
+                                      r.randrange(2, 254))
             elif kind < 0.75:
-                ip = "172.%d.%d.%d" % (r.randrange(16, 32), r.randrange(0, 255), r.randrange(2, 254))
+                ip = "172.%d.%d.%d" % (r.randrange(16, 24) if low else r.randrange(24, 32), r.randrange(0, 255),
+                                       r.randrange(2, 254))
             else:
-                ip = "192.168.%d.%d" % (r.randrange(0, 255), r.randrange(2, 254))
+                ip = "192.168.%d.%d" % (r.randrange(0, 128) if low else r.randrange(128, 255), r.randrange(2, 254))
             self.private_ips[key] = ip
         return self.vid(self.private_ips[key])
 
@@ -281,7 +284,7 @@ class Case:
         return "".join(self.rng.choice("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(n))
 
     def fill(self, template):
-        return template.format(n=self.rng.randrange(2, 9999), yyyy=self.rng.randrange(2022, 2027),
+        return template.format(n=self.rng.randrange(2, 9999), k=self.rng.randrange(2, 40), yyyy=self.rng.randrange(2022, 2027),
                                token=self.token(), org=self.org_ja, org_en=self.org_en,
                                org_en_tight=self.org_en.replace(" ", ""))
 
@@ -559,7 +562,8 @@ def build_attack(case, inline):
     if r.random() < 0.3:
         mail.cc = [(case.name(case.cc_person) if r.random() < 0.6 else None, case.address(case.cc_person))]
     if not inline and r.random() < 0.35:
-        reply = "%s%d@%s" % (r.choice(["reply", "contact", "sales"]), r.randrange(1, 99),
+        reply = "%s%d@%s" % (r.choice(["reply", "contact", "sales"] if case.pool == "A" else ["answer", "inquiry", "office"]),
+                             r.randrange(1, 99),
                              r.choice(FREEMAIL + [case.attacker_domain(lookalike_ok=False)]))
         mail.reply_to = (None, case.add("addresses", reply))
     if not inline and r.random() < 0.5:
@@ -806,7 +810,7 @@ def forward_text(case, person, to_hub, lang, attack, extra=None):
             lines.append("お世話になっております。%sの%sです。" % (case.org("ja"), case.name(person, "kanji")))
             lines.append("弊社%s宛に以下の不審メールが届きましたので、情報提供いたします。" % case.department(0, "ja"))
         else:
-            lines.append("This is %s of %s." % (case.name(person, "romaji_gf"), case.org("en")))
+            lines.append(("This is %s of %s." % (case.name(person, "romaji_gf"), case.org("en"))).replace("..", "."))
             lines.append("The e-mail below was received by our %s; we are sharing it with you." % case.department(0, "en"))
         if r.random() < 0.4:
             rec = case.address(case.recipient)

@@ -123,17 +123,17 @@ FREE_DIAL = {"A": "0120", "B": "0800"}
 SUBJECTS = {
     "A": {
         "ja": ["【重要】請求書送付のご案内", "ご相談の件（{org}様）", "見積依頼書の送付について", "調査票ご提出のお願い（経済産業省）",
-               "【至急】アカウント確認のお願い", "第{n}回エネルギー安全保障フォーラムのご案内", "お荷物お届けのお知らせ",
+               "【至急】アカウント確認のお願い", "第{k}回エネルギー安全保障フォーラムのご案内", "お荷物お届けのお知らせ",
                "{org} 御中 契約書ドラフト送付", "年金記録に関する重要なお知らせ", "応募書類の送付（中途採用）"],
         "en": ["Invoice #{n} overdue", "RFQ for {org_en}", "Updated shipping documents {n}", "Password expiry notice",
-               "Invitation: Asia Pacific Energy Forum {n}", "Re: payment confirmation"],
+               "Invitation: Asia Pacific Energy Forum {yyyy}", "Re: payment confirmation"],
     },
     "B": {
         "ja": ["【要確認】未払い料金のお知らせ", "お打合せ資料のご送付（{org}様）", "技術調査へのご協力のお願い（国土交通省）",
                "健康診断結果のご案内", "発注書の件（No.{n}）", "講演のご依頼", "{org}様 お取引条件変更のご案内",
                "配送状況確認のお願い", "保険料率改定のお知らせ", "人材ご紹介の件"],
         "en": ["Payment remittance advice {n}", "Quotation request - {org_en}", "Your mailbox is almost full",
-               "Bill of lading {n}", "Speaker invitation: International Gas Summit {n}", "Fwd: signed agreement"],
+               "Bill of lading {n}", "Speaker invitation: International Gas Summit {yyyy}", "Fwd: signed agreement"],
     },
 }
 
