@@ -743,7 +743,7 @@ def signature(case, person, lang):
                                " (%s)" % case.name(person, r.choice(["romaji_fg", "romaji_gf", "kana"]))
                                if r.random() < 0.5 else ""))
         tel = case.vid(case.phone())
-        ext = " " + case.vid("内線 %d" % r.randrange(1000, 9999)) if r.random() < 0.4 else ""
+        ext = " " + case.vid("内線 %d" % (r.randrange(1000, 5500) if case.pool == "A" else r.randrange(5500, 10000))) if r.random() < 0.4 else ""
         lines.append("TEL: %s%s" % (tel, ext))
         if r.random() < 0.5:
             lines.append("FAX: %s" % case.vid(case.phone()))
