@@ -245,6 +245,18 @@ def run_one(binary, path, timeout):
         return None, "output is not JSON: %s" % error, elapsed
 
 
+def layer_category(layer):
+    """Groups attack layers for the per-layer table: depth 1 by form, deeper ones by the innermost form."""
+    if layer == "direct":
+        return "direct (.eml uploaded)"
+    depth = layer.rsplit(" depth ", 1)[-1]
+    innermost = layer.split(" in ")[0].split(" depth ")[0]
+    if depth == "1":
+        return innermost
+    innermost = re.sub(r" \(.*\)", "", innermost)
+    return "depth %s, innermost %s" % (depth if depth in ("2", "3") else "3+", innermost)
+
+
 def f1(tp, fp, fn):
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
@@ -278,6 +290,8 @@ def score(args, corpus):
     kept = total_values = 0
     per_message = {}
     skipped_short = set()
+    kinds = {}    # victim identifier kind -> [total, found by the extractor, leaked]
+    layers = {}   # layer category -> counters
     for stem in names:
         truth = truths[stem]
         output, error, _ = results[stem]
@@ -297,6 +311,19 @@ def score(args, corpus):
                 detail[field] = {"missing": missing, "extra": extra}
                 examples[field].append((stem, truth["attack_layer"], missing, extra))
         per_message[stem] = detail
+        category = layers.setdefault(layer_category(truth["attack_layer"]), {
+            "messages": 0, "wrong": 0, "leaks": 0, **{fam: [0, 0, 0] for fam in FAMILIES}})
+        category["messages"] += 1
+        for fam, fields in FAMILIES.items():
+            for field in fields:
+                tp, fp, fn, _, _ = compare(field, expected[field], got[field], truth)
+                for i, v in enumerate((tp, fp, fn)):
+                    category[fam][i] += v
+        got_victims = {norm(v) for v in got["victim_identifiers"]}
+        for identifier, kind in (truth.get("victim_kinds") or {}).items():
+            k = kinds.setdefault(kind, [0, 0, 0])
+            k[0] += 1
+            k[1] += norm(identifier) in got_victims
         if error:
             continue
         # Wrong attack: the extractor named a different message (or none at all).
@@ -310,6 +337,7 @@ def score(args, corpus):
             reasons.append("no sender, subject or Message-ID extracted")
         if reasons:
             wrong.append((stem, truth["attack_layer"], reasons))
+            category["wrong"] += 1
         # Leaks into the anonymised preview.
         preview = preview_objects(output)
         forms = decoded_forms(json.dumps(preview, ensure_ascii=False))
@@ -320,6 +348,10 @@ def score(args, corpus):
                 continue
             if any(n in form for form in forms):
                 leaks.append((stem, identifier))
+                category["leaks"] += 1
+                kind = (truth.get("victim_kinds") or {}).get(identifier)
+                if kind:
+                    kinds[kind][2] += 1
         if not preview and bundle_has_indicators(output):
             blocked.append((stem, [w for w in output.get("warnings") or [] if "blocked" in w][:1]))
         plain = forms[0]
@@ -350,6 +382,11 @@ def score(args, corpus):
         "errors": {"count": len(errors), "first": errors[:20]},
         "attack_message_warnings": warned,
         "timing": {"seconds": wall, "messages_per_second": len(names) / wall if wall else 0.0, "jobs": args.jobs},
+        "victim_kinds": {k: {"identifiers": v[0], "found": v[1], "recall": v[1] / v[0] if v[0] else 1.0,
+                             "leaked": v[2]} for k, v in sorted(kinds.items(), key=lambda kv: -kv[1][0])},
+        "layers": {name: {"messages": c["messages"], "wrong_attack": c["wrong"], "leaks": c["leaks"],
+                          **{fam: f1(*c[fam])[2] for fam in FAMILIES}}
+                   for name, c in sorted(layers.items())},
         "examples": {f: examples[f] for f in FIELDS},
         "per_message": per_message,
     }
@@ -385,6 +422,17 @@ def report(result, examples_per_field):
     print("| extraction failures (exit status, timeout, not JSON) | %d |" % result["errors"]["count"])
     print("| messages warned 'attack message: ...' | %d |" % result["attack_message_warnings"])
     print("| extraction speed (%d jobs) | %.1f messages/s |" % (t["jobs"], t["messages_per_second"]))
+    print()
+    print("| victim identifier kind | identifiers | found by the extractor | recall | leaked into previews |")
+    print("|---|---:|---:|---:|---:|")
+    for kind, v in result["victim_kinds"].items():
+        print("| %s | %d | %d | %.3f | %d |" % (kind, v["identifiers"], v["found"], v["recall"], v["leaked"]))
+    print()
+    print("| attack layer | messages | wrong attack | leaks | header F1 | files F1 | network F1 | victims F1 |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, v in result["layers"].items():
+        print("| %s | %d | %d | %d | %.3f | %.3f | %.3f | %.3f |" % (name, v["messages"], v["wrong_attack"], v["leaks"],
+                                                                  v["header"], v["files"], v["network"], v["victims"]))
     print()
     if leaks["skipped_short_identifiers"]:
         print("Leak check skips identifiers shorter than %d characters: %s" % (

@@ -162,6 +162,31 @@ class Case:
 
     # -- victim values
 
+    def victim_kind(self, value):
+        """What a victim identifier is (informative: the scorer reports recall and leaks per kind)."""
+        if "@" in value:
+            return "address"
+        if "\\" in value:
+            return "account"
+        if re.fullmatch(r"[0-9.]+", value):
+            return "ip"
+        if value in (self.domain, self.zone):
+            return "domain"
+        if value.endswith("." + self.domain) or value.endswith("." + self.zone):
+            return "host"
+        if value == self.csirt:
+            return "team"
+        if value in self.projects:
+            return "project"
+        if value in [d for pair in DEPARTMENTS[self.pool] for d in pair]:
+            return "department"
+        if value.startswith("内線") or re.fullmatch(r"[0-9()（）+\-]+", value):
+            return "phone"
+        tight = norm(value)
+        if norm(self.org_ja) in tight or norm(self.org_en) in tight:
+            return "organisation"
+        return "person"
+
     def private_ip(self, key):
         if key not in self.private_ips:
             r = self.rng
@@ -1141,6 +1166,7 @@ def truth(case, attack, layers):
         "hashes": t["hashes"],
         "cves": t["cves"],
         "victim_identifiers": victims,
+        "victim_kinds": {v: case.victim_kind(v) for v in victims},
         "indicator_values": indicator_values,
         "benign": present_benign,
     }
