@@ -93,12 +93,20 @@ def normalised(field, value):
 # Reading the extractor's output
 
 
+IP_TOKEN = r"(?:IPv6:)?(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]+)"
+
+
 def received_ips(line):
-    """Sending IPs of one Received line: bracketed or parenthesised addresses before ' by '."""
+    """Sending IPs of one Received line: the addresses in the TCP-info comment of the from clause
+    (`(host [1.2.3.4])`, `(1.2.3.4)`, `([1.2.3.4])`), else a bare `from [1.2.3.4]` (Exim). The HELO
+    name is not the sender, even when it is an address (`from [192.168.0.2] (unknown [5.6.7.8])`)."""
     head = re.split(r"\sby\s", line, maxsplit=1)[0]
-    ips = re.findall(r"\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]", head)
-    ips += re.findall(r"\((\d{1,3}(?:\.\d{1,3}){3})\)", head)
-    ips += re.findall(r"^\s*from\s+\[?(\d{1,3}(?:\.\d{1,3}){3})\]?\s", head)
+    ips = []
+    for comment in re.findall(r"\(([^()]*)\)", head):
+        ips += re.findall(r"\[" + IP_TOKEN + r"\]", comment)
+        ips += re.findall(r"^\s*" + IP_TOKEN + r"\s*$", comment)
+    if not ips:
+        ips = re.findall(r"^\s*from\s+\[?" + IP_TOKEN + r"\]?(?:\s|$)", head)
     return [ip for ip in ips if ip not in ("127.0.0.1", "::1")]
 
 
@@ -445,13 +453,27 @@ def report(result, examples_per_field):
                 print("  " + " | ".join(short(x, 160) for x in row))
     if examples_per_field:
         worst = sorted(result["fields"].items(), key=lambda kv: kv[1]["f1"])
-        print("\nExamples of the weakest fields (message, attack layer, missing, extra):")
+        print("\nExamples of the weakest fields, from varied attack layers (message, layer, missing = expected but not "
+              "found, extra = found but not expected):")
         for field, s in worst:
             if s["f1"] >= 1.0:
                 continue
             print("\n  %s (F1 %.3f):" % (field, s["f1"]))
-            for stem, layer, missing, extra in result["examples"][field][:examples_per_field]:
+            for stem, layer, missing, extra in varied(result["examples"][field], examples_per_field):
                 print("    %s [%s] missing=%s extra=%s" % (stem, layer, short(missing), short(extra)))
+
+
+def varied(examples, count):
+    """Examples from as many attack layers as possible (one per layer category in turn)."""
+    groups = {}
+    for example in examples:
+        groups.setdefault(layer_category(example[1]), []).append(example)
+    chosen = []
+    while len(chosen) < count and any(groups.values()):
+        for name in sorted(groups, key=lambda g: -len(groups[g])):  # the commonest failures first
+            if groups[name] and len(chosen) < count:
+                chosen.append(groups[name].pop(0))
+    return sorted(chosen)
 
 
 def passed(result):
