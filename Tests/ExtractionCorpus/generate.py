@@ -500,8 +500,10 @@ def attack_body(case, mail, recipient_person, recipient, urls, password, contact
             text.append(url)
         href = html.escape(url)
         host = urllib.parse.urlsplit(url).hostname or ""
-        if case.ncr and not host.isascii():
-            href = href.replace(host, "".join("&#x%X;" % ord(c) if ord(c) > 127 else c for c in host))
+        if (case.ncr or r.random() < 0.5) and not host.isascii():
+            hexadecimal = r.random() < 0.6
+            href = href.replace(host, "".join(("&#x%X;" if hexadecimal else "&#%d;") % ord(c) if ord(c) > 127 else c
+                                              for c in host))
         htm.append('<p><a href="%s">%s</a></p>' % (href, html.escape(display or url)))
     if password:
         para(r.choice(["解凍パスワード：%s", "パスワードは %s です。"]) % password if ja else "Password: %s" % password)
