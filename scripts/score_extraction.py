@@ -26,6 +26,7 @@ import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATOR = os.path.join(ROOT, "Tests", "ExtractionCorpus", "generate.py")
+SELFCHECK = os.path.join(ROOT, "Tests", "ExtractionCorpus", "selfcheck.py")
 
 FAMILIES = {
     "header": ["sender", "subject", "date", "message_id", "hops"],
@@ -507,6 +508,10 @@ def main():
         temporary = None if args.keep else corpus
         subprocess.run([sys.executable, GENERATOR, "--out", corpus, "--count", str(args.count), "--seed", args.seed,
                         "--pool", args.pool], check=True)
+        # The labels are trusted only when an independent reader finds every one of them in its message.
+        check = subprocess.run([sys.executable, SELFCHECK, corpus], capture_output=True, text=True)
+        if check.returncode != 0:
+            sys.exit("error: the generated corpus fails its self-check:\n" + check.stdout[-3000:])
     try:
         result = score(args, corpus)
     finally:
