@@ -586,6 +586,8 @@ def build_attack(case, inline):
         mail.extra_headers.append(("To", "undisclosed-recipients:;"))
     else:
         mail.to = [(case.name(case.recipient) if r.random() < 0.8 else None, recipient)]
+        if r.random() < 0.15:  # the same lure to two people of the organisation
+            mail.to.append((case.name(case.relay_person) if r.random() < 0.5 else None, case.address(case.relay_person)))
     if r.random() < 0.3:
         mail.cc = [(case.name(case.cc_person) if r.random() < 0.6 else None, case.address(case.cc_person))]
     if not inline and r.random() < 0.35:
@@ -935,7 +937,8 @@ def inline_block_lines(case, inner, style):
                  "To: %s" % to] + (["Cc: %s" % cc] if cc else []) + ["Subject: %s" % inner.subject]
         return lines, minute_utc
     if style == "outlook-ja":
-        lines = [r.choice(["-----Original Message-----", "-----元のメッセージ-----"]), "差出人: %s" % who(frm_name, frm_addr),
+        lines = [r.choice(["-----Original Message-----", "-----元のメッセージ-----", "________________________________"]),
+                 "差出人: %s" % who(frm_name, frm_addr),
                  "送信日時: %d年%d月%d日%s %d:%02d" % (local.year, local.month, local.day,
                                                  r.choice(["", " %s曜日" % WEEKDAYS_JA[local.weekday()],
                                                            "(%s)" % WEEKDAYS_JA[local.weekday()]]),
@@ -965,6 +968,18 @@ def inline_block_lines(case, inner, style):
                                                 twelve),
                  "Subject: %s" % inner.subject, "To: %s" % to]
         return lines, minute_utc
+    if style == "apple-en":
+        lines = ["Begin forwarded message:", "", "From: %s" % who(frm_name, frm_addr), "Subject: %s" % inner.subject,
+                 "Date: %s %d, %d at %d:%02d:%02d JST" % (MONTHS_LONG[local.month - 1], local.day, local.year, local.hour,
+                                                           local.minute, local.second),
+                 "To: %s" % to]
+        return lines, utc_text(local)
+    if style == "apple-ja":
+        lines = ["転送されたメッセージ:", "", "差出人: %s" % who(frm_name, frm_addr), "件名: %s" % inner.subject,
+                 "日付: %d年%d月%d日 %d:%02d:%02d JST" % (local.year, local.month, local.day, local.hour, local.minute,
+                                                      local.second),
+                 "宛先: %s" % to]
+        return lines, utc_text(local)
     # gmail-ja
     lines = ["---------- Forwarded message ---------", "From: %s" % who(frm_name, frm_addr),
              "Date: %d年%d月%d日(%s) %d:%02d" % (local.year, local.month, local.day, WEEKDAYS_JA[local.weekday()],
@@ -973,7 +988,8 @@ def inline_block_lines(case, inner, style):
     return lines, minute_utc
 
 
-INLINE_STYLES = ["outlook-en", "outlook-ja", "tenso", "original", "tb-en", "tb-ja", "gmail-en", "gmail-ja"]
+INLINE_STYLES = ["outlook-en", "outlook-ja", "tenso", "original", "tb-en", "tb-ja", "gmail-en", "gmail-ja", "apple-en",
+                 "apple-ja"]
 
 
 def victim_message(case, person, to, subject_prefix, inner, lang, to_hub, depth):
