@@ -245,6 +245,8 @@ def run_one(binary, path, timeout):
         proc = subprocess.run([binary, "extract", "email", path], capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return None, "timeout after %ds" % timeout, time.monotonic() - started
+    except OSError as error:
+        return None, "cannot run: %s" % error, time.monotonic() - started
     elapsed = time.monotonic() - started
     if proc.returncode != 0:
         return None, "exit %d: %s" % (proc.returncode, proc.stderr.decode("utf-8", "replace").strip()[:300]), elapsed
@@ -403,7 +405,8 @@ def score(args, corpus):
 
 def report(result, examples_per_field):
     c = result["corpus"]
-    print("Extraction corpus: pool %s, %d messages, seed %s" % (c["pool"], c["count"], c["seed"]))
+    print("Extraction corpus: pool %s, %d messages, seed %s; binary %s (modified %s)" % (
+        c["pool"], c["count"], c["seed"], result["binary"]["path"], result["binary"]["modified"]))
     print()
     print("| field | TP | FP | FN | precision | recall | F1 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
@@ -498,9 +501,17 @@ def main():
     parser.add_argument("--timeout", type=int, default=120)
     parser.add_argument("--examples", type=int, default=5, help="examples printed per failing field")
     args = parser.parse_args()
+    binary_path = args.bin
     if not os.access(args.bin, os.X_OK):
         sys.exit("error: %s is not an executable" % args.bin)
 
+    # A snapshot of the binary: others rebuild it while a run is under way, and one run must measure
+    # one build (and not fail with ETXTBSY halfway).
+    snapshot = tempfile.mkdtemp(prefix="kakehashi-bin-")
+    binary = os.path.join(snapshot, "kakehashi")
+    shutil.copy2(args.bin, binary)
+    built = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(os.stat(args.bin).st_mtime))
+    args.bin = binary
     temporary = None
     corpus = args.corpus
     if not corpus:
@@ -517,6 +528,8 @@ def main():
     finally:
         if temporary:
             shutil.rmtree(temporary, ignore_errors=True)
+        shutil.rmtree(snapshot, ignore_errors=True)
+    result["binary"] = {"path": os.path.abspath(binary_path), "modified": built}
     report(result, args.examples)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
