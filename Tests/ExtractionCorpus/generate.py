@@ -27,7 +27,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mime  # noqa: E402
 from pools import (AREA_CODES, ATTACHMENT_NAMES, ATTACKER_OCTETS, ATTACKER_TLDS, ATTACKER_WORDS,  # noqa: E402
                    BENIGN_DOMAINS, CVES, DEPARTMENTS, EGRESS_NETS, FREE_DIAL, FREEMAIL, HUBS, IDN_LABELS,
-                   MAILERS, MEMBER_NAMES, ORGS, PEOPLE, PERSONAS, SUBJECTS, URL_PATHS, ZIP_PASSWORDS)
+                   MAILERS, MEMBER_NAMES, ORGS, PEOPLE, PERSONAS, PHRASES, POSTAL, SUBJECTS, URL_PATHS,
+                   ZIP_PASSWORDS)
 from zipcrypt import make_zip  # noqa: E402
 
 JST = dt.timezone(dt.timedelta(hours=9))
@@ -180,6 +181,8 @@ class Case:
             return "project"
         if value in [d for pair in DEPARTMENTS[self.pool] for d in pair]:
             return "department"
+        if value.startswith("〒"):
+            return "postal"
         if value.startswith("内線") or re.fullmatch(r"[0-9()（）+\-]+", value):
             return "phone"
         tight = norm(value)
@@ -272,6 +275,15 @@ class Case:
     def free_dial(self):
         r = self.rng
         return "%s-%03d-%03d" % (FREE_DIAL[self.pool], r.randrange(100, 999), r.randrange(100, 999))
+
+    def say(self, key, lang, **values):
+        """One of the pool's phrasings; a value is produced (and so labelled) only if the phrase uses it."""
+        phrase = self.rng.choice(PHRASES[self.pool][key][lang])
+        return phrase.format(**{k: (v() if "{%s}" % k in phrase else "") for k, v in values.items()})
+
+    def postal(self):
+        r = self.rng
+        return self.vid(r.choice(POSTAL[self.pool]).format(a=r.randrange(1, 9), b=r.randrange(1, 30), c=r.randrange(1, 20)))
 
     def project(self, lang=None):
         return self.vid(self.projects[0] if (lang or self.lang) == "ja" else self.projects[1])
@@ -762,6 +774,8 @@ def render(case, mail):
 
 def signature(case, person, lang):
     r = case.rng
+    if r.random() < 0.35:
+        return signature_name_first(case, person, lang)
     lines = ["--" if r.random() < 0.5 else "━━━━━━━━━━━━━━━━━━"]
     org = case.org(lang)
     dept = case.department(r.randrange(0, 3), lang)
@@ -782,6 +796,27 @@ def signature(case, person, lang):
         lines.append(case.name(person, r.choice(["romaji_fg", "romaji_gf", "romaji_upper"])))
         lines.append("Tel: %s" % case.vid(case.phone()))
     lines.append("E-mail: %s" % case.address(person))
+    return "\n".join(lines)
+
+
+def signature_name_first(case, person, lang):
+    """The other common layout: the name first, then organisation, department, office address."""
+    r = case.rng
+    ja = lang == "ja"
+    rule = r.choice(["-- ", "＿＿＿＿＿＿＿＿＿＿＿＿", "=================================="])
+    lines = [rule, case.name(person, r.choice(["kanji", "kana", "katakana"]) if ja else r.choice(["romaji_gf", "romaji_fg"]))]
+    if ja and r.random() < 0.5:
+        lines[1] += " / " + case.name(person, r.choice(["romaji_upper", "romaji_gf"]))
+    lines.append(case.org(lang))
+    lines.append(case.department(r.randrange(0, 3), lang) + (" " + case.vid(case.csirt) if r.random() < 0.4 else ""))
+    if r.random() < 0.6:
+        lines.append(case.postal())
+    phone = case.vid(case.phone())
+    lines.append(("Tel %s" if r.random() < 0.5 else "電話：%s" if ja else "Phone: %s") % phone)
+    if r.random() < 0.3:
+        lines.append(("Fax %s" if not ja else "ＦＡＸ：%s") % case.vid(case.phone()))
+    lines.append(("Mail: %s" if r.random() < 0.5 else "mailto:%s") % case.address(person))
+    lines.append(rule)
     return "\n".join(lines)
 
 
@@ -833,24 +868,17 @@ def forward_text(case, person, to_hub, lang, attack, extra=None):
     ja = lang == "ja"
     lines = []
     if to_hub:
-        lines.append(("%s ご担当者様" % case.hub_name) if ja else "Dear %s," % case.hub_name)
+        lines.append(case.say("hub_greeting", lang, hub=lambda: case.hub_name))
         lines.append("")
-        if ja:
-            lines.append("お世話になっております。%sの%sです。" % (case.org("ja"), case.name(person, "kanji")))
-            lines.append("弊社%s宛に以下の不審メールが届きましたので、情報提供いたします。" % case.department(0, "ja"))
-        else:
-            lines.append(("This is %s of %s." % (case.name(person, "romaji_gf"), case.org("en"))).replace("..", "."))
-            lines.append("The e-mail below was received by our %s; we are sharing it with you." % case.department(0, "en"))
+        lines.append(case.say("intro", lang, org=lambda: case.org(lang),
+                              name=lambda: case.name(person, "kanji" if ja else "romaji_gf")).replace("..", "."))
+        lines.append(case.say("report", lang, dept=lambda: case.department(0, lang)))
         if r.random() < 0.4:
-            rec = case.address(case.recipient)
-            lines.append(("受信者: %s" if ja else "Recipient: %s") % rec)
+            lines.append(case.say("recipient", lang, addr=lambda: case.address(case.recipient)))
     else:
-        greeting = r.choice(["情シス ご担当者様", "{csirt} 各位", "CSIRT窓口 御中"]) if ja else "Hi {csirt} team,"
-        if "{csirt}" in greeting:
-            greeting = greeting.format(csirt=case.vid(case.csirt))
-        lines.append(greeting)
+        lines.append(case.say("inner_greeting", lang, csirt=lambda: case.vid(case.csirt)))
         lines.append("")
-        lines.append("不審なメールが届きました。確認をお願いします。" if ja else "I received this suspicious mail, please check.")
+        lines.append(case.say("inner_report", lang))
     notes, defang = forward_notes(case, lang, attack) if to_hub or r.random() < 0.3 else ([], False)
     lines += ["・" + n if ja else "- " + n for n in notes]
     if extra:

@@ -170,3 +170,43 @@ ZIP_PASSWORDS = {"A": ["Hk2023#mail", "0306abcd", "Qw7!zPd", "kakunin2023"], "B"
 # Domains that are not indicators even when they show up (free mail, big platforms).
 BENIGN_DOMAINS = ["gmail.com", "yahoo.co.jp", "outlook.com", "hotmail.com", "microsoft.com", "google.com"]
 FREEMAIL = ["gmail.com", "yahoo.co.jp", "outlook.com"]
+
+# Postal addresses of the victims' offices ({a}, {b}, {c}: block numbers).
+POSTAL = {
+    "A": ["〒100-0005 東京都千代田区丸の内{a}-{b}-{c}", "〒530-0001 大阪府大阪市北区梅田{a}-{b}-{c}",
+          "〒460-0008 愛知県名古屋市中区栄{a}-{b}-{c}", "〒060-0001 北海道札幌市中央区北一条西{a}-{b}"],
+    "B": ["〒231-0023 神奈川県横浜市中区山下町{a}-{b}", "〒812-0011 福岡県福岡市博多区博多駅前{a}-{b}-{c}",
+          "〒980-0021 宮城県仙台市青葉区中央{a}-{b}-{c}", "〒600-8216 京都府京都市下京区烏丸通{a}-{b}"],
+}
+
+# How members word their forwards. The pools word them differently, so a score on B also says
+# whether the extractor learned sentences rather than structure. Placeholders: {hub} {org} {name}
+# {dept} {addr} {csirt}.
+PHRASES = {
+    "A": {
+        "hub_greeting": {"ja": ["{hub} ご担当者様", "{hub} 御中"], "en": ["Dear {hub},", "To {hub},"]},
+        "intro": {"ja": ["お世話になっております。{org}の{name}です。", "{org}の{name}でございます。いつもお世話になっております。"],
+                  "en": ["This is {name} of {org}.", "{name} here, from {org}."]},
+        "report": {"ja": ["弊社{dept}宛に以下の不審メールが届きましたので、情報提供いたします。",
+                          "{dept}の社員に下記の標的型メールが着信しましたのでご報告します。"],
+                   "en": ["The e-mail below was received by our {dept}; we are sharing it with you.",
+                          "Our {dept} received the following suspicious message."]},
+        "recipient": {"ja": ["受信者: {addr}", "宛先アドレス：{addr}"], "en": ["Recipient: {addr}", "Sent to: {addr}"]},
+        "inner_greeting": {"ja": ["情シス ご担当者様", "{csirt} 各位", "CSIRT窓口 御中"], "en": ["Hi {csirt} team,"]},
+        "inner_report": {"ja": ["不審なメールが届きました。確認をお願いします。", "怪しいメールが来ています。添付は開いていません。"],
+                         "en": ["I received this suspicious mail, please check.", "Is this phishing? I did not open it."]},
+    },
+    "B": {
+        "hub_greeting": {"ja": ["{hub} 様", "{hub} ご担当各位"], "en": ["Hello {hub},", "{hub} team,"]},
+        "intro": {"ja": ["いつも大変お世話になっております。{org}の{name}と申します。", "{org}、{name}です。"],
+                  "en": ["My name is {name} ({org}).", "Greetings from {name} at {org}."]},
+        "report": {"ja": ["当社{dept}の担当者が受信した不審なメールを共有いたします。",
+                          "{dept}宛てに届いた攻撃メールと思われるものを転送します。"],
+                   "en": ["Forwarding a suspicious message one of our {dept} staff received.",
+                          "Please find a phishing e-mail sent to our {dept}."]},
+        "recipient": {"ja": ["受信アドレス: {addr}", "被害アドレス：{addr}"], "en": ["Targeted mailbox: {addr}", "To: {addr} (ours)"]},
+        "inner_greeting": {"ja": ["{csirt} ご担当者様", "システム部 各位", "セキュリティ窓口 御中"], "en": ["Dear {csirt},"]},
+        "inner_report": {"ja": ["このメールは本物でしょうか。ご確認ください。", "見覚えのないメールを受信しました。対応をお願いします。"],
+                         "en": ["Can you check whether this is legitimate?", "Got this today, looks fake to me."]},
+    },
+}
