@@ -42,18 +42,32 @@ public struct IndicatorExtractor: Sendable {
     public func extract(from text: String) -> ExtractionResult {
         var collector = Collector(warningLists: warningLists)
         let scalars = Array(text.unicodeScalars)
+        var internationalised = false
         var lineStart = 0, lineNumber = 1
         var i = 0
         while i <= scalars.count {
             if i == scalars.count || scalars[i] == "\n" || scalars[i] == "\r" {
-                if i > lineStart { scan(scalars[lineStart..<i], line: lineNumber, into: &collector) }
+                if i > lineStart {
+                    // Unicode host names are scanned in their ASCII form and reported as written.
+                    if let ascii = InternationalNames.asciiHosts(in: scalars[lineStart..<i]) {
+                        scan(ascii[...], line: lineNumber, into: &collector)
+                        internationalised = true
+                    } else {
+                        scan(scalars[lineStart..<i], line: lineNumber, into: &collector)
+                    }
+                }
                 if i < scalars.count, scalars[i] == "\r", i + 1 < scalars.count, scalars[i + 1] == "\n" { i += 1 }
                 lineNumber += 1
                 lineStart = i + 1
             }
             i += 1
         }
-        return collector.result
+        guard internationalised else { return collector.result }
+        var result = collector.result
+        for index in result.indicators.indices where result.indicators[index].value.contains("xn--") {
+            result.indicators[index].value = InternationalNames.writtenForm(of: result.indicators[index].value)
+        }
+        return result
     }
 
     /// A string from scalars (via UTF-8, much faster than appending scalars one by one).

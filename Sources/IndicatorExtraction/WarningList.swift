@@ -141,6 +141,9 @@ public struct WarningList: Sendable {
             return strings.contains(value)
         case .hostname:
             if strings.contains(value) { return true }
+            // A URL is matched by its host (its own candidate), never by a name in its path or query
+            // ("?email=someone@example.jp" does not make the link reserved).
+            if value.contains("/") { return false }
             let utf8 = value.utf8
             var i = utf8.startIndex
             while i < utf8.endIndex {

@@ -418,11 +418,12 @@ def attack_zip(case):
             case.zip_members.append({"name": n, "sha256": hashlib.sha256(d).hexdigest()})
             for h in hashes_of(d).values():
                 case.add("hashes", h)
+    # An encrypted archive's password is always written in the attack's body (attack_body), so its
+    # members can be opened and hashed like the others.
     for n, d, _ in members:
-        case.zip_members.append({"name": n, "sha256": None if encrypted else hashlib.sha256(d).hexdigest()})
-        if not encrypted:
-            for h in hashes_of(d).values():
-                case.add("hashes", h)
+        case.zip_members.append({"name": n, "sha256": hashlib.sha256(d).hexdigest()})
+        for h in hashes_of(d).values():
+            case.add("hashes", h)
     return make_zip(members, r, password=password, cp932_names=cp932), password
 
 
