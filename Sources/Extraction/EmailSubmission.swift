@@ -164,12 +164,21 @@ struct EmailWriter {
     // MARK: - The victim's side
 
     mutating func learnVictimSide() {
+        let senderDomain = attack.from?.domain?.lowercased()
+        // The sender's domain is the member's when the member's own people write from it (a spoof of
+        // the member's domain), not merely because the attacker also addressed someone there.
+        let senderDomainIsMembers = senderDomain.map { domain in
+            report.layers.contains { $0.message.from?.domain?.lowercased() == domain }
+                || (attack.deliveredTo + attack.received.compactMap { $0.forAddress.map { MailAddress(address: $0) } })
+                    .contains { $0.domain?.lowercased() == domain }
+                || (!attack.to.isEmpty && attack.to.allSatisfy { $0.domain?.lowercased() == domain })
+        } ?? false
         hubSide = HubSide(report: report, intakeAddresses: intakeAddresses)
         var found = FoundList()
         for person in report.victimSide.people where !hubSide.contains(person) {
             found.add(person.address, .email)
-            // The sender's domain counts too: attackers spoof the member's own domain to its own people.
-            if let domain = person.domain?.lowercased(), !EmailSubmission.sharedMailDomains.contains(domain) {
+            if let domain = person.domain?.lowercased(), !EmailSubmission.sharedMailDomains.contains(domain),
+               domain != senderDomain || senderDomainIsMembers {
                 victimDomains.insert(domain)
             }
         }
@@ -200,6 +209,10 @@ struct EmailWriter {
         for item in VictimMentions.inSubject(attack.subject ?? "") { found.add(item.value, item.kind) }
         // Hosts and addresses in the victim's own domains written anywhere on the victim side.
         for text in forwarderTexts {
+            for mailbox in VictimMentions.quotedMailboxes(in: text) where isInVictimDomain(mailbox.address) {
+                found.add(mailbox.address, .email)
+                if let name = mailbox.displayName, !hubSide.names.contains(name) { found.add(name, .person) }
+            }
             for value in VictimMentions.addressesAndHosts(in: text) where isInVictimDomain(value) {
                 found.add(value, value.contains("@") ? .email : .host)
             }
@@ -256,7 +269,8 @@ struct EmailWriter {
         if VictimMentions.looksLikePersonName(name), forwarderTexts.contains(where: { Self.fold($0).contains(folded) }) { return name }
         // Attackers borrow colleagues' names; a person's name on the attack is the victim side's to withhold.
         if VictimMentions.looksLikePersonName(name) { return name }
-        if let domain = from.domain?.lowercased(), victimDomains.contains(where: { Self.imitates(domain, $0) }) { return name }
+        if let domain = from.domain?.lowercased(), victimDomains.contains(where: { Self.imitates(domain, $0) }),
+           VictimMentions.looksLikePersonName(name) { return name }
         return nil
     }
 
@@ -428,6 +442,11 @@ struct EmailWriter {
                 author.indicator(pattern: PatternText.equals("url:value", indicator.value),
                                  name: "Link in a targeted attack e-mail: \(indicator.value)", refersTo: id)
             case .domain:
+                // "invoice.zip" in a mail is a file name far more often than a domain under .zip.
+                if let note = indicator.note, note.contains("file name") {
+                    warnings.append("dropped \(indicator.value): \(note)")
+                    continue
+                }
                 let id = author.observable("domain-name", ["value": .string(indicator.value)])
                 contentIDs.append(id)
                 author.indicator(pattern: PatternText.equals("domain-name:value", indicator.value),

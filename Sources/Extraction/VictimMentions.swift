@@ -39,8 +39,9 @@ public enum VictimMentions {
         var found = FoundList()
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { String($0) }
         for line in lines {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty, !isQuoteOrHeader(trimmed) else { continue }
+            // Quoted forwards keep their '>' marks in the forwarder's text: the words are still theirs.
+            let trimmed = String(line.drop { $0 == ">" || $0 == " " || $0 == "\t" }).trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { continue }
             scanLine(trimmed, into: &found, signature: true)
         }
         return found.items
@@ -127,10 +128,6 @@ public enum VictimMentions {
         projects(in: line, into: &found)
         selfIntroduction(in: line, into: &found)
         if signature { personLine(line, into: &found) }
-    }
-
-    static func isQuoteOrHeader(_ line: String) -> Bool {
-        line.hasPrefix(">")
     }
 
     // MARK: - Postal addresses
@@ -220,7 +217,7 @@ public enum VictimMentions {
         "Accounting", "General", "Affairs", "Human", "Resources", "Legal", "Procurement", "Sales", "Planning", "R&D", "Research",
         "Development", "IT", "Information", "Systems", "System", "Engineering", "Finance", "Financial", "Public", "Relations",
         "Corporate", "Purchasing", "Marketing", "Security", "Technology", "Technical", "Administration", "Administrative",
-        "Business", "Customer", "Service", "Services", "Operations", "Production", "Quality", "Assurance", "Compliance", "Audit",
+        "Business", "Operations", "Production", "Quality", "Assurance", "Compliance", "Audit",
         "Internal", "Risk", "Management", "Strategy", "Personnel", "Facilities", "Logistics", "Manufacturing", "Network",
         "Infrastructure", "Digital", "Overseas", "International", "Design", "Product", "Products", "Safety", "Environment",
         "Supply", "Chain", "Materials", "Treasury", "Tax", "Investor", "Labor", "Labour", "Communications", "Export", "Import",
@@ -263,7 +260,7 @@ public enum VictimMentions {
     nonisolated(unsafe) static let windowsAccount = try! NSRegularExpression(
         pattern: #"(?<![A-Za-z0-9\\])([A-Za-z][A-Za-z0-9\-]{1,14}\\[A-Za-z0-9_\-](?:[A-Za-z0-9._\-]{0,28}[A-Za-z0-9_\-])?)"#)
     nonisolated(unsafe) static let machineName = try! NSRegularExpression(
-        pattern: #"(?<![A-Za-z0-9\-.])((?:PC|FS|SV|SRV|WS|DC|NB|AD|EX|MAIL|FILE|WEB|DB|APP|VDI|NAS|PRN|CL)[-_]?[A-Za-z0-9\-]*[0-9]{1,4})(?![A-Za-z0-9\-.])"#,
+        pattern: #"(?<![A-Za-z0-9\-.])((?:PC|FS|SV|SRV|WS|DC|NB|AD|EX|MAIL|FILE|WEB|DB|APP|VDI|NAS|PRN|CL)(?:[-_][A-Za-z0-9\-]*[0-9]{1,4}|[0-9]{1,4}))(?![A-Za-z0-9\-.\[])"#,
         options: [.caseInsensitive])
 
     static func accountsAndHosts(in line: String, into found: inout FoundList) {
@@ -280,8 +277,8 @@ public enum VictimMentions {
     nonisolated(unsafe) static let projectBefore = try! NSRegularExpression(
         pattern: #"((?:プロジェクト|Project|PROJECT|project|案件名|コードネーム|Codename|codename|Code name|code name|開発コード)\s*[:：]?\s*[「『"“]?([A-Za-z0-9\p{Han}\p{Katakana}ー]{2,20})[」』"”]?)"#)
     nonisolated(unsafe) static let projectAfter = try! NSRegularExpression(
-        pattern: #"([「『]?([A-Za-z0-9\p{Han}\p{Katakana}ー]{2,12})[」』]?(?:プロジェクト|案件|PJ|計画))"#)
-    static let notProjects: Set<String> = ["この", "本件", "当該", "新規", "既存", "関連", "同", "本", "弊社", "対応", "調査", "the", "The"]
+        pattern: #"([「『]?((?<![\p{Hiragana}])[A-Za-z0-9\p{Han}\p{Katakana}ー][A-Za-z0-9\p{Han}\p{Katakana}\p{Hiragana}ー]{1,11})[」』]?(?:プロジェクト|案件|PJ|計画))"#)
+    static let notProjects: Set<String> = ["本件の", "この件の", "同", "この", "本件", "当該", "新規", "既存", "関連", "同", "本", "弊社", "対応", "調査", "the", "The"]
 
     static func projects(in line: String, into found: inout FoundList) {
         // The phrase as written ("プロジェクト北斗", "製油所更新計画"); the anonymiser also matches its core.
@@ -297,18 +294,19 @@ public enum VictimMentions {
 
     nonisolated(unsafe) static let introduction = try! NSRegularExpression(
         pattern: #"(?:^|(?<=[。、\s　の）)」]))([\p{Han}]{1,4}(?:[\s　]?[\p{Han}]{1,3})?)(?:です|と申します|でございます)"#)
-    static let notNames: Set<String> = ["以上", "本件", "不審", "確認", "転送", "報告", "連絡", "対応", "宜", "何卒", "念", "件",
+    static let notNames: Set<String> = ["各位", "以上", "本件", "不審", "確認", "転送", "報告", "連絡", "対応", "宜", "何卒", "念", "件",
                                         "情報共有", "注意喚起", "緊急連絡", "至急確認", "添付資料", "標的型攻撃", "報告事項", "取急",
                                         "不審送信者", "調査結果", "対応状況", "被害状況", "今後対応", "確認依頼", "共有事項"]
 
     nonisolated(unsafe) static let englishIntroduction = try! NSRegularExpression(
-        pattern: #"(?:This is|My name is|I am|I'm)\s+((?:[A-Z][a-z]+|[A-Z]{2,})\s(?:[A-Z][a-z]+|[A-Z]{2,}))(?:\s+(?:of|from|at)\s+((?:[A-Z][A-Za-z&\-]*\.?,?\s?){1,6}))?"#)
+        pattern: #"(?:(?:This is|My name is|I am|I'm|it's|It's)\s+((?:[A-Z][a-z]+|[A-Z]{2,})\s(?:[A-Z][a-z]+|[A-Z]{2,}))|^((?:[A-Z][a-z]+|[A-Z]{2,})\s(?:[A-Z][a-z]+|[A-Z]{2,})),?\s+(?:here|speaking|writing))(?:,?\s+(?:of|from|at|with)\s+((?:[A-Z][A-Za-z&\-]*\.?,?\s?){1,6}))?"#)
 
     static func selfIntroduction(in line: String, into found: inout FoundList) {
-        for groups in allGroups(englishIntroduction, in: line) {
-            if let name = groups.first, !isCompanyWord(name) { found.add(name, .person) }
-            if groups.count > 1, !groups[1].isEmpty {
-                let organization = groups[1].trimmingCharacters(in: CharacterSet(charactersIn: " ,."))
+        for groups in allGroups(englishIntroduction, in: line) where groups.count >= 3 {
+            let name = groups[0].isEmpty ? groups[1] : groups[0]
+            if !name.isEmpty, !isCompanyWord(name), !notRomajiNames.contains(name) { found.add(name, .person) }
+            if !groups[2].isEmpty {
+                let organization = groups[2].trimmingCharacters(in: CharacterSet(charactersIn: " ,."))
                 let abbreviated = ["Inc", "Ltd", "Co", "Corp", "K.K"].contains { organization.hasSuffix($0) }
                 let withPeriod = abbreviated && line.contains(organization + ".") ? organization + "." : organization
                 if withPeriod.split(separator: " ").count >= 2 || withPeriod.count >= 4 { found.add(withPeriod, .organization) }
@@ -349,6 +347,13 @@ public enum VictimMentions {
                                               "Security Team", "Incident Response", "General Affairs", "Sent From"]
 
     static func personLine(_ line: String, into found: inout FoundList) {
+        // A name line: every piece between separators (/, |, brackets) is a name in some script
+        // (「加藤真理子 (Mariko Kato)」, 「まつもと まこと / Makoto Matsumoto」).
+        let pieces = line.split(whereSeparator: { "/／|｜()（）".contains($0) })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if !pieces.isEmpty, pieces.count <= 3, pieces.allSatisfy(looksLikePersonName) {
+            for piece in pieces { found.add(piece, .person) }
+        }
         for groups in allGroups(kanjiName, in: line) {
             guard let name = groups.first, looksLikePersonName(name) else { continue }
             for group in groups where !group.isEmpty { found.add(group, .person) }
@@ -367,7 +372,9 @@ public enum VictimMentions {
             found.add(name, .person)
         }
         for groups in allGroups(trailingKanjiName, in: line) {
-            for group in groups where !group.isEmpty { found.add(group.trimmingCharacters(in: .whitespaces), .person) }
+            for group in groups where !group.isEmpty && looksLikePersonName(group) {
+                found.add(group.trimmingCharacters(in: .whitespaces), .person)
+            }
         }
         for name in matches(parenthesisedRomaji, in: line, group: 1) where !notRomajiNames.contains(name) && !isCompanyWord(name) {
             found.add(name, .person)
@@ -449,6 +456,19 @@ extension VictimMentions {
             return [label.replacingOccurrences(of: "-", with: ""), first].filter { $0.count >= 5 }
         }
         guard !stems.isEmpty else { return [] }
+        // "Shirasagi Precision", "ASAGI GAS": the domain's first word and the capitalised words after it.
+        let firstWords = Set(domains.compactMap { $0.split(separator: ".").first?.split(separator: "-").first.map { $0.lowercased() } }
+            .filter { $0.count >= 3 })
+        for text in texts {
+            let words = text.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "&")) }).map(String.init)
+            for (index, word) in words.enumerated() where firstWords.contains(word.lowercased()) && word.first?.isUppercase == true {
+                let following = words[(index + 1)...].prefix(3).prefix { $0.first?.isUppercase == true && !englishLegalWords.contains($0)
+                    && !departmentWords.contains($0) && !departmentWords.contains($0.capitalized) && !["Dept", "Department", "Division"].contains($0) }
+                guard !following.isEmpty else { continue }
+                let name = ([word] + following).joined(separator: " ")
+                if text.contains(name), !result.contains(name) { result.append(name) }
+            }
+        }
         for text in texts {
             for token in text.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }) {
                 let word = String(token)
@@ -460,6 +480,33 @@ extension VictimMentions {
             }
         }
         return result
+    }
+}
+
+// MARK: - Header lines the forwarders quoted
+
+extension VictimMentions {
+    nonisolated(unsafe) static let quotedHeader = try! NSRegularExpression(
+        pattern: #"^[>\s]*(?:From|To|Cc|CC|Sender|Reply-To|差出人|送信者|宛先|送信先|返信先)\s*[:：]\s*(.+)$"#,
+        options: [.anchorsMatchLines])
+
+    /// The mailboxes of From/To/Cc lines quoted in a forwarder's text (「差出人: 田中 健太 <…>」).
+    public static func quotedMailboxes(in text: String) -> [(address: String, displayName: String?)] {
+        matches(quotedHeader, in: text, group: 1).flatMap { value -> [(address: String, displayName: String?)] in
+            let cleaned = value.replacingOccurrences(of: "[mailto:", with: "<").replacingOccurrences(of: "]", with: ">")
+            return mailboxes(cleaned)
+        }
+    }
+
+    nonisolated(unsafe) static let mailbox = try! NSRegularExpression(
+        pattern: #"(?:"?([^"<>,;]*?)"?\s*)?<?([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})>?"#)
+
+    static func mailboxes(_ value: String) -> [(address: String, displayName: String?)] {
+        allGroups(mailbox, in: value).compactMap { groups in
+            guard groups.count >= 2, !groups[1].isEmpty else { return nil }
+            let name = groups[0].trimmingCharacters(in: CharacterSet(charactersIn: " \t'\"、,;"))
+            return (groups[1], name.isEmpty || name.contains("@") ? nil : name)
+        }
     }
 }
 
@@ -506,6 +553,8 @@ extension VictimMentions {
 extension VictimMentions {
     /// Japanese legal forms and English company words stripped to find an organisation's core name.
     static let legalFormWords = ["株式会社", "有限会社", "合同会社", "(株)", "（株）", "㈱", "(有)", "（有）"]
+    static let englishLegalWords: Set<String> = ["Co", "Ltd", "Inc", "Corp", "Corporation", "Limited", "Company", "K", "KK",
+                                                  "CO", "LTD", "INC", "CORP", "CORPORATION"]
     static let englishLegalForms = [", Co., Ltd.", " Co., Ltd.", " Co.,Ltd.", " Co. Ltd.", " Co., Ltd", " Corporation", " Corp.",
                                     " Inc.", " K.K.", " Ltd.", " Limited", " Holdings", " Company", " Co."]
 
