@@ -37,6 +37,7 @@ public enum VictimMentions {
     /// Identifiers in a forwarder's own text (everything above the forwarded attack, signature included).
     public static func inForwarderText(_ text: String) -> [VictimIdentifier] {
         var found = FoundList()
+        let text = looksLikeHTML(text) ? plainText(fromHTML: text) : text
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { String($0) }
         for line in lines {
             // Quoted forwards keep their '>' marks in the forwarder's text: the words are still theirs.
@@ -115,6 +116,23 @@ public enum VictimMentions {
         if organizationEndings.contains(where: { name.hasSuffix($0) }) { return true }
         if legalFormWords.contains(where: { name.contains($0) }) { return true }
         return name.unicodeScalars.contains { ("ァ"..."ヺ").contains($0) || ("A"..."Z").contains($0) || ("a"..."z").contains($0) }
+    }
+
+    static func looksLikeHTML(_ text: String) -> Bool {
+        text.contains("<br") || text.contains("<p>") || text.contains("<div") || text.contains("&gt;") || text.contains("&lt;")
+    }
+
+    /// Lines of an HTML fragment: breaks and block ends become line ends, tags go, entities are decoded.
+    static func plainText(fromHTML html: String) -> String {
+        var text = html
+        for tag in ["<br>", "<br/>", "<br />", "</p>", "</div>", "</tr>", "</li>", "<BR>"] {
+            text = text.replacingOccurrences(of: tag, with: "\n")
+        }
+        text = text.replacingOccurrences(of: #"<[^>]{0,200}>"#, with: "", options: .regularExpression)
+        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&nbsp;", " "), ("&amp;", "&")] {
+            text = text.replacingOccurrences(of: entity, with: character)
+        }
+        return text
     }
 
     // MARK: - One line
@@ -211,7 +229,7 @@ public enum VictimMentions {
                                               "ヘルプデスク事務局", "事務局", "担当部", "担当課", "担当部署", "相談センター", "サポートセンター"]
 
     nonisolated(unsafe) static let englishDepartment = try! NSRegularExpression(
-        pattern: #"((?:[A-Z][A-Za-z&]*\s){1,3}(?:Dept\.|Department|Division|Section))(?![A-Za-z])"#)
+        pattern: #"((?:[A-Z][A-Za-z&]*\s){1,3}(?:Dept\.|Department|Division|Section|Office|Center|Centre|Unit|Bureau|Group))(?![A-Za-z])"#)
     /// Words that name a function in English department names.
     static let departmentWords: Set<String> = [
         "Accounting", "General", "Affairs", "Human", "Resources", "Legal", "Procurement", "Sales", "Planning", "R&D", "Research",
@@ -233,10 +251,13 @@ public enum VictimMentions {
             var words = match.split(separator: " ").map(String.init)
             let last = words.removeLast()
             let kept = words.reversed().prefix { departmentWords.contains($0) }.reversed()
-            guard !kept.isEmpty else { continue }
+            // "Research Center", "Information Security Office"; never a lone "Security Group" in prose.
+            guard !kept.isEmpty, last.hasPrefix("Dep") || last == "Division" || last == "Section" || kept.count >= 1 && last != "Group"
+            else { continue }
             found.add((kept + [last]).joined(separator: " "), .department)
         }
-        for match in matches(department, in: line, group: 1) {
+        // 「システム部 各位」 addresses a group of colleagues, it names no one in particular.
+        for match in matches(department, in: line, group: 1) where !line.hasSuffix("各位") {
             var name = match
             // 「経理部の田中」: the department is before the particle.
             if let range = name.range(of: "の", options: .backwards) { name = String(name[range.upperBound...]) }
@@ -278,6 +299,7 @@ public enum VictimMentions {
         pattern: #"((?:プロジェクト|Project|PROJECT|project|案件名|コードネーム|Codename|codename|Code name|code name|開発コード)\s*[:：]?\s*[「『"“]?([A-Za-z0-9\p{Han}\p{Katakana}ー]{2,20})[」』"”]?)"#)
     nonisolated(unsafe) static let projectAfter = try! NSRegularExpression(
         pattern: #"([「『]?((?<![\p{Hiragana}])[A-Za-z0-9\p{Han}\p{Katakana}ー][A-Za-z0-9\p{Han}\p{Katakana}\p{Hiragana}ー]{1,11})[」』]?(?:プロジェクト|案件|PJ|計画))"#)
+    static let particles = ["の", "を", "は", "が", "に", "で", "と", "へ", "も", "や", "から", "まで", "より", "など", "について", "として", "です", "でした", "ます"]
     static let notProjects: Set<String> = ["本件の", "この件の", "同", "この", "本件", "当該", "新規", "既存", "関連", "同", "本", "弊社", "対応", "調査", "the", "The"]
 
     static func projects(in line: String, into found: inout FoundList) {
@@ -286,7 +308,13 @@ public enum VictimMentions {
             found.add(whole.trimmingCharacters(in: CharacterSet(charactersIn: " 「」『』\"“”")), .project)
         }
         for (whole, name) in matchPairs(projectAfter, in: line) where !notProjects.contains(name) && !name.hasSuffix("の") {
-            found.add(whole.trimmingCharacters(in: CharacterSet(charactersIn: " 「」『』")), .project)
+            var phrase = whole.trimmingCharacters(in: CharacterSet(charactersIn: " 「」『』"))
+            // A code name after the word: 「新型車両計画いろは」 (not 「…計画について」).
+            if let range = line.range(of: whole) {
+                let after = line[range.upperBound...].prefix { ("ぁ"..."ゖ").contains($0) || ("ァ"..."ヺ").contains($0) || $0 == "ー" }
+                if after.count >= 2, !particles.contains(where: { after.hasPrefix($0) }) { phrase += after }
+            }
+            found.add(phrase, .project)
         }
     }
 
@@ -294,14 +322,25 @@ public enum VictimMentions {
 
     nonisolated(unsafe) static let introduction = try! NSRegularExpression(
         pattern: #"(?:^|(?<=[。、\s　の）)」]))([\p{Han}]{1,4}(?:[\s　]?[\p{Han}]{1,3})?)(?:です|と申します|でございます)"#)
-    static let notNames: Set<String> = ["各位", "以上", "本件", "不審", "確認", "転送", "報告", "連絡", "対応", "宜", "何卒", "念", "件",
+    static let notNames: Set<String> = ["草々", "早々", "各位", "以上", "本件", "不審", "確認", "転送", "報告", "連絡", "対応", "宜", "何卒", "念", "件",
                                         "情報共有", "注意喚起", "緊急連絡", "至急確認", "添付資料", "標的型攻撃", "報告事項", "取急",
                                         "不審送信者", "調査結果", "対応状況", "被害状況", "今後対応", "確認依頼", "共有事項"]
 
     nonisolated(unsafe) static let englishIntroduction = try! NSRegularExpression(
         pattern: #"(?:(?:This is|My name is|I am|I'm|it's|It's)\s+((?:[A-Z][a-z]+|[A-Z]{2,})\s(?:[A-Z][a-z]+|[A-Z]{2,}))|^((?:[A-Z][a-z]+|[A-Z]{2,})\s(?:[A-Z][a-z]+|[A-Z]{2,})),?\s+(?:here|speaking|writing))(?:,?\s+(?:of|from|at|with)\s+((?:[A-Z][A-Za-z&\-]*\.?,?\s?){1,6}))?"#)
 
+    /// "Greetings from Ryo Ishikawa at Kuroshio Shipping Co., Ltd.", "Ai Nakamura of Hokuto Electric Power".
+    nonisolated(unsafe) static let nameAtOrganization = try! NSRegularExpression(
+        pattern: #"(?:^|[\s,])((?:[A-Z][a-z]+|[A-Z]{2,})\s(?:[A-Z][a-z]+|[A-Z]{2,}))\s+(?:at|of|from|with)\s+((?:[A-Z][A-Za-z0-9&'\-]*\.?,?\s?){1,5}(?:Co\.,?\s?Ltd\.?|Co\.|Corporation|Corp\.?|Inc\.?|K\.K\.|Ltd\.?|Limited|Holdings|Group|Company)|(?:[A-Z][A-Za-z0-9&'\-]*\s?){1,4}(?=[.,;!]|$))"#)
+
     static func selfIntroduction(in line: String, into found: inout FoundList) {
+        for groups in allGroups(nameAtOrganization, in: line) where groups.count == 2 {
+            let name = groups[0]
+            guard !isCompanyWord(name), !notRomajiNames.contains(name), !["Greetings", "Hello", "Regards"].contains(where: name.hasPrefix)
+            else { continue }
+            found.add(name, .person)
+            found.add(groups[1].trimmingCharacters(in: CharacterSet(charactersIn: " ,")), .organization)
+        }
         for groups in allGroups(englishIntroduction, in: line) where groups.count >= 3 {
             let name = groups[0].isEmpty ? groups[1] : groups[0]
             if !name.isEmpty, !isCompanyWord(name), !notRomajiNames.contains(name) { found.add(name, .person) }
@@ -332,7 +371,7 @@ public enum VictimMentions {
     nonisolated(unsafe) static let compactKanjiName = try! NSRegularExpression(
         pattern: #"^([\p{Han}]{3,5})(?:\s*[（(]([\p{Hiragana}\p{Katakana}ー]{2,8}[\s　]?[\p{Hiragana}\p{Katakana}ー]{1,8})[)）])?(?:\s*[/／|]\s*([A-Z][a-zA-Z]+\s[A-Z][a-zA-Z]+))?\s*$"#)
     /// Endings of kanji-only words that are not names (departments, organisations, closings).
-    static let notNameEndings = ["部", "課", "室", "局", "省", "庁", "社", "所", "会", "院", "店", "係", "班", "長", "様", "殿", "宛", "中", "上", "具", "々", "拝"]
+    static let notNameEndings = ["部", "課", "室", "局", "省", "庁", "社", "所", "会", "院", "店", "係", "班", "長", "様", "殿", "宛", "中", "上", "具", "拝"]
     nonisolated(unsafe) static let kanaName = try! NSRegularExpression(
         pattern: #"^([\p{Katakana}ー]{2,8}[\s　][\p{Katakana}ー]{2,8}|[\p{Hiragana}]{2,6}[\s　][\p{Hiragana}]{2,6})\s*$"#)
     nonisolated(unsafe) static let romajiName = try! NSRegularExpression(
@@ -409,7 +448,7 @@ public enum VictimMentions {
             let rest = pieces.filter { piece in !local.items.contains { $0.value.contains(piece) || piece.contains($0.value) } }
             let name = rest.joined(separator: " ")
             if !name.isEmpty, name.count <= 12, !genericAddressees.contains(name),
-               name.unicodeScalars.allSatisfy({ $0.properties.isIdeographic || $0 == " " || ("ぁ"..."ヿ").contains($0) }) {
+               name.unicodeScalars.allSatisfy({ $0.properties.isIdeographic || $0 == "々" || $0 == " " || ("ぁ"..."ヿ").contains($0) }) {
                 found.add(name, .person)
             }
         }
