@@ -94,9 +94,10 @@ public struct AnonymizationSession: Sendable {
     public init(profile: VictimProfile, settings: AnonymizationSettings) {
         self.profile = profile
         self.settings = settings
-        self.matcher = IdentifierMatcher(profile: profile)
+        let policy = ReferencePolicy(profile: profile, settings: settings)
+        self.policy = policy
+        self.matcher = IdentifierMatcher(profile: profile, keptIDs: policy.keptAuthoredIDs)
         self.scrubber = TextScrubber(matcher: matcher, profile: profile)
-        self.policy = ReferencePolicy(profile: profile, settings: settings)
     }
 
     /// Anonymises one object version (see `Anonymizer`).

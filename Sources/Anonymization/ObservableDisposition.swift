@@ -23,7 +23,7 @@ extension ObjectTransformer {
            session.matcher.occurs(in: String(decoding: bytes, as: UTF8.self)) {
             return .withhold("its payload contains identifiers of the provider")
         }
-        if hits > 0 && !Self.scrubbableObservables.contains(type) {
+        if hits > 0 && !Self.scrubbableObservables.contains(type) && !keepsTechnicalValue(output: output) {
             return .withhold("its value identifies the provider")
         }
         guard ObservableIdentifiers.isDeterministicObservableID(id) else { return .rewriteID }
@@ -33,6 +33,23 @@ extension ObjectTransformer {
             return .rewriteID
         }
         return .keepID
+    }
+}
+
+extension ObjectTransformer {
+    /// An attacker's observable that only carried an identifier beside its technical value: the
+    /// spoofed sender whose display name is a real colleague's (the address stays), a phishing URL
+    /// with the recipient's address in its query (the host stays).
+    func keepsTechnicalValue(output: JSONObject) -> Bool {
+        switch type {
+        case "email-addr":
+            return original["value"] == output["value"]
+        case "url":
+            guard let value = output["value"]?.stringValue, original["value"] != output["value"] else { return false }
+            return !URLText.hostContainsPlaceholder(value) && Set(original.keys) == Set(output.keys)
+        default:
+            return false
+        }
     }
 }
 
