@@ -45,10 +45,18 @@ public enum LeakCheck {
             (identifier: $0.identifier, range: folded.originalRange(of: $0.range))
         }
         hits += matcher.encodedTokenMatches(in: folded).map { (identifier: $0.identifier, range: $0.range) }
-        hits.sort { $0.range.lowerBound < $1.range.lowerBound }
+        hits.sort { $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound
+                                                               : $0.range.count > $1.range.count }
         var result: [LeakFinding] = []
         var seen: Set<String> = []
+        var covered = 0..<0
         for hit in hits {
+            // One place, one finding: "電力A社" is also its core "電力A", "mail01.denryoku-a…" also "denryoku-a".
+            if hit.range.lowerBound < covered.upperBound {
+                covered = covered.lowerBound..<max(covered.upperBound, hit.range.upperBound)
+                continue
+            }
+            covered = hit.range
             let excerpt = excerpt(of: hit.range, in: folded.original)
             if seen.insert(hit.identifier + "\u{0}" + excerpt).inserted {
                 result.append(LeakFinding(identifier: hit.identifier, excerpt: excerpt))

@@ -79,13 +79,19 @@ def bundle_of_a(now="2026-11-01T09:00:00.000Z"):
     return [
         {"type": "indicator", "spec_version": "2.1", "id": "indicator--b1000000-0000-4000-8000-000000000001",
          "created": now, "modified": now, "name": "C2",
-         "description": "FS-KEIRI01 (10.20.3.4, [2001:db8:a::25]) から 198.51.100.9 へ。田中一郎 (TEL 03 1234 5678) 経理部。",
+         "description": "FS-KEIRI01 (10.20.3.4, [2001:db8:a::25]) から 198.51.100.9 へ。田中一郎 (TEL 03 1234 5678) 経理部。"
+                        "鈴木次郎さん (Jiro Suzuki) も受信。",
          "indicator_types": ["malicious-activity"], "pattern": "[ipv4-addr:value = '198.51.100.9']",
          "pattern_type": "stix", "valid_from": now, "object_marking_refs": [AMBER]},
         {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--b1000000-0000-4000-8000-000000000002",
          "value": "10.20.3.4", "object_marking_refs": [AMBER]},
         {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--b1000000-0000-4000-8000-000000000003",
          "value": "198.51.100.9", "object_marking_refs": [AMBER]},
+        # A STIX hand-over names a member of staff only as the display name of a withheld address.
+        {"type": "email-addr", "spec_version": "2.1", "id": "email-addr--b1000000-0000-4000-8000-000000000004",
+         "value": "j-suzuki@denryoku-a.example.jp", "display_name": "鈴木 次郎", "object_marking_refs": [AMBER]},
+        {"type": "user-account", "spec_version": "2.1", "id": "user-account--b1000000-0000-4000-8000-000000000005",
+         "user_id": "DENRYOKU-A\\j-suzuki", "display_name": "Jiro Suzuki", "object_marking_refs": [AMBER]},
     ]
 
 
@@ -95,7 +101,7 @@ def test_release_scrubs_registered_identifiers_and_sample_names(world):
         objects_url = f"{url}/hub/collections/{world['collection']}/objects/"
         posted = requests.post(objects_url, data=json.dumps({"objects": bundle_of_a()}, ensure_ascii=False).encode(),
                                auth=a, headers={"Accept": TAXII, "Content-Type": TAXII}, timeout=30)
-        assert posted.status_code == 202 and posted.json()["success_count"] == 3, posted.text
+        assert posted.status_code == 202 and posted.json()["success_count"] == 5, posted.text
         released = requests.post(f"{url}/api/v1/submissions/{posted.json()['id']}/release", auth=a,
                                  json={"groups": ["電力SIG"], "anonymize": True}, timeout=30)
         assert released.status_code == 201, released.text
@@ -112,7 +118,8 @@ def test_release_scrubs_registered_identifiers_and_sample_names(world):
 
         response = requests.get(objects_url, auth=b, headers={"Accept": TAXII}, timeout=30)
         text, received = response.text, response.json()["objects"]
-        for trace in ["10.20.3.4", "2001:db8:a::25", "FS-KEIRI01", "田中", "03 1234 5678", "経理部", "電力A", "denryoku"]:
+        for trace in ["10.20.3.4", "2001:db8:a::25", "FS-KEIRI01", "田中", "03 1234 5678", "経理部", "電力A", "denryoku",
+                      "鈴木", "Suzuki", "j-suzuki"]:
             assert trace not in text, f"{trace!r} reached B"
         assert "198.51.100.9" in text
         values = [o.get("value") for o in received if o["type"] == "ipv4-addr"]
