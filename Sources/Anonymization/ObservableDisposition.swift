@@ -56,11 +56,21 @@ extension ObjectTransformer {
 /// Standard base64 (with or without padding), for looking inside `payload_bin`.
 enum Base64 {
     static func decode(_ text: String) -> [UInt8]? {
+        decode(text.utf8)
+    }
+
+    /// Base64 in scalars (a token found in text), without making a String of it first.
+    static func decode(_ scalars: ArraySlice<Unicode.Scalar>) -> [UInt8]? {
+        guard scalars.allSatisfy({ $0.value < 0x80 }) else { return nil }
+        return decode(scalars.lazy.map { UInt8(truncatingIfNeeded: $0.value) })
+    }
+
+    static func decode<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8]? where Bytes.Element == UInt8 {
         var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count * 3 / 4)
+        output.reserveCapacity(bytes.underestimatedCount * 3 / 4)
         var buffer: UInt32 = 0
         var bits = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             let value: UInt8
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = byte - UInt8(ascii: "A")

@@ -100,7 +100,19 @@ struct ReferencePolicy {
     /// Authored ids that are released unchanged (the hub, shared vocabulary, technical observables
     /// with content-derived ids), normalised: not identifiers of the provider.
     var keptAuthoredIDs: Set<String> {
-        Set(authoredIDs.filter { action(for: $0) == .keep })
+        Set(authoredIDs.filter(keeps))
+    }
+
+    /// Whether `action(for: id)` is `.keep` (without computing a replacement).
+    func keeps(_ id: String) -> Bool {
+        let normalized = Self.normalize(id)
+        if normalized == Self.normalize(settings.hubIdentityID) { return true }
+        if providerIDs.contains(normalized) || victimObservableIDs.contains(normalized) { return false }
+        guard let identifier = STIXIdentifier(id) else { return true }
+        if identifier.type == "marking-definition" || identifier.type == "extension-definition" {
+            return isSharedDefinition(identifier, normalized: normalized)
+        }
+        return ObservableIdentifiers.isDeterministicObservableID(id) && !rewrittenObservableIDs.contains(normalized)
     }
 
     /// The id the released copy of object `id` carries.

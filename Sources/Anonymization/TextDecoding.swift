@@ -20,31 +20,39 @@ import Darwin
 /// ```
 struct DecodedText {
     private(set) var scalars: [Unicode.Scalar] = []
-    /// For each decoded scalar, the first original scalar it came from.
-    private(set) var starts: [Int] = []
+    /// For each decoded scalar, the first original scalar it came from (empty: nothing was decoded,
+    /// every scalar is its own original).
+    private var starts: [Int] = []
     /// For each decoded scalar, one past the last original scalar it came from.
-    private(set) var ends: [Int] = []
+    private var ends: [Int] = []
+    /// Whether a decoded scalar could start another encoding ("%2540" gave '%'): only then is
+    /// another round worth a pass.
+    private var producedMarker = false
 
     /// Decodes up to `rounds` times (an encoding inside an encoding), stopping when nothing changes.
+    /// Text without any encoding costs one scan and no copy.
     init(_ original: [Unicode.Scalar], rounds: Int = 3) {
         scalars = original
-        starts = Array(0..<original.count)
-        ends = original.indices.map { $0 + 1 }
         for _ in 0..<rounds {
-            guard Self.mayBeEncoded(scalars) else { break }
-            var next = DecodedText(empty: ())
-            next.decodeOnce(from: self)
-            if next.scalars == scalars { break }
+            guard let next = decodedOnce() else { break }
             self = next
+            if !next.producedMarker { break }
         }
     }
 
-    private init(empty: ()) {}
-
-    /// Cheap test: only text with '%', '=', '&' or '\' can hold one of the encodings.
-    private static func mayBeEncoded(_ text: [Unicode.Scalar]) -> Bool {
-        text.contains { $0 == "%" || $0 == "=" || $0 == "&" || $0 == "\\" }
+    private init(capacity: Int) {
+        scalars.reserveCapacity(capacity)
+        starts.reserveCapacity(capacity)
+        ends.reserveCapacity(capacity)
     }
+
+    var count: Int { scalars.count }
+
+    /// The first original scalar decoded scalar `index` came from.
+    @inline(__always) func start(_ index: Int) -> Int { starts.isEmpty ? index : starts[index] }
+
+    /// One past the last original scalar decoded scalar `index` came from.
+    @inline(__always) func end(_ index: Int) -> Int { ends.isEmpty ? index + 1 : ends[index] }
 
     // MARK: - One round
 
@@ -52,29 +60,54 @@ struct DecodedText {
         scalars.append(scalar)
         starts.append(lower)
         ends.append(upper)
+        if scalar == "%" || scalar == "=" || scalar == "&" || scalar == "\\" { producedMarker = true }
     }
 
-    /// One pass over `source`; spans are composed so they keep pointing into the original.
-    private mutating func decodeOnce(from source: DecodedText) {
-        let text = source.scalars
-        scalars.reserveCapacity(text.count)
+    /// Source scalars `range` copied unchanged, with their spans.
+    private mutating func copy(_ range: Range<Int>, from source: DecodedText) {
+        guard !range.isEmpty else { return }
+        scalars.append(contentsOf: source.scalars[range])
+        if source.starts.isEmpty {
+            starts.append(contentsOf: range)
+            ends.append(contentsOf: (range.lowerBound + 1)...range.upperBound)
+        } else {
+            starts.append(contentsOf: source.starts[range])
+            ends.append(contentsOf: source.ends[range])
+        }
+    }
+
+    /// One pass over the text; nil when nothing was decoded. Spans are composed so they keep
+    /// pointing into the original.
+    private func decodedOnce() -> DecodedText? {
+        let text = scalars
+        var output: DecodedText?
+        var decodedAny = false
+        var copied = 0
         var i = 0
         while i < text.count {
+            let scalar = text[i]
+            guard scalar == "%" || scalar == "=" || scalar == "&" || scalar == "\\" else { i += 1; continue }
+            if output == nil { output = DecodedText(capacity: text.count) }
+            output!.copy(copied..<i, from: self)
+            copied = i
             let consumed: Int
-            switch text[i] {
-            case "%": consumed = decodeHexBytes(text, at: i, marker: "%", source: source)
-            case "=": consumed = decodeEquals(text, at: i, source: source)
-            case "&": consumed = decodeEntity(text, at: i, source: source)
-            case "\\": consumed = decodeEscape(text, at: i, source: source)
-            default: consumed = 0
+            switch scalar {
+            case "%": consumed = output!.decodeHexBytes(text, at: i, marker: "%", source: self)
+            case "=": consumed = output!.decodeEquals(text, at: i, source: self)
+            case "&": consumed = output!.decodeEntity(text, at: i, source: self)
+            default: consumed = output!.decodeEscape(text, at: i, source: self)
             }
             if consumed > 0 {
+                decodedAny = true
                 i += consumed
+                copied = i
             } else {
-                append(text[i], source.starts[i], source.ends[i])
                 i += 1
             }
         }
+        guard decodedAny, var result = output else { return nil }
+        result.copy(copied..<text.count, from: self)
+        return result
     }
 
     /// A run of `%XX` (or `=XX`) bytes that is valid UTF-8; the number of scalars consumed (0: none).
@@ -95,8 +128,10 @@ struct DecodedText {
             let length = Self.utf8Length(bytes[index])
             guard length > 0, index + length <= bytes.count,
                   let scalar = Self.utf8Scalar(bytes[index..<(index + length)]) else { break }
-            let lower = source.starts[positions[index]]
-            let upper = source.ends[positions[index + length - 1] + 2]
+            // Quoted-printable encodes what is not ASCII: "?id=12" is no control character.
+            if marker == "=" && scalar.value < 0x80 { break }
+            let lower = source.start(positions[index])
+            let upper = source.end(positions[index + length - 1] + 2)
             append(scalar, lower, upper)
             index += length
         }
@@ -109,12 +144,15 @@ struct DecodedText {
         if start + 1 < text.count, text[start + 1] == "?" {
             return decodeEncodedWord(text, at: start, source: source)
         }
+        // A soft line break joins what is around it: another round may decode across it.
         if start + 1 < text.count, text[start + 1] == "\n" {
-            if let last = ends.indices.last { ends[last] = source.ends[start + 1] }
+            if let last = ends.indices.last { ends[last] = source.end(start + 1) }
+            producedMarker = true
             return 2
         }
         if start + 2 < text.count, text[start + 1] == "\r", text[start + 2] == "\n" {
-            if let last = ends.indices.last { ends[last] = source.ends[start + 2] }
+            if let last = ends.indices.last { ends[last] = source.end(start + 2) }
+            producedMarker = true
             return 3
         }
         // Only upper-case hex, as quoted-printable writes it ("a=be" in a URL query stays).
@@ -132,7 +170,7 @@ struct DecodedText {
         guard end < text.count, text[end] == ";", end > start + 1 else { return 0 }
         let body = String(String.UnicodeScalarView(text[(start + 1)..<end]))
         guard let scalar = HTMLEntities.scalar(for: body) else { return 0 }
-        append(scalar, source.starts[start], source.ends[end])
+        append(scalar, source.start(start), source.end(end))
         return end + 1 - start
     }
 
@@ -144,16 +182,16 @@ struct DecodedText {
                text[start + 6] == "\\", text[start + 7] == "u", let low = Self.hex(text, from: start + 8, count: 4),
                (0xDC00...0xDFFF).contains(low),
                let scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)) {
-                append(scalar, source.starts[start], source.ends[start + 11])
+                append(scalar, source.start(start), source.end(start + 11))
                 return 12
             }
             guard let scalar = Unicode.Scalar(unit) else { return 0 }
-            append(scalar, source.starts[start], source.ends[start + 5])
+            append(scalar, source.start(start), source.end(start + 5))
             return 6
         }
         if text[start + 1] == "x", let value = Self.hex(text, from: start + 2, count: 2), value < 0x80,
            let scalar = Unicode.Scalar(value) {
-            append(scalar, source.starts[start], source.ends[start + 3])
+            append(scalar, source.start(start), source.end(start + 3))
             return 4
         }
         return 0
@@ -162,8 +200,8 @@ struct DecodedText {
     /// `=?charset?B|Q?text?=`: every decoded scalar stands for the whole word.
     private mutating func decodeEncodedWord(_ text: [Unicode.Scalar], at start: Int, source: DecodedText) -> Int {
         guard let word = EncodedWord.parse(text, at: start), let decoded = word.decoded() else { return 0 }
-        let lower = source.starts[start]
-        let upper = source.ends[word.end - 1]
+        let lower = source.start(start)
+        let upper = source.end(word.end - 1)
         for scalar in decoded.unicodeScalars { append(scalar, lower, upper) }
         if decoded.isEmpty, let last = ends.indices.last { ends[last] = upper }
         return word.end - start
@@ -363,12 +401,18 @@ enum Base64Tokens {
 
     /// The decoded text, when the bytes are UTF-8 with no control characters but tab and newlines.
     static func decodedText(_ token: ArraySlice<Unicode.Scalar>) -> String? {
-        // A plain word or host name is no base64 worth decoding: it needs a digit, a mix of case or '+/'.
-        let hasUpper = token.contains { $0.value >= 0x41 && $0.value <= 0x5A }
-        let hasLower = token.contains { $0.value >= 0x61 && $0.value <= 0x7A }
-        let hasOther = token.contains { $0.isASCIIDigit || $0 == "+" || $0 == "/" }
-        guard (hasUpper && hasLower) || hasOther else { return nil }
-        guard let bytes = Base64.decode(String(String.UnicodeScalarView(token))), bytes.count >= 4,
+        // A plain word or host name is no base64 worth decoding: it needs a digit, a mix of case or
+        // '+/'. Hex (hashes, UUIDs) is skipped: base64 of text is never all hex digits. No base64
+        // has a length of 4n+1.
+        guard token.count % 4 != 1 else { return nil }
+        var hasUpper = false, hasLower = false, hasOther = false, allHex = true
+        for scalar in token {
+            let value = scalar.value
+            if value >= 0x41 && value <= 0x5A { hasUpper = true } else if value >= 0x61 && value <= 0x7A { hasLower = true } else if scalar.isASCIIDigit || scalar == "+" || scalar == "/" { hasOther = true }
+            if !(scalar.isHexDigit || scalar == "-") { allHex = false }
+        }
+        guard (hasUpper && hasLower) || hasOther, !allHex else { return nil }
+        guard let bytes = Base64.decode(token), bytes.count >= 4,
               let text = String(validating: bytes, as: UTF8.self) else { return nil }
         for scalar in text.unicodeScalars where scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" {
             return nil

@@ -38,18 +38,22 @@ struct FoldedText {
         var position = 0
         while position < source.count {
             if let (replacement, length) = Self.defanged(source, at: position) {
-                append(replacement, from: decoded.starts[position], to: decoded.ends[position + length - 1])
+                append(replacement, from: decoded.start(position), to: decoded.end(position + length - 1))
                 position += length
                 continue
             }
-            fold(source[position], from: decoded.starts[position], to: decoded.ends[position])
+            fold(source[position], from: decoded.start(position), to: decoded.end(position))
             position += 1
         }
     }
 
     /// The folded form of an identifier, without spaces (what needles are made of).
     static func needle(_ text: String) -> [Unicode.Scalar] {
-        FoldedText(text).scalars.filter { $0 != " " }
+        // Ids, addresses and host names need no decoding: lower-case them directly.
+        if text.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || $0 == "-" || $0 == "." || $0 == "@" || $0 == "_" || $0 == ":" }) {
+            return text.unicodeScalars.map(lowercasedASCII)
+        }
+        return FoldedText(text).scalars.filter { $0 != " " }
     }
 
     var count: Int { scalars.count }
@@ -132,7 +136,7 @@ struct FoldedText {
         }
     }
 
-    private static func lowercasedASCII(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+    static func lowercasedASCII(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         if scalar.value >= 0x41 && scalar.value <= 0x5A { return Unicode.Scalar(scalar.value + 0x20)! }
         return scalar
     }
