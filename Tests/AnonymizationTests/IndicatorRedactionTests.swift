@@ -116,3 +116,68 @@ extension String {
         split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
+
+@Suite("Pattern redaction never breaks a pattern")
+struct PatternRedactionPropertyTests {
+    /// A small deterministic generator (SplitMix64), so a failure names a reproducible case.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let paths = ["email-message:subject", "file:name", "url:value", "email-addr:display_name", "artifact:mime_type",
+                        "x-custom-thing:'odd name'", "email-message:body_multipart[*].body"]
+    static let pieces = ["ご相談の件", "北斗電力", "電力A株式会社", "keiri@denryoku-a.example.jp", "keiri%40denryoku-a.example.jp",
+                         "a2VpcmlAZGVucnlva3UtYS5leGFtcGxlLmpw", "it's", "back\\slash", "[victim-organization]", "RFQ_", ".iso",
+                         "https://evil.example/?q=", "田中 一郎", "%", "_", "'", "\\", " ", "(株)", "="]
+
+    @Test("random literals full of identifiers, quotes and backslashes: redacted patterns parse, or the indicator is withheld")
+    func randomPatterns() throws {
+        var profile = Fixture.profile
+        profile.organizationNames.append("北斗電力株式会社")
+        profile.personNames.append("田中 一郎")
+        let scrubber = Anonymization.AnonymizationSession(profile: profile, settings: Fixture.settings)
+        var random = SplitMix(state: 11)
+        var redacted = 0, withheld = 0
+        for _ in 0..<300 {
+            var comparisons: [String] = []
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let path = Self.paths.randomElement(using: &random)!
+                let text = (0..<Int.random(in: 1...5, using: &random)).map { _ in Self.pieces.randomElement(using: &random)! }.joined()
+                let op = ["=", "!=", "LIKE", "MATCHES"].randomElement(using: &random)!
+                comparisons.append("\(path) \(op) '\(PatternText.escaped(text))'")
+            }
+            let pattern = "[" + comparisons.joined(separator: [" AND ", " OR "].randomElement(using: &random)!) + "]"
+            guard (try? STIXPattern.parse(pattern)) != nil else { continue }
+            let json = JSONValue.object(JSONObject([
+                ("type", "indicator"), ("spec_version", "2.1"), ("id", .string(Fixture.indicatorVictim)),
+                ("created", .string(Fixture.created)), ("modified", .string(Fixture.created)),
+                ("pattern", .string(pattern)), ("pattern_type", "stix"), ("valid_from", .string(Fixture.created)),
+            ]))
+            guard case .released(let copy) = scrubber.anonymize(json) else { withheld += 1; continue }
+            let released = try #require(copy["pattern"]?.stringValue)
+            if released != pattern { redacted += 1 }
+            #expect((try? STIXPattern.parse(released)) != nil, "\(pattern) -> \(released)")
+            #expect(scrubber.leaks(in: copy.serialized()).isEmpty, "\(pattern) -> \(released)")
+        }
+        // Both outcomes are exercised.
+        #expect(redacted >= 20 && withheld >= 20, "redacted \(redacted), withheld \(withheld)")
+    }
+}
+
+enum PatternText {
+    static func escaped(_ value: String) -> String {
+        var result = ""
+        for character in value {
+            if character == "'" || character == "\\" { result.append("\\") }
+            result.append(character)
+        }
+        return result
+    }
+}
