@@ -17,7 +17,9 @@ extension Anonymizer {
     ///
     /// Marking definitions, extension definitions and the hub's own identity keep their ids: they are
     /// shared vocabulary, not the provider's. (Inside `anonymize`, observables with content-derived
-    /// UUIDv5 ids also keep them unless their content had to change; see `Anonymizer`.)
+    /// UUIDv5 ids also keep them unless their content had to change, and marking and extension
+    /// definitions the provider authored — in `VictimProfile.authoredIDs` — are rewritten like any
+    /// other object of the provider's; see `Anonymizer`.)
     ///
     /// ```swift
     /// let settings = AnonymizationSettings(hubIdentityID: hubID, idKey: key)
