@@ -56,7 +56,7 @@ let package = Package(
         // Who may see what: the one policy engine every read path asks.
         .target(name: "SharingPolicy", dependencies: ["Storage", "Accounts", "STIX"], swiftSettings: swiftSettings),
         // Anonymization: the anonymised copy of a provider's objects, and the final leak check.
-        .target(name: "Anonymization", dependencies: ["STIX", .product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "Anonymization", dependencies: ["STIX", "STIXPatterning", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
         // IndicatorExtraction: indicators from free text and CSV (refanging, warning lists, PSL, ATT&CK ids)
         // and hourly sensor observations.

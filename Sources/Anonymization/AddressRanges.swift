@@ -133,7 +133,7 @@ struct AddressRange: Hashable, Sendable {
         }
     }
 
-    private static func mask128(_ length: Int) -> (UInt64, UInt64) {
+    static func mask128(_ length: Int) -> (UInt64, UInt64) {
         if length == 0 { return (0, 0) }
         if length <= 64 { return (UInt64.max << UInt64(64 - length), 0) }
         if length == 128 { return (.max, .max) }

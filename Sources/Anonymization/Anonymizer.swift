@@ -18,7 +18,9 @@ import STIX
 ///   becomes empty is dropped, and an object whose required reference goes is withheld;
 /// - ids are rewritten with `releasedID(for:settings:)` (HMAC-SHA256 under the hub key, version-4
 ///   UUID form; version-5 form for observable types with content-derived ids), except marking
-///   definitions, extension definitions and the hub identity, which keep theirs;
+///   definitions, extension definitions and the hub identity, which keep theirs — unless the provider
+///   authored the definition; an id of anything the provider authored is rewritten wherever it is
+///   quoted (descriptions, `x_` strings, extension keys), not only in references;
 /// - cyber observables with content-derived (UUIDv5) ids keep their id when their id-contributing
 ///   properties are released unchanged — a technical observable (C2 domain, attacker address, file
 ///   hash) then keeps the id every other producer computes for it, and the id reveals nothing the
@@ -29,9 +31,12 @@ import STIX
 ///   random (v4) ids are rewritten like any other object;
 /// - every string anywhere (names, descriptions, patterns, `x_` properties, extensions, external
 ///   references, observable values, e-mail headers and bodies) is scrubbed of the profile's
-///   identifiers (`Placeholder`); property names containing one are dropped; an indicator whose
-///   pattern named the provider and an artifact whose payload contains its identifiers are withheld;
-///   external references that mention the provider are dropped;
+///   identifiers however encoded (`Placeholder`, replaced in place: a subject, an attachment name, a
+///   sender's display name or a URL's query keep the rest of their value), and the copy lists the
+///   top-level properties redacted in `x_kakehashi_redacted`; property names containing one are
+///   dropped; an indicator's pattern is redacted inside its literals (`PatternRedaction`) and the
+///   indicator withheld when a comparison is all identifier; an artifact whose payload contains
+///   identifiers is withheld; external references that mention the provider are dropped;
 /// - the recipients of an `email-message` (`to_refs`, `cc_refs`, `bcc_refs` and the To/Cc/Bcc/
 ///   Delivered-To headers) are removed: whoever received the attack is the victim;
 /// - context becomes generic (`ContextProperties`): custom properties naming the victim become
@@ -94,9 +99,10 @@ public struct AnonymizationSession: Sendable {
     public init(profile: VictimProfile, settings: AnonymizationSettings) {
         self.profile = profile
         self.settings = settings
-        self.matcher = IdentifierMatcher(profile: profile)
+        let policy = ReferencePolicy(profile: profile, settings: settings)
+        self.policy = policy
+        self.matcher = IdentifierMatcher(profile: profile, keptIDs: policy.keptAuthoredIDs)
         self.scrubber = TextScrubber(matcher: matcher, profile: profile)
-        self.policy = ReferencePolicy(profile: profile, settings: settings)
     }
 
     /// Anonymises one object version (see `Anonymizer`).

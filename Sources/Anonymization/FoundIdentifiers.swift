@@ -1,29 +1,57 @@
 // Anonymization — FoundIdentifiers.swift
 // Owns adding the victim identifiers extraction found in a submission (recipients, internal relays,
-// the people who forwarded an attack e-mail) to a profile, each under the kind its form shows.
+// the people who forwarded an attack e-mail, phone numbers and departments in signatures) to a
+// profile: typed (`add(victimIdentifier:kind:)`) or classified by their form (`add(victimIdentifiers:)`).
 
 extension VictimProfile {
-    /// Adds plain identifier strings: addresses (`a@b`), IP addresses and CIDR ranges, host names
-    /// (dotted, no spaces, or upper-case NetBIOS-like names with digits or dashes) and otherwise
-    /// person names.
+    /// Adds one identifier under the kind extraction gave it. Values shorter than two characters are
+    /// ignored (they would wipe unrelated text).
     ///
     /// ```swift
-    /// profile.add(victimIdentifiers: ["soc@denryoku-a.example.jp", "山田 太郎", "10.1.2.3", "mx01.denryoku-a.example.jp"])
+    /// profile.add(victimIdentifier: "keiri@denryoku-a.example.jp", kind: .email)
+    /// profile.add(victimIdentifier: "03-1234-5678", kind: .phone)
+    /// profile.add(victimIdentifier: "山田 太郎", kind: .person)
+    /// profile.add(victimIdentifier: "DENRYOKU-A\\yamada", kind: .account)
+    /// ```
+    public mutating func add(victimIdentifier value: String, kind: VictimIdentifierKind) {
+        let value = value.trimmingSpaces
+        guard value.count >= 2 else { return }
+        switch kind {
+        case .email: append(value, to: \.emailAddresses)
+        case .address: append(value, to: \.addressRanges)
+        case .host: append(value, to: \.hostNames)
+        case .person: append(value, to: \.personNames)
+        case .organization: append(value, to: \.organizationNames)
+        case .department: append(value, to: \.departmentNames)
+        case .phone: if PhoneNumbers.digits(of: value).count >= 6 { append(value, to: \.phoneNumbers) }
+        case .project: append(value, to: \.projectNames)
+        case .account: append(value, to: \.accountNames)
+        }
+    }
+
+    /// Adds plain identifier strings: addresses (`a@b`), telephone numbers (digits, '-', '(', ')',
+    /// '+' and spaces with at least 9 digits), IP addresses and CIDR ranges, host names (dotted, no
+    /// spaces, or upper-case NetBIOS-like names with digits or dashes) and otherwise person names.
+    ///
+    /// ```swift
+    /// profile.add(victimIdentifiers: ["soc@denryoku-a.example.jp", "山田 太郎", "10.1.2.3", "03-1234-5678"])
     /// ```
     public mutating func add(victimIdentifiers: [String]) {
         for raw in victimIdentifiers {
-            let value = raw.trimmingSpaces
-            guard value.count >= 2 else { continue }
-            if value.contains("@"), !value.contains(" ") {
-                append(value, to: \.emailAddresses)
-            } else if Self.looksLikeAddress(value) {
-                append(value, to: \.addressRanges)
-            } else if !value.contains(" "), value.contains(".") || value.contains("-"), value.allSatisfy({ $0.isASCII }) {
-                append(value, to: \.hostNames)
-            } else {
-                append(value, to: \.personNames)
-            }
+            add(victimIdentifier: raw, kind: Self.kind(of: raw.trimmingSpaces))
         }
+    }
+
+    /// The kind an identifier's form shows.
+    static func kind(of value: String) -> VictimIdentifierKind {
+        if value.contains("@"), !value.contains(" ") { return .email }
+        if PhoneNumbers.looksLikePhoneNumber(value) { return .phone }
+        if looksLikeAddress(value) { return .address }
+        if value.contains("\\"), !value.contains(" ") { return .account }
+        if !value.contains(" "), value.contains(".") || value.contains("-"), value.allSatisfy({ $0.isASCII }) {
+            return .host
+        }
+        return .person
     }
 
     static func looksLikeAddress(_ value: String) -> Bool {

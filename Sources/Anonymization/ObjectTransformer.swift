@@ -1,8 +1,10 @@
 // Anonymization — ObjectTransformer.swift
-// Owns the walk over one object's JSON tree: references decided by the `ReferencePolicy`, strings
-// scrubbed, property names checked, context properties generalised or removed, external references
-// and e-mail recipients dropped, then the checks that may withhold the object (provider identity,
-// required references gone, a pattern naming the victim) and the choice of the released id.
+// Owns the walk over one object's JSON tree: references decided by the `ReferencePolicy` (also ids
+// of what the provider authored quoted in text, and extension keys), strings scrubbed, property
+// names checked, context properties generalised or removed, external references and e-mail
+// recipients dropped, indicator patterns redacted, then the checks that may withhold the object
+// (provider identity, required references gone, a pattern that is all identifier), the record of
+// what was redacted (`x_kakehashi_redacted`) and the choice of the released id.
 
 import STIX
 
@@ -15,6 +17,11 @@ struct ObjectTransformer {
     private(set) var hits = 0
     /// Kinds of identifier replaced anywhere.
     private(set) var kinds: Set<IdentifierKind> = []
+    /// Top-level properties whose text had identifiers replaced inside it.
+    private(set) var redactedProperties: Set<String> = []
+
+    /// The property listing what was redacted in a released copy (the original stays in the held copy).
+    static let redactedProperty = "x_kakehashi_redacted"
 
     init(session: AnonymizationSession, type: String, id: String, original: JSONObject) {
         self.session = session
@@ -64,6 +71,12 @@ struct ObjectTransformer {
             if let name = original["name"]?.stringValue, session.matcher.occurs(in: name) {
                 return .withheld(reason: "an identity naming the provider or its people")
             }
+            // A person or unit whose contact details or other names are the provider's is one of its own.
+            for (key, value) in original.members where key == "contact_information" || (key.hasPrefix("x_") && key.contains("name")) {
+                if let text = value.stringValue, session.matcher.occurs(in: text) {
+                    return .withheld(reason: "an identity whose \(key) is the provider's")
+                }
+            }
         }
         if policy.victimObservableIDs.contains(ReferencePolicy.normalize(id)) {
             return .withheld(reason: "an observable that identifies the provider")
@@ -78,7 +91,18 @@ struct ObjectTransformer {
                 return .withheld(reason: "its required \(group.joined(separator: " / ")) pointed only at the provider or at observables identifying it")
             }
         }
-        if type == "indicator", let pattern = original["pattern"], output["pattern"] != pattern {
+        if type == "indicator", let pattern = original["pattern"]?.stringValue,
+           original["pattern_type"]?.stringValue ?? "stix" == "stix" {
+            switch PatternRedaction.redact(pattern, scrubber: session.scrubber) {
+            case .unchanged:
+                output["pattern"] = .string(pattern)
+                redactedProperties.remove("pattern")
+            case .redacted(let redacted):
+                output["pattern"] = .string(redacted)
+                redactedProperties.insert("pattern")
+            case .withhold(let reason): return .withheld(reason: reason)
+            }
+        } else if type == "indicator", let pattern = original["pattern"], output["pattern"] != pattern {
             return .withheld(reason: "its pattern names the provider")
         }
         if isObservable {
@@ -88,7 +112,10 @@ struct ObjectTransformer {
             case .rewriteID: output["id"] = .string(Anonymizer.rewrittenID(id, settings: session.settings))
             }
         } else {
-            output["id"] = .string(Anonymizer.releasedID(for: id, settings: session.settings))
+            output["id"] = .string(session.policy.releasedID(for: id))
+        }
+        if !redactedProperties.isEmpty {
+            output[Self.redactedProperty] = .array(redactedProperties.sorted().map { .string($0) })
         }
         return .released(.object(output))
     }
@@ -101,6 +128,8 @@ struct ObjectTransformer {
             case "type", "spec_version", "created", "modified", "id":
                 output[key] = value
                 continue
+            case Self.redactedProperty:
+                continue  // set again from what this anonymisation redacted
             case "created_by_ref" where authoredByHub:
                 output[key] = .string(session.settings.hubIdentityID)
                 continue
@@ -132,7 +161,11 @@ struct ObjectTransformer {
                 if kept.isEmpty { continue }
                 value = .object(kept)
             }
-            if let transformed = transform(value, key: key, custom: custom) { output[key] = transformed }
+            let scrubbedBefore = scrubbedStrings
+            if let transformed = transform(value, key: key, custom: custom) {
+                output[key] = transformed
+                if scrubbedStrings > scrubbedBefore { redactedProperties.insert(key) }
+            }
         }
         if authoredByHub && output["created_by_ref"] == nil {
             output["created_by_ref"] = .string(session.settings.hubIdentityID)
@@ -141,6 +174,9 @@ struct ObjectTransformer {
     }
 
     // MARK: - Values
+
+    /// How many strings had identifiers replaced inside them (not counting removed properties).
+    private var scrubbedStrings = 0
 
     private mutating func hit(_ kinds: Set<IdentifierKind> = []) {
         hits += 1
@@ -174,8 +210,11 @@ struct ObjectTransformer {
                 case .remove: hit(); return nil
                 }
             }
-            let result = session.scrubber.scrub(text)
-            if result.changed { hit(result.kinds) }
+            let result = session.scrubber.scrub(session.policy.rewritingAuthoredIDs(in: text))
+            if result.changed {
+                hit(result.kinds)
+                scrubbedStrings += 1
+            }
             return .string(result.text)
         case .array(let elements):
             var kept: [JSONValue] = []
@@ -196,7 +235,15 @@ struct ObjectTransformer {
 
     private mutating func transformObject(_ object: JSONObject, parentKey: String?, custom: Bool) -> JSONObject {
         var output = JSONObject(minimumCapacity: object.count)
-        for (key, value) in object.members {
+        for (originalKey, value) in object.members {
+            var key = originalKey
+            if parentKey == "extensions", STIXIdentifier.isValid(key) {
+                switch session.policy.action(for: key) {
+                case .keep: break
+                case .replace(let id): key = id
+                case .remove: hit(); continue
+                }
+            }
             if session.matcher.occurs(in: key) { hit(); continue }
             var childCustom = custom
             if parentKey == "extensions" {

@@ -23,7 +23,7 @@ extension ObjectTransformer {
            session.matcher.occurs(in: String(decoding: bytes, as: UTF8.self)) {
             return .withhold("its payload contains identifiers of the provider")
         }
-        if hits > 0 && !Self.scrubbableObservables.contains(type) {
+        if hits > 0 && !Self.scrubbableObservables.contains(type) && !keepsTechnicalValue(output: output) {
             return .withhold("its value identifies the provider")
         }
         guard ObservableIdentifiers.isDeterministicObservableID(id) else { return .rewriteID }
@@ -36,14 +36,41 @@ extension ObjectTransformer {
     }
 }
 
+extension ObjectTransformer {
+    /// An attacker's observable that only carried an identifier beside its technical value: the
+    /// spoofed sender whose display name is a real colleague's (the address stays), a phishing URL
+    /// with the recipient's address in its query (the host stays).
+    func keepsTechnicalValue(output: JSONObject) -> Bool {
+        switch type {
+        case "email-addr":
+            return original["value"] == output["value"]
+        case "url":
+            guard let value = output["value"]?.stringValue, original["value"] != output["value"] else { return false }
+            return !URLText.hostContainsPlaceholder(value) && Set(original.keys) == Set(output.keys)
+        default:
+            return false
+        }
+    }
+}
+
 /// Standard base64 (with or without padding), for looking inside `payload_bin`.
 enum Base64 {
     static func decode(_ text: String) -> [UInt8]? {
+        decode(text.utf8)
+    }
+
+    /// Base64 in scalars (a token found in text), without making a String of it first.
+    static func decode(_ scalars: ArraySlice<Unicode.Scalar>) -> [UInt8]? {
+        guard scalars.allSatisfy({ $0.value < 0x80 }) else { return nil }
+        return decode(scalars.lazy.map { UInt8(truncatingIfNeeded: $0.value) })
+    }
+
+    static func decode<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8]? where Bytes.Element == UInt8 {
         var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count * 3 / 4)
+        output.reserveCapacity(bytes.underestimatedCount * 3 / 4)
         var buffer: UInt32 = 0
         var bits = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             let value: UInt8
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = byte - UInt8(ascii: "A")

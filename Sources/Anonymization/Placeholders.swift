@@ -1,5 +1,6 @@
 // Anonymization — Placeholders.swift
-// Owns the neutral text that replaces a provider's identifiers in released objects, and the generic
+// Owns the neutral text that replaces a provider's identifiers in released objects (one scheme,
+// "[victim-…]", everywhere: free text, observable values, indicator patterns), and the generic
 // description of the provider ("an organisation in the 電力 sector (電力分野の組織)").
 
 /// The placeholders written in place of identifiers.
@@ -18,9 +19,15 @@ public enum Placeholder {
     public static let address = "[victim-address]"
     public static let identity = "[victim-identity]"
     public static let observable = "[victim-observable]"
+    public static let department = "[victim-department]"
+    public static let account = "[victim-account]"
+    public static let phone = "[victim-phone]"
+    /// An original id of an object the provider authored, met where it could not be rewritten.
+    public static let object = "[victim-object]"
 
     /// Every placeholder.
-    public static let all = [organization, person, project, email, domain, host, address, identity, observable]
+    public static let all = [organization, person, project, email, domain, host, address, identity, observable,
+                             department, account, phone, object]
 }
 
 extension VictimProfile {

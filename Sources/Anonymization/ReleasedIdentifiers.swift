@@ -17,7 +17,9 @@ extension Anonymizer {
     ///
     /// Marking definitions, extension definitions and the hub's own identity keep their ids: they are
     /// shared vocabulary, not the provider's. (Inside `anonymize`, observables with content-derived
-    /// UUIDv5 ids also keep them unless their content had to change; see `Anonymizer`.)
+    /// UUIDv5 ids also keep them unless their content had to change, and marking and extension
+    /// definitions the provider authored — in `VictimProfile.authoredIDs` — are rewritten like any
+    /// other object of the provider's; see `Anonymizer`.)
     ///
     /// ```swift
     /// let settings = AnonymizationSettings(hubIdentityID: hubID, idKey: key)
@@ -75,6 +77,8 @@ struct ReferencePolicy {
     let providerIDs: Set<String>
     let victimObservableIDs: Set<String>
     let rewrittenObservableIDs: Set<String>
+    /// Ids of objects the provider authored in the submission: in free text they are rewritten too.
+    let authoredIDs: Set<String>
 
     init(profile: VictimProfile, settings: AnonymizationSettings) {
         self.profile = profile
@@ -84,6 +88,42 @@ struct ReferencePolicy {
         for (id, _) in ObservableIdentifiers.victimObservableIDs(for: profile) { victim.insert(id) }
         self.victimObservableIDs = victim
         self.rewrittenObservableIDs = Set(profile.rewrittenObservableIDs.map { Self.normalize($0) })
+        self.authoredIDs = Set(profile.authoredIDs.map { Self.normalize($0) })
+    }
+
+    /// Marking and extension definitions are shared vocabulary and keep their ids, unless the
+    /// provider authored them: then their id would link every copy back to it.
+    func isSharedDefinition(_ identifier: STIXIdentifier, normalized: String) -> Bool {
+        guard identifier.type == "marking-definition" || identifier.type == "extension-definition" else { return false }
+        if TLPMarking(id: normalized) != nil { return true }
+        return !authoredIDs.contains(normalized)
+    }
+
+    /// Authored ids that are released unchanged (the hub, shared vocabulary, technical observables
+    /// with content-derived ids), normalised: not identifiers of the provider.
+    var keptAuthoredIDs: Set<String> {
+        Set(authoredIDs.filter(keeps))
+    }
+
+    /// Whether `action(for: id)` is `.keep` (without computing a replacement).
+    func keeps(_ id: String) -> Bool {
+        let normalized = Self.normalize(id)
+        if normalized == Self.normalize(settings.hubIdentityID) { return true }
+        if providerIDs.contains(normalized) || victimObservableIDs.contains(normalized) { return false }
+        guard let identifier = STIXIdentifier(id) else { return true }
+        if identifier.type == "marking-definition" || identifier.type == "extension-definition" {
+            return isSharedDefinition(identifier, normalized: normalized)
+        }
+        return ObservableIdentifiers.isDeterministicObservableID(id) && !rewrittenObservableIDs.contains(normalized)
+    }
+
+    /// The id the released copy of object `id` carries.
+    func releasedID(for id: String) -> String {
+        if let identifier = STIXIdentifier(id), !isSharedDefinition(identifier, normalized: Self.normalize(id)),
+           identifier.type == "marking-definition" || identifier.type == "extension-definition" {
+            return Anonymizer.rewrittenID(id, settings: settings)
+        }
+        return Anonymizer.releasedID(for: id, settings: settings)
     }
 
     static func normalize(_ id: String) -> String {
@@ -99,10 +139,44 @@ struct ReferencePolicy {
         if normalized == Self.normalize(settings.hubIdentityID) { return .keep }
         if providerIDs.contains(normalized) || victimObservableIDs.contains(normalized) { return .remove }
         guard let identifier = STIXIdentifier(id) else { return .keep }
-        if identifier.type == "marking-definition" || identifier.type == "extension-definition" { return .keep }
+        if identifier.type == "marking-definition" || identifier.type == "extension-definition" {
+            return isSharedDefinition(identifier, normalized: normalized)
+                ? .keep : .replace(Anonymizer.rewrittenID(id, settings: settings))
+        }
         if ObservableIdentifiers.isDeterministicObservableID(id) && !rewrittenObservableIDs.contains(normalized) {
             return .keep
         }
         return .replace(Anonymizer.rewrittenID(id, settings: settings))
+    }
+
+    /// `text` with every id of an object the provider authored replaced as a reference to it would
+    /// be ("see indicator--8e2e… for details" -> the released id); ids of others stay.
+    func rewritingAuthoredIDs(in text: String) -> String {
+        guard !authoredIDs.isEmpty, text.contains("--") else { return text }
+        var output = ""
+        var rest = text[...]
+        while let marker = rest.firstRange(of: "--") {
+            var start = marker.lowerBound
+            while start > rest.startIndex {
+                let before = rest[rest.index(before: start)]
+                guard before.isASCII, before.isLetter || before.isNumber || before == "-" else { break }
+                start = rest.index(before: start)
+            }
+            let end = rest.index(marker.upperBound, offsetBy: 36, limitedBy: rest.endIndex) ?? rest.endIndex
+            let candidate = String(rest[start..<end])
+            if STIXIdentifier.isValid(candidate), authoredIDs.contains(Self.normalize(candidate)) {
+                output += rest[..<start]
+                switch action(for: candidate) {
+                case .keep: output += candidate
+                case .replace(let id): output += id
+                case .remove: output += Placeholder.object
+                }
+                rest = rest[end...]
+            } else {
+                output += rest[..<marker.upperBound]
+                rest = rest[marker.upperBound...]
+            }
+        }
+        return output + rest
     }
 }

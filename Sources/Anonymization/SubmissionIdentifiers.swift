@@ -1,8 +1,10 @@
 // Anonymization — SubmissionIdentifiers.swift
 // Owns learning from a submission what identifies its provider beyond the organisation's profile:
 // the recipients of attack e-mails (addresses and display names), identity objects of the provider,
-// and which observables will be withheld or get a rewritten id, so that references to them from
-// other objects of the submission are removed or rewritten consistently.
+// the names carried by what anonymisation withholds (identities, e-mail addresses, user accounts),
+// the ids of what the provider authored, and which observables will be withheld or get a rewritten
+// id, so that references to them from other objects of the submission are removed or rewritten
+// consistently and no name of a withheld object survives elsewhere.
 
 import STIX
 
@@ -13,7 +15,11 @@ extension VictimProfile {
     /// - identity objects whose name is one of the organisation's names, and identities (of its people)
     ///   that anonymisation withholds;
     /// - the ids of observables anonymisation withholds (`observableIDs`) and of observables with
-    ///   content-derived ids that it releases with changed content (`rewrittenObservableIDs`).
+    ///   content-derived ids that it releases with changed content (`rewrittenObservableIDs`);
+    /// - every name-bearing property of what it withholds: identity `name`, `contact_information` and
+    ///   `x_…name…` strings, e-mail address `display_name`, user account `user_id`, `account_login`
+    ///   and `display_name` — scrubbed wherever else they appear;
+    /// - the ids of the objects the provider authored (`authoredIDs`), rewritten wherever quoted.
     ///
     /// ```swift
     /// var profile = organisationProfile
@@ -39,33 +45,109 @@ extension VictimProfile {
                 break
             }
         }
-        // Withholding one observable can change another that refers to it; repeat until stable.
+        addAuthoredIDs(byID)
+        // Withholding one object can change another that refers to it, and the names a withheld
+        // object carries can withhold more; repeat until stable.
+        for _ in 0..<6 {
+            let withheld = learnDispositions(byID)
+            if !addNames(ofWithheld: withheld.withheldIDs, byID: byID) && withheld.isStable { break }
+        }
+    }
+
+    /// What one round of anonymisation withheld, and whether it learned nothing new.
+    struct Dispositions {
+        var withheldIDs: [String] = []
+        var isStable = true
+    }
+
+    private mutating func learnDispositions(_ byID: [String: JSONObject]) -> Dispositions {
         let settings = AnonymizationSettings(hubIdentityID: "identity--00000000-0000-4000-8000-000000000000", idKey: [0])
-        for _ in 0..<4 {
-            let session = AnonymizationSession(profile: self, settings: settings)
-            var changed = false
-            for (id, object) in byID.sorted(by: { $0.key < $1.key }) {
-                guard let type = object["type"]?.stringValue else { continue }
-                var transformer = ObjectTransformer(session: session, type: type, id: id, original: object)
-                let result = transformer.run()
-                if type == "identity" {
-                    if case .withheld = result, !identityIDs.contains(id) { identityIDs.append(id); changed = true }
-                    continue
-                }
-                guard transformer.isObservable else { continue }
-                switch result {
-                case .withheld:
-                    if !observableIDs.contains(id) { observableIDs.append(id); changed = true }
-                case .released(let copy):
-                    if ObservableIdentifiers.isDeterministicObservableID(id), copy["id"]?.stringValue != id,
-                       !rewrittenObservableIDs.contains(id) {
-                        rewrittenObservableIDs.append(id)
-                        changed = true
-                    }
+        let session = AnonymizationSession(profile: self, settings: settings)
+        var result = Dispositions()
+        for (id, object) in byID.sorted(by: { $0.key < $1.key }) {
+            guard let type = object["type"]?.stringValue else { continue }
+            var transformer = ObjectTransformer(session: session, type: type, id: id, original: object)
+            let outcome = transformer.run()
+            if case .withheld = outcome { result.withheldIDs.append(id) }
+            if type == "identity" {
+                if case .withheld = outcome, !identityIDs.contains(id) { identityIDs.append(id); result.isStable = false }
+                continue
+            }
+            guard transformer.isObservable else { continue }
+            switch outcome {
+            case .withheld:
+                if !observableIDs.contains(id) { observableIDs.append(id); result.isStable = false }
+            case .released(let copy):
+                if ObservableIdentifiers.isDeterministicObservableID(id), copy["id"]?.stringValue != id,
+                   !rewrittenObservableIDs.contains(id) {
+                    rewrittenObservableIDs.append(id)
+                    result.isStable = false
                 }
             }
-            if !changed { break }
         }
+        return result
+    }
+
+    /// Ids of what the provider authored: objects created by one of its identities, and objects
+    /// without an author (observables, what it wrote without saying who) other than identities and
+    /// marking definitions. Standard TLP markings are shared vocabulary.
+    private mutating func addAuthoredIDs(_ byID: [String: JSONObject]) {
+        let providers = Set(identityIDs.map { ReferencePolicy.normalize($0) })
+        for (id, object) in byID.sorted(by: { $0.key < $1.key }) where TLPMarking(id: id) == nil {
+            let type = object["type"]?.stringValue ?? ""
+            if let creator = object["created_by_ref"]?.stringValue {
+                guard providers.contains(ReferencePolicy.normalize(creator)) else { continue }
+            } else if type == "identity" || type == "marking-definition" {
+                continue
+            }
+            append(id, to: \.authoredIDs)
+        }
+    }
+
+    /// Adds the names of withheld identities, e-mail addresses and user accounts; true when any was new.
+    private mutating func addNames(ofWithheld ids: [String], byID: [String: JSONObject]) -> Bool {
+        let before = self
+        for id in ids {
+            guard let object = byID[id] else { continue }
+            switch object["type"]?.stringValue {
+            case "identity": addNames(ofIdentity: object)
+            case "email-addr":
+                if let value = object["value"]?.stringValue { add(victimIdentifier: value, kind: .email) }
+                if let name = object["display_name"]?.stringValue, !name.contains("@") { add(victimIdentifier: name, kind: .person) }
+            case "user-account":
+                for key in ["user_id", "account_login"] {
+                    if let value = object[key]?.stringValue { add(victimIdentifier: value, kind: .account) }
+                }
+                if let name = object["display_name"]?.stringValue { add(victimIdentifier: name, kind: .person) }
+            default:
+                break
+            }
+        }
+        return self != before
+    }
+
+    private mutating func addNames(ofIdentity identity: JSONObject) {
+        let isPerson = identity["identity_class"]?.stringValue == "individual"
+        var names: [String] = []
+        for (key, value) in identity.members where key == "name" || (key.hasPrefix("x_") && key.contains("name")) {
+            names += value.arrayValue?.compactMap(\.stringValue) ?? [value.stringValue].compactMap { $0 }
+        }
+        for name in names { add(victimIdentifier: name, kind: isPerson ? .person : .organization) }
+        if let contact = identity["contact_information"]?.stringValue {
+            let separators: Set<Character> = [",", ";", "、", "，", "；", "\n", "/", "|"]
+            let parts = contact.split(whereSeparator: { separators.contains($0) })
+            add(victimIdentifiers: parts.map { Self.contactValue(String($0)) })
+        }
+    }
+
+    /// "TEL: 03-1234-5678" -> "03-1234-5678"; "e-mail：soc@x.jp" -> "soc@x.jp".
+    static func contactValue(_ part: String) -> String {
+        let trimmed = part.trimmingSpaces
+        if let colon = trimmed.firstIndex(where: { $0 == ":" || $0 == "：" }) {
+            let label = trimmed[..<colon]
+            if label.count <= 12, !label.contains("@") { return String(trimmed[trimmed.index(after: colon)...]).trimmingSpaces }
+        }
+        return trimmed
     }
 
     private mutating func addRecipients(of message: JSONObject, byID: [String: JSONObject]) {

@@ -1,8 +1,10 @@
 // Anonymization — TextFolding.swift
-// Owns the folded form of text that identifiers are searched in: case-folded, full-width ASCII and
-// half-width katakana turned into their ordinary forms, whitespace runs collapsed, invisible
-// characters dropped and common defanging ("[.]", "[@]") undone — with a map from every folded
-// character back to the span of the original text it came from, so a match can be replaced in place.
+// Owns the folded form of text that identifiers are searched in: encodings undone first
+// (`DecodedText`: percent, quoted-printable, HTML references, \u escapes, RFC 2047), then
+// case-folded, compatibility forms unified (full-width ASCII, half-width katakana, ㈱, ①, dashes),
+// hiragana folded to katakana, whitespace runs collapsed, invisible characters dropped and common
+// defanging ("[.]", "[@]") undone — with a map from every folded character back to the span of the
+// original text it came from, so a match can be replaced in place.
 
 /// Text in folded form, with the original scalars each folded scalar came from.
 ///
@@ -13,6 +15,8 @@
 struct FoldedText {
     /// The original text as scalars.
     let original: [Unicode.Scalar]
+    /// The text with its encodings undone, before folding (base64 tokens are searched in it).
+    let decoded: DecodedText
     /// The folded scalars.
     private(set) var scalars: [Unicode.Scalar] = []
     /// For each folded scalar, the first original scalar it came from.
@@ -26,20 +30,30 @@ struct FoldedText {
 
     init(scalars original: [Unicode.Scalar]) {
         self.original = original
-        scalars.reserveCapacity(original.count)
-        starts.reserveCapacity(original.count)
-        ends.reserveCapacity(original.count)
+        self.decoded = DecodedText(original)
+        let source = decoded.scalars
+        scalars.reserveCapacity(source.count)
+        starts.reserveCapacity(source.count)
+        ends.reserveCapacity(source.count)
         var position = 0
-        while position < original.count {
-            if let (replacement, length) = Self.defanged(original, at: position) {
-                append(replacement, from: position, to: position + length)
+        while position < source.count {
+            if let (replacement, length) = Self.defanged(source, at: position) {
+                append(replacement, from: decoded.start(position), to: decoded.end(position + length - 1))
                 position += length
                 continue
             }
-            let scalar = original[position]
-            fold(scalar, at: position)
+            fold(source[position], from: decoded.start(position), to: decoded.end(position))
             position += 1
         }
+    }
+
+    /// The folded form of an identifier, without spaces (what needles are made of).
+    static func needle(_ text: String) -> [Unicode.Scalar] {
+        // Ids, addresses and host names need no decoding: lower-case them directly.
+        if text.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || $0 == "-" || $0 == "." || $0 == "@" || $0 == "_" || $0 == ":" }) {
+            return text.unicodeScalars.map(lowercasedASCII)
+        }
+        return FoldedText(text).scalars.filter { $0 != " " }
     }
 
     var count: Int { scalars.count }
@@ -64,46 +78,65 @@ struct FoldedText {
         ends.append(end)
     }
 
-    private mutating func fold(_ scalar: Unicode.Scalar, at position: Int) {
+    private mutating func fold(_ scalar: Unicode.Scalar, from lower: Int, to upper: Int) {
         let value = scalar.value
         // Invisible characters sometimes slipped into names: zero-width space/joiners, word joiner,
         // byte order mark, soft hyphen.
         if value == 0x200B || value == 0x200C || value == 0x200D || value == 0x2060 || value == 0xFEFF || value == 0x00AD {
-            if let last = ends.indices.last { ends[last] = position + 1 }
+            if let last = ends.indices.last { ends[last] = upper }
+            return
+        }
+        if value < 0x80 {
+            if value == 0x20 || (0x09...0x0D).contains(value) {
+                appendSpace(from: lower, to: upper)
+            } else {
+                append(Self.lowercasedASCII(scalar), from: lower, to: upper)
+            }
             return
         }
         if scalar.properties.isWhitespace {
-            if scalars.last == " " {
-                ends[ends.count - 1] = position + 1
-            } else {
-                append(" ", from: position, to: position + 1)
-            }
+            appendSpace(from: lower, to: upper)
             return
         }
         // Full-width ASCII variants (U+FF01-U+FF5E) -> ASCII.
         if value >= 0xFF01 && value <= 0xFF5E {
-            append(Self.lowercasedASCII(Unicode.Scalar(value - 0xFEE0)!), from: position, to: position + 1)
+            append(Self.lowercasedASCII(Unicode.Scalar(value - 0xFEE0)!), from: lower, to: upper)
             return
         }
         // Half-width katakana -> full-width, composing the voiced sound marks.
         if value >= 0xFF61 && value <= 0xFF9F {
-            foldHalfWidthKatakana(value, at: position)
+            foldHalfWidthKatakana(value, from: lower, to: upper)
             return
         }
-        if value < 0x80 {
-            append(Self.lowercasedASCII(scalar), from: position, to: position + 1)
+        // Hiragana -> katakana (ぁ..ゖ, ゝゞ): "でんりょく" and "デンリョク" are one name.
+        if (value >= 0x3041 && value <= 0x3096) || value == 0x309D || value == 0x309E {
+            append(Unicode.Scalar(value + 0x60)!, from: lower, to: upper)
             return
         }
-        if scalar.properties.changesWhenLowercased {
-            for lower in scalar.properties.lowercaseMapping.unicodeScalars {
-                append(lower, from: position, to: position + 1)
+        if let replacement = CompatibilityForms.replacement(for: scalar) {
+            for folded in replacement.unicodeScalars {
+                fold(folded, from: lower, to: upper)
             }
             return
         }
-        append(scalar, from: position, to: position + 1)
+        if scalar.properties.changesWhenLowercased {
+            for lowerScalar in scalar.properties.lowercaseMapping.unicodeScalars {
+                append(lowerScalar, from: lower, to: upper)
+            }
+            return
+        }
+        append(scalar, from: lower, to: upper)
     }
 
-    private static func lowercasedASCII(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+    private mutating func appendSpace(from lower: Int, to upper: Int) {
+        if scalars.last == " " {
+            ends[ends.count - 1] = upper
+        } else {
+            append(" ", from: lower, to: upper)
+        }
+    }
+
+    static func lowercasedASCII(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         if scalar.value >= 0x41 && scalar.value <= 0x5A { return Unicode.Scalar(scalar.value + 0x20)! }
         return scalar
     }
@@ -112,17 +145,17 @@ struct FoldedText {
     private static let halfWidthKatakana: [Unicode.Scalar] = Array(
         "。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン".unicodeScalars)
 
-    private mutating func foldHalfWidthKatakana(_ value: UInt32, at position: Int) {
+    private mutating func foldHalfWidthKatakana(_ value: UInt32, from lower: Int, to upper: Int) {
         if value <= 0xFF9D {
-            append(Self.halfWidthKatakana[Int(value - 0xFF61)], from: position, to: position + 1)
+            append(Self.halfWidthKatakana[Int(value - 0xFF61)], from: lower, to: upper)
             return
         }
         // U+FF9E (voiced) / U+FF9F (semi-voiced): combine with the previous kana when possible.
         if let last = scalars.last, let combined = Self.voiced(last, semi: value == 0xFF9F) {
             scalars[scalars.count - 1] = combined
-            ends[ends.count - 1] = position + 1
+            ends[ends.count - 1] = upper
         } else {
-            append(value == 0xFF9E ? "\u{309B}" : "\u{309C}", from: position, to: position + 1)
+            append(value == 0xFF9E ? "\u{309B}" : "\u{309C}", from: lower, to: upper)
         }
     }
 

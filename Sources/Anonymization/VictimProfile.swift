@@ -1,7 +1,8 @@
 // Anonymization — VictimProfile.swift
 // Owns `VictimProfile`: everything the hub knows identifies a provider (its names, domains, addresses,
-// hosts, ranges, projects, people, identity objects, sector and size) and which the anonymised copy
-// must not contain.
+// hosts, ranges, projects, people, departments, phone numbers, accounts, identity objects, the ids
+// of what it authored, sector and size) and which the anonymised copy must not contain; and
+// `VictimIdentifierKind`, the kinds extraction gives the identifiers it finds.
 
 /// What the hub knows identifies a provider (and its people and systems): from the organisation's
 /// profile (names in Japanese and English, domains, e-mail addresses, host names, CIDR ranges,
@@ -28,8 +29,16 @@ public struct VictimProfile: Sendable, Equatable, Hashable {
     /// CIDR ranges, IPv4 and IPv6: "192.0.2.0/24", "2001:db8:a::/48" (a bare address is a /32 or /128).
     public var addressRanges: [String]
     public var projectNames: [String]
-    /// Display names found next to addresses ("山田 太郎", "Taro Yamada").
+    /// Display names found next to addresses ("山田 太郎", "Taro Yamada"); found in either order,
+    /// with or without the space, in any case.
     public var personNames: [String]
+    /// Departments ("経理部", "情報システム部"): replaced like the organisation's name.
+    public var departmentNames: [String]
+    /// Telephone numbers ("03-1234-5678", "+81 3 1234 5678"): matched on their digits, whatever the
+    /// separators, width or the +81 / 0 prefix.
+    public var phoneNumbers: [String]
+    /// Account names of its people or systems ("yamada.t", "DENRYOKU-A\\svc_backup").
+    public var accountNames: [String]
     /// The provider's STIX identity object ids.
     public var identityIDs: [String]
     /// "電力": released objects describe the provider only as "an organisation in the 電力 sector".
@@ -44,11 +53,16 @@ public struct VictimProfile: Sendable, Equatable, Hashable {
     /// therefore a rewritten id (e.g. an `email-message` whose subject named the provider); references
     /// to them are rewritten the same way. Filled by `addIdentifiers(foundIn:)`.
     public var rewrittenObservableIDs: [String]
+    /// Ids of the objects the provider authored in the submission (filled by `addIdentifiers(foundIn:)`):
+    /// wherever one appears in text, it is rewritten like a reference, so that no original id links a
+    /// released copy back to the provider.
+    public var authoredIDs: [String]
 
     public init(organizationNames: [String] = [], domains: [String] = [], emailAddresses: [String] = [],
                 hostNames: [String] = [], addressRanges: [String] = [], projectNames: [String] = [],
                 personNames: [String] = [], identityIDs: [String] = [], sector: String? = nil, size: String? = nil,
-                observableIDs: [String] = [], rewrittenObservableIDs: [String] = []) {
+                observableIDs: [String] = [], rewrittenObservableIDs: [String] = [], departmentNames: [String] = [],
+                phoneNumbers: [String] = [], accountNames: [String] = [], authoredIDs: [String] = []) {
         self.organizationNames = organizationNames
         self.domains = domains
         self.emailAddresses = emailAddresses
@@ -61,5 +75,20 @@ public struct VictimProfile: Sendable, Equatable, Hashable {
         self.size = size
         self.observableIDs = observableIDs
         self.rewrittenObservableIDs = rewrittenObservableIDs
+        self.departmentNames = departmentNames
+        self.phoneNumbers = phoneNumbers
+        self.accountNames = accountNames
+        self.authoredIDs = authoredIDs
     }
+}
+
+/// What kind of victim identifier extraction found (an e-mail's recipients, its internal relays,
+/// names in its body...): decides where `VictimProfile.add(victimIdentifier:kind:)` files it.
+///
+/// ```swift
+/// profile.add(victimIdentifier: "03-1234-5678", kind: .phone)
+/// profile.add(victimIdentifier: "経理部", kind: .department)
+/// ```
+public enum VictimIdentifierKind: String, Sendable, CaseIterable {
+    case email, address, host, person, organization, department, phone, project, account
 }

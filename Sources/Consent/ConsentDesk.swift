@@ -165,7 +165,7 @@ public struct ConsentDesk: Sendable {
                     copy.stixID = anonymized.objectValue?["id"]?.stringValue
                         ?? Anonymizer.releasedID(for: original.stixID, settings: anonymization)
                 }
-                let findings = LeakCheck.findings(in: copy.bytes, profile: session.profile)
+                let findings = session.leaks(in: copy.bytes)
                 if let first = findings.first {
                     throw ConsentError(.leak, "release blocked: the anonymised copy of \(original.stixID) still contains '\(first.identifier)' (\(first.excerpt)); nothing was released")
                 }
@@ -291,6 +291,9 @@ public struct ConsentDesk: Sendable {
             case .addressRange: profile.addressRanges.append(identifier.value)
             case .project: profile.projectNames.append(identifier.value)
             case .person: profile.personNames.append(identifier.value)
+            case .phone: profile.phoneNumbers.append(identifier.value)
+            case .department: profile.departmentNames.append(identifier.value)
+            case .account: profile.accountNames.append(identifier.value)
             }
         }
         // The provider's own identity objects: identities whose name is one of its names, and the

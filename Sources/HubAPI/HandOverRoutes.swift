@@ -112,11 +112,12 @@ extension HubAPIService {
             throw TAXIIError.badRequest("A sample is named by its SHA-256 (64 hex digits).")
         }
         guard let vault = submissionDesk.vault,
-              let reference = try await visibleSample(sha256, for: principal),
+              let visible = try await visibleSample(sha256, for: principal),
               try vault.contains(sha256: sha256) else {
             throw TAXIIError.notFound("There is no sample \(sha256) for you.")
         }
-        let name = (reference.name?.isEmpty == false ? reference.name! : sha256)
+        let (reference, visibleName) = visible
+        let name = (visibleName?.isEmpty == false ? visibleName! : sha256)
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "\\", with: "_")
         var zip = Data()
         do {
@@ -135,8 +136,11 @@ extension HubAPIService {
     }
 
     /// The reference of a submission that brought the sample and whose `file` object the principal
-    /// may read (asked through the policy's audiences, like every read).
-    func visibleSample(_ sha256: String, for principal: Principal) async throws -> SampleReference? {
+    /// may read (asked through the policy's audiences, like every read), with the file name that
+    /// object gives: the stored original name for whoever reads the original (the provider, hub
+    /// staff), the released copy's `name` for a recipient — scrubbed when the release was
+    /// anonymised, so the zip entry names no more than the STIX the recipient received.
+    func visibleSample(_ sha256: String, for principal: Principal) async throws -> (SampleReference, String?)? {
         let audiences = try await policy.readAudiences(for: principal)
         for reference in try await store.sampleReferences(sha256: sha256) {
             guard let submission = try await store.submission(id: reference.submissionID),
@@ -148,8 +152,11 @@ extension HubAPIService {
             query.includeReleasedCopies = true
             query.audiences = audiences
             let page = try await store.objects(query)
-            if page.objects.contains(where: { String(decoding: $0.bytes, as: UTF8.self).contains(sha256) }) {
-                return reference
+            let describing = page.objects.filter { String(decoding: $0.bytes, as: UTF8.self).contains(sha256) }
+            if describing.contains(where: { $0.releaseID == nil }) { return (reference, reference.name) }
+            if let copy = describing.last {
+                let name = (try? JSONParser.parse(Array(copy.bytes)))?["name"]?.stringValue
+                return (reference, name)
             }
         }
         return nil

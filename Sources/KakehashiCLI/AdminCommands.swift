@@ -1,5 +1,7 @@
-// `kakehashi admin …`: organisations, users, tokens, feeds and feed rights.
+// `kakehashi admin …`: organisations (and the identifiers that single each out: domains, names,
+// address ranges, hosts, people, phones…), users, tokens, feeds and feed rights.
 import Accounts
+import Anonymization
 import ArgumentParser
 import Foundation
 import Storage
@@ -13,7 +15,7 @@ struct Admin: AsyncParsableCommand {
 
 struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "org", abstract: "Organisations.",
-                                                    subcommands: [Add.self, List.self, Client.self])
+                                                    subcommands: [Add.self, List.self, Client.self, IdentifierCommand.self])
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a member organisation.")
         @OptionGroup var data: DataOption
@@ -23,17 +25,31 @@ struct OrgCommand: AsyncParsableCommand {
         @Option(help: "ISO 3166 country code.") var country: String = "JP"
         @Option(help: "A domain of the organisation (repeatable); kept from leaving the hub.") var domain: [String] = []
         @Option(help: "Another name of the organisation, in any language (repeatable).") var alias: [String] = []
+        @Option(help: "An IPv4 or IPv6 CIDR range of the organisation, e.g. 192.0.2.0/24 (repeatable).")
+        var addressRange: [String] = []
+        @Option(help: "A host name of the organisation, e.g. FS-KEIRI01 (repeatable).") var host: [String] = []
+        @Option(help: "An e-mail address of the organisation (repeatable).") var email: [String] = []
+        @Option(help: "A project name to keep from leaving the hub (repeatable).") var project: [String] = []
+        @Option(help: "A person's name, e.g. '山田 太郎' (repeatable).") var person: [String] = []
+        @Option(help: "A department's name, e.g. 経理部 (repeatable).") var department: [String] = []
+        @Option(help: "A telephone number, e.g. 03-1234-5678 (repeatable).") var phone: [String] = []
+
+        /// Every identifier given, checked before anything is stored.
+        func identifiers() throws -> [OrganizationIdentifier] {
+            let given: [(OrganizationIdentifier.Kind, [String])] = [
+                (.domain, domain), (.alias, alias), (.addressRange, addressRange), (.host, host), (.email, email),
+                (.project, project), (.person, person), (.department, department), (.phone, phone),
+            ]
+            return try given.flatMap { kind, values in try values.map { try OrganizationIdentifiers.checked(kind, $0) } }
+        }
 
         func run() async throws {
+            let identifiers = try identifiers()
             let hub = try await OpenedHub.open(data)
             let org = try await AccountAdministration(store: hub.store)
                 .addOrganization(name: name, sector: sector, size: size, country: country)
-            for value in domain {
-                try await hub.store.addIdentifier(OrganizationIdentifier(kind: .domain, value: value.lowercased()),
-                                                  organizationID: org.id)
-            }
-            for value in alias {
-                try await hub.store.addIdentifier(OrganizationIdentifier(kind: .alias, value: value), organizationID: org.id)
+            for identifier in identifiers {
+                try await hub.store.addIdentifier(identifier, organizationID: org.id)
             }
             print("added organization \(org.name) (\(org.id))")
         }
@@ -65,6 +81,111 @@ struct OrgCommand: AsyncParsableCommand {
                 print([org.name, org.sector ?? "-", org.size ?? "-", org.country ?? "-", org.id].joined(separator: "\t"))
             }
         }
+    }
+}
+
+/// `kakehashi admin org identifier add|remove|list`: what singles an organisation out, kept from
+/// leaving the hub in anonymised releases.
+struct IdentifierCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "identifier",
+        abstract: "An organisation's identifiers (domains, names, address ranges, hosts, people, phones…).",
+        subcommands: [Add.self, Remove.self, List.self])
+
+    struct Target: ParsableArguments {
+        @OptionGroup var data: DataOption
+        @Option(help: "The organisation (name).") var org: String
+        @Option(help: "\(OrganizationIdentifier.Kind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String
+        @Option(help: "The identifier, e.g. 192.0.2.0/24 for an address-range.") var value: String
+
+        func identifier() throws -> OrganizationIdentifier {
+            guard let kind = OrganizationIdentifier.Kind(rawValue: kind) else {
+                throw CommandFailure("unknown kind \(kind); use one of \(OrganizationIdentifier.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return try OrganizationIdentifiers.checked(kind, value)
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an identifier to an organisation.")
+        @OptionGroup var target: Target
+
+        func run() async throws {
+            let identifier = try target.identifier()
+            let hub = try await OpenedHub.open(target.data)
+            let org = try await OrganizationIdentifiers.organization(target.org, in: hub)
+            try await hub.store.addIdentifier(identifier, organizationID: org.id)
+            print("\(org.name): added \(identifier.kind.rawValue) \(identifier.value)")
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove an identifier from an organisation.")
+        @OptionGroup var target: Target
+
+        func run() async throws {
+            guard let kind = OrganizationIdentifier.Kind(rawValue: target.kind) else {
+                throw CommandFailure("unknown kind \(target.kind); use one of \(OrganizationIdentifier.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let hub = try await OpenedHub.open(target.data)
+            let org = try await OrganizationIdentifiers.organization(target.org, in: hub)
+            let identifier = OrganizationIdentifier(kind: kind, value: OrganizationIdentifiers.stored(kind, target.value))
+            guard try await hub.store.removeIdentifier(identifier, organizationID: org.id) else {
+                throw CommandFailure("\(org.name) has no \(kind.rawValue) \(target.value)")
+            }
+            print("\(org.name): removed \(kind.rawValue) \(identifier.value)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an organisation's identifiers (kind<TAB>value).")
+        @OptionGroup var data: DataOption
+        @Option(help: "The organisation (name).") var org: String
+
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            let organization = try await OrganizationIdentifiers.organization(org, in: hub)
+            for identifier in try await hub.store.identifiers(organizationID: organization.id) {
+                print("\(identifier.kind.rawValue)\t\(identifier.value)")
+            }
+        }
+    }
+}
+
+/// Checking and normalising identifiers before they are stored.
+enum OrganizationIdentifiers {
+    /// The identifier as it is stored, or a clear error (nothing is stored then).
+    ///
+    /// ```swift
+    /// try OrganizationIdentifiers.checked(.addressRange, "192.0.2.0/24")   // ok
+    /// try OrganizationIdentifiers.checked(.addressRange, "192.0.2.0/33")   // CommandFailure
+    /// ```
+    static func checked(_ kind: OrganizationIdentifier.Kind, _ value: String) throws -> OrganizationIdentifier {
+        let value = stored(kind, value)
+        let problem: String?
+        switch kind {
+        case .addressRange: problem = IdentifierValidation.addressRangeProblem(value)
+        case .domain: problem = IdentifierValidation.domainProblem(value)
+        case .email: problem = IdentifierValidation.emailProblem(value)
+        case .phone: problem = IdentifierValidation.phoneProblem(value)
+        case .alias, .host, .project, .person, .department, .account: problem = IdentifierValidation.nameProblem(value)
+        }
+        if let problem { throw CommandFailure("--\(kind.rawValue): \(problem); nothing was changed") }
+        return OrganizationIdentifier(kind: kind, value: value)
+    }
+
+    /// Trimmed; domains and addresses in lower case.
+    static func stored(_ kind: OrganizationIdentifier.Kind, _ value: String) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch kind {
+        case .domain, .email, .addressRange: return trimmed.lowercased()
+        default: return trimmed
+        }
+    }
+
+    static func organization(_ name: String, in hub: OpenedHub) async throws -> Organization {
+        guard let org = try await hub.store.organization(named: name) else { throw CommandFailure("no organization named \(name)") }
+        return org
     }
 }
 

@@ -84,6 +84,16 @@ extension SQLiteHubStore {
         }
     }
 
+    public func removeIdentifier(_ identifier: OrganizationIdentifier, organizationID: String) async throws -> Bool {
+        let removed = try await pool.write { db in
+            try db.execute(sql: "DELETE FROM organization_identifier WHERE organization_id = ? AND kind = ? AND value = ?",
+                           arguments: [organizationID, identifier.kind.rawValue, identifier.value])
+            return db.changesCount > 0
+        }
+        if removed { generation.add(1, ordering: .releasing) }
+        return removed
+    }
+
     public func identifiers(organizationID: String) async throws -> [OrganizationIdentifier] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT kind, value FROM organization_identifier WHERE organization_id = ? ORDER BY kind, value",

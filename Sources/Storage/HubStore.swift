@@ -84,6 +84,8 @@ public protocol HubStore: Sendable {
     func groupGrants(groupIDs: [String]) async throws -> [FeedGroupGrant]
     func addIdentifier(_ identifier: OrganizationIdentifier, organizationID: String) async throws
     func identifiers(organizationID: String) async throws -> [OrganizationIdentifier]
+    /// Removes one identifier; false when the organisation had no such identifier.
+    func removeIdentifier(_ identifier: OrganizationIdentifier, organizationID: String) async throws -> Bool
 
     // MARK: Releases and deliveries
     /// Records a release and its copies (each with its audiences) in one durable transaction, with

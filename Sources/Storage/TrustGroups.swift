@@ -26,9 +26,15 @@ public struct FeedGroupGrant: Sendable, Equatable, Codable {
 }
 
 /// One identifier of an organisation that must not leave the hub without its consent.
+///
+/// ```swift
+/// try await store.addIdentifier(OrganizationIdentifier(kind: .addressRange, value: "192.0.2.0/24"), organizationID: id)
+/// try await store.addIdentifier(OrganizationIdentifier(kind: .phone, value: "03-1234-5678"), organizationID: id)
+/// ```
 public struct OrganizationIdentifier: Sendable, Equatable, Hashable, Codable {
+    /// Stored by raw value (a TEXT column): new kinds need no migration.
     public enum Kind: String, Sendable, Codable, CaseIterable {
-        case domain, alias, email, host, addressRange = "address-range", project, person
+        case domain, alias, email, host, addressRange = "address-range", project, person, phone, department, account
     }
     public var kind: Kind
     public var value: String

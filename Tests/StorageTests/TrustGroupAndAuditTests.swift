@@ -24,6 +24,16 @@ struct TrustGroupAndAuditTests {
         try await hub.store.addIdentifier(OrganizationIdentifier(kind: .domain, value: "denryoku-a.example.jp"), organizationID: a.id)
         try await hub.store.addIdentifier(OrganizationIdentifier(kind: .alias, value: "Denryoku A"), organizationID: a.id)
         #expect(Set(try await hub.store.identifiers(organizationID: a.id).map(\.value)) == ["denryoku-a.example.jp", "Denryoku A"])
+        // Every kind round-trips; removing takes exactly one, and says when there was none.
+        for kind in OrganizationIdentifier.Kind.allCases {
+            try await hub.store.addIdentifier(OrganizationIdentifier(kind: kind, value: "v-\(kind.rawValue)"), organizationID: a.id)
+        }
+        #expect(try await hub.store.identifiers(organizationID: a.id).count == 2 + OrganizationIdentifier.Kind.allCases.count)
+        let range = OrganizationIdentifier(kind: .addressRange, value: "v-address-range")
+        #expect(try await hub.store.removeIdentifier(range, organizationID: a.id))
+        #expect(try await !hub.store.removeIdentifier(range, organizationID: a.id))
+        #expect(try await !hub.store.identifiers(organizationID: a.id).contains(range))
+        #expect(try await hub.store.identifiers(organizationID: a.id).contains(OrganizationIdentifier(kind: .phone, value: "v-phone")))
     }
 
     @Test("the audit chain verifies, and detects an altered or deleted entry", arguments: Backend.allCases)
