@@ -29,6 +29,27 @@ extension VictimProfile {
         }
     }
 
+    /// Adds identifiers with the kind extraction gave them (`"organization"`, `"department"`, `"domain"`,
+    /// `"postal"`, …, the raw values of `VictimIdentifierKind` plus `domain` and `postal`); identifiers
+    /// without a kind are classified by their form, as `add(victimIdentifiers:)` does.
+    ///
+    /// ```swift
+    /// profile.add(victimIdentifiers: ["株式会社紅葉石油", "momiji-oil.com"],
+    ///             kinds: ["株式会社紅葉石油": "organization", "momiji-oil.com": "domain"])
+    /// ```
+    public mutating func add(victimIdentifiers: [String], kinds: [String: String]) {
+        for raw in victimIdentifiers {
+            switch kinds[raw] {
+            case "domain": append(raw.trimmingSpaces.lowercased(), to: \.domains)
+            case "postal": append(raw.trimmingSpaces, to: \.organizationNames)
+            case let kind?:
+                add(victimIdentifier: raw, kind: VictimIdentifierKind(rawValue: kind) ?? Self.kind(of: raw.trimmingSpaces))
+            case nil:
+                add(victimIdentifier: raw, kind: Self.kind(of: raw.trimmingSpaces))
+            }
+        }
+    }
+
     /// Adds plain identifier strings: addresses (`a@b`), telephone numbers (digits, '-', '(', ')',
     /// '+' and spaces with at least 9 digits), IP addresses and CIDR ranges, host names (dotted, no
     /// spaces, or upper-case NetBIOS-like names with digits or dashes) and otherwise person names.

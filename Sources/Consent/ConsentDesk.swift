@@ -123,7 +123,8 @@ public struct ConsentDesk: Sendable {
             // Learn from the whole submission first: e-mail recipients, and which observables are
             // withheld or re-identified, so no other object keeps pointing at them.
             profile.addIdentifiers(foundIn: objects.compactMap { try? JSONParser.parse(Array($0.bytes)) })
-            profile.add(victimIdentifiers: try await store.submissionDetail(id: submission.id)?.victimIdentifiers ?? [])
+            let detail = try await store.submissionDetail(id: submission.id)
+            profile.add(victimIdentifiers: detail?.victimIdentifiers ?? [], kinds: detail?.victimIdentifierKinds ?? [:])
             session = AnonymizationSession(profile: profile, settings: anonymization)
         }
 

@@ -53,7 +53,9 @@ public struct SubmissionDesk: Sendable {
         }
         let extras = SubmissionExtras(
             detail: SubmissionDetail(submissionID: "", kind: kind, sourceName: sourceName,
-                                     victimIdentifiers: extracted.victimIdentifiers, warnings: extracted.warnings),
+                                     victimIdentifiers: extracted.victimIdentifiers, warnings: extracted.warnings,
+                                     victimIdentifierKinds: extracted.victimIdentifierKinds.isEmpty ? nil
+                                        : extracted.victimIdentifierKinds.mapValues(\.rawValue)),
             samples: extracted.samples.map {
                 SampleReference(sha256: $0.sha256, submissionID: "", fileObjectID: $0.fileObjectID, name: $0.name, size: $0.size)
             },

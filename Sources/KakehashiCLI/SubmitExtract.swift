@@ -115,7 +115,7 @@ struct Extract: AsyncParsableCommand {
                                              idKey: (0..<32).map { _ in UInt8.random(in: 0...255) })
         }
         var profile = VictimProfile()
-        profile.add(victimIdentifiers: extracted.victimIdentifiers)
+        profile.add(victimIdentifiers: extracted.victimIdentifiers, kinds: extracted.victimIdentifierKinds.mapValues(\.rawValue))
         let values = extracted.objects.map { JSONValue.object($0) }
         var preview: [JSONValue] = []
         var warnings = extracted.warnings

@@ -18,13 +18,17 @@ public struct SubmissionDetail: Sendable, Equatable, Codable {
     /// Identifiers of the provider's side found in the submission (recipients, relays, the
     /// forwarding people): never shared, always removed from anonymised copies.
     public var victimIdentifiers: [String]
+    /// What each victim identifier is, where extraction knew ("organization", "person", "domain", …);
+    /// absent in details stored before kinds were kept.
+    public var victimIdentifierKinds: [String: String]?
     /// What extraction recovered from or dropped, for the provider to read.
     public var warnings: [String]
 
     public init(submissionID: String, kind: SubmissionKind, sourceName: String? = nil,
-                victimIdentifiers: [String] = [], warnings: [String] = []) {
+                victimIdentifiers: [String] = [], warnings: [String] = [], victimIdentifierKinds: [String: String]? = nil) {
         self.submissionID = submissionID; self.kind = kind; self.sourceName = sourceName
         self.victimIdentifiers = victimIdentifiers; self.warnings = warnings
+        self.victimIdentifierKinds = victimIdentifierKinds
     }
 
     enum CodingKeys: String, CodingKey {
@@ -32,6 +36,7 @@ public struct SubmissionDetail: Sendable, Equatable, Codable {
         case submissionID = "submission_id"
         case sourceName = "source_name"
         case victimIdentifiers = "victim_identifiers"
+        case victimIdentifierKinds = "victim_identifier_kinds"
     }
 }
 
