@@ -129,7 +129,7 @@ let package = Package(
         // Release-mode benchmark: Kakehashi against OASIS medallion.
         .executableTarget(name: "KakehashiBenchmark", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
-            "HubServer", "Anonymization", "Consent", "MailParsing", "Specimens",
+            "HubServer", "Anonymization", "Consent", "MailParsing", "Specimens", "Extraction",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: swiftSettings),

@@ -581,7 +581,7 @@ extension VictimMentions {
         let name = text.trimmingCharacters(in: .whitespaces)
         guard !matches(personName, in: name, group: 0).isEmpty else { return false }
         let pieces = name.split(whereSeparator: { $0 == " " || $0 == "　" }).map(String.init)
-        if pieces.contains(where: { notPersonWords.contains($0) }) { return false }
+        if pieces.contains(where: { notPersonWords.contains($0) }) || notRomajiNames.contains(name) { return false }
         if pieces.contains(where: { piece in roleEndings.contains { piece.hasSuffix($0) } }) { return false }
         return !notNameEndings.contains { name.hasSuffix($0) } && !notNames.contains(name)
     }

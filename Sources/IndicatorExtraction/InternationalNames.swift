@@ -170,7 +170,7 @@ public enum InternationalNames {
             let afterScheme = i - line.startIndex >= 3 && line[i - 1] == "/" && line[i - 2] == "/"
             if run.contains(where: { !$0.isASCII }), run.contains("."), let tld = String(String.UnicodeScalarView(run)).split(separator: ".").last,
                tld.unicodeScalars.allSatisfy(\.isASCII), TopLevelDomains.contains(String(tld)),
-               afterScheme || isStandalone(line, i, j),
+               afterScheme || isStandalone(line, i, j) && !TopLevelDomains.fileExtensionLike.contains(String(tld).lowercased()),
                let ascii = ascii(String(String.UnicodeScalarView(run))) {
                 result.append(contentsOf: ascii.unicodeScalars)
                 changed = true

@@ -18,11 +18,13 @@ do {
 if options.submissionsOnly {
     print("== Submissions (release build, one core each)")
     print(MailParsingThroughput.run(messages: options.mailMessages))
+    print(EmailExtractionThroughput.run(messages: max(1, options.mailMessages / 2)))
     print(SampleThroughput.run(megabytes: options.sampleMegabytes))
     exit(0)
 }
 let status = await BenchmarkRun(options: options).run()
 print("\n== Submissions (release build, one core each)")
 print(MailParsingThroughput.run(messages: options.mailMessages))
+print(EmailExtractionThroughput.run(messages: max(1, options.mailMessages / 2)))
 print(SampleThroughput.run(megabytes: options.sampleMegabytes))
 exit(status)

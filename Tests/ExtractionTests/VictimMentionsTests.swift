@@ -59,7 +59,7 @@ struct VictimMentionsTests {
             """
         let found = values(VictimMentions.inForwarderText(text))
         for value in ["経理部", "山本", "fs01.keiri.hokuto.local", "PC-YAMAMOTO07", "192.168.40.12", "HOKUTO\\yamamoto",
-                      "プロジェクト北斗", "北斗", "NORTHSTAR"] {
+                      "プロジェクト北斗", "Project NORTHSTAR"] {
             #expect(found.contains(value), "missing \(value) in \(found.sorted())")
         }
     }
