@@ -388,10 +388,14 @@ public enum VictimMentions {
     static func personLine(_ line: String, into found: inout FoundList) {
         // A name line: every piece between separators (/, |, brackets) is a name in some script
         // (「加藤真理子 (Mariko Kato)」, 「まつもと まこと / Makoto Matsumoto」).
+        let line = withoutTitles(line)
         let pieces = line.split(whereSeparator: { "/／|｜()（）".contains($0) })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if !pieces.isEmpty, pieces.count <= 3, pieces.allSatisfy(looksLikePersonName) {
-            for piece in pieces { found.add(piece, .person) }
+        if !pieces.isEmpty, pieces.count <= 4 {
+            // "Ichiro Tanaka | Security Engineer | …": the pieces that are names.
+            for piece in pieces where looksLikePersonName(piece) && (pieces.count > 1 || piece.contains(" ") || piece.contains("　")) {
+                found.add(piece, .person)
+            }
         }
         for groups in allGroups(kanjiName, in: line) {
             guard let name = groups.first, looksLikePersonName(name) else { continue }
@@ -418,6 +422,20 @@ public enum VictimMentions {
         for name in matches(parenthesisedRomaji, in: line, group: 1) where !notRomajiNames.contains(name) && !isCompanyWord(name) {
             found.add(name, .person)
         }
+    }
+
+    /// Job titles written around names on signature lines (「情報システム部 部長 田中 一郎」, "Manager").
+    static let titles = ["代表取締役社長", "代表取締役", "取締役", "執行役員", "社長", "本部長", "部長代理", "部長", "次長", "課長代理",
+                         "課長", "係長", "室長", "センター長", "グループ長", "主任", "主査", "主幹", "参事", "担当課長", "担当部長",
+                         "リーダー", "マネージャー", "マネジャー", "チーフ", "CISO", "CIO", "Manager", "Director", "Engineer",
+                         "Analyst", "Specialist", "Leader", "Chief"]
+
+    /// The line with job titles standing as words of their own replaced by spaces.
+    static func withoutTitles(_ line: String) -> String {
+        let words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        guard words.contains(where: { titles.contains($0) }) else { return line }
+        return words.map { titles.contains($0) ? "" : $0 }.joined(separator: " ")
+            .replacingOccurrences(of: "  ", with: " ").trimmingCharacters(in: .whitespaces)
     }
 
     static func isCompanyWord(_ text: String) -> Bool {

@@ -41,6 +41,10 @@ struct VictimMentionsTests {
              Seiran Petroleum Co., Ltd.  SEIRAN-CSIRT
              Phone: +81-3-6789-0000
              """, ["Kenji WATANABE", "Seiran Petroleum Co., Ltd.", "SEIRAN-CSIRT", "+81-3-6789-0000"]),
+            ("""
+             みなみ精工株式会社 品質保証部 部長 佐藤 健
+             Ken Sato | Quality Manager | Minami Seiko Co., Ltd.
+             """, ["みなみ精工株式会社", "品質保証部", "佐藤 健", "Ken Sato", "Minami Seiko Co., Ltd."]),
         ]
         for (text, expected) in signatures {
             let found = values(VictimMentions.inForwarderText(text))
