@@ -261,8 +261,9 @@ public struct ForwardedAttack: Sendable {
 /// - an explicit forward marker ("Forwarded message", 転送メッセージ) is a forward;
 /// - the outer sender among the quoted recipients (the same address, name, or mail domain) forwards
 ///   what they received;
-/// - an outer message addressed to a different party than the quoted one (none of its sender and
-///   recipients), from someone other than the quoted sender, passes it on.
+/// - an outer message marked as a forward in its subject ("FW:", "転送:") and addressed to a
+///   different party than the quoted one (none of its sender and recipients), from someone other
+///   than the quoted sender, passes it on.
 enum ForwardDecision {
     static let sharedMailDomains: Set<String> = [
         "gmail.com", "googlemail.com", "yahoo.co.jp", "yahoo.com", "outlook.com", "outlook.jp", "hotmail.com",
@@ -283,11 +284,23 @@ enum ForwardDecision {
                 return true
             }
         }
-        guard !outerRecipients.isEmpty, !innerRecipients.isEmpty else { return false }
+        // Passing on to a different party is a forward only when the subject says so: an attacker
+        // quoting some third party's (made-up) exchange to the victim is not a forward.
+        guard hasForwardPrefix(outer.subject), !outerRecipients.isEmpty, !innerRecipients.isEmpty else { return false }
         let innerParty = innerRecipients + [block.from].compactMap { $0 }
         let overlap = outerRecipients.contains { outerPerson in innerParty.contains { samePerson($0, outerPerson) } }
         let sameSender = outer.from.map { outerFrom in block.from.map { samePerson($0, outerFrom) } ?? false } ?? false
         return !overlap && !sameSender
+    }
+
+    /// "FW:", "Fwd:", "転送:", "TR:", "WG:", "[Fwd: …]", after any "RE:"-free leading space.
+    static func hasForwardPrefix(_ subject: String?) -> Bool {
+        guard let subject else { return false }
+        let lowered = subject.trimmingASCIIWhitespace().lowercased()
+        for prefix in ["fw:", "fwd:", "fw：", "fwd：", "転送:", "転送：", "tr:", "wg:", "[fwd", "(fwd)"] where lowered.hasPrefix(prefix) {
+            return true
+        }
+        return false
     }
 
     /// The same address, or (when one side has no address) the same display name, spaces ignored.

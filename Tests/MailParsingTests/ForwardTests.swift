@@ -246,6 +246,18 @@ struct ForwardDecisionTests {
         #expect(report.attack.subject == "Invoice 42")
     }
 
+    @Test func passingOnToAnotherPartyIsAForwardWhenTheSubjectSaysSo() throws {
+        // An ISAC analyst (no recipient of the quoted mail, another domain) forwards to the hub.
+        let forwarded = ForwardedAttack(try mail(from: "analyst@isac.example.org", to: "report@hub.example.jp",
+                                                 subject: "FW: Invoice 42", text: "member report\n\n" + block))
+        #expect(forwarded.layers.count == 1)
+        // The same block quoted by an attacker to a third party without a forward subject: not a forward.
+        let lure = ForwardedAttack(try mail(from: "Billing Support <support@evil2.example.net>", to: "tanaka@gas-b.example.jp",
+                                            subject: "Invoice 42 (reminder)", text: "See below.\n\n" + block))
+        #expect(lure.layers.isEmpty)
+        #expect(lure.attack.from?.address == "support@evil2.example.net")
+    }
+
     @Test func theAttackerQuotingAFakeThreadIsNotAForward() throws {
         // Reply-chain lure: the attacker writes to the victim and quotes a made-up mail from the victim.
         let lure = """
@@ -307,5 +319,30 @@ struct ForwardDecisionTests {
         #expect(report.layers.first?.ownText.contains("03-1111-2222") == true)
         #expect(report.victimIdentifiers.contains("gw.denryoku-a.example.jp"))
         #expect(!report.victimIdentifiers.contains("mx.hub.example.org"))
+    }
+
+    @Test func aPartWithoutTypeButAnEmlNameIsTheAttack() throws {
+        let attack = "From: Billing <bill@evil.example.com>\nTo: suzuki@denryoku-a.example.jp\nSubject: Invoice\n\nPay.\n"
+        let mail = "From: suzuki@denryoku-a.example.jp\nTo: soc@denryoku-a.example.jp\nSubject: FW\nMIME-Version: 1.0\n"
+            + "Content-Type: multipart/mixed; boundary=x\n\n--x\n\nsee attached\n--x\n"
+            + "Content-Disposition: attachment; filename=\"original.eml\"\n\n" + attack + "--x--\n"
+        let report = ForwardedAttack(try MailMessage.parse(Array(mail.utf8)))
+        #expect(report.attackSelection == "attack message: attached .eml (text/plain \"original.eml\"), depth 1")
+        #expect(report.attack.from?.address == "bill@evil.example.com")
+        #expect(report.layers.first?.ownText == "see attached")
+    }
+
+    @Test func manyHeaderLikeLinesStayLinear() throws {
+        // 200,000 lines that each start a header block but never complete one, and markers without blocks.
+        var body = ""
+        for index in 0..<50_000 {
+            body += "From: someone\(index)\nTo: a@example.jp\nCc: b@example.jp\n-----Original Message-----\n"
+        }
+        let mail = "From: x@evil.example.com\nTo: v@denryoku-a.example.jp\nSubject: s\n\n" + body
+        let message = try MailMessage.parse(Array(mail.utf8))
+        let start = ContinuousClock.now
+        let report = ForwardedAttack(message)
+        #expect(ContinuousClock.now - start < .seconds(20))
+        #expect(report.layers.isEmpty)
     }
 }
