@@ -218,12 +218,23 @@ struct InlineForward {
         var block = QuotedHeaderBlock()
         let depth = lines[start].depth
         var index = start
+        var cellStyle = false // label and value on separate lines, rows apart (an HTML header table)
         while index < lines.count, index - start < 24 {
             let line = lines[index]
+            if cellStyle, line.isBlank, index + 1 < lines.count, lines[index + 1].depth == depth,
+               let next = QuotedHeaderBlock.labelled(lines[index + 1].text), !block.fields.contains(where: { $0.field == next.0 }) {
+                index += 1
+                continue
+            }
             guard line.depth == depth, !line.isBlank else { break }
             if case let (field, label, value)? = QuotedHeaderBlock.labelled(line.text) {
                 if block.fields.contains(where: { $0.field == field }) { break } // a second block begins
                 block.fields.append((field, label, value))
+            } else if let last = block.fields.last, last.value.isEmpty {
+                // The value on the next line: HTML forwards as text (Thunderbird's header table puts
+                // "Subject:" and its value in two cells).
+                block.fields[block.fields.count - 1].value = line.text.trimmingCharacters(in: .whitespaces)
+                cellStyle = true
             } else if let last = block.fields.last, last.field == .to || last.field == .cc,
                       line.text.contains("@") || line.text.contains(";") || line.text.first == " " || line.text.first == "\t" {
                 block.fields[block.fields.count - 1].value += " " + line.text.trimmingCharacters(in: .whitespaces)

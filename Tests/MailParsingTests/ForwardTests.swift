@@ -345,4 +345,22 @@ struct ForwardDecisionTests {
         #expect(ContinuousClock.now - start < .seconds(20))
         #expect(report.layers.isEmpty)
     }
+
+    @Test func thunderbirdsHTMLHeaderTable() throws {
+        let html = "<html><body><p>FYI</p><div class=\"moz-forward-container\">-------- Forwarded Message --------"
+            + "<table class=\"moz-email-headers-table\"><tbody><tr><th>Subject: </th><td>Invoice 42</td></tr>"
+            + "<tr><th>Date: </th><td>Mon, 13 May 2024 10:21:00 +0900</td></tr>"
+            + "<tr><th>From: </th><td>Billing <a href=\"mailto:bill@evil.example.com\">&lt;bill@evil.example.com&gt;</a></td></tr>"
+            + "<tr><th>To: </th><td><a href=\"mailto:suzuki@denryoku-a.example.jp\">suzuki@denryoku-a.example.jp</a></td></tr>"
+            + "</tbody></table><br><p>Pay: https://pay.evil.example.com/42</p></div></body></html>"
+        let mail = "From: suzuki@denryoku-a.example.jp\nTo: soc@denryoku-a.example.jp\nSubject: Fwd: Invoice 42\n"
+            + "Content-Type: text/html; charset=utf-8\n\n" + html
+        let report = ForwardedAttack(try MailMessage.parse(Array(mail.utf8)))
+        #expect(report.attackSelection == "attack message: inline forward (Thunderbird), depth 1")
+        #expect(report.attack.subject == "Invoice 42")
+        #expect(report.attack.from == MailAddress(address: "bill@evil.example.com", displayName: "Billing"))
+        #expect(report.attack.to.map(\.address) == ["suzuki@denryoku-a.example.jp"])
+        #expect(report.attack.date == Date(timeIntervalSince1970: 1_715_563_260))
+        #expect(report.attack.links == ["https://pay.evil.example.com/42"])
+    }
 }
