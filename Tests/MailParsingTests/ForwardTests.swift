@@ -363,4 +363,20 @@ struct ForwardDecisionTests {
         #expect(report.attack.date == Date(timeIntervalSince1970: 1_715_563_260))
         #expect(report.attack.links == ["https://pay.evil.example.com/42"])
     }
+
+    @Test func randomForwardShapesNeverCrash() throws {
+        let pieces = ["-----Original Message-----", "---------- Forwarded message ---------", "-------- 転送メッセージ --------",
+                      "From: A <a@x.example>", "差出人: B", "Sent: Monday, May 13, 2024 10:21 PM", "送信日時: 2024年13月45日 99:99",
+                      "To: v@denryoku-a.example.jp; 鈴木", "Cc:", "Subject:", "件名: 件", "Date: 2024/5/13", "> ", ">> From: c@y.example",
+                      ">", "", "  ", "パスワード：", "PW", "Reply-To: r@z.example", "________________", "Begin forwarded message:",
+                      "Date: 99999999999999 at 10:21", "From:\t", "To: <>", "=?utf-8?B?broken", "https://&#x30ED;.example.jp"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let count = Int.random(in: 0...40, using: &generator)
+            let body = (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined(separator: "\n")
+            let mail = "From: v@denryoku-a.example.jp\nTo: soc@denryoku-a.example.jp\nSubject: FW: x\n\n" + body
+            let report = ForwardedAttack(try MailMessage.parse(Array(mail.utf8)))
+            #expect(report.layers.count <= ForwardedAttack.maxLayers)
+        }
+    }
 }
