@@ -196,6 +196,9 @@ struct InlineForward {
 
     /// Marker lines: the dashed titles clients write above a forwarded header.
     private static func marker(_ text: Substring) -> (style: String, explicit: Bool)? {
+        // Most lines start with something else: skip them before any trimming.
+        guard let first = text.first(where: { $0 != " " && $0 != "\t" && $0 != "　" && $0 != "*" }),
+              first == "-" || first == "=" || first == "ー" || first == "―" || first == "B" || first == "b" else { return nil }
         let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: " \t　*"))
         guard trimmed.count >= 12 || trimmed.hasPrefix("Begin forwarded") else { return nil }
         if trimmed.lowercased().hasPrefix("begin forwarded message") { return ("Apple Mail", true) }
