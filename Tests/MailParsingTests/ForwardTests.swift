@@ -180,6 +180,9 @@ struct ForwardPieceTests {
         #expect(MailDate.parseQuoted("Mon, 13 May 2024 10:21:00 +0900", defaultOffsetMinutes: 0) == expected)
         #expect(MailDate.parseQuoted("2024/05/13 10:21", defaultOffsetMinutes: 540) == expected)
         #expect(MailDate.parseQuoted("Sunday, May 12, 2024 9:21 PM", defaultOffsetMinutes: -240) == expected)
+        #expect(MailDate.parseQuoted("May 13, 2024 at 10:21:00 GMT+9", defaultOffsetMinutes: 0) == expected)
+        #expect(MailDate.parseQuoted("13 May 2024 at 01:21 UTC+0000", defaultOffsetMinutes: 540) == expected)
+        #expect(MailDate.parseQuoted("2024年5月13日 10:21 JST", defaultOffsetMinutes: 0) == expected)
         #expect(MailDate.parseQuoted("someday", defaultOffsetMinutes: nil) == nil)
     }
 
