@@ -291,15 +291,26 @@ struct ForwardDecisionTests {
         #expect(report.attack.from?.address == "p.partner@hijacked.example.net")
     }
 
+    @Test func aFakeForwardToTheRecipientItQuotesIsNotAForward() throws {
+        // The attacker's own mail, submitted as it came, dressed as a Gmail forward to the victim.
+        let text = "経理部より転送します。\n\n---------- Forwarded message ---------\nFrom: 銀行 <notice@bank-lookalike.example.com>\n"
+            + "Date: Mon, 13 May 2024 at 10:21\nSubject: 振込先変更\nTo: suzuki@denryoku-a.example.jp\n\n口座が変わりました。"
+        let report = ForwardedAttack(try mail(from: "Keiri <keiri@denryoku-a-group.example.net>", to: "suzuki@denryoku-a.example.jp",
+                                              subject: "Fwd: 振込先変更", text: text))
+        #expect(report.layers.isEmpty)
+        #expect(report.attack.from?.address == "keiri@denryoku-a-group.example.net")
+        #expect(!report.victimIdentifiers.contains("keiri@denryoku-a-group.example.net"))
+    }
+
     @Test func aFromLineInTheAttackersBodyIsNotAForward() throws {
         let report = ForwardedAttack(try mail(from: "総務部 <soumu@lookalike.example.net>", to: "staff@denryoku-a.example.jp",
                                               subject: "年末調整", text: "各位\n\nFrom: 総務部\nSubject: 年末調整\n\n提出してください"))
         #expect(report.layers.isEmpty)
     }
 
-    @Test func anExplicitMarkerForwardsEvenWithoutAddresses() throws {
-        let text = "見てください\n\n---------- Forwarded message ---------\nFrom: Billing <bill@evil.example.com>\nDate: Mon, 13 May 2024 at 10:21\nSubject: Invoice\n\nbody"
-        let report = ForwardedAttack(try mail(from: "x@gmail.com", to: "y@gmail.com", subject: "Fwd: Invoice", text: text))
+    @Test func aGmailForwardFromTheRecipient() throws {
+        let text = "見てください\n\n---------- Forwarded message ---------\nFrom: Billing <bill@evil.example.com>\nDate: Mon, 13 May 2024 at 10:21\nSubject: Invoice\nTo: <x@gmail.com>\n\n\nbody"
+        let report = ForwardedAttack(try mail(from: "x@gmail.com", to: "y@gmail.com", subject: "Invoice", text: text))
         #expect(report.attackSelection == "attack message: inline forward (Gmail), depth 1")
         #expect(report.attack.date == Date(timeIntervalSince1970: 1_715_563_260))
         #expect(report.attack.bodyText == "body")
