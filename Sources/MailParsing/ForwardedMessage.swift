@@ -25,6 +25,11 @@ public struct ForwardLayer: Sendable {
     /// What the forwarder wrote at this layer: the body above the quoted or attached inner message,
     /// signature included (names, phone numbers, organisation names, passwords live here).
     public let ownText: String
+
+    public init(message: MailMessage, ownText: String) {
+        self.message = message
+        self.ownText = ownText
+    }
 }
 
 /// A reported attack e-mail, possibly wrapped in one or more forwards.
