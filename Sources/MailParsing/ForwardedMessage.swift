@@ -104,6 +104,13 @@ public struct ForwardedAttack: Sendable {
         return text.trimmingASCIIWhitespace().isEmpty ? message.bodyText : text
     }
 
+    /// The RFC 822 message a saved mail holds: an Outlook .msg item rewritten, or the message
+    /// text found in the bytes.
+    static func messageBytes(_ data: [UInt8]) -> [UInt8]? {
+        if OutlookItem.isCompoundFile(data), let item = OutlookItem.message(data) { return item }
+        return MessageSniffing.embeddedMessage(data)
+    }
+
     private static func innerMessage(of message: MailMessage, knownTexts: [String], localOffset: Int?) -> Step {
         let depth = message.depth + 1
         if let inner = message.attachedMessages.first {
@@ -116,7 +123,7 @@ public struct ForwardedAttack: Sendable {
                          "message/global"].contains(attachment.contentType)
             let bytes: [UInt8]?
             if named || typed {
-                bytes = MessageSniffing.embeddedMessage(attachment.data)
+                bytes = messageBytes(attachment.data)
             } else {
                 bytes = MessageSniffing.startsWithHeaders(attachment.data) ? attachment.data : nil
             }
@@ -132,7 +139,7 @@ public struct ForwardedAttack: Sendable {
         for attachment in message.attachments where attachment.isArchive {
             let archive = attachment.reopened(with: passwords) ?? attachment
             for member in archive.archiveMembers ?? [] {
-                guard let content = member.messageContent, let bytes = MessageSniffing.embeddedMessage(content),
+                guard let content = member.messageContent, let bytes = messageBytes(content),
                       let inner = try? MailMessage.parse(bytes, depth: depth) else { continue }
                 let name = member.name.split(separator: "/").last.map(String.init) ?? member.name
                 var how = "\(name.lowercased().hasSuffix(".msg") ? ".msg" : ".eml") in "

@@ -159,6 +159,20 @@ struct EncryptedZipTests {
 
 @Suite("Forward pieces")
 struct ForwardPieceTests {
+    @Test func damagedOutlookItemsNeverCrash() throws {
+        let report = try MailMessage.parse(Corpus.bytes("56_fwd_outlook_msg_item.eml"))
+        let item = try #require(report.attachments.first?.data)
+        #expect(OutlookItem.message(item) != nil)
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<200 {
+            var damaged = Array(item.prefix(Int.random(in: 0...item.count, using: &generator)))
+            if round % 2 == 0, damaged.count > 600 {
+                for _ in 0..<20 { damaged[Int.random(in: 8..<damaged.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator) }
+            }
+            if let rebuilt = OutlookItem.message(damaged) { _ = try? MailMessage.parse(rebuilt) }
+        }
+    }
+
     @Test func passwordsInText() {
         #expect(PasswordHints.passwords(in: "添付ファイルのパスワード：Xk29pq です") == ["Xk29pq", "infected"])
         #expect(PasswordHints.passwords(in: "パスワード: abc-123\n") == ["abc-123", "infected"])
