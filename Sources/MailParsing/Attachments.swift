@@ -21,7 +21,8 @@ public struct Attachment: Sendable, Hashable {
     public let md5: String
     public let sha1: String
     public let sha256: String
-    /// The members of a zip archive (nil when the file is not a zip).
+    /// The members of a zip archive (nil when the file is not a zip); the members of a zip inside it
+    /// follow that zip, named by path ("inner.zip/payload.exe", see `ArchiveMember.nestingDepth`).
     public let archiveMembers: [ArchiveMember]?
     /// Why the archive could not be listed completely, if so.
     public let archiveProblem: String?

@@ -25,6 +25,11 @@ public struct ForwardLayer: Sendable {
     /// What the forwarder wrote at this layer: the body above the quoted or attached inner message,
     /// signature included (names, phone numbers, organisation names, passwords live here).
     public let ownText: String
+
+    public init(message: MailMessage, ownText: String) {
+        self.message = message
+        self.ownText = ownText
+    }
 }
 
 /// A reported attack e-mail, possibly wrapped in one or more forwards.
@@ -99,6 +104,13 @@ public struct ForwardedAttack: Sendable {
         return text.trimmingASCIIWhitespace().isEmpty ? message.bodyText : text
     }
 
+    /// The RFC 822 message a saved mail holds: an Outlook .msg item rewritten, or the message
+    /// text found in the bytes.
+    static func messageBytes(_ data: [UInt8]) -> [UInt8]? {
+        if OutlookItem.isCompoundFile(data), let item = OutlookItem.message(data) { return item }
+        return MessageSniffing.embeddedMessage(data)
+    }
+
     private static func innerMessage(of message: MailMessage, knownTexts: [String], localOffset: Int?) -> Step {
         let depth = message.depth + 1
         if let inner = message.attachedMessages.first {
@@ -111,7 +123,7 @@ public struct ForwardedAttack: Sendable {
                          "message/global"].contains(attachment.contentType)
             let bytes: [UInt8]?
             if named || typed {
-                bytes = MessageSniffing.embeddedMessage(attachment.data)
+                bytes = messageBytes(attachment.data)
             } else {
                 bytes = MessageSniffing.startsWithHeaders(attachment.data) ? attachment.data : nil
             }
@@ -127,7 +139,7 @@ public struct ForwardedAttack: Sendable {
         for attachment in message.attachments where attachment.isArchive {
             let archive = attachment.reopened(with: passwords) ?? attachment
             for member in archive.archiveMembers ?? [] {
-                guard let content = member.messageContent, let bytes = MessageSniffing.embeddedMessage(content),
+                guard let content = member.messageContent, let bytes = messageBytes(content),
                       let inner = try? MailMessage.parse(bytes, depth: depth) else { continue }
                 let name = member.name.split(separator: "/").last.map(String.init) ?? member.name
                 var how = "\(name.lowercased().hasSuffix(".msg") ? ".msg" : ".eml") in "
@@ -255,14 +267,17 @@ public struct ForwardedAttack: Sendable {
 // MARK: - Forward or quoted correspondence
 
 /// Whether a quoted header block in a message's body is a forward (the attack inside a member's
-/// report) or correspondence the message quotes (a reply chain, which attackers fake as a lure).
-/// Decided by who sent what:
+/// report) or correspondence the message quotes (a reply chain, or a fake forward, both of which
+/// attackers use as lures). Decided by who sent what, never by the marker alone, because a mail an
+/// attacker wrote can carry any marker:
 /// - a reply is addressed to the quoted message's sender: never a forward;
-/// - an explicit forward marker ("Forwarded message", 転送メッセージ) is a forward;
-/// - the outer sender among the quoted recipients (the same address, name, or mail domain) forwards
-///   what they received;
-/// - an outer message addressed to a different party than the quoted one (none of its sender and
-///   recipients), from someone other than the quoted sender, passes it on.
+/// - the outer sender among the quoted recipients (the same address, the same display name, or
+///   the same non-free mail domain) forwards what they received;
+/// - an outer message marked as a forward (an explicit marker such as "Forwarded message" or
+///   転送メッセージ, or a subject "FW:" / "転送:") and addressed to a different party than the quoted
+///   one (none of its sender and recipients), from someone other than the quoted sender, passes it on;
+/// - anything else (a "From:" line in a lure, a fake forward sent to the very recipient it quotes)
+///   is the message's own text.
 enum ForwardDecision {
     static let sharedMailDomains: Set<String> = [
         "gmail.com", "googlemail.com", "yahoo.co.jp", "yahoo.com", "outlook.com", "outlook.jp", "hotmail.com",
@@ -275,19 +290,42 @@ enum ForwardDecision {
         let outerRecipients = outer.to + outer.cc
         let innerRecipients = block.to + block.cc
         if let innerFrom = block.from, outerRecipients.contains(where: { samePerson($0, innerFrom) }) { return false }
-        if forward.isExplicit { return true }
         if let outerFrom = outer.from {
-            if innerRecipients.contains(where: { samePerson($0, outerFrom) }) { return true }
+            if innerRecipients.contains(where: { samePerson($0, outerFrom) || sameName($0, outerFrom) }) { return true }
             if let domain = outerFrom.domain, !sharedMailDomains.contains(domain),
                innerRecipients.contains(where: { $0.domain == domain }) {
                 return true
             }
         }
-        guard !outerRecipients.isEmpty, !innerRecipients.isEmpty else { return false }
+        // Passing on to a different party is a forward only when the message says it forwards: an
+        // attacker quoting some third party's (made-up) exchange to the victim is not a forward.
+        guard forward.isExplicit || hasForwardPrefix(outer.subject), !outerRecipients.isEmpty, !innerRecipients.isEmpty else {
+            return false
+        }
         let innerParty = innerRecipients + [block.from].compactMap { $0 }
         let overlap = outerRecipients.contains { outerPerson in innerParty.contains { samePerson($0, outerPerson) } }
         let sameSender = outer.from.map { outerFrom in block.from.map { samePerson($0, outerFrom) } ?? false } ?? false
         return !overlap && !sameSender
+    }
+
+    /// The same display name (two characters or more, spaces ignored), whatever the addresses: one
+    /// person forwarding from another account ("鈴木 一郎 <suzuki.ichiro@gmail.com>").
+    static func sameName(_ left: MailAddress, _ right: MailAddress) -> Bool {
+        func name(_ person: MailAddress) -> String {
+            (person.displayName ?? "").lowercased().filter { $0 != " " && $0 != "　" && $0 != "\"" }
+        }
+        let leftName = name(left)
+        return leftName.count >= 2 && leftName == name(right)
+    }
+
+    /// "FW:", "Fwd:", "転送:", "TR:", "WG:", "[Fwd: …]", after any "RE:"-free leading space.
+    static func hasForwardPrefix(_ subject: String?) -> Bool {
+        guard let subject else { return false }
+        let lowered = subject.trimmingASCIIWhitespace().lowercased()
+        for prefix in ["fw:", "fwd:", "fw：", "fwd：", "転送:", "転送：", "tr:", "wg:", "[fwd", "(fwd)"] where lowered.hasPrefix(prefix) {
+            return true
+        }
+        return false
     }
 
     /// The same address, or (when one side has no address) the same display name, spaces ignored.

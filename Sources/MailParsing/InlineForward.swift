@@ -196,6 +196,9 @@ struct InlineForward {
 
     /// Marker lines: the dashed titles clients write above a forwarded header.
     private static func marker(_ text: Substring) -> (style: String, explicit: Bool)? {
+        // Most lines start with something else: skip them before any trimming.
+        guard let first = text.first(where: { $0 != " " && $0 != "\t" && $0 != "　" && $0 != "*" }),
+              first == "-" || first == "=" || first == "ー" || first == "―" || first == "B" || first == "b" else { return nil }
         let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: " \t　*"))
         guard trimmed.count >= 12 || trimmed.hasPrefix("Begin forwarded") else { return nil }
         if trimmed.lowercased().hasPrefix("begin forwarded message") { return ("Apple Mail", true) }
@@ -218,12 +221,23 @@ struct InlineForward {
         var block = QuotedHeaderBlock()
         let depth = lines[start].depth
         var index = start
+        var cellStyle = false // label and value on separate lines, rows apart (an HTML header table)
         while index < lines.count, index - start < 24 {
             let line = lines[index]
+            if cellStyle, line.isBlank, index + 1 < lines.count, lines[index + 1].depth == depth,
+               let next = QuotedHeaderBlock.labelled(lines[index + 1].text), !block.fields.contains(where: { $0.field == next.0 }) {
+                index += 1
+                continue
+            }
             guard line.depth == depth, !line.isBlank else { break }
             if case let (field, label, value)? = QuotedHeaderBlock.labelled(line.text) {
                 if block.fields.contains(where: { $0.field == field }) { break } // a second block begins
                 block.fields.append((field, label, value))
+            } else if let last = block.fields.last, last.value.isEmpty {
+                // The value on the next line: HTML forwards as text (Thunderbird's header table puts
+                // "Subject:" and its value in two cells).
+                block.fields[block.fields.count - 1].value = line.text.trimmingCharacters(in: .whitespaces)
+                cellStyle = true
             } else if let last = block.fields.last, last.field == .to || last.field == .cc,
                       line.text.contains("@") || line.text.contains(";") || line.text.first == " " || line.text.first == "\t" {
                 block.fields[block.fields.count - 1].value += " " + line.text.trimmingCharacters(in: .whitespaces)

@@ -149,6 +149,16 @@ enum MailDate {
                 offset = (sign == "-" ? -1 : 1) * ((number.value / 100) * 60 + number.value % 100)
             }
         }
+        // Apple Mail and others: "GMT+9", "GMT+09:00", "UTC-5".
+        for marker in ["gmt+", "gmt-", "utc+", "utc-"] where offset == nil {
+            guard let range = lowered.range(of: marker) else { continue }
+            let digits = lowered[range.upperBound...].prefix { $0.isNumber || $0 == ":" }
+            let parts = digits.split(separator: ":").compactMap { Int($0) }
+            guard let first = parts.first else { continue }
+            let minutes = digits.contains(":") || first < 100 ? first * 60 + (parts.count > 1 ? parts[1] : 0)
+                                                              : (first / 100) * 60 + first % 100
+            offset = (marker.hasSuffix("-") ? -1 : 1) * minutes
+        }
         if offset == nil { offset = words.lazy.compactMap { zones[$0] }.first }
         if offset == nil {
             let japanese = text.unicodeScalars.contains { $0.value >= 0x3000 }

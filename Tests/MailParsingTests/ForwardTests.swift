@@ -159,6 +159,20 @@ struct EncryptedZipTests {
 
 @Suite("Forward pieces")
 struct ForwardPieceTests {
+    @Test func damagedOutlookItemsNeverCrash() throws {
+        let report = try MailMessage.parse(Corpus.bytes("56_fwd_outlook_msg_item.eml"))
+        let item = try #require(report.attachments.first?.data)
+        #expect(OutlookItem.message(item) != nil)
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<200 {
+            var damaged = Array(item.prefix(Int.random(in: 0...item.count, using: &generator)))
+            if round % 2 == 0, damaged.count > 600 {
+                for _ in 0..<20 { damaged[Int.random(in: 8..<damaged.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator) }
+            }
+            if let rebuilt = OutlookItem.message(damaged) { _ = try? MailMessage.parse(rebuilt) }
+        }
+    }
+
     @Test func passwordsInText() {
         #expect(PasswordHints.passwords(in: "添付ファイルのパスワード：Xk29pq です") == ["Xk29pq", "infected"])
         #expect(PasswordHints.passwords(in: "パスワード: abc-123\n") == ["abc-123", "infected"])
@@ -180,6 +194,9 @@ struct ForwardPieceTests {
         #expect(MailDate.parseQuoted("Mon, 13 May 2024 10:21:00 +0900", defaultOffsetMinutes: 0) == expected)
         #expect(MailDate.parseQuoted("2024/05/13 10:21", defaultOffsetMinutes: 540) == expected)
         #expect(MailDate.parseQuoted("Sunday, May 12, 2024 9:21 PM", defaultOffsetMinutes: -240) == expected)
+        #expect(MailDate.parseQuoted("May 13, 2024 at 10:21:00 GMT+9", defaultOffsetMinutes: 0) == expected)
+        #expect(MailDate.parseQuoted("13 May 2024 at 01:21 UTC+0000", defaultOffsetMinutes: 540) == expected)
+        #expect(MailDate.parseQuoted("2024年5月13日 10:21 JST", defaultOffsetMinutes: 0) == expected)
         #expect(MailDate.parseQuoted("someday", defaultOffsetMinutes: nil) == nil)
     }
 
@@ -246,6 +263,18 @@ struct ForwardDecisionTests {
         #expect(report.attack.subject == "Invoice 42")
     }
 
+    @Test func passingOnToAnotherPartyIsAForwardWhenTheSubjectSaysSo() throws {
+        // An ISAC analyst (no recipient of the quoted mail, another domain) forwards to the hub.
+        let forwarded = ForwardedAttack(try mail(from: "analyst@isac.example.org", to: "report@hub.example.jp",
+                                                 subject: "FW: Invoice 42", text: "member report\n\n" + block))
+        #expect(forwarded.layers.count == 1)
+        // The same block quoted by an attacker to a third party without a forward subject: not a forward.
+        let lure = ForwardedAttack(try mail(from: "Billing Support <support@evil2.example.net>", to: "tanaka@gas-b.example.jp",
+                                            subject: "Invoice 42 (reminder)", text: "See below.\n\n" + block))
+        #expect(lure.layers.isEmpty)
+        #expect(lure.attack.from?.address == "support@evil2.example.net")
+    }
+
     @Test func theAttackerQuotingAFakeThreadIsNotAForward() throws {
         // Reply-chain lure: the attacker writes to the victim and quotes a made-up mail from the victim.
         let lure = """
@@ -276,15 +305,26 @@ struct ForwardDecisionTests {
         #expect(report.attack.from?.address == "p.partner@hijacked.example.net")
     }
 
+    @Test func aFakeForwardToTheRecipientItQuotesIsNotAForward() throws {
+        // The attacker's own mail, submitted as it came, dressed as a Gmail forward to the victim.
+        let text = "経理部より転送します。\n\n---------- Forwarded message ---------\nFrom: 銀行 <notice@bank-lookalike.example.com>\n"
+            + "Date: Mon, 13 May 2024 at 10:21\nSubject: 振込先変更\nTo: suzuki@denryoku-a.example.jp\n\n口座が変わりました。"
+        let report = ForwardedAttack(try mail(from: "Keiri <keiri@denryoku-a-group.example.net>", to: "suzuki@denryoku-a.example.jp",
+                                              subject: "Fwd: 振込先変更", text: text))
+        #expect(report.layers.isEmpty)
+        #expect(report.attack.from?.address == "keiri@denryoku-a-group.example.net")
+        #expect(!report.victimIdentifiers.contains("keiri@denryoku-a-group.example.net"))
+    }
+
     @Test func aFromLineInTheAttackersBodyIsNotAForward() throws {
         let report = ForwardedAttack(try mail(from: "総務部 <soumu@lookalike.example.net>", to: "staff@denryoku-a.example.jp",
                                               subject: "年末調整", text: "各位\n\nFrom: 総務部\nSubject: 年末調整\n\n提出してください"))
         #expect(report.layers.isEmpty)
     }
 
-    @Test func anExplicitMarkerForwardsEvenWithoutAddresses() throws {
-        let text = "見てください\n\n---------- Forwarded message ---------\nFrom: Billing <bill@evil.example.com>\nDate: Mon, 13 May 2024 at 10:21\nSubject: Invoice\n\nbody"
-        let report = ForwardedAttack(try mail(from: "x@gmail.com", to: "y@gmail.com", subject: "Fwd: Invoice", text: text))
+    @Test func aGmailForwardFromTheRecipient() throws {
+        let text = "見てください\n\n---------- Forwarded message ---------\nFrom: Billing <bill@evil.example.com>\nDate: Mon, 13 May 2024 at 10:21\nSubject: Invoice\nTo: <x@gmail.com>\n\n\nbody"
+        let report = ForwardedAttack(try mail(from: "x@gmail.com", to: "y@gmail.com", subject: "Invoice", text: text))
         #expect(report.attackSelection == "attack message: inline forward (Gmail), depth 1")
         #expect(report.attack.date == Date(timeIntervalSince1970: 1_715_563_260))
         #expect(report.attack.bodyText == "body")
@@ -307,5 +347,64 @@ struct ForwardDecisionTests {
         #expect(report.layers.first?.ownText.contains("03-1111-2222") == true)
         #expect(report.victimIdentifiers.contains("gw.denryoku-a.example.jp"))
         #expect(!report.victimIdentifiers.contains("mx.hub.example.org"))
+    }
+
+    @Test func aPartWithoutTypeButAnEmlNameIsTheAttack() throws {
+        let attack = "From: Billing <bill@evil.example.com>\nTo: suzuki@denryoku-a.example.jp\nSubject: Invoice\n\nPay.\n"
+        let mail = "From: suzuki@denryoku-a.example.jp\nTo: soc@denryoku-a.example.jp\nSubject: FW\nMIME-Version: 1.0\n"
+            + "Content-Type: multipart/mixed; boundary=x\n\n--x\n\nsee attached\n--x\n"
+            + "Content-Disposition: attachment; filename=\"original.eml\"\n\n" + attack + "--x--\n"
+        let report = ForwardedAttack(try MailMessage.parse(Array(mail.utf8)))
+        #expect(report.attackSelection == "attack message: attached .eml (text/plain \"original.eml\"), depth 1")
+        #expect(report.attack.from?.address == "bill@evil.example.com")
+        #expect(report.layers.first?.ownText == "see attached")
+    }
+
+    @Test func manyHeaderLikeLinesStayLinear() throws {
+        // 200,000 lines that each start a header block but never complete one, and markers without blocks.
+        var body = ""
+        for index in 0..<50_000 {
+            body += "From: someone\(index)\nTo: a@example.jp\nCc: b@example.jp\n-----Original Message-----\n"
+        }
+        let mail = "From: x@evil.example.com\nTo: v@denryoku-a.example.jp\nSubject: s\n\n" + body
+        let message = try MailMessage.parse(Array(mail.utf8))
+        let start = ContinuousClock.now
+        let report = ForwardedAttack(message)
+        #expect(ContinuousClock.now - start < .seconds(20))
+        #expect(report.layers.isEmpty)
+    }
+
+    @Test func thunderbirdsHTMLHeaderTable() throws {
+        let html = "<html><body><p>FYI</p><div class=\"moz-forward-container\">-------- Forwarded Message --------"
+            + "<table class=\"moz-email-headers-table\"><tbody><tr><th>Subject: </th><td>Invoice 42</td></tr>"
+            + "<tr><th>Date: </th><td>Mon, 13 May 2024 10:21:00 +0900</td></tr>"
+            + "<tr><th>From: </th><td>Billing <a href=\"mailto:bill@evil.example.com\">&lt;bill@evil.example.com&gt;</a></td></tr>"
+            + "<tr><th>To: </th><td><a href=\"mailto:suzuki@denryoku-a.example.jp\">suzuki@denryoku-a.example.jp</a></td></tr>"
+            + "</tbody></table><br><p>Pay: https://pay.evil.example.com/42</p></div></body></html>"
+        let mail = "From: suzuki@denryoku-a.example.jp\nTo: soc@denryoku-a.example.jp\nSubject: Fwd: Invoice 42\n"
+            + "Content-Type: text/html; charset=utf-8\n\n" + html
+        let report = ForwardedAttack(try MailMessage.parse(Array(mail.utf8)))
+        #expect(report.attackSelection == "attack message: inline forward (Thunderbird), depth 1")
+        #expect(report.attack.subject == "Invoice 42")
+        #expect(report.attack.from == MailAddress(address: "bill@evil.example.com", displayName: "Billing"))
+        #expect(report.attack.to.map(\.address) == ["suzuki@denryoku-a.example.jp"])
+        #expect(report.attack.date == Date(timeIntervalSince1970: 1_715_563_260))
+        #expect(report.attack.links == ["https://pay.evil.example.com/42"])
+    }
+
+    @Test func randomForwardShapesNeverCrash() throws {
+        let pieces = ["-----Original Message-----", "---------- Forwarded message ---------", "-------- 転送メッセージ --------",
+                      "From: A <a@x.example>", "差出人: B", "Sent: Monday, May 13, 2024 10:21 PM", "送信日時: 2024年13月45日 99:99",
+                      "To: v@denryoku-a.example.jp; 鈴木", "Cc:", "Subject:", "件名: 件", "Date: 2024/5/13", "> ", ">> From: c@y.example",
+                      ">", "", "  ", "パスワード：", "PW", "Reply-To: r@z.example", "________________", "Begin forwarded message:",
+                      "Date: 99999999999999 at 10:21", "From:\t", "To: <>", "=?utf-8?B?broken", "https://&#x30ED;.example.jp"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let count = Int.random(in: 0...40, using: &generator)
+            let body = (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined(separator: "\n")
+            let mail = "From: v@denryoku-a.example.jp\nTo: soc@denryoku-a.example.jp\nSubject: FW: x\n\n" + body
+            let report = ForwardedAttack(try MailMessage.parse(Array(mail.utf8)))
+            #expect(report.layers.count <= ForwardedAttack.maxLayers)
+        }
     }
 }

@@ -815,6 +815,107 @@ write("55_character_references.eml", "".join([
     "links": ["https://ログイン.example.jp/auth?id=1", "https://ログイン.example.jp/html", "https://例え.テスト/t"],
     "warnings": []})
 
+
+def make_cfb(root_streams, storages):
+    """An OLE compound file ([MS-CFB] v3, 512-byte sectors, mini stream below 4096 bytes), as
+    Outlook's .msg is one: root_streams {name: bytes}, storages [(name, {name: bytes})]."""
+    SECTOR, MINI, CUTOFF = 512, 64, 4096
+    END, FREE, FATSECT = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    entries = [dict(name="Root Entry", type=5, data=None, children=[])]
+
+    def add(parent, name, kind, data=None):
+        entries.append(dict(name=name, type=kind, data=data, children=[]))
+        entries[parent]["children"].append(len(entries) - 1)
+        return len(entries) - 1
+    for name, data in root_streams.items():
+        add(0, name, 2, data)
+    for storage, streams in storages:
+        index = add(0, storage, 1)
+        for name, data in streams.items():
+            add(index, name, 2, data)
+    sectors, fat, mini, minifat = [], [], bytearray(), []
+
+    def regular(data):
+        count = (len(data) + SECTOR - 1) // SECTOR
+        start = len(sectors)
+        for i in range(count):
+            sectors.append(data[i * SECTOR:(i + 1) * SECTOR].ljust(SECTOR, b"\0"))
+            fat.append(start + i + 1 if i < count - 1 else END)
+        return start if count else END
+    for entry in entries:
+        data = entry["data"]
+        if data is None:
+            continue
+        if len(data) < CUTOFF:
+            count = (len(data) + MINI - 1) // MINI
+            start = len(minifat)
+            for i in range(count):
+                mini.extend(data[i * MINI:(i + 1) * MINI].ljust(MINI, b"\0"))
+                minifat.append(start + i + 1 if i < count - 1 else END)
+            entry["start"] = start
+        else:
+            entry["start"] = regular(data)
+        entry["size"] = len(data)
+    entries[0]["start"] = regular(bytes(mini))
+    entries[0]["size"] = len(mini)
+    minifat_bytes = b"".join(struct.pack("<I", x) for x in minifat)
+    minifat_start = regular(minifat_bytes)
+    for entry in entries:
+        children = entry["children"]
+        entry["child"] = children[0] if children else FREE
+        for i, child in enumerate(children):
+            entries[child]["right"] = children[i + 1] if i + 1 < len(children) else FREE
+    directory = bytearray()
+    for entry in entries:
+        name = entry["name"].encode("utf-16-le") + b"\0\0"
+        directory += name.ljust(64, b"\0") + struct.pack("<HBB", len(name), entry["type"], 1)
+        directory += struct.pack("<III", FREE, entry.get("right", FREE), entry["child"]) + bytes(16 + 4 + 16)
+        directory += struct.pack("<III", entry.get("start", 0), entry.get("size", 0), 0)
+    directory_start = regular(bytes(directory))
+    count = 1
+    while (len(sectors) + count) * 4 > count * SECTOR:
+        count += 1
+    fat_start = len(sectors)
+    fat.extend([FATSECT] * count)
+    fat.extend([FREE] * (count * SECTOR // 4 - len(fat)))
+    fat_bytes = b"".join(struct.pack("<I", x) for x in fat)
+    for i in range(count):
+        sectors.append(fat_bytes[i * SECTOR:(i + 1) * SECTOR])
+    difat = [fat_start + i for i in range(count)] + [FREE] * (109 - count)
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
+    header += struct.pack("<IIIIIIIII", 0, count, directory_start, 0, CUTOFF, minifat_start, (len(minifat_bytes) + SECTOR - 1) // SECTOR, END, 0)
+    header += b"".join(struct.pack("<I", x) for x in difat)
+    assert len(header) == 512
+    return header + b"".join(sectors)
+
+
+# 56 a real Outlook .msg item (compound file): UTF-16 transport headers over 4 KB (regular sectors),
+# the plain body and the zip attachment in the mini stream.
+transport56 = "".join([
+    "Received: from smtp.shipping-lookalike.example.com (smtp.shipping-lookalike.example.com [198.51.100.23])\r\n\tby mx1.denryoku-a.example.jp with ESMTP id Q1\r\n\tfor <" + VICTIM + ">; Mon, 13 May 2024 10:21:03 +0900\r\n",
+    "From: " + jis_word(F_FROM[0]) + " <" + F_FROM[1] + ">\r\nTo: " + VICTIM + "\r\nSubject: " + jis_word(F_SUBJECT) + "\r\n",
+    "Date: Mon, 13 May 2024 10:21:00 +0900\r\nMessage-ID: <inv42@shipping-lookalike.example.com>\r\nMIME-Version: 1.0\r\n",
+    "Content-Type: multipart/mixed;\r\n\tboundary=\"original-boundary\"\r\n",
+    "".join("X-Filter-Trace-%02d: %s\r\n" % (i, "scanned by gateway 10.8.1.5 verdict=pass " * 1) for i in range(60)),
+    "\r\n"])
+assert len(transport56.encode("utf-16-le")) > 4096
+msg56 = make_cfb({
+    "__substg1.0_007D001F": transport56.encode("utf-16-le"),
+    "__substg1.0_0037001F": F_SUBJECT.encode("utf-16-le"),
+    "__substg1.0_1000001F": F_BODY.encode("utf-16-le"),
+    "__properties_version1.0": bytes(32),
+}, [("__attach_version1.0_#00000000", {
+    "__substg1.0_37010102": f_zip,
+    "__substg1.0_3707001F": "invoice.zip".encode("utf-16-le"),
+    "__substg1.0_370E001F": "application/zip".encode("utf-16-le"),
+})])
+write("56_fwd_outlook_msg_item.eml", report("FW: 不審メール", OWN, [
+    ("Content-Type: application/vnd.ms-outlook; name=\"suspicious.msg\"\nContent-Disposition: attachment; filename=\"suspicious.msg\"\nContent-Transfer-Encoding: base64\n", b64(msg56).encode())]),
+    {"attack": dict(ATTACK_EXPECT, messageID="<inv42@shipping-lookalike.example.com>", firstExternalIP="198.51.100.23",
+                    textContains=["請求書を添付いたします"]),
+     "selection": "attached .msg (application/vnd.ms-outlook \"suspicious.msg\"), depth 1", "layers": 1, "attackDate": F_DATE,
+     "victim": [VICTIM, "soc@denryoku-a.example.jp"], "notVictim": NOT_VICTIM})
+
 with open(os.path.join(HERE, "expectations.json"), "w", encoding="utf-8") as f:
     json.dump(EXPECT, f, ensure_ascii=False, indent=1, sort_keys=True)
 print("wrote %d mails" % len(EXPECT))
