@@ -74,8 +74,9 @@ struct EmailWriter {
         for layer in report.layers { warnings += layer.message.warnings.map { "forward: \($0)" } }
         warnings += attack.warnings
 
-        let sender = attack.from.map { address($0) }
-        let senderIsVictim = attack.from.map { isVictim($0.address) } ?? false
+        let from = attack.from.flatMap { $0.address.isEmpty ? nil : $0 }   // a quoted From with a name only
+        let sender = from.map { address($0) }
+        let senderIsVictim = from.map { isVictim($0.address) } ?? false
         var headerFields: [(String, JSONValue)] = []
         for (name, addresses) in [("Reply-To", attack.replyTo), ("Return-Path", attack.returnPath)] where !addresses.isEmpty {
             let values = addresses.map(\.address).filter { !isVictim($0) }
@@ -117,7 +118,7 @@ struct EmailWriter {
         contentIDs.append(messageID)
 
         // Indicators of the attack: sender, subject, attachments, the first external hop, links.
-        if let from = attack.from, !senderIsVictim {
+        if let from, !senderIsVictim {
             author.indicator(pattern: PatternText.equals("email-message:from_ref.value", from.address),
                              name: "Sender of a targeted attack e-mail: \(from.address)", refersTo: sender)
         }
@@ -394,16 +395,32 @@ struct EmailWriter {
         if let name = attachment.filename { members.append(("name", .string(name))) }
         members.append(("mime_type", .string(attachment.contentType)))
         if let problem = attachment.archiveProblem { warnings.append("attachment \(attachment.filename ?? attachment.sha256): \(problem)") }
+        // Members of nested archives ("inner.zip/x.exe") belong to their own archive's `file`: the
+        // deepest are written first so that each archive lists what it contains.
+        let listed = (attachment.archiveMembers ?? []).filter { !$0.isDirectory }
+        let containers = Set(listed.map(\.name))
+        func container(of member: ArchiveMember) -> String? {
+            guard member.nestingDepth > 0 else { return nil }
+            return containers.filter { member.name.hasPrefix($0 + "/") }.max { $0.count < $1.count }
+        }
+        var children: [String: [String]] = [:]
         var memberIDs: [String] = []
-        for member in attachment.archiveMembers ?? [] where !member.isDirectory {
-            var properties: [(String, JSONValue)] = [("name", .string(member.name)), ("size", .number(String(member.size)))]
+        for member in listed.sorted(by: { $0.nestingDepth > $1.nestingDepth }) {
+            let parent = container(of: member)
+            let ownName = parent.map { String(member.name.dropFirst($0.count + 1)) } ?? member.name
+            var properties: [(String, JSONValue)] = [("name", .string(ownName)), ("size", .number(String(member.size)))]
             if member.sha256 != nil || member.md5 != nil {
                 properties.insert(("hashes", hashes(md5: member.md5, sha1: member.sha1, sha256: member.sha256)), at: 0)
             }
             if member.isEncrypted { properties.append(("x_kakehashi_encrypted", .bool(true))) }
+            if let inner = children[member.name], !inner.isEmpty {
+                properties.append(("extensions", .object(JSONObject([
+                    ("archive-ext", .object(JSONObject([("contains_refs", .array(inner.map { .string($0) }))]))),
+                ]))))
+            }
             if let problem = member.problem { warnings.append("\(attachment.filename ?? "archive") / \(member.name): \(problem)") }
             let id = author.observable("file", properties)
-            memberIDs.append(id)
+            if let parent { children[parent, default: []].append(id) } else { memberIDs.append(id) }
             contentIDs.append(id)
         }
         if !memberIDs.isEmpty {
