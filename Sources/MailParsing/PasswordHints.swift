@@ -36,10 +36,12 @@ enum PasswordHints {
             for (index, rawLine) in lines.enumerated() where found.count < 16 {
                 let line = stripQuote(rawLine)
                 guard let rest = afterLabel(line) else { continue }
-                if let value = firstWord(rest) {
-                    add(value)
-                } else if let next = lines[(index + 1)...].prefix(2).map({ stripQuote($0) }).first(where: { !$0.isEmpty }),
-                          let value = firstWord(next[...]) {
+                let sameLine = firstWord(rest)
+                if let sameLine { add(sameLine) }
+                // 「解凍パスワードは以下の通りです。」 announces it: the next written line holds it (a blank line may come first).
+                if sameLine == nil || sameLine!.contains(where: { !$0.isASCII }),
+                   let next = lines[(index + 1)...].prefix(3).map({ stripQuote($0) }).first(where: { !$0.isEmpty }),
+                   let value = firstWord(next[...]) {
                     add(value)
                 }
             }
