@@ -183,7 +183,7 @@ public enum VictimMentions {
     static let japaneseLegalForms = ["株式会社", "有限会社", "合同会社", "一般社団法人", "一般財団法人", "公益社団法人",
                                      "公益財団法人", "独立行政法人", "国立研究開発法人", "(株)", "（株）", "㈱", "(有)", "（有）"]
     nonisolated(unsafe) static let japaneseCompany = try! NSRegularExpression(
-        pattern: #"((?:株式会社|有限会社|合同会社|(?:一般|公益)(?:社団|財団)法人|独立行政法人|国立研究開発法人|\(株\)|（株）|㈱)\s?[\p{Han}\p{Katakana}\p{Hiragana}ー・A-Za-zＡ-Ｚａ-ｚ0-9０-９&＆]{1,20}|[\p{Han}\p{Katakana}ー・A-Za-zＡ-Ｚａ-ｚ0-9０-９&＆]{1,20}?\s?(?:株式会社|有限会社|合同会社|\(株\)|（株）|㈱|ホールディングス|グループ本社))"#)
+        pattern: #"((?:株式会社|有限会社|合同会社|(?:一般|公益)(?:社団|財団)法人|独立行政法人|国立研究開発法人|\(株\)|（株）|㈱)\s?[\p{Han}\p{Katakana}\p{Hiragana}ー・A-Za-zＡ-Ｚａ-ｚ0-9０-９&＆]{1,20}|[\p{Han}\p{Katakana}\p{Hiragana}ー・A-Za-zＡ-Ｚａ-ｚ0-9０-９&＆]{1,20}?\s?(?:株式会社|有限会社|合同会社|\(株\)|（株）|㈱|ホールディングス|グループ本社))"#)
     nonisolated(unsafe) static let englishCompany = try! NSRegularExpression(
         pattern: #"((?:[A-Z][A-Za-z0-9&'\-]*\.?\s){1,5}(?:Co\.,?\s?Ltd\.?|Co\.|Corporation|Corp\.?|Inc\.?|K\.K\.|Ltd\.?|Limited|Holdings|Group|Company))(?![A-Za-z])"#)
     /// Words that end a Japanese company-name match too early ("弊社", "御社") or are not names.
@@ -391,7 +391,8 @@ public enum VictimMentions {
         let line = withoutTitles(line)
         let pieces = line.split(whereSeparator: { "/／|｜()（）".contains($0) })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if !pieces.isEmpty, pieces.count <= 4 {
+        // Names lead such lines; a line that starts otherwise (「件名: 応募書類の送付（中途採用）」) is not one.
+        if !pieces.isEmpty, pieces.count <= 4, looksLikePersonName(pieces[0]) {
             // "Ichiro Tanaka | Security Engineer | …": the pieces that are names.
             for piece in pieces where looksLikePersonName(piece) && (pieces.count > 1 || piece.contains(" ") || piece.contains("　")) {
                 found.add(piece, .person)
