@@ -97,7 +97,7 @@ class Reader:
             return
         tokens = set(re.findall(r"[!-~]+", "\n".join(self.texts))) | {"infected"}
         for token in list(tokens):
-            tokens |= set(re.split(r"[：:→ ]", token))
+            tokens |= set(re.split(r"[：:→ <>]", token))
         for info in zf.infolist():
             name = info.filename
             if not info.flag_bits & 0x800:
