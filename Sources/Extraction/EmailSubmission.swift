@@ -494,7 +494,13 @@ struct EmailWriter {
             } else {
                 let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
                 if let ip = MailIPAddress(bare), ip.isPublic {
-                    ipIndicator(ip.text, name: "Address linked from a targeted attack e-mail")
+                    // The address alone would block everything on it: warning lists (CDN ranges) apply.
+                    let asIndicator = Indicator(kind: ip.text.contains(":") ? .ipv6 : .ipv4, value: ip.text, original: ip.text, line: 0)
+                    if let list = extractor.warningLists.match(asIndicator) {
+                        warnings.append("dropped \(ip.text): warning list: \(list.name)")
+                    } else {
+                        ipIndicator(ip.text, name: "Address linked from a targeted attack e-mail")
+                    }
                 }
             }
         }

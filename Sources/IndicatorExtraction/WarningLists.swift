@@ -63,14 +63,18 @@ public struct WarningLists: Sendable {
         }
     }
 
-    /// The first list the indicator matches, if any. A URL whose host is an IP address is also
-    /// matched as that address (so `http://192.168.1.1/admin` falls under RFC 1918).
+    /// The first list the indicator matches, if any. A URL whose host is a special-purpose IP address
+    /// is also matched as that address (so `http://192.168.1.1/admin` falls under RFC 1918).
     public func match(_ indicator: Indicator) -> WarningList? {
         let candidates = WarningList.candidates(indicator)
         if let list = lists.first(where: { $0.matches(kind: indicator.kind, candidates: candidates) }) { return list }
         if indicator.kind == .url, candidates.count == 2, let address = IPAddress(candidates[1]) {
             let kind: IndicatorKind
             switch address { case .v4: kind = .ipv4; case .v6: kind = .ipv6 }
+            // An address that is not routable (private, documentation, loopback, …) makes the link
+            // meaningless; one on a shared network's list (a CDN's ranges) does not: the link names
+            // one resource there, while the bare address would block the whole network.
+            guard SpecialPurposeAddresses.contains(address) else { return nil }
             let asAddress = Indicator(kind: kind, value: address.text, original: indicator.original, line: indicator.line)
             return lists.first { $0.matches(asAddress) }
         }
@@ -85,4 +89,17 @@ public struct WarningLists: Sendable {
         }
         return files.sorted { $0.path < $1.path }
     }
+}
+
+/// The IANA special-purpose address blocks (RFC 6890 and its updates) that no Internet host has:
+/// private, shared, loopback, link-local, documentation, benchmarking, multicast and reserved space.
+enum SpecialPurposeAddresses {
+    static let blocks: [CIDRBlock] = [
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+        "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+        "224.0.0.0/4", "240.0.0.0/4", "::/128", "::1/128", "64:ff9b::/96", "100::/64", "2001::/23", "2001:db8::/32",
+        "fc00::/7", "fe80::/10", "ff00::/8",
+    ].compactMap(CIDRBlock.init)
+
+    static func contains(_ address: IPAddress) -> Bool { blocks.contains { $0.contains(address) } }
 }

@@ -112,7 +112,9 @@ IDN_LABELS = {
     "B": ["認証センター", "お支払い-確認", "ゆうびん-追跡", "資料共有"],
 }
 # First octets of the attacker's public IPs, and of the victims' egress IPs (documentation nets too).
-ATTACKER_OCTETS = {"A": [45, 91, 103, 185, 193, 5, 37, 141], "B": [23, 46, 80, 89, 146, 176, 194, 212]}
+# Attackers' servers: VPS and hosting ranges; 23.0.0.0/8 is not used, because a third of it is
+# Akamai's (a shared CDN address is dropped as an indicator by MISP's warning list, rightly).
+ATTACKER_OCTETS = {"A": [45, 91, 103, 185, 193, 5, 37, 141], "B": [31, 46, 80, 89, 146, 176, 194, 212]}
 EGRESS_NETS = {"A": ["203.0.113", "61.{}.{}", "114.{}.{}", "210.{}.{}"],
                "B": ["198.51.100", "118.{}.{}", "122.{}.{}", "219.{}.{}"]}
 # Japanese phone area codes.
