@@ -406,7 +406,10 @@ def attack_zip(case):
     cp932 = r.random() < 0.4
     encrypted = r.random() < 0.18
     members = [(n, member_bytes(case, n), r.random() < 0.7) for n in names]
-    password = r.choice(ZIP_PASSWORDS[case.pool]) if encrypted else None
+    # One password per mail: the body names it once for every encrypted archive attached.
+    password = (getattr(case, "attack_password", None) or r.choice(ZIP_PASSWORDS[case.pool])) if encrypted else None
+    if password:
+        case.attack_password = password
     if not encrypted and r.random() < 0.25:
         inner_names = r.sample([n for n in MEMBER_NAMES[case.pool] if n not in names], r.randrange(1, 3))
         inner_members = [(n, member_bytes(case, n), True) for n in inner_names]

@@ -181,6 +181,7 @@ struct ForwardPieceTests {
         #expect(PasswordHints.passwords(in: "PW: q1w2e3") == ["q1w2e3", "infected"])
         #expect(PasswordHints.passwords(in: "解凍パスワードは以下の通りです。\n\n0306abcdYm\n").contains("0306abcdYm"))
         #expect(PasswordHints.passwords(in: "パスワードは別途お送りします。\n\n以上").last == "infected")
+        #expect(PasswordHints.passwords(in: "パスワードは Mn#9821x です。").contains("Mn#9821x"))
         #expect(PasswordHints.passwords(in: "パスワードは「ｐａｓｓ１」です") == ["ｐａｓｓ１", "pass1", "infected"])
         #expect(PasswordHints.passwords(in: "> パスワード：quoted9") == ["quoted9", "infected"])
         #expect(PasswordHints.passwords(in: "no hint here, bypass pwned") == ["infected"])
