@@ -195,3 +195,18 @@ def test_a_number_beyond_what_consumers_read_fails_alone_and_the_page_stays_read
     assert status.failures[0]["id"] == huge["id"] and "x_big" in status.failures[0]["message"]
     page = collection.get_objects()            # json.loads of the whole page
     assert [o["name"] for o in page["objects"]] == ["plain"]
+
+
+def test_an_analysts_processed_bundle_with_a_custom_tlp_definition_is_refused(world):
+    kakehashi(world["data"], "admin", "user", "add", "--org", "Kakehashi Hub", "--email", "analyst@hub.example.jp",
+              "--role", "hub-analyst", "--password-stdin", stdin="analyst-password-1\n")
+    posted = post(world, [indicator()])
+    assert posted.status_code == 202, posted.text
+    custom = f"marking-definition--{uuid.uuid4()}"
+    processed = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": [
+        indicator(object_marking_refs=[custom]), CUSTOM_TLP_DEFINITIONS["tlp1-definition"](custom)]}
+    proposed = requests.post(f"{world['url']}/api/v1/submissions/{posted.json()['id']}/proposals",
+                             json={"groups": ["電力SIG"], "processed_bundle": processed},
+                             auth=("analyst@hub.example.jp", "analyst-password-1"), timeout=30)
+    assert proposed.status_code == 422, proposed.text
+    assert "TLP level \"red\" under an id of its own" in proposed.json()["description"]
