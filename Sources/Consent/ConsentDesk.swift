@@ -202,6 +202,9 @@ public struct ConsentDesk: Sendable {
             throw ConsentError(.notFound, "no release \(releaseID)")
         }
         _ = try await ownSubmission(release.submissionID, principal: principal, action: "revoke releases of")
+        guard principal.user.role.mayWrite else {
+            throw ConsentError(.forbidden, "read-only users cannot revoke releases")
+        }
         guard release.revokedAt == nil else { throw ConsentError(.invalid, "release \(releaseID) is already revoked") }
         let now = STIXTimestamp.now().text
         try await store.revokeRelease(id: releaseID, revokedBy: principal.user.id, at: now, audit: AuditEvent(

@@ -21,17 +21,26 @@ enum GranularMarkings {
         return (red, notPublic)
     }
 
-    /// The object without the selected properties (and without the granular markings that selected them).
+    /// The object without the selected properties. The granular markings left keep pointing at the
+    /// same parts: selectors of removed parts go (and a marking left without any), and list indices
+    /// after a removed item move down with it.
     static func removing(_ selectors: [String], from object: JSONValue) -> JSONValue {
         guard !selectors.isEmpty else { return object }
-        var value = object
-        for selector in selectors {
-            value = remove(path: selector.split(separator: ".").map(String.init)[...], from: value)
-        }
+        let removed = Set(selectors.map(steps))
+        var value = remove(paths: removed.map { $0[...] }, from: object)
         if case .object(var properties) = value, let markings = properties["granular_markings"]?.arrayValue {
-            let kept = markings.filter { marking in
-                let selected = marking.objectValue?["selectors"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                return !selected.contains(where: selectors.contains)
+            var kept: [JSONValue] = []
+            for marking in markings {
+                guard case .object(var entry) = marking, let selected = entry["selectors"]?.arrayValue else {
+                    kept.append(marking)
+                    continue
+                }
+                let left = selected.compactMap(\.stringValue)
+                    .compactMap { shifted(steps($0), removing: removed) }
+                    .map { JSONValue.string($0.joined(separator: ".")) }
+                guard !left.isEmpty else { continue }
+                entry["selectors"] = .array(left)
+                kept.append(.object(entry))
             }
             if kept.isEmpty { properties["granular_markings"] = nil }
             else { properties["granular_markings"] = .array(kept) }
@@ -40,25 +49,64 @@ enum GranularMarkings {
         return value
     }
 
-    static func remove(path: ArraySlice<String>, from value: JSONValue) -> JSONValue {
-        guard let head = path.first else { return value }
-        let rest = path.dropFirst()
+    static func steps(_ selector: String) -> [String] {
+        selector.split(separator: ".").map(String.init)
+    }
+
+    /// `selector` as it reads once the `removed` parts are gone (both in the original's terms), or nil
+    /// when it selects a removed part or something inside one.
+    static func shifted(_ selector: [String], removing removed: Set<[String]>) -> [String]? {
+        var result = selector
+        for depth in selector.indices {
+            let prefix = Array(selector[...depth])
+            if removed.contains(prefix) { return nil }
+            guard let index = listIndex(selector[depth]) else { continue }
+            let parent = prefix.dropLast()
+            let before = removed.filter { path in
+                path.count == prefix.count && path.dropLast() == parent
+                    && (listIndex(path[depth]).map { $0 < index } ?? false)
+            }
+            result[depth] = "[\(index - before.count)]"
+        }
+        return result
+    }
+
+    /// `value` without what `paths` select. Every path is resolved against the original value: list
+    /// items go from the highest index down, after the items kept have had their own selected parts
+    /// removed, so removing `[0]` never shifts what `[1]` selects.
+    static func remove(paths: [ArraySlice<String>], from value: JSONValue) -> JSONValue {
+        var whole = Set<String>()
+        var within: [String: [ArraySlice<String>]] = [:]
+        for path in paths {
+            guard let head = path.first else { continue }
+            let rest = path.dropFirst()
+            if rest.isEmpty { whole.insert(head) } else { within[head, default: []].append(rest) }
+        }
         switch value {
         case .object(var properties):
-            if rest.isEmpty {
-                properties[head] = nil
-            } else if let child = properties[head] {
-                properties[head] = remove(path: rest, from: child)
+            for (head, rest) in within where !whole.contains(head) {
+                if let child = properties[head] { properties[head] = remove(paths: rest, from: child) }
             }
+            for head in whole { properties[head] = nil }
             return .object(properties)
         case .array(var items):
-            // "[0]" selects a list item.
-            guard head.hasPrefix("["), head.hasSuffix("]"), let index = Int(head.dropFirst().dropLast()),
-                  items.indices.contains(index) else { return value }
-            if rest.isEmpty { items.remove(at: index) } else { items[index] = remove(path: rest, from: items[index]) }
+            for (head, rest) in within where !whole.contains(head) {
+                if let index = listIndex(head), items.indices.contains(index) {
+                    items[index] = remove(paths: rest, from: items[index])
+                }
+            }
+            for index in whole.compactMap(listIndex).filter(items.indices.contains).sorted(by: >) {
+                items.remove(at: index)
+            }
             return .array(items)
         default:
             return value
         }
+    }
+
+    /// The index a list selector step names: "[0]" selects a list's first item.
+    static func listIndex(_ step: String) -> Int? {
+        guard step.hasPrefix("["), step.hasSuffix("]") else { return nil }
+        return Int(step.dropFirst().dropLast())
     }
 }

@@ -91,6 +91,9 @@ extension ConsentDesk {
         }
         var objects: [StoredObject] = []
         for scanned in envelope.objects {
+            if let properties = scanned.value.objectValue, let level = TLPMarking.customDeclaration(in: properties) {
+                throw ConsentError(.invalid, "the processed version has a marking-definition declaring TLP level \"\(level)\" under an id of its own; use the well-known TLP ids")
+            }
             switch STIXValidator.validate(scanned.value) {
             case .failure(let error):
                 throw ConsentError(.invalid, "the processed version has an invalid object: \(error.description)")

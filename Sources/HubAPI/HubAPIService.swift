@@ -122,7 +122,7 @@ public struct HubAPIService: Sendable {
     func release(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        let body = try await collect(request)
+        let body = try await jsonBody(request)
         let input: ReleaseRequest
         do {
             input = try JSONDecoder().decode(ReleaseRequest.self, from: Data(buffer: body))
@@ -178,7 +178,7 @@ public struct HubAPIService: Sendable {
     func reject(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        let body = try await collect(request)
+        let body = try await jsonBody(request)
         let reason = body.readableBytes == 0 ? nil
             : (try? JSONDecoder().decode([String: String].self, from: Data(buffer: body)))?["reason"]
         let proposal = try await consent { try await desk.reject(proposalID: id, reason: reason, by: principal) }
@@ -200,7 +200,7 @@ public struct HubAPIService: Sendable {
     // MARK: - Helpers
 
     func decode<T: Decodable>(_ request: Request, shape: String) async throws -> T {
-        let body = try await collect(request)
+        let body = try await jsonBody(request)
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))
         } catch {
@@ -221,6 +221,21 @@ public struct HubAPIService: Sendable {
             view.kind = "stix"
         }
         return view
+    }
+
+    /// The body of a JSON request, held to the same JSON rules as TAXII and STIX content (the STIX
+    /// module's strict parser): duplicate member names, lone surrogates or numbers outside the JSON
+    /// grammar are a 400, never a "first (or last) one wins" guess by a lenient decoder. An empty
+    /// body passes (the routes that take an optional body decide).
+    func jsonBody(_ request: Request) async throws -> ByteBuffer {
+        let body = try await collect(request)
+        guard body.readableBytes > 0 else { return body }
+        do {
+            _ = try body.withUnsafeReadableBytes { try JSONParser.parse($0) }
+        } catch {
+            throw TAXIIError.badRequest("The body is not valid JSON: \(error)")
+        }
+        return body
     }
 
     func collect(_ request: Request) async throws -> ByteBuffer {

@@ -66,6 +66,7 @@ public struct EnvelopeIntake: Sendable {
         let writer = Task { try await store.append(stream, to: feed.id, countingReports: countingReports) }
         var markings: [[String]] = []
         var stored = 0
+        var customTLP: (id: String, level: String)? = nil
         let envelope: ScannedEnvelope
         do {
             envelope = try EnvelopeScanner.scan(bytes, limits: limits, handingOver: Self.batchSize,
@@ -73,6 +74,11 @@ public struct EnvelopeIntake: Sendable {
                 var incoming: [IncomingObject] = []
                 incoming.reserveCapacity(batch.count)
                 var batchObservables: [String] = []
+                for object in batch where customTLP == nil {
+                    guard let properties = object.value.objectValue,
+                          let level = TLPMarking.customDeclaration(in: properties) else { continue }
+                    customTLP = (properties["id"]?.stringValue ?? "a marking-definition", level)
+                }
                 for (object, (result, keys)) in zip(batch, Self.check(batch, extractingObservables: extractingObservables)) {
                     switch result {
                     case .success(let facts):
@@ -102,6 +108,13 @@ public struct EnvelopeIntake: Sendable {
             stream.abandon()
             _ = try? await writer.value
             throw IntakeError(.malformed, "the body is not a valid TAXII envelope or STIX bundle: \(error)")
+        }
+        // TLP only under the well-known ids: an object marked with a TLP definition of the provider's
+        // own would be read as unmarked everywhere markings are evaluated, so the envelope is refused.
+        if let customTLP {
+            stream.abandon()
+            _ = try? await writer.value
+            throw IntakeError(.malformed, "\(customTLP.id) declares TLP level \"\(customTLP.level)\" under an id of its own; mark objects with the well-known TLP marking-definition ids (TLP 2.0: \(TLPMarking.tlp2.map(\.name).joined(separator: ", "))) instead. Nothing was stored.")
         }
         // PAP levels come from marking definitions anywhere in the envelope, so they are known last.
         let papLevels = Self.papLevels(in: envelope)

@@ -9,6 +9,15 @@ struct Kakehashi: AsyncParsableCommand {
         commandName: "kakehashi",
         abstract: "Kakehashi 架け橋 — cyber-threat information-sharing hub (STIX 2.1 / TAXII 2.1).",
         subcommands: [Init.self, Serve.self, Admin.self, Import.self, Export.self, Submit.self, Extract.self, Audit.self, Demo.self])
+
+    /// Runs the command with the file-creation mask 077: everything the hub writes (the database and
+    /// its -wal/-shm files, hub.json, samples, exports) holds members' data or the hub's secrets, so it
+    /// is 0600 (directories 0700) whatever the directory or the operator's shell umask would allow.
+    /// SQLite gives -wal and -shm the mode of the database file, so those follow.
+    static func main() async {
+        umask(0o077)
+        await main(nil)
+    }
 }
 
 /// `--data DIR`, shared by every command.

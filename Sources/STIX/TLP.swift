@@ -106,4 +106,22 @@ public enum TLPMarking: String, Sendable, Hashable, CaseIterable, CustomStringCo
         }
         return object["extensions"]?[tlp2ExtensionID]?["tlp_2_0"]?.stringValue
     }
+
+    /// The TLP level a marking-definition declares under an id of its own (not one of the well-known
+    /// TLP ids), or nil. Such a definition would make the objects it marks look unmarked to anyone
+    /// who only knows the well-known ids; its `name` ("TLP:RED") counts as a declaration too.
+    public static func customDeclaration(in object: JSONObject) -> String? {
+        guard object["type"]?.stringValue == "marking-definition", let id = object["id"]?.stringValue,
+              TLPMarking(id: id) == nil else { return nil }
+        if let level = declaredLevel(in: object) { return level }
+        if object["definition_type"]?.stringValue == "tlp" { return "unknown" }
+        if let extensions = object["extensions"]?.objectValue,
+           let level = extensions.values.lazy.compactMap({ $0["tlp_2_0"]?.stringValue }).first {
+            return level
+        }
+        if let name = object["name"]?.stringValue, name.uppercased().hasPrefix("TLP:") {
+            return String(name.dropFirst(4)).lowercased()
+        }
+        return nil
+    }
 }

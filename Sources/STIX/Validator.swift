@@ -84,6 +84,9 @@ public enum STIXValidator {
         let rules = PropertyRules(object: object, id: id)
         let kind = STIXTypes.kind(of: type)
         try checkMembers(of: object, type: type, rules: rules)
+        if let unreadable = NumberRange.firstUnreadable(in: value) {
+            throw rules.fail("the number at \"\(unreadable.path)\" \(unreadable.reason)")
+        }
 
         // Common properties
         let hasCommonProperties: Bool

@@ -43,4 +43,24 @@ struct TLPTests {
         guard case .failure(let error) = STIXValidator.validate(.object(object)) else { Issue.record("expected failure"); return }
         #expect(error.message.contains("well-known TLP:RED marking"))
     }
+
+    @Test("a TLP level declared under an id of its own is found, in every form; the well-known ids are not")
+    func customDeclarations() throws {
+        let own = "marking-definition--0b1c3f4e-0d6a-4f0e-9b55-3c1a4c2f9e01"
+        var tlp1 = TLPMarking.redV1.object.objectValue!
+        tlp1["id"] = .string(own)
+        var tlp2 = TLPMarking.red.object.objectValue!
+        tlp2["id"] = .string(own)
+        var otherExtension = tlp2
+        otherExtension["extensions"] = ["extension-definition--3a9f2f0e-6a43-4bde-8e09-5a3e0f3f5a11":
+                                            ["extension_type": "property-extension", "tlp_2_0": "amber+strict"]]
+        let named = try JSONParser.parse(#"{"type":"marking-definition","spec_version":"2.1","id":"\#(own)","created":"2026-01-01T00:00:00.000Z","name":"TLP:RED","definition_type":"statement","definition":{"statement":"TLP:RED"}}"#).objectValue!
+        #expect(TLPMarking.customDeclaration(in: tlp1) == "red")
+        #expect(TLPMarking.customDeclaration(in: tlp2) == "red")
+        #expect(TLPMarking.customDeclaration(in: otherExtension) == "amber+strict")
+        #expect(TLPMarking.customDeclaration(in: named) == "red")
+        for marking in TLPMarking.allCases {
+            #expect(TLPMarking.customDeclaration(in: marking.object.objectValue!) == nil)
+        }
+    }
 }

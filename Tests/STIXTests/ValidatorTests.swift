@@ -216,6 +216,13 @@ let brokenObjects: [Broken] = [
     .removing("extension-definition", "extension_types"),
     .setting("extension-definition", "extension_types", ["new-thing"], expect: "\"extension_types\" may only contain"),
 
+    // Numbers consumers cannot read back: a 5,000-digit integer made json.loads refuse a whole page
+    .setting("indicator", "x_big", .number("1" + String(repeating: "0", count: 4999) + "1"),
+             expect: "the number at \"x_big\" is beyond the range of a double"),
+    .setting("indicator", "x_far", .number("1e400"), expect: "the number at \"x_far\" is beyond the range of a double"),
+    .setting("indicator", "x_nested", ["counts": [1, .number("12345678901234567891")]],
+             expect: "the number at \"x_nested.counts[1]\" is an integer of 20 significant digits"),
+
     // Custom objects that look like domain objects get the common properties
     .removing("x-acme-widget", "spec_version"),
     .removing("x-acme-widget", "modified"),
@@ -272,6 +279,15 @@ struct ValidatorTests {
         object["pattern"] = "title: anything goes here"
         let facts = try validate(object).get()
         #expect(facts.pattern == nil)
+    }
+
+    @Test("numbers consumers read back are accepted: up to 17 significant digits, anything within double range")
+    func readableNumbers() {
+        var object = Fixtures.object("indicator")
+        object["x_numbers"] = [.number("9007199254740993"), .number("12345678901234567"), .number("-1e300"),
+                               .number("100000000000000000000000000000"), .number("0.12345678901234567890123"),
+                               .number("1.7976931348623157e308")]
+        #expect(failure(object) == nil)
     }
 
     @Test("indicator facts")
