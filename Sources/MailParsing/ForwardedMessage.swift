@@ -155,7 +155,7 @@ public struct ForwardedAttack: Sendable {
         }
         // An inline forward in the body.
         let lines = QuotedLine.split(ownText(of: message))
-        guard let forward = InlineForward.find(in: lines) else { return Step() }
+        guard let forward = InlineForward.find(in: lines, subject: message.subject) else { return Step() }
         guard ForwardDecision.isForward(outer: message, forward: forward) else {
             return Step(note: "its quoted header block is correspondence it quotes, not a forward")
         }
@@ -297,6 +297,12 @@ enum ForwardDecision {
                 return true
             }
         }
+        // A quoted reply-style forward names only its sender: it is a forward when the subject says so
+        // somewhere in its RE:/FW: chain and the forwarder is not the quoted sender.
+        if forward.style == "quoted reply" {
+            let sameSender = outer.from.map { outerFrom in block.from.map { samePerson($0, outerFrom) } ?? false } ?? false
+            return !sameSender && hasForwardPrefixInChain(outer.subject) && !outerRecipients.isEmpty
+        }
         // Passing on to a different party is a forward only when the message says it forwards: an
         // attacker quoting some third party's (made-up) exchange to the victim is not a forward.
         guard forward.isExplicit || hasForwardPrefix(outer.subject), !outerRecipients.isEmpty, !innerRecipients.isEmpty else {
@@ -316,6 +322,27 @@ enum ForwardDecision {
         }
         let leftName = name(left)
         return leftName.count >= 2 && leftName == name(right)
+    }
+
+    static let replyOrForwardPrefixes = ["re:", "re：", "fw:", "fwd:", "fw：", "fwd：", "転送:", "転送：", "tr:", "wg:", "aw:", "返信:", "返信："]
+
+    /// True when any prefix of a "RE: FW: RE: …" chain is a forward's.
+    static func hasForwardPrefixInChain(_ subject: String?) -> Bool {
+        guard var rest = subject?.trimmingASCIIWhitespace() else { return false }
+        while true {
+            if hasForwardPrefix(rest) { return true }
+            guard let prefix = replyOrForwardPrefixes.first(where: { rest.lowercased().hasPrefix($0) }) else { return false }
+            rest = String(rest.dropFirst(prefix.count)).trimmingASCIIWhitespace()
+        }
+    }
+
+    /// The subject without its leading RE:/FW:/転送: prefixes.
+    static func withoutReplyPrefixes(_ subject: String?) -> String? {
+        guard var rest = subject?.trimmingASCIIWhitespace() else { return nil }
+        while let prefix = replyOrForwardPrefixes.first(where: { rest.lowercased().hasPrefix($0) }) {
+            rest = String(rest.dropFirst(prefix.count)).trimmingASCIIWhitespace()
+        }
+        return rest
     }
 
     /// "FW:", "Fwd:", "転送:", "TR:", "WG:", "[Fwd: …]", after any "RE:"-free leading space.

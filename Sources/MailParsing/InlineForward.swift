@@ -138,7 +138,7 @@ struct InlineForward {
 
     /// The first inline forward in `lines`, if any. One pass over the lines; a block is parsed only
     /// where a marker or a header label stands, and at most 24 lines of it.
-    static func find(in lines: [QuotedLine]) -> InlineForward? {
+    static func find(in lines: [QuotedLine], subject: String? = nil) -> InlineForward? {
         var index = 0
         while index < lines.count {
             let line = lines[index]
@@ -153,6 +153,15 @@ struct InlineForward {
                 }
                 index += 1
                 continue
+            }
+            if line.depth == 0, !line.isBlank, let attribution = attribution(line.text, subject: subject) {
+                // "On Tue, 3 Nov 2026 at 10:02, Name <addr> wrote:" / 「2026年11月3日(火) 10:02 Name <addr>:」 above '>' lines.
+                var next = index + 1
+                while next < lines.count, next - index <= 2, lines[next].isBlank { next += 1 }
+                if next < lines.count, lines[next].depth > 0 {
+                    return make(lines, ownEnd: index, block: attribution, blockDepth: lines[next].depth, end: next,
+                                style: "quoted reply", explicit: false)
+                }
             }
             if let labelled = QuotedHeaderBlock.labelled(line.text), labelled.0 == .from,
                case let (block, end)? = parseBlock(lines, at: index), block.isComplete {
@@ -191,7 +200,36 @@ struct InlineForward {
             cursor += 1
         }
         while inner.last?.isBlank == true { inner.removeLast() }
+        // What the forwarder wrote below a quoted forward (a signature, a note) is theirs too.
+        if cursor < lines.count {
+            own.append("")
+            own += lines[cursor...].map { line in
+                line.depth == 0 ? String(line.text) : String(repeating: ">", count: line.depth) + " " + String(line.text)
+            }
+        }
         return InlineForward(style: style, isExplicit: explicit, ownText: own.joined(separator: "\n"), block: block, inner: inner)
+    }
+
+    nonisolated(unsafe) static let attributionLine = try! NSRegularExpression(
+        pattern: #"^\s*(?:On\s+)?(.*?)[,、，]?\s*([^<>,、，]*?)\s*[<＜]([^<>\s]+@[^<>\s]+)[>＞]\s*(?:wrote|さんは書きました|は書きました|のメッセージ|が書きました)?\s*[:：]\s*$"#)
+
+    /// The header block an attribution line stands for (sender, date when written, and the forward's
+    /// own subject without its RE:/FW: prefixes, since such quotes do not repeat it).
+    static func attribution(_ text: Substring, subject: String?) -> QuotedHeaderBlock? {
+        guard text.contains("@"), text.hasSuffix(":") || text.hasSuffix("：") else { return nil }
+        let line = String(text)
+        guard let match = attributionLine.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)),
+              let dateRange = Range(match.range(at: 1), in: line), let nameRange = Range(match.range(at: 2), in: line),
+              let addressRange = Range(match.range(at: 3), in: line) else { return nil }
+        var block = QuotedHeaderBlock()
+        let name = line[nameRange].trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
+        block.fields.append((.from, "From", name.isEmpty ? "<\(line[addressRange])>" : "\(name) <\(line[addressRange])>"))
+        let date = line[dateRange].trimmingCharacters(in: CharacterSet(charactersIn: " ,、"))
+        if date.contains(where: \.isNumber) { block.fields.append((.date, "Date", date)) }
+        if let subject = ForwardDecision.withoutReplyPrefixes(subject), !subject.isEmpty {
+            block.fields.append((.subject, "Subject", subject))
+        }
+        return block.isComplete ? block : nil
     }
 
     /// Marker lines: the dashed titles clients write above a forwarded header.
