@@ -252,10 +252,12 @@ struct EmailWriter {
     /// The internal DNS zone of an internal host name: "mailhub3.momiji.corp" → "momiji.corp".
     static func internalZone(of host: String) -> String? {
         let labels = host.lowercased().split(separator: ".")
-        guard labels.count >= 3, let last = labels.last, !labels[0].isEmpty,
-              ["local", "corp", "intra", "intranet", "internal", "lan", "localdomain", "ad", "priv", "home"].contains(String(last))
-        else { return nil }
-        return labels.dropFirst().joined(separator: ".")
+        let internalWords: Set<String> = ["local", "corp", "intra", "intranet", "internal", "lan", "localdomain", "ad", "priv", "home"]
+        guard labels.count >= 3, let last = labels.last, !labels[0].isEmpty else { return nil }
+        if internalWords.contains(String(last)) { return labels.dropFirst().joined(separator: ".") }
+        // "fs01.corp.suirei.jp": an internal label under the public domain.
+        if labels.count >= 4, internalWords.contains(String(labels[1])) { return labels.dropFirst().joined(separator: ".") }
+        return nil
     }
 
     /// The attack's sender display name when it is a real colleague's (a victim identifier even though
@@ -269,6 +271,8 @@ struct EmailWriter {
         if found.contains(where: { $0.kind == .person && Self.fold($0.value) == folded }) { return name }
         if VictimMentions.looksLikePersonName(name), forwarderTexts.contains(where: { Self.fold($0).contains(folded) }) { return name }
         // Attackers borrow colleagues' names; a person's name on the attack is the victim side's to withhold.
+        // Any person's name, in any script: a persona named like a person costs a redaction, a colleague
+        // missed (an overseas subsidiary's "Emily Carter") would be a leak.
         if VictimMentions.looksLikePersonName(name) { return name }
         if let domain = from.domain?.lowercased(), victimDomains.contains(where: { Self.imitates(domain, $0) }),
            VictimMentions.looksLikePersonName(name) { return name }

@@ -189,7 +189,16 @@ public enum VictimMentions {
     /// Words that end a Japanese company-name match too early ("弊社", "御社") or are not names.
     static let notCompanies: Set<String> = ["株式会社", "弊社", "御社", "貴社", "当社", "同社", "各社", "会社"]
 
+    /// Public bodies, schools, hospitals and banks: 「医療法人清風会 さくら台病院」, 「北浦市役所」, 「国立大学法人西海大学」.
+    nonisolated(unsafe) static let institution = try! NSRegularExpression(
+        pattern: #"((?:医療法人(?:社団|財団)?|社会福祉法人|学校法人|国立大学法人|公立大学法人|特定非営利活動法人|独立行政法人)\s?[\p{Han}\p{Katakana}\p{Hiragana}ー]{1,16}(?:[\s　][\p{Han}\p{Katakana}\p{Hiragana}ー]{1,12}(?:病院|大学|学園|園|センター))?)"#)
+    nonisolated(unsafe) static let namedInstitution = try! NSRegularExpression(
+        pattern: #"((?<![\p{Han}\p{Katakana}\p{Hiragana}])[\p{Han}\p{Katakana}\p{Hiragana}ー]{1,12}(?:市役所|町役場|村役場|区役所|県庁|都庁|府庁|道庁|大学|病院|銀行|信用金庫|信用組合|労働金庫))"#)
+
     static func organizations(in line: String, into found: inout FoundList) {
+        for match in matches(institution, in: line, group: 1) + matches(namedInstitution, in: line, group: 1) where match.count >= 4 {
+            found.add(match, .organization)
+        }
         for match in matches(japaneseCompany, in: line, group: 1) {
             let name = trimCompany(match)
             guard name.count >= 3, !notCompanies.contains(name), !name.hasPrefix("の") else { continue }
@@ -274,7 +283,7 @@ public enum VictimMentions {
     // MARK: - Hosts, addresses, accounts
 
     nonisolated(unsafe) static let internalHost = try! NSRegularExpression(
-        pattern: #"(?<![A-Za-z0-9\-.])([A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.(?:local|corp|intra|intranet|internal|lan|localdomain|ad|home|priv))(?![A-Za-z0-9\-])"#,
+        pattern: #"(?<![A-Za-z0-9\-.])([A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.(?:local|corp|intra|intranet|internal|lan|localdomain|ad|home|priv))(?![A-Za-z0-9\-]|\.[A-Za-z0-9])"#,
         options: [.caseInsensitive])
     nonisolated(unsafe) static let privateIP = try! NSRegularExpression(
         pattern: #"(?<![0-9.])((?:10\.[0-9]{1,3}|172\.(?:1[6-9]|2[0-9]|3[01])|192\.168)\.[0-9]{1,3}\.[0-9]{1,3})(?:/[0-9]{1,2})?(?![0-9.])"#)
@@ -298,7 +307,7 @@ public enum VictimMentions {
     nonisolated(unsafe) static let projectBefore = try! NSRegularExpression(
         pattern: #"((?:プロジェクト|Project|PROJECT|project|案件名|コードネーム|Codename|codename|Code name|code name|開発コード)\s*[:：]?\s*[「『"“]?([A-Za-z0-9\p{Han}\p{Katakana}ー]{2,20})[」』"”]?)"#)
     nonisolated(unsafe) static let projectAfter = try! NSRegularExpression(
-        pattern: #"([「『]?((?<![\p{Hiragana}])[A-Za-z0-9\p{Han}\p{Katakana}ー][A-Za-z0-9\p{Han}\p{Katakana}\p{Hiragana}ー]{1,11})[」』]?(?:プロジェクト|案件|PJ|計画))"#)
+        pattern: #"([「『]?((?<![\p{Hiragana}])[A-Za-z0-9\p{Han}\p{Katakana}ー][A-Za-z0-9\p{Han}\p{Katakana}\p{Hiragana}ー]{1,11})[」』]?(?:プロジェクト|案件|PJ|計画)(?![部課室]))"#)
     static let particles = ["の", "を", "は", "が", "に", "で", "と", "へ", "も", "や", "から", "まで", "より", "など", "について", "として", "です", "でした", "ます"]
     static let notProjects: Set<String> = ["本件の", "この件の", "同", "この", "本件", "当該", "新規", "既存", "関連", "同", "本", "弊社", "対応", "調査", "the", "The"]
 
@@ -322,7 +331,7 @@ public enum VictimMentions {
 
     nonisolated(unsafe) static let introduction = try! NSRegularExpression(
         pattern: #"(?:^|(?<=[。、\s　の）)」]))([\p{Han}]{1,4}(?:[\s　]?[\p{Han}]{1,3})?)(?:です|と申します|でございます)"#)
-    static let notNames: Set<String> = ["草々", "早々", "各位", "以上", "本件", "不審", "確認", "転送", "報告", "連絡", "対応", "宜", "何卒", "念", "件",
+    static let notNames: Set<String> = ["調査役", "係員", "担当者", "事務長", "草々", "早々", "各位", "以上", "本件", "不審", "確認", "転送", "報告", "連絡", "対応", "宜", "何卒", "念", "件",
                                         "情報共有", "注意喚起", "緊急連絡", "至急確認", "添付資料", "標的型攻撃", "報告事項", "取急",
                                         "不審送信者", "調査結果", "対応状況", "被害状況", "今後対応", "確認依頼", "共有事項"]
 
@@ -427,7 +436,7 @@ public enum VictimMentions {
 
     /// Job titles written around names on signature lines (「情報システム部 部長 田中 一郎」, "Manager").
     static let titles = ["代表取締役社長", "代表取締役", "取締役", "執行役員", "社長", "本部長", "部長代理", "部長", "次長", "課長代理",
-                         "課長", "係長", "室長", "センター長", "グループ長", "主任", "主査", "主幹", "参事", "担当課長", "担当部長",
+                         "課長", "係長", "室長", "センター長", "グループ長", "主任", "主査", "主幹", "参事", "調査役", "係員", "担当者", "課員", "部員", "所長", "院長", "事務長", "担当課長", "担当部長",
                          "リーダー", "マネージャー", "マネジャー", "チーフ", "CISO", "CIO", "Manager", "Director", "Engineer",
                          "Analyst", "Specialist", "Leader", "Chief"]
 
@@ -610,7 +619,8 @@ extension VictimMentions {
 
 extension VictimMentions {
     /// Japanese legal forms and English company words stripped to find an organisation's core name.
-    static let legalFormWords = ["株式会社", "有限会社", "合同会社", "(株)", "（株）", "㈱", "(有)", "（有）"]
+    static let legalFormWords = ["医療法人社団", "医療法人財団", "医療法人", "社会福祉法人", "学校法人", "国立大学法人", "公立大学法人",
+                                 "特定非営利活動法人", "独立行政法人", "役所", "役場", "株式会社", "有限会社", "合同会社", "(株)", "（株）", "㈱", "(有)", "（有）"]
     static let englishLegalWords: Set<String> = ["Co", "Ltd", "Inc", "Corp", "Corporation", "Limited", "Company", "K", "KK",
                                                   "CO", "LTD", "INC", "CORP", "CORPORATION"]
     static let englishLegalForms = [", Co., Ltd.", " Co., Ltd.", " Co.,Ltd.", " Co. Ltd.", " Co., Ltd", " Corporation", " Corp.",
