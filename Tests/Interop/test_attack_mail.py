@@ -195,3 +195,21 @@ def test_body_indicators(tmp_path):
     hashes = [h for o in objects(bundle, "file") for h in o.get("hashes", {}).values()]
     assert "0cc175b9c0f1b6a831c399e269772661" in hashes
     assert "the message itself" in selection(output)
+
+
+@pytest.mark.parametrize("attribution", [
+    "On Tue, 3 Nov 2026 at 10:02, {name} <{addr}> wrote:",
+    "2026年11月3日(火) 10:02 {name} <{addr}>:",
+])
+def test_reply_style_quoted_forward(tmp_path, attribution):
+    quoted = "\n".join("> " + line for line in
+                       ["宮下 様", "", "納品書を再送いたします。", "hxxps://delivery-portal[.]click/doc/view?id=7781"])
+    text = ("不審メールを共有します。\n\n" + attribution.format(name=ATTACKER[0], addr=ATTACKER[1]) + "\n" + quoted
+            + "\n\n" + SIGNATURE)
+    output = extract(tmp_path, forward(text, [], subject="RE: FW: 【重要】納品書の再送について"))
+    assert sender_of(output) == (ATTACKER[1], "【重要】納品書の再送について")
+    assert "quoted reply" in selection(output)
+    found = set(output["victim_identifiers"])
+    for value in [FORWARDER[1], "桐生 正人", ORG, "045-321-7788"]:   # the signature below the quote is the forwarder's
+        assert value in found, (value, found)
+    assert_no_victim_in_preview(output, [ORG, "桐生 正人", FORWARDER[1], "045-321-7788", DOMAIN])
