@@ -307,8 +307,27 @@ struct EmailWriter {
         return previous[b.count]
     }
 
-    /// The text each forwarding layer's author wrote (signatures included), outermost first.
-    var forwarderTexts: [String] { report.layers.map(\.ownText) }
+    /// The text each forwarding layer's author wrote (signatures included), outermost first; and a
+    /// forwarder's signature left below an inline forward (where the forwarded text runs to the end of
+    /// the body, the forwarder's own closing lines end up in the attack's text).
+    var forwarderTexts: [String] { report.layers.map(\.ownText) + [trailingForwarderSignature].compactMap { $0 } }
+
+    /// The attack body's last lines from the last signature rule on, when they name a forwarder.
+    var trailingForwarderSignature: String? {
+        guard attackSelectionIsInline else { return nil }
+        let lines = attack.bodyText.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).suffix(16).map(String.init)
+        let forwarders = report.layers.compactMap(\.message.from).flatMap { [$0.address, $0.displayName ?? ""] }
+            .filter { $0.count >= 3 }
+        guard let named = lines.lastIndex(where: { line in forwarders.contains { line.contains($0) } }) else { return nil }
+        let rule = lines[..<named].lastIndex { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            return trimmed == "--" || trimmed == "-- " || (trimmed.count >= 8 && trimmed.allSatisfy { "-=_*─━～~＿".contains($0) })
+        }
+        guard let start = rule else { return nil }
+        return lines[start...].joined(separator: "\n")
+    }
+
+    var attackSelectionIsInline: Bool { report.attackSelection.contains("inline forward") }
 
     func isInVictimDomain(_ value: String) -> Bool {
         let host = value.lowercased().split(separator: "@").last.map(String.init) ?? value.lowercased()

@@ -229,7 +229,7 @@ public enum VictimMentions {
     // MARK: - Departments and teams
 
     nonisolated(unsafe) static let department = try! NSRegularExpression(
-        pattern: #"((?<![\p{Han}\p{Katakana}ー])[\p{Han}\p{Katakana}ー・]{1,14}(?:本部|事業部|統括部|部|課|室|センター|グループ|チーム|事務局|支社|支店|営業所|研究所))(?!(?![宛御各内様殿])\p{Han})"#)
+        pattern: #"((?<![\p{Han}\p{Katakana}ー])[\p{Han}\p{Katakana}ー・]{1,14}(?:本部|事業部|統括部|研究科|学部|研究室|医局|部|課|室|センター|グループ|チーム|事務局|支社|支店|営業所|研究所))(?!(?![宛御各内様殿])\p{Han})"#)
     nonisolated(unsafe) static let team = try! NSRegularExpression(
         pattern: #"((?:[A-Za-z0-9][A-Za-z0-9\-]*[\s\-])?(?:CSIRT|SIRT|PSIRT|SOC|CERT)(?:\-[A-Za-z0-9]+)?)(?![A-Za-z0-9])"#)
     /// Department-like words that name no one ("全部", "一部", "外部", "本部" alone).
@@ -609,7 +609,9 @@ extension VictimMentions {
         let name = text.trimmingCharacters(in: .whitespaces)
         guard !matches(personName, in: name, group: 0).isEmpty else { return false }
         let pieces = name.split(whereSeparator: { $0 == " " || $0 == "　" }).map(String.init)
-        if pieces.contains(where: { notPersonWords.contains($0) }) || notRomajiNames.contains(name) { return false }
+        if pieces.contains(where: { notPersonWords.contains($0) || departmentWords.contains($0) }) || notRomajiNames.contains(name) {
+            return false
+        }
         if pieces.contains(where: { piece in roleEndings.contains { piece.hasSuffix($0) } }) { return false }
         return !notNameEndings.contains { name.hasSuffix($0) } && !notNames.contains(name)
     }
