@@ -121,7 +121,7 @@ let package = Package(
         // The `kakehashi` command.
         .executableTarget(name: "KakehashiCLI", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
-            "HubServer", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens",
+            "HubServer", "HubHTTP", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -159,6 +159,7 @@ let package = Package(
             "Consent", "Anonymization", "SharingPolicy", "HubServer", "HubHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
     ]

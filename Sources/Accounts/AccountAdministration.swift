@@ -51,6 +51,9 @@ public struct AccountAdministration: Sendable {
         if let password, password.count < 8 {
             throw AccountError("the password must have at least 8 characters")
         }
+        if let password, !Credentials.isAcceptablePassword(password) {
+            throw AccountError("the password must not contain NUL")
+        }
         let hash = password.map { Credentials.hashPassword($0, cost: bcryptCost) }
         do {
             return try await store.createUser(User(organizationID: organization.id, email: email, role: role,

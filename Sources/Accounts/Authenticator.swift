@@ -30,9 +30,16 @@ public final class Authenticator: Sendable {
     let principalLifetime: TimeInterval
     let verified = Mutex<[String: (userID: String, expires: Date)]>([:])
     let tokenPrincipals = Mutex<[String: (principal: Principal, generation: UInt64, expires: Date)]>([:])
+    /// The cost of the hub's password hashes, and so of the decoy checked for unknown accounts.
+    public let bcryptCost: UInt8
+    let decoy = Mutex<String?>(nil)
 
-    public init(store: any HubStore, cacheLifetime: TimeInterval = 300, principalLifetime: TimeInterval = 1) {
+    /// `bcryptCost` must be the cost passwords are hashed with (`AccountAdministration.bcryptCost`),
+    /// so that signing in as nobody takes as long as signing in as somebody.
+    public init(store: any HubStore, cacheLifetime: TimeInterval = 300, principalLifetime: TimeInterval = 1,
+                bcryptCost: UInt8 = Credentials.defaultBcryptCost) {
         self.store = store
+        self.bcryptCost = bcryptCost
         self.cacheLifetime = cacheLifetime
         self.principalLifetime = principalLifetime
     }
@@ -72,7 +79,7 @@ public final class Authenticator: Sendable {
         }
         guard let user = try await store.user(email: email), let hash = user.passwordHash else {
             // Spend comparable time on unknown users so that timing does not reveal who exists.
-            _ = Credentials.verifyPassword(password, hash: Self.decoyHash)
+            _ = Credentials.verifyPassword(password, hash: decoyHash)
             return nil
         }
         guard Credentials.verifyPassword(password, hash: hash) else {
@@ -96,5 +103,12 @@ public final class Authenticator: Sendable {
         return Principal(user: user, organization: organization)
     }
 
-    static let decoyHash = Credentials.hashPassword("decoy-password-for-timing", cost: 10)
+    /// A hash of no one's password at `bcryptCost`, checked for unknown accounts so that timing does
+    /// not tell who exists. Made on first use: a hash at cost 12 takes about a quarter second.
+    var decoyHash: String {
+        if let made = decoy.withLock({ $0 }) { return made }
+        let made = Credentials.hashPassword("decoy-password-for-timing", cost: bcryptCost)
+        decoy.withLock { $0 = $0 ?? made }
+        return made
+    }
 }

@@ -9,18 +9,54 @@ public enum Credentials {
     /// The bcrypt cost for new passwords (2^cost rounds).
     public static let defaultBcryptCost: UInt8 = 12
 
+    /// Bcrypt reads at most this many bytes of a key; the rest would be ignored.
+    public static let bcryptKeyBytes = 72
+
+    /// Marks a hash of a long password: bcrypt of the base64 of its SHA-256 (see `hashPassword`).
+    static let prehashedMarker = "$sha256$"
+
     /// A bcrypt hash of `password`.
+    ///
+    /// Bcrypt ignores everything after its 72nd byte, so a longer password is first reduced to the
+    /// base64 of its SHA-256 (44 bytes, no NUL) and the hash says so with `$sha256$` before the
+    /// bcrypt hash: every byte counts, and hashes made before (plain bcrypt) still verify.
     ///
     /// ```swift
     /// let hash = Credentials.hashPassword("correct horse")
     /// Credentials.verifyPassword("correct horse", hash: hash) // true
     /// ```
     public static func hashPassword(_ password: String, cost: UInt8 = defaultBcryptCost) -> String {
-        Bcrypt.hash(password, cost: cost)
+        if password.utf8.count > bcryptKeyBytes {
+            return prehashedMarker + Bcrypt.hash(prehashed(password), cost: cost)
+        }
+        return Bcrypt.hash(password, cost: cost)
     }
 
+    /// Whether `password` is the one `hash` was made from. A password containing NUL never is:
+    /// bcrypt's C key would end at the NUL, so `secret\0junk` would pass as `secret`.
     public static func verifyPassword(_ password: String, hash: String) -> Bool {
-        Bcrypt.verify(password, hash: hash)
+        guard isAcceptablePassword(password) else { return false }
+        if hash.hasPrefix(prehashedMarker) {
+            return Bcrypt.verify(prehashed(password), hash: String(hash.dropFirst(prehashedMarker.count)))
+        }
+        return Bcrypt.verify(password, hash: hash)
+    }
+
+    /// Whether a password can be set or checked at all: one with NUL cannot.
+    public static func isAcceptablePassword(_ password: String) -> Bool {
+        !password.utf8.contains(0)
+    }
+
+    /// The bcrypt cost a hash was made with (the two digits after `$2b$`), or nil for no bcrypt hash.
+    public static func bcryptCost(of hash: String) -> UInt8? {
+        let bcrypt = hash.hasPrefix(prehashedMarker) ? hash.dropFirst(prehashedMarker.count) : Substring(hash)
+        let parts = bcrypt.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count >= 4, parts[0].isEmpty, parts[1].hasPrefix("2") else { return nil }
+        return UInt8(parts[2])
+    }
+
+    static func prehashed(_ password: String) -> String {
+        Data(SHA256.hash(data: Data(password.utf8))).base64EncodedString()
     }
 
     /// A new API token secret: `kh_` and 32 random bytes in base64url. Shown to its owner once.

@@ -37,12 +37,7 @@ extension HubAPIService {
         guard let feedName = query["feed"].map(String.init), !feedName.isEmpty else {
             throw TAXIIError.badRequest("Name the feed: feed=NAME.")
         }
-        guard let feed = try await store.feed(named: feedName) else {
-            throw TAXIIError.notFound("There is no feed named \(feedName.prefix(64)).")
-        }
-        guard try await policy.access(of: principal, to: feed).canWrite else {
-            throw TAXIIError.forbidden("You may not write to feed \(feed.name).")
-        }
+        let feed = try await writableFeed(named: feedName, for: principal)
         var tlp: TLPLevel?
         if let text = query["tlp"].map(String.init) {
             guard let level = TLPLevel(stixLevel: text.lowercased()) else {
@@ -64,7 +59,7 @@ extension HubAPIService {
         do {
             if kind == .sample {
                 let facts = try submissionDesk.storeSample(file: upload.url, originalFilename: upload.filename)
-                extracted = SampleSubmission.describe(facts, downloadURL: "\(request.baseURL)/api/v1/samples/\(facts.digests.sha256)",
+                extracted = SampleSubmission.describe(facts, downloadURL: "\(publicAddress.baseURL)/api/v1/samples/\(facts.digests.sha256)",
                                                       author: author)
             } else {
                 let bytes = try Array(Data(contentsOf: upload.url))
@@ -167,11 +162,10 @@ extension HubAPIService {
     func observations(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
-        guard let feedName = query["feed"].map(String.init),
-              let feed = try await store.feed(named: feedName),
-              try await policy.access(of: principal, to: feed).canRead else {
-            throw TAXIIError.notFound("Name a feed you may read: feed=NAME.")
+        guard let feedName = query["feed"].map(String.init), !feedName.isEmpty else {
+            throw TAXIIError.badRequest("Name the feed: feed=NAME.")
         }
+        let feed = try await readableFeed(named: feedName, for: principal)
         func time(_ key: Substring) throws -> Int64? {
             guard let text = query[key].map(String.init) else { return nil }
             guard let stamp = STIXTimestamp(text) else {

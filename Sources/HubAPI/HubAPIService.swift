@@ -37,11 +37,14 @@ public struct HubAPIService: Sendable {
     public let uploadLimit: Int
     /// What extraction drops as not an indicator (bundled plus the operator's lists).
     public let warningLists: WarningLists
+    /// The base URL of links the API stores (sample download URLs); never the request's Host header.
+    public let publicAddress: PublicAddress
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
                 policy: PolicyEngine? = nil, vault: SampleVault? = nil, warningLists: WarningLists = .bundled,
-                maxBodySize: Int = 32 * 1024 * 1024) {
+                maxBodySize: Int = 32 * 1024 * 1024, publicAddress: PublicAddress = PublicAddress()) {
+        self.publicAddress = publicAddress
         self.store = store
         self.authenticator = authenticator
         self.policy = policy ?? PolicyEngine(store: store)
@@ -104,9 +107,7 @@ public struct HubAPIService: Sendable {
         guard let feedName = parameters["feed"].map(String.init), !feedName.isEmpty else {
             throw TAXIIError.badRequest("Name the feed: POST /api/v1/submissions?feed=NAME with a STIX bundle.")
         }
-        guard let feed = try await store.feed(named: feedName) else {
-            throw TAXIIError.notFound("There is no feed named \(feedName.prefix(64)).")
-        }
+        let feed = try await writableFeed(named: feedName, for: principal)
         let body = try await collect(request)
         do {
             let submission = try await intake.submit(envelope: Array(buffer: body), to: feed, by: principal)

@@ -20,10 +20,3 @@ public struct HubRequestContext: RequestContext {
         return principal
     }
 }
-
-extension Request {
-    /// `scheme://host[:port]` as the client addressed the hub, for links in responses.
-    public var baseURL: String {
-        "\(head.scheme ?? "http")://\(head.authority ?? "127.0.0.1")"
-    }
-}

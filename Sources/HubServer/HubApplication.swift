@@ -31,7 +31,7 @@ public enum HubApplication {
     public static func make(
         store: any HubStore, taxii: TAXIIConfiguration = TAXIIConfiguration(),
         anonymization: AnonymizationSettings, corroborationThreshold: Int = 2, defaultTLP: TLPLevel = .amber,
-        vault: SampleVault? = nil, warningLists: WarningLists = .bundled, host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil,
+        vault: SampleVault? = nil, warningLists: WarningLists = .bundled, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, logger: Logger? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
@@ -41,17 +41,22 @@ public enum HubApplication {
         let desk = ConsentDesk(store: store, policy: policy, anonymization: anonymization)
         let corroboration = Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID,
                                           k: corroborationThreshold)
+        let publicAddress = PublicAddress(configured: publicURL, port: port)
         let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger, desk: desk,
-                                        corroboration: corroboration, policy: policy)
+                                        corroboration: corroboration, policy: policy, publicAddress: publicAddress)
         taxiiService.addRoutes(to: router)
         HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
                       anonymization: anonymization, corroboration: corroboration, policy: policy,
-                      vault: vault, warningLists: warningLists).addRoutes(to: router)
+                      vault: vault, warningLists: warningLists, publicAddress: publicAddress).addRoutes(to: router)
         let logger = logger ?? Logger(label: "kakehashi") { HubLogHandler(label: $0) }
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Kakehashi"),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? port
+                publicAddress.listenerBound(port: bound)
+                await onServerRunning(bound)
+            },
             eventLoopGroupProvider: .shared(Self.eventLoops),
             logger: logger)
     }

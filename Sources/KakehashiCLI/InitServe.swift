@@ -9,6 +9,7 @@ import Specimens
 import SQLiteStorage
 import Storage
 import Anonymization
+import HubHTTP
 import HubServer
 
 struct Init: AsyncParsableCommand {
@@ -32,8 +33,13 @@ struct Serve: AsyncParsableCommand {
     var corroborationK = 2
     @Option(help: "Largest sample accepted for the vault, in megabytes.")
     var maxSampleMb = 100
+    @Option(help: "Public base URL written into links (TAXII discovery, sample downloads), e.g. https://hub.example.jp; default http://127.0.0.1:PORT of the listener. Never taken from a request's Host header.")
+    var publicUrl: String?
 
     func validate() throws {
+        if let publicUrl, !PublicAddress.isValid(publicUrl) {
+            throw ValidationError("--public-url must be http:// or https:// and a host (with an optional port), e.g. https://hub.example.jp")
+        }
         guard TLPLevel(rawValue: defaultTlp) != nil else {
             throw ValidationError("--default-tlp must be clear, green, amber, amber+strict or red")
         }
@@ -42,7 +48,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let hub = try await OpenedHub.open(data)
-        try await serve(store: hub.store, anonymization: hub.anonymization, host: host, port: port, banner: nil,
+        try await serve(store: hub.store, anonymization: hub.anonymization, host: host, port: port, publicURL: publicUrl,
+                        banner: nil,
                         defaultTLP: TLPLevel(rawValue: defaultTlp) ?? .amber, corroborationK: corroborationK,
                         vault: try hub.vault(data, maximumMegabytes: maxSampleMb),
                         warningLists: try HandOver.warningLists(dataDirectory: data.url))
@@ -50,12 +57,12 @@ struct Serve: AsyncParsableCommand {
 }
 
 /// Runs the HTTP server until SIGINT/SIGTERM; prints `listening on URL` once it accepts connections.
-func serve(store: SQLiteHubStore, anonymization: AnonymizationSettings, host: String, port: Int,
+func serve(store: SQLiteHubStore, anonymization: AnonymizationSettings, host: String, port: Int, publicURL: String? = nil,
            banner: (@Sendable (String) -> String)?, defaultTLP: TLPLevel = .amber, corroborationK: Int = 2,
            vault: SampleVault? = nil, warningLists: WarningLists = .bundled) async throws {
     let app = HubApplication.make(store: store, anonymization: anonymization, corroborationThreshold: corroborationK,
                                   defaultTLP: defaultTLP, vault: vault, warningLists: warningLists,
-                                  host: host, port: port) { boundPort in
+                                  host: host, port: port, publicURL: publicURL) { boundPort in
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"

@@ -27,10 +27,14 @@ public struct TAXIIService: Sendable {
     public let authenticator: Authenticator
     public let configuration: TAXIIConfiguration
     public let ledger: DeliveryLedger
+    /// The base URL of discovery's links; never the request's Host header.
+    public let publicAddress: PublicAddress
 
     public init(store: any HubStore, configuration: TAXIIConfiguration = TAXIIConfiguration(),
                 authenticator: Authenticator? = nil, ledger: DeliveryLedger? = nil, desk: ConsentDesk? = nil,
-                corroboration: Corroboration? = nil, policy: PolicyEngine? = nil) {
+                corroboration: Corroboration? = nil, policy: PolicyEngine? = nil,
+                publicAddress: PublicAddress = PublicAddress()) {
+        self.publicAddress = publicAddress
         self.store = store
         self.ledger = ledger ?? DeliveryLedger(store: store)
         self.policy = policy ?? PolicyEngine(store: store)
@@ -72,7 +76,7 @@ public struct TAXIIService: Sendable {
 
     func discovery(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         _ = try QueryParameters(request.uri.query, allowed: [])
-        let base = request.baseURL
+        let base = publicAddress.baseURL
         let resource = DiscoveryResource(title: configuration.title, description: configuration.description,
                                          contact: configuration.contact, default: base + rootPath,
                                          api_roots: [base + rootPath])

@@ -21,9 +21,10 @@ def kakehashi(data, *args, stdin=None, check=True):
 
 
 @contextlib.contextmanager
-def serving(data):
-    """`kakehashi serve` on a free loopback port for the hub in `data`; yields its URL, stops it by its pid."""
-    process = subprocess.Popen([BIN, "serve", "--data", data, "--port", "0"], stdout=subprocess.PIPE,
+def serving(data, *options):
+    """`kakehashi serve` on a free loopback port for the hub in `data` (with further `options`); yields its
+    URL, stops it by its pid."""
+    process = subprocess.Popen([BIN, "serve", "--data", data, "--port", "0", *options], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
         url = None

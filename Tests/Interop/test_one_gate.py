@@ -1,6 +1,8 @@
 """Issue 12 ("One gate for every read"), through the real binary: granular TLP:RED markings on list
 items, TLP marking definitions under ids of their own, revocation by read-only users, the modes of
-the files the hub writes, duplicate keys in /api/v1 bodies and numbers consumers cannot read."""
+the files the hub writes, duplicate keys in /api/v1 bodies, numbers consumers cannot read, feed names
+unenumerable through /api/v1, links from the configured public URL (never the Host header) and bcrypt
+sign-in without NUL prefixes or silent truncation."""
 import json
 import os
 import stat
@@ -210,3 +212,121 @@ def test_an_analysts_processed_bundle_with_a_custom_tlp_definition_is_refused(wo
                              auth=("analyst@hub.example.jp", "analyst-password-1"), timeout=30)
     assert proposed.status_code == 422, proposed.text
     assert "TLP level \"red\" under an id of its own" in proposed.json()["description"]
+
+
+# MARK: - 7. Feed names cannot be enumerated through /api/v1
+
+
+def api_feed_answers(world, feed):
+    """What /api/v1 answers on every path that takes a feed name, asked by B about `feed`."""
+    auth = world["users"]["B"]
+    url = world["url"]
+    return {
+        "submit": requests.post(f"{url}/api/v1/submissions", params={"feed": feed}, auth=auth, timeout=30,
+                                data=json.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}",
+                                                 "objects": [indicator()]}),
+                                headers={"Content-Type": "application/json"}),
+        "upload": requests.post(f"{url}/api/v1/submissions/upload", params={"feed": feed, "kind": "text"},
+                                files={"file": ("note.txt", b"c2 at 198.51.100.7", "text/plain")},
+                                auth=auth, timeout=30),
+        "observations": requests.get(f"{url}/api/v1/observations", params={"feed": feed}, auth=auth, timeout=30),
+    }
+
+
+def test_a_feed_one_may_not_read_answers_as_one_that_does_not_exist(world):
+    kakehashi(world["data"], "admin", "feed", "add", "--name", "Secret", "--title", "Secret")
+    kakehashi(world["data"], "admin", "grant", "--feed", "Secret", "--org", "電力A社", "--read", "--write")
+    hidden = api_feed_answers(world, "Secret")
+    missing = api_feed_answers(world, "NoSuchFeed")
+    # TAXII's answer for the same two cases: the shape /api/v1 must give.
+    taxii_hidden = requests.get(f"{world['url']}/hub/collections/{feed_id(world['data'], 'Secret')}/",
+                                auth=world["users"]["B"], headers={"Accept": TAXII}, timeout=30)
+    taxii_missing = requests.get(f"{world['url']}/hub/collections/{uuid.uuid4()}/",
+                                 auth=world["users"]["B"], headers={"Accept": TAXII}, timeout=30)
+    assert taxii_hidden.status_code == taxii_missing.status_code == 404
+    for path in hidden:
+        assert hidden[path].status_code == missing[path].status_code == 404, (path, hidden[path].text)
+        assert hidden[path].headers["Content-Type"] == taxii_missing.headers["Content-Type"]
+        assert set(hidden[path].json()) == set(taxii_missing.json()) == {"title", "description", "http_status"}
+        assert hidden[path].json()["title"] == missing[path].json()["title"] == taxii_missing.json()["title"]
+        assert hidden[path].json()["description"].replace("Secret", "NoSuchFeed") == missing[path].json()["description"]
+    # The owner still reaches it, and nothing B sent was stored.
+    mine = requests.get(f"{world['url']}/api/v1/observations", params={"feed": "Secret"}, auth=world["users"]["A"],
+                        timeout=30)
+    assert mine.status_code == 200, mine.text
+    listed = requests.get(f"{world['url']}/api/v1/submissions", auth=world["users"]["B"], timeout=30)
+    assert listed.json()["submissions"] == []
+
+
+# MARK: - 8. Links from the configured public URL, never from the Host header
+
+
+def discovery(url, host):
+    response = requests.get(f"{url}/taxii2/", auth=("soc@denryoku-a.example.jp", "gate-password-1"),
+                            headers={"Accept": TAXII, "Host": host}, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_discovery_links_default_to_the_listener_whatever_the_host_header(world):
+    found = discovery(world["url"], "evil.example")
+    assert found["default"] == world["url"] + "/hub/" and found["api_roots"] == [world["url"] + "/hub/"]
+    assert world["url"].startswith("http://127.0.0.1:")
+
+
+def test_links_served_and_stored_come_from_the_public_url(world):
+    with serving(world["data"], "--public-url", "https://hub.example.jp/") as url:
+        found = discovery(url, "evil.example")
+        assert found["default"] == "https://hub.example.jp/hub/"
+        assert found["api_roots"] == ["https://hub.example.jp/hub/"]
+        content = b"MZ" + b"\x00" * 62 + b"sample body " * 50
+        sample = requests.post(f"{url}/api/v1/submissions/upload", params={"feed": "Default", "kind": "sample"},
+                               files={"file": ("invoice.zip", content, "application/octet-stream")},
+                               auth=world["users"]["A"], headers={"Host": "evil.example"}, timeout=60)
+        assert sample.status_code == 201, sample.text
+        stored = requests.get(f"{url}/hub/collections/{world['collection']}/objects/", auth=world["users"]["A"],
+                              headers={"Accept": TAXII, "Host": "evil.example"}, timeout=30)
+        assert stored.status_code == 200, stored.text
+        artifacts = [o for o in stored.json()["objects"] if o["type"] == "artifact"]
+        assert [a["url"].rsplit("/", 1)[0] for a in artifacts] == ["https://hub.example.jp/api/v1/samples"]
+        for response in (sample, stored):
+            assert "evil.example" not in response.text
+    stored_files = [name for name in os.listdir(world["data"]) if name.startswith("hub.sqlite")]
+    assert "hub.sqlite" in stored_files
+    for name in stored_files:              # the database and its WAL
+        with open(os.path.join(world["data"], name), "rb") as database:
+            assert b"evil.example" not in database.read(), name
+
+
+def test_a_public_url_that_is_not_a_base_url_is_refused(world):
+    refused = kakehashi(world["data"], "serve", "--port", "0", "--public-url", "hub.example.jp/x", check=False)
+    assert refused.returncode != 0 and "--public-url" in refused.stderr
+
+
+# MARK: - 12. bcrypt sign-in: no NUL prefixes, no silent truncation
+
+
+def signs_in(world, email, password):
+    response = requests.get(f"{world['url']}/hub/collections/", auth=(email, password),
+                            headers={"Accept": TAXII}, timeout=30)
+    assert response.status_code in (200, 401), response.text
+    return response.status_code == 200
+
+
+def test_a_password_with_nul_is_never_taken_for_its_prefix(world):
+    email, password = world["users"]["A"]
+    assert signs_in(world, email, password)
+    assert not signs_in(world, email, password + "\0junk")
+    assert not signs_in(world, email, password + "\0")
+
+
+def test_a_long_password_counts_beyond_bcrypts_72_bytes(world):
+    long_password = "L" * 72 + "-the-part-bcrypt-would-drop-0123"
+    assert len(long_password.encode()) == 104 and len(long_password) > 100
+    kakehashi(world["data"], "admin", "user", "add", "--org", "電力B社", "--email", "long@denryoku-b.example.jp",
+              "--role", "member", "--password-stdin", stdin=long_password + "\n")
+    other = long_password[:72] + "-something-else-entirely-9876543"
+    assert other[:72] == long_password[:72] and other != long_password and len(other) == len(long_password)
+    assert signs_in(world, "long@denryoku-b.example.jp", long_password)
+    assert not signs_in(world, "long@denryoku-b.example.jp", other)
+    assert not signs_in(world, "long@denryoku-b.example.jp", long_password[:72])

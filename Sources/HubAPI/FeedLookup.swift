@@ -1,0 +1,35 @@
+// HubAPI feed look-ups by name (`?feed=NAME`): answered exactly as TAXII answers for a collection,
+// so that /api/v1 tells no more about which feeds exist than /hub/collections/ does.
+import Accounts
+import HubHTTP
+import SharingPolicy
+import Storage
+
+extension HubAPIService {
+    /// The feed named `name` if `principal` may see that it exists (may read or write it), with
+    /// that access. A feed that does not exist and one the principal has no right to are the same
+    /// 404 with the same body, as TAXII's `visibleFeed` answers, so feed names cannot be enumerated.
+    func visibleFeed(named name: String, for principal: Principal) async throws -> (feed: Feed, access: FeedAccess) {
+        guard let feed = try await store.feed(named: name),
+              let visible = try await policy.visibleFeed(id: feed.id, for: principal) else {
+            throw TAXIIError.notFound("There is no feed named \(name.prefix(64)).")
+        }
+        return visible
+    }
+
+    /// The feed named `name` for reading: 404 as `visibleFeed(named:for:)`, and 403 (as TAXII's
+    /// `readableFeed`) only for a feed the principal may write but not read.
+    func readableFeed(named name: String, for principal: Principal) async throws -> Feed {
+        let (feed, access) = try await visibleFeed(named: name, for: principal)
+        guard access.canRead else { throw TAXIIError.forbidden("You may not read feed \(feed.name).") }
+        return feed
+    }
+
+    /// The feed named `name` for writing: 404 as `visibleFeed(named:for:)`, and 403 (as TAXII's
+    /// POST to a collection) only for a feed the principal may read but not write.
+    func writableFeed(named name: String, for principal: Principal) async throws -> Feed {
+        let (feed, access) = try await visibleFeed(named: name, for: principal)
+        guard access.canWrite else { throw TAXIIError.forbidden("You may not write to feed \(feed.name).") }
+        return feed
+    }
+}
