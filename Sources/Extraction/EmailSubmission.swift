@@ -165,6 +165,7 @@ struct EmailWriter {
     // MARK: - The victim's side
 
     mutating func learnVictimSide() {
+        forwarderTexts = report.layers.map(\.ownText) + [trailingForwarderSignature].compactMap { $0 }
         let senderDomain = attack.from?.domain?.lowercased()
         // The sender's domain is the member's when the member's own people write from it (a spoof of
         // the member's domain), not merely because the attacker also addressed someone there.
@@ -221,8 +222,9 @@ struct EmailWriter {
         if let spoofed = spoofedColleague(found: found.items) { found.add(spoofed, .person) }
         // The organisation's name without its legal form, where the mail writes it so (「（紅葉石油様）」).
         let organizations = found.items.filter { $0.kind == .organization }.map(\.value)
-        for core in VictimMentions.standaloneCoreNames(of: organizations, in: victimSearchTexts) { found.add(core, .organization) }
-        for name in VictimMentions.domainDerivedNames(victimDomains.sorted(), in: victimSearchTexts) { found.add(name, .organization) }
+        let searchTexts = victimSearchTexts
+        for core in VictimMentions.standaloneCoreNames(of: organizations, in: searchTexts) { found.add(core, .organization) }
+        for name in VictimMentions.domainDerivedNames(victimDomains.sorted(), in: searchTexts) { found.add(name, .organization) }
         if let from = attack.from, isInVictimDomain(from.address) { found.add(from.address, .email) }
         for item in attack.attachments.compactMap(\.filename).flatMap(VictimMentions.inSubject) { found.add(item.value, item.kind) }
         // The member's mail domains and internal DNS zones.
@@ -310,7 +312,8 @@ struct EmailWriter {
     /// The text each forwarding layer's author wrote (signatures included), outermost first; and a
     /// forwarder's signature left below an inline forward (where the forwarded text runs to the end of
     /// the body, the forwarder's own closing lines end up in the attack's text).
-    var forwarderTexts: [String] { report.layers.map(\.ownText) + [trailingForwarderSignature].compactMap { $0 } }
+    /// Set once at the start of `learnVictimSide` (read by the victim side, the sender check and the body indicators).
+    var forwarderTexts: [String] = []
 
     /// The attack body's last lines from the last signature rule on, when they name a forwarder.
     var trailingForwarderSignature: String? {
