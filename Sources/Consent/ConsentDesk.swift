@@ -239,9 +239,9 @@ public struct ConsentDesk: Sendable {
         guard let submission = try await store.submission(id: id) else {
             throw ConsentError(.notFound, "no submission \(id)")
         }
-        let isProvider = submission.organizationID == principal.organization.id
-        guard isProvider || (staffMaySee && principal.user.role.isHubStaff) else {
-            if principal.user.role.isHubStaff {
+        let standing = policy.standing(of: principal, towards: submission)
+        guard standing == .provider || (staffMaySee && standing == .hubStaff) else {
+            if standing == .hubStaff {
                 throw ConsentError(.forbidden, "only the provider may \(action) submission \(id); hub staff may propose a release")
             }
             throw ConsentError(.notFound, "no submission \(id)")
@@ -265,16 +265,8 @@ public struct ConsentDesk: Sendable {
     }
 
     func originals(of submission: Submission) async throws -> [StoredObject] {
-        var all: [StoredObject] = []
-        var query = ObjectQuery(feedID: submission.feedID, versions: .every, limit: 5000, submissionID: submission.id)
-        while true {
-            let page = try await store.objects(query)
-            all += page.objects
-            guard page.more, let last = page.objects.last else { break }
-            query.afterPosition = last.position
-            query.listingStart = page.listingStart
-        }
-        return all
+        try await policy.hubReader(feedID: submission.feedID, purpose: .anonymisation)
+            .all(ObjectQuery(feedID: submission.feedID, versions: .every, limit: 5000, submissionID: submission.id))
     }
 
     /// Everything the hub knows identifies the provider: its profile and its identity objects.

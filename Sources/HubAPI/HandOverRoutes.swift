@@ -136,17 +136,15 @@ extension HubAPIService {
     /// staff), the released copy's `name` for a recipient — scrubbed when the release was
     /// anonymised, so the zip entry names no more than the STIX the recipient received.
     func visibleSample(_ sha256: String, for principal: Principal) async throws -> (SampleReference, String?)? {
-        let audiences = try await policy.readAudiences(for: principal)
         for reference in try await store.sampleReferences(sha256: sha256) {
             guard let submission = try await store.submission(id: reference.submissionID),
-                  let feed = try await store.feed(id: submission.feedID),
-                  try await policy.access(of: principal, to: feed).canRead
-                    || submission.organizationID == principal.organization.id else { continue }
-            var query = ObjectQuery(feedID: feed.id, versions: .every, limit: 1000, submissionID: submission.id)
+                  let reader = try await policy.submissionReader(for: principal, submission: submission, purpose: .api,
+                                                                 ledger: nil) else { continue }
+            var query = ObjectQuery(feedID: submission.feedID, versions: .every, limit: 1000, submissionID: submission.id)
             query.types = ["file"]
             query.includeReleasedCopies = true
-            query.audiences = audiences
-            let page = try await store.objects(query)
+            // Only the file's name is taken from these objects; the download is audited on its own.
+            let page = try await reader.unrecordedPage(query)
             let describing = page.objects.filter { String(decoding: $0.bytes, as: UTF8.self).contains(sha256) }
             if describing.contains(where: { $0.releaseID == nil }) { return (reference, reference.name) }
             if let copy = describing.last {
@@ -175,13 +173,15 @@ extension HubAPIService {
         }
         let from = try time("from") ?? 0
         let to = try time("to") ?? Int64.max
-        let ids = try await store.observationObjectIDs(feedID: feed.id, fromMicroseconds: from, toMicroseconds: to,
-                                                       source: query["source"].map(String.init), limit: 1000)
+        guard let reader = try await policy.reader(for: principal, feed: feed, purpose: .api, ledger: ledger) else {
+            throw TAXIIError.forbidden("You may not read feed \(feed.name).")
+        }
+        // The first 1,000 hours' records the principal may read (the limit counts only those).
+        let ids = try await reader.observationObjectIDs(fromMicroseconds: from, toMicroseconds: to,
+                                                        source: query["source"].map(String.init), limit: 1000)
         var objects: [StoredObject] = []
         if !ids.isEmpty {
-            var read = ObjectQuery(feedID: feed.id, ids: ids, versions: .every, limit: 5000)
-            read.audiences = try await policy.readAudiences(for: principal)
-            objects = try await store.objects(read).objects
+            objects = try await reader.page(ObjectQuery(feedID: feed.id, ids: ids, versions: .every, limit: 5000)).objects
             // The observables the observed-data refer to.
             var referenced: [String] = []
             for object in objects {
@@ -189,12 +189,10 @@ extension HubAPIService {
                 referenced += value?["object_refs"]?.arrayValue?.compactMap(\.stringValue) ?? []
             }
             if !referenced.isEmpty {
-                var refs = ObjectQuery(feedID: feed.id, ids: Array(Set(referenced)), versions: .every, limit: 5000)
-                refs.audiences = read.audiences
-                objects += try await store.objects(refs).objects
+                let refs = ObjectQuery(feedID: feed.id, ids: Array(Set(referenced)), versions: .every, limit: 5000)
+                objects += try await reader.page(refs).objects
             }
         }
-        await ledger.recordRead(of: objects, by: principal, path: "api", subject: feed.id)
         var body: [UInt8] = Array(#"{"type":"bundle","id":"bundle--"#.utf8) + Array(UUID().uuidString.lowercased().utf8)
             + Array(#"","objects":["#.utf8)
         for (index, object) in objects.enumerated() {

@@ -82,8 +82,7 @@ public struct HubAPIService: Sendable {
 
     func listSubmissions(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let submissions = try await store.submissions(
-            organizationID: principal.user.role.isHubStaff ? nil : principal.organization.id)
+        let submissions = try await policy.visibleSubmissions(for: principal)
         var views: [SubmissionView] = []
         for submission in submissions.prefix(1000) {
             views.append(try await view(submission))
@@ -94,8 +93,7 @@ public struct HubAPIService: Sendable {
     func getSubmission(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        guard let submission = try await store.submission(id: id),
-              principal.user.role.isHubStaff || submission.organizationID == principal.organization.id
+        guard let submission = try await policy.visibleSubmission(id: id, for: principal)
         else { throw TAXIIError.notFound("There is no submission \(id.prefix(64)) for you.") }
         return try Self.json(try await view(submission))
     }

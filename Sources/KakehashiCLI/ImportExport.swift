@@ -54,7 +54,8 @@ struct Export: AsyncParsableCommand {
         guard try await policy.access(of: hub.operatorPrincipal, to: source).canRead else {
             throw CommandFailure("the operator may not read feed \(feed)")
         }
-        let audiences = try await policy.readAudiences(for: hub.operatorPrincipal)
+        // The operator's export is one of the hub's own reads, named as such (what hub staff read).
+        let reader = policy.hubReader(feedID: source.id, purpose: .operatorExport)
         let handle: FileHandle
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil) else {
@@ -65,11 +66,11 @@ struct Export: AsyncParsableCommand {
             handle = FileHandle.standardOutput
         }
         handle.write(Data("{\"type\":\"bundle\",\"id\":\"bundle--\(UUID().uuidString.lowercased())\",\"objects\":[".utf8))
-        var query = ObjectQuery(feedID: source.id, versions: .every, limit: 5000, audiences: audiences)
+        var query = ObjectQuery(feedID: source.id, versions: .every, limit: 5000)
         var first = true
         var exported = 0
         while true {
-            let page = try await hub.store.objects(query)
+            let page = try await reader.page(query)
             var chunk = Data()
             for object in page.objects {
                 if !first { chunk.append(UInt8(ascii: ",")) }
@@ -80,6 +81,7 @@ struct Export: AsyncParsableCommand {
             exported += page.objects.count
             guard page.more, let last = page.objects.last else { break }
             query.afterPosition = last.position
+            query.afterDateAdded = last.dateAddedMicroseconds
             query.listingStart = page.listingStart
         }
         handle.write(Data("]}\n".utf8))

@@ -3,7 +3,7 @@
 import Foundation
 import GRDB
 import STIX
-import Storage
+@_spi(ReadGate) import Storage
 
 extension SQLiteHubStore {
     public func append(_ objects: [IncomingObject], to feedID: String,
@@ -177,24 +177,111 @@ extension SQLiteHubStore {
         return results
     }
 
-    public func objects(_ query: ObjectQuery) async throws -> ObjectPage {
+    @_spi(ReadGate) public func objects(_ query: ObjectQuery, for scope: ReadScope) async throws -> ObjectPage {
         // A read of named objects (or everything, for the hub itself) is one statement after the
         // feed's key, which never changes: it needs no transaction of its own. Listings merge one
         // statement per audience key and must see one snapshot, so they run in a read transaction.
-        if query.addedAfterMicroseconds == nil, query.audiences == nil || !query.ids.isEmpty {
+        if query.addedAfterMicroseconds == nil, scope.audiences == nil || !query.ids.isEmpty {
             // Named objects are a few index lookups: read inline when a connection is idle.
-            if !query.ids.isEmpty, let page = try inlineReaders.read({ db in try Self.objects(query, in: db) }) {
+            if !query.ids.isEmpty, let page = try inlineReaders.read({ db in try Self.objects(query, scope: scope, in: db) }) {
                 return page
             }
-            return try await pool.unsafeRead { db in try Self.objects(query, in: db) }
+            return try await pool.unsafeRead { db in try Self.objects(query, scope: scope, in: db) }
         }
-        return try await pool.read { db in try Self.objects(query, in: db) }
+        return try await pool.read { db in try Self.objects(query, scope: scope, in: db) }
     }
 
-    static func objects(_ query: ObjectQuery, in db: Database) throws -> ObjectPage {
+    static func objects(_ query: ObjectQuery, scope: ReadScope, in db: Database) throws -> ObjectPage {
         guard let feedKey = try Int64.fetchOne(db.cachedStatement(sql: "SELECT key FROM feed WHERE id = ?"),
                                                arguments: [query.feedID])
         else { return ObjectPage(objects: [], more: false) }
+        if let page = try pageByEffectiveDate(query, scope: scope, feedKey: feedKey, in: db) { return page }
+        return try objects(query, audiences: scope.audiences, feedKey: feedKey, in: db)
+    }
+
+    /// A reader's page when some of what it may read was stored before it could read it: those
+    /// versions are dated, for this reader, when they became visible to it (the later of their
+    /// date_added and the instant the audience key, or read access to the feed, became the
+    /// reader's; through several keys, the earliest), and the listing goes in that order.
+    ///
+    /// Versions stored at or after the reader's latest such instant are dated as stored and come
+    /// after every earlier one in that order: they are read by position as usual (nil is returned
+    /// when the read lies wholly among them). The earlier ones (the backlog) are read by one
+    /// statement that dates each version; their order resumes from the cursor's (date, position).
+    static func pageByEffectiveDate(_ query: ObjectQuery, scope: ReadScope, feedKey: Int64,
+                                    in db: Database) throws -> ObjectPage? {
+        guard let since = scope.audienceSince, !since.isEmpty else { return nil }
+        let latest = scope.latestSince
+        guard latest > 0 else { return nil }
+        if let addedAfter = query.addedAfterMicroseconds, addedAfter >= latest { return nil }
+        // A cursor from before cursors carried a date: resumed by position.
+        if query.afterPosition != nil && query.afterDateAdded == nil { return nil }
+        // The first position stored at or after `latest` (nil: everything was stored before it).
+        let boundary = try firstPosition(addedAfter: latest - 1, in: db)
+        if let boundary {
+            let oldest = try Int64.fetchOne(db.cachedStatement(
+                sql: "SELECT position FROM object_version ORDER BY position LIMIT 1")) ?? boundary
+            if boundary <= oldest { return nil }
+            if let after = query.afterPosition, after >= boundary { return nil }
+        }
+        var query = query
+        if query.listingStart == nil {
+            var start = query.afterPosition ?? 0
+            if let addedAfter = query.addedAfterMicroseconds, let first = try firstPosition(addedAfter: addedAfter, in: db) {
+                start = max(start, first - 1)
+            }
+            query.listingStart = start
+        }
+        let keys = since.keys.sorted()
+        var cases = ""
+        var arguments: StatementArguments = [scope.feedSince]
+        for key in keys {
+            cases += " WHEN ? THEN ?"
+            _ = arguments.append(contentsOf: [key, since[key] ?? 0])
+        }
+        var sql = """
+            SELECT * FROM (
+              SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
+                     ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us,
+                     MAX(?, (SELECT MIN(MAX(ov.date_added_us, CASE oa.audience\(cases) ELSE 0 END))
+                             FROM object_audience oa
+                             WHERE oa.feed_key = ov.feed_key AND oa.audience IN (\(placeholders(keys.count)))
+                               AND oa.position = ov.position)) AS effective
+              FROM object_version ov WHERE ov.feed_key = ? AND ov.position < ?
+            """
+        _ = arguments.append(contentsOf: StatementArguments.positional(keys))
+        _ = arguments.append(contentsOf: [feedKey, boundary ?? Int64.max])
+        appendFilters(query, audiences: keys, to: &sql, arguments: &arguments)
+        sql += ") WHERE effective IS NOT NULL"
+        if let addedAfter = query.addedAfterMicroseconds {
+            sql += " AND effective > ?"
+            _ = arguments.append(contentsOf: [addedAfter])
+        }
+        if let afterDate = query.afterDateAdded, let afterPosition = query.afterPosition {
+            sql += " AND (effective > ? OR (effective = ? AND position > ?))"
+            _ = arguments.append(contentsOf: [afterDate, afterDate, afterPosition])
+        }
+        sql += " ORDER BY effective, position LIMIT ?"
+        _ = arguments.append(contentsOf: [query.limit + 1])
+        var page = try read(db, sql: sql, arguments: arguments, query: query, effectiveDate: true)
+        if !page.more, let boundary {
+            // The backlog is done: go on with what was stored since, by position (with no room
+            // left, this only tells whether more follows).
+            var rest = query
+            rest.afterPosition = boundary - 1
+            rest.afterDateAdded = nil
+            rest.addedAfterMicroseconds = nil
+            rest.limit = query.limit - page.objects.count
+            let more = try objects(rest, audiences: keys, feedKey: feedKey, in: db)
+            page.objects += more.objects
+            page.more = more.more
+        }
+        page.listingStart = query.listingStart
+        return page
+    }
+
+    /// A page in position order, each version dated as stored (`audiences` nil: the hub's own read).
+    static func objects(_ query: ObjectQuery, audiences: [String]?, feedKey: Int64, in db: Database) throws -> ObjectPage {
         var after = query.afterPosition ?? 0
         if let addedAfter = query.addedAfterMicroseconds {
             // date_added grows with position, so added_after is a lower bound on position.
@@ -206,8 +293,8 @@ extension SQLiteHubStore {
         // copies from there on (so an incremental poll still gets what became visible to it).
         var query = query
         if query.listingStart == nil { query.listingStart = after }
-        guard let audiences = query.audiences else {
-            var page = try Self.page(db, feedKey: feedKey, audience: nil, after: after, query: query)
+        guard let audiences else {
+            var page = try Self.page(db, feedKey: feedKey, audience: nil, readerKeys: nil, after: after, query: query)
             page.listingStart = query.listingStart
             return page
         }
@@ -222,7 +309,7 @@ extension SQLiteHubStore {
         var merged: [Int64: StoredObject] = [:]
         var more = false
         for audience in Set(audiences) {
-            let page = try Self.page(db, feedKey: feedKey, audience: audience, after: after, query: query)
+            let page = try Self.page(db, feedKey: feedKey, audience: audience, readerKeys: audiences, after: after, query: query)
             more = more || page.more
             for object in page.objects { merged[object.position] = object }
         }
@@ -252,13 +339,16 @@ extension SQLiteHubStore {
             """
         var arguments: StatementArguments = [feedKey, after]
         _ = arguments.append(contentsOf: StatementArguments.positional(audiences))
-        appendFilters(query, to: &sql, arguments: &arguments)
+        appendFilters(query, audiences: audiences, to: &sql, arguments: &arguments)
         sql += " ORDER BY ov.position LIMIT ?"
         _ = arguments.append(contentsOf: [query.limit + 1])
         return try read(db, sql: sql, arguments: arguments, query: query)
     }
 
-    static func page(_ db: Database, feedKey: Int64, audience: String?, after: Int64, query: ObjectQuery) throws -> ObjectPage {
+    /// One audience key's walk (`audience` nil: every version, for the hub); `readerKeys` are all
+    /// the reader's keys (nil for the hub), which decide first, last and served-once.
+    static func page(_ db: Database, feedKey: Int64, audience: String?, readerKeys: [String]?, after: Int64,
+                     query: ObjectQuery) throws -> ObjectPage {
         var sql: String
         var arguments: StatementArguments
         if let audience, !query.ids.isEmpty {
@@ -289,7 +379,7 @@ extension SQLiteHubStore {
             // keeps SQLite from reading the feed through the id index and sorting it.
             arguments = [feedKey, after]
         }
-        appendFilters(query, to: &sql, arguments: &arguments)
+        appendFilters(query, audiences: readerKeys, to: &sql, arguments: &arguments)
         // Walk the audience (or object) index in position order; CROSS JOIN keeps SQLite from driving
         // the read from the type index, which would scan every object of that type for an empty audience.
         // Order by the column of the index being walked: `ORDER BY ov.position` on the audience branch
@@ -301,7 +391,9 @@ extension SQLiteHubStore {
     }
 
     /// Runs a page query (the columns above, `limit + 1` rows) and tells whether there is more.
-    static func read(_ db: Database, sql: String, arguments: StatementArguments, query: ObjectQuery) throws -> ObjectPage {
+    /// With `effectiveDate`, a 13th column is the version's date_added for this reader.
+    static func read(_ db: Database, sql: String, arguments: StatementArguments, query: ObjectQuery,
+                     effectiveDate: Bool = false) throws -> ObjectPage {
         var objects: [StoredObject] = []
         // The same query shapes recur on every request: keep their compiled statements.
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
@@ -312,7 +404,7 @@ extension SQLiteHubStore {
             objects.append(StoredObject(
                 position: row[0], feedID: query.feedID, stixID: row[1], type: row[2], specVersion: row[3],
                 version: version ?? STIXTimestamp.formatting(microseconds: dateAdded),
-                dateAddedMicroseconds: dateAdded, bytes: row[6], submissionID: row[7],
+                dateAddedMicroseconds: effectiveDate ? row[12] : dateAdded, bytes: row[6], submissionID: row[7],
                 providerOrganizationID: row[8], releaseID: releaseID.isEmpty ? nil : releaseID,
                 tlp: (row[10] as String?).flatMap(TLPLevel.init(rawValue:)),
                 versionMicroseconds: version == nil ? nil : row[11] as Int64))
@@ -326,12 +418,14 @@ extension SQLiteHubStore {
         var probe = query
         probe.limit = 1
         for audience in Set(audiences) {
-            if try !page(db, feedKey: feedKey, audience: audience, after: after, query: probe).objects.isEmpty { return true }
+            if try !page(db, feedKey: feedKey, audience: audience, readerKeys: audiences, after: after, query: probe)
+                .objects.isEmpty { return true }
         }
         return false
     }
 
-    static func appendFilters(_ query: ObjectQuery, to sql: inout String, arguments: inout StatementArguments) {
+    static func appendFilters(_ query: ObjectQuery, audiences: [String]?, to sql: inout String,
+                              arguments: inout StatementArguments) {
         if !query.ids.isEmpty {
             // The id index holds hashes (KeyHash); the text comparison keeps other ids of the same hash out.
             sql += " AND ov.id_hash IN (\(placeholders(query.ids.count))) AND ov.stix_id IN (\(placeholders(query.ids.count)))"
@@ -361,7 +455,7 @@ extension SQLiteHubStore {
             }
         }
         let selection = query.versions
-        guard let audiences = query.audiences else {
+        guard let audiences else {
             // Everything (the hub's own processing): the first/latest marks of each stored series.
             if !selection.all {
                 var alternatives: [String] = []
@@ -455,7 +549,7 @@ extension SQLiteHubStore {
                 sql += " AND ov.provider_org_id = ?"
                 _ = arguments.append(contentsOf: [provider])
             }
-            Self.appendFilters(ObjectQuery(feedID: feedID, versions: versions), to: &sql, arguments: &arguments)
+            Self.appendFilters(ObjectQuery(feedID: feedID, versions: versions), audiences: nil, to: &sql, arguments: &arguments)
             let positions = try Int64.fetchAll(db, sql: sql, arguments: arguments)
             try Self.removeAudiences(feedKey: feedKey, positions: positions, in: db)
             for start in stride(from: 0, to: positions.count, by: 500) {

@@ -220,10 +220,11 @@ public final class SQLiteHubStore: HubStore {
     public func setGrant(_ grant: FeedGrant) async throws {
         try await write(duplicate: "grant") { db in
             try db.execute(sql: """
-                INSERT INTO feed_grant (feed_id, organization_id, can_read, can_write) VALUES (?, ?, ?, ?)
+                INSERT INTO feed_grant (feed_id, organization_id, can_read, can_write, read_since_us) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (feed_id, organization_id) DO UPDATE
-                SET can_read = excluded.can_read, can_write = excluded.can_write
-                """, arguments: [grant.feedID, grant.organizationID, grant.canRead, grant.canWrite])
+                SET can_read = excluded.can_read, can_write = excluded.can_write,
+                    read_since_us = CASE WHEN feed_grant.can_read THEN feed_grant.read_since_us ELSE excluded.read_since_us END
+                """, arguments: [grant.feedID, grant.organizationID, grant.canRead, grant.canWrite, try Self.sinceNow(db)])
         }
     }
 
@@ -261,6 +262,15 @@ public final class SQLiteHubStore: HubStore {
     }
 
     // MARK: - Helpers
+
+    /// The instant a way of reading made now takes effect: after every version stored so far, so
+    /// that each of those is dated, for the reader it reaches, after anything it could read before.
+    static func sinceNow(_ db: Database) throws -> Int64 {
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        let newest = try Int64.fetchOne(db.cachedStatement(
+            sql: "SELECT date_added_us FROM object_version ORDER BY position DESC LIMIT 1")) ?? 0
+        return max(now, newest + 1)
+    }
 
     /// Runs a write, mapping a uniqueness violation to `StoreError.duplicate`.
     func write(duplicate what: String, _ body: @escaping @Sendable (Database) throws -> Void) async throws {

@@ -323,6 +323,17 @@ enum Schema {
             CREATE INDEX observable_report_by_hash ON observable_report(observable_hash);
             """, arguments: [sequence, sequence])
         }
+        migrator.registerMigration("v11-reader-since") { db in
+            // When each way of reading became an organisation's (microseconds since the epoch): a
+            // reader dates what it may newly see by it (ReadScope). Rows made before this migration
+            // keep 0, "from the start", as they were read until now.
+            try db.execute(sql: """
+            ALTER TABLE trust_group_member ADD COLUMN since_us INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE organization_client ADD COLUMN since_us INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE feed_grant ADD COLUMN read_since_us INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE feed_group_grant ADD COLUMN read_since_us INTEGER NOT NULL DEFAULT 0;
+            """)
+        }
         return migrator
     }
 }

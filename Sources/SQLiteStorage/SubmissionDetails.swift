@@ -2,7 +2,7 @@
 // observation hours, written with the submission and read back for consent, downloads and ranges.
 import Foundation
 import GRDB
-import Storage
+@_spi(ReadGate) import Storage
 
 extension SQLiteHubStore {
     /// Stores the extras of a submission; with `countingReports`, returns how many organisations have
@@ -54,16 +54,36 @@ extension SQLiteHubStore {
         }
     }
 
-    public func observationObjectIDs(feedID: String, fromMicroseconds: Int64, toMicroseconds: Int64, source: String?,
-                                     limit: Int) async throws -> [String] {
+    @_spi(ReadGate) public func observationObjectIDs(feedID: String, fromMicroseconds: Int64, toMicroseconds: Int64,
+                                                     source: String?, limit: Int, for scope: ReadScope) async throws -> [String] {
         try await pool.read { db in
             let feedKey = try Self.feedKey(feedID, in: db)
             var sql = "SELECT stix_id FROM observation_hour WHERE feed_key = ? AND hour_start_us >= ? AND hour_start_us < ?"
             var arguments: StatementArguments = [feedKey, fromMicroseconds, toMicroseconds]
             if let source { sql += " AND source = ?"; arguments += [source] }
-            sql += " ORDER BY hour_start_us, source LIMIT ?"
-            arguments += [limit]
-            return try String.fetchAll(db, sql: sql, arguments: arguments)
+            sql += " ORDER BY hour_start_us, source"
+            guard let audiences = scope.audiences else {
+                sql += " LIMIT ?"
+                arguments += [limit]
+                return try String.fetchAll(db, sql: sql, arguments: arguments)
+            }
+            // Only what the reader may read counts towards the limit: the hours are walked in order
+            // and each id checked against the reader's audience keys until `limit` are found.
+            let visible = try db.cachedStatement(sql: """
+                SELECT 1 FROM object_version ov
+                WHERE ov.feed_key = ? AND ov.id_hash = ? AND ov.stix_id = ?
+                  AND EXISTS (SELECT 1 FROM object_audience oa WHERE oa.feed_key = ov.feed_key
+                              AND oa.audience IN (\(Self.placeholders(audiences.count))) AND oa.position = ov.position)
+                LIMIT 1
+                """)
+            var ids: [String] = []
+            let rows = try String.fetchCursor(db, sql: sql, arguments: arguments)
+            while ids.count < limit, let id = try rows.next() {
+                var check: StatementArguments = [feedKey, KeyHash.of(id), id]
+                _ = check.append(contentsOf: StatementArguments.positional(audiences))
+                if try Int.fetchOne(visible, arguments: check) != nil { ids.append(id) }
+            }
+            return ids
         }
     }
 }

@@ -27,9 +27,9 @@ extension SQLiteHubStore {
     public func addMember(organizationID: String, toGroup groupID: String) async throws {
         try await write(duplicate: "membership") { db in
             try db.execute(sql: """
-                INSERT INTO trust_group_member (group_id, organization_id) VALUES (?, ?)
+                INSERT INTO trust_group_member (group_id, organization_id, since_us) VALUES (?, ?, ?)
                 ON CONFLICT DO NOTHING
-                """, arguments: [groupID, organizationID])
+                """, arguments: [groupID, organizationID, try Self.sinceNow(db)])
         }
     }
 
@@ -54,9 +54,11 @@ extension SQLiteHubStore {
     public func setGroupGrant(_ grant: FeedGroupGrant) async throws {
         try await write(duplicate: "grant") { db in
             try db.execute(sql: """
-                INSERT INTO feed_group_grant (feed_id, group_id, can_read, can_write) VALUES (?, ?, ?, ?)
-                ON CONFLICT (feed_id, group_id) DO UPDATE SET can_read = excluded.can_read, can_write = excluded.can_write
-                """, arguments: [grant.feedID, grant.groupID, grant.canRead, grant.canWrite])
+                INSERT INTO feed_group_grant (feed_id, group_id, can_read, can_write, read_since_us) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (feed_id, group_id) DO UPDATE SET can_read = excluded.can_read, can_write = excluded.can_write,
+                  read_since_us = CASE WHEN feed_group_grant.can_read THEN feed_group_grant.read_since_us
+                                       ELSE excluded.read_since_us END
+                """, arguments: [grant.feedID, grant.groupID, grant.canRead, grant.canWrite, try Self.sinceNow(db)])
         }
     }
 
@@ -113,46 +115,81 @@ extension SQLiteHubStore {
 
     public func readerGrants(organizationID: String) async throws -> ReaderGrants {
         try await pool.read { db in
-            let grants = try Row.fetchAll(db, sql: "SELECT * FROM feed_grant WHERE organization_id = ?",
-                                          arguments: [organizationID]).map(Self.grant(from:))
-            let groups = try Row.fetchAll(db, sql: """
-                SELECT trust_group.* FROM trust_group_member JOIN trust_group ON trust_group.id = group_id
+            let grantRows = try Row.fetchAll(db, sql: "SELECT * FROM feed_grant WHERE organization_id = ?",
+                                             arguments: [organizationID])
+            let grants = grantRows.map(Self.grant(from:))
+            var feedSince: [String: Int64] = [:]
+            func readable(_ feedID: String, since: Int64) {
+                feedSince[feedID] = min(feedSince[feedID] ?? .max, since)
+            }
+            for row in grantRows where row["can_read"] as Bool { readable(row["feed_id"], since: row["read_since_us"]) }
+            let groupRows = try Row.fetchAll(db, sql: """
+                SELECT trust_group.*, trust_group_member.since_us AS member_since
+                FROM trust_group_member JOIN trust_group ON trust_group.id = group_id
                 WHERE organization_id = ? ORDER BY trust_group.name
-                """, arguments: [organizationID]).map(Self.group(from:))
+                """, arguments: [organizationID])
+            let groups = groupRows.map(Self.group(from:))
+            var groupSince: [String: Int64] = [:]
+            for row in groupRows { groupSince[row["id"]] = row["member_since"] }
             var groupGrants: [FeedGroupGrant] = []
             if !groups.isEmpty {
-                groupGrants = try Row.fetchAll(db, sql: """
+                let rows = try Row.fetchAll(db, sql: """
                     SELECT * FROM feed_group_grant WHERE group_id IN (\(Self.placeholders(groups.count)))
-                    """, arguments: StatementArguments.positional(groups.map(\.id))).map(Self.groupGrant(from:))
+                    """, arguments: StatementArguments.positional(groups.map(\.id)))
+                groupGrants = rows.map(Self.groupGrant(from:))
+                for row in rows where row["can_read"] as Bool {
+                    readable(row["feed_id"], since: max(row["read_since_us"] as Int64, groupSince[row["group_id"]] ?? 0))
+                }
             }
-            let patronIDs = try String.fetchAll(db, sql: "SELECT organization_id FROM organization_client WHERE client_id = ?",
-                                                arguments: [organizationID])
-            var patronGroupIDs: [String] = []
+            let patronRows = try Row.fetchAll(db, sql: """
+                SELECT organization_id, since_us FROM organization_client WHERE client_id = ?
+                """, arguments: [organizationID])
+            let patronIDs: [String] = patronRows.map { $0["organization_id"] }
+            var patronSince: [String: Int64] = [:]
+            for row in patronRows { patronSince[row["organization_id"]] = row["since_us"] }
+            var patronGroupSince: [String: Int64] = [:]
             var patronFeeds: Set<String> = []
             if !patronIDs.isEmpty {
                 let marks = Self.placeholders(patronIDs.count)
-                patronGroupIDs = try String.fetchAll(db, sql: """
-                    SELECT DISTINCT group_id FROM trust_group_member WHERE organization_id IN (\(marks))
-                    """, arguments: StatementArguments.positional(patronIDs))
-                patronFeeds.formUnion(try String.fetchAll(db, sql: """
-                    SELECT feed_id FROM feed_grant WHERE can_read AND organization_id IN (\(marks))
-                    """, arguments: StatementArguments.positional(patronIDs)))
-                if !patronGroupIDs.isEmpty {
-                    patronFeeds.formUnion(try String.fetchAll(db, sql: """
-                        SELECT feed_id FROM feed_group_grant WHERE can_read AND group_id IN (\(Self.placeholders(patronGroupIDs.count)))
-                        """, arguments: StatementArguments.positional(patronGroupIDs)))
+                // A patron group reaches the client from the later of the link and the patron's membership.
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT group_id, organization_id, since_us FROM trust_group_member WHERE organization_id IN (\(marks))
+                    """, arguments: StatementArguments.positional(patronIDs)) {
+                    let since = max(row["since_us"] as Int64, patronSince[row["organization_id"]] ?? 0)
+                    patronGroupSince[row["group_id"]] = min(patronGroupSince[row["group_id"]] ?? .max, since)
+                }
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT feed_id, organization_id, read_since_us FROM feed_grant WHERE can_read AND organization_id IN (\(marks))
+                    """, arguments: StatementArguments.positional(patronIDs)) {
+                    patronFeeds.insert(row["feed_id"])
+                    readable(row["feed_id"], since: max(row["read_since_us"] as Int64, patronSince[row["organization_id"]] ?? 0))
+                }
+                if !patronGroupSince.isEmpty {
+                    let groupIDs = Array(patronGroupSince.keys)
+                    for row in try Row.fetchAll(db, sql: """
+                        SELECT feed_id, group_id, read_since_us FROM feed_group_grant
+                        WHERE can_read AND group_id IN (\(Self.placeholders(groupIDs.count)))
+                        """, arguments: StatementArguments.positional(groupIDs)) {
+                        patronFeeds.insert(row["feed_id"])
+                        readable(row["feed_id"], since: max(row["read_since_us"] as Int64, patronGroupSince[row["group_id"]] ?? 0))
+                    }
                 }
             }
-            return ReaderGrants(grants: grants, groups: groups, groupGrants: groupGrants, patronIDs: patronIDs,
-                                patronGroupIDs: patronGroupIDs, patronReadableFeedIDs: patronFeeds.sorted())
+            var reader = ReaderGrants(grants: grants, groups: groups, groupGrants: groupGrants, patronIDs: patronIDs,
+                                      patronGroupIDs: patronGroupSince.keys.sorted(), patronReadableFeedIDs: patronFeeds.sorted())
+            reader.groupSince = groupSince
+            reader.patronSince = patronSince
+            reader.patronGroupSince = patronGroupSince
+            reader.feedReadSince = feedSince
+            return reader
         }
     }
 
     public func addClient(_ clientID: String, ofOrganization organizationID: String) async throws {
         try await write(duplicate: "client") { db in
             try db.execute(sql: """
-                INSERT INTO organization_client (organization_id, client_id) VALUES (?, ?) ON CONFLICT DO NOTHING
-                """, arguments: [organizationID, clientID])
+                INSERT INTO organization_client (organization_id, client_id, since_us) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
+                """, arguments: [organizationID, clientID, try Self.sinceNow(db)])
         }
     }
 

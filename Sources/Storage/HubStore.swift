@@ -29,7 +29,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 /// ```swift
 /// let store: any HubStore = try SQLiteHubStore(directory: dataURL)
 /// let feed = try await store.createFeed(Feed(name: "C2", title: "C2 servers"))
-/// let page = try await store.objects(ObjectQuery(feedID: feed.id, limit: 1000))
+/// // Objects are read through the policy engine: `policy.reader(for:feed:purpose:ledger:)`.
 /// ```
 public protocol HubStore: Sendable {
     // MARK: Organisations
@@ -148,7 +148,10 @@ public protocol HubStore: Sendable {
     /// later ones are still being checked (see `IncomingStream`): one durable transaction all the same.
     /// Throws `CancellationError` and writes nothing when the stream is abandoned.
     func append(_ stream: IncomingStream, to feedID: String, countingReports: Bool) async throws -> AppendOutcome
-    func objects(_ query: ObjectQuery) async throws -> ObjectPage
+    /// One page of what `scope` may read (only the policy engine makes scopes, see `ReadScope`).
+    /// For a reader, each version's `dateAddedMicroseconds` is its effective date_added for that
+    /// reader, and `added_after`, ordering and paging go by it.
+    @_spi(ReadGate) func objects(_ query: ObjectQuery, for scope: ReadScope) async throws -> ObjectPage
     /// Deletes the versions of one object the selection names (only those `provider` gave, when
     /// given: originals and their released copies); returns how many were removed.
     func deleteObject(id stixID: String, feedID: String, versions: VersionSelection,
@@ -161,9 +164,9 @@ public protocol HubStore: Sendable {
     /// The submissions that put the sample with this SHA-256 in the vault.
     func sampleReferences(sha256: String) async throws -> [SampleReference]
     /// Ids of the `observed-data` objects whose hour starts in [from, to), optionally of one source,
-    /// in time order.
-    func observationObjectIDs(feedID: String, fromMicroseconds: Int64, toMicroseconds: Int64, source: String?,
-                              limit: Int) async throws -> [String]
+    /// in time order: the first `limit` of those `scope` may read.
+    @_spi(ReadGate) func observationObjectIDs(feedID: String, fromMicroseconds: Int64, toMicroseconds: Int64,
+                                              source: String?, limit: Int, for scope: ReadScope) async throws -> [String]
 }
 
 /// An organisation's own feed grants, its trust groups and their grants, read together.
@@ -178,6 +181,14 @@ public struct ReaderGrants: Sendable, Equatable {
     /// What those organisations may read (their own grants and their groups'): a client reads those
     /// feeds too, but only what was released to it or to its patrons' clients.
     public var patronReadableFeedIDs: [String]
+    /// When each of those became this organisation's, microseconds since the epoch (0: before such
+    /// times were recorded): membership of each of `groups` by group id, the client link to each
+    /// patron by patron id, reach of each patron group by group id (the later of the link and the
+    /// patron's membership), and read access to each feed by feed id (the earliest way it can read it).
+    public var groupSince: [String: Int64] = [:]
+    public var patronSince: [String: Int64] = [:]
+    public var patronGroupSince: [String: Int64] = [:]
+    public var feedReadSince: [String: Int64] = [:]
 
     public init(grants: [FeedGrant], groups: [TrustGroup], groupGrants: [FeedGroupGrant], patronIDs: [String] = [],
                 patronGroupIDs: [String] = [], patronReadableFeedIDs: [String] = []) {

@@ -77,21 +77,23 @@ public struct VersionSelection: Sendable, Equatable {
     public static let every = VersionSelection(all: true)
 }
 
-/// A read of one feed's objects in `position` order. Every filter is optional.
+/// A read of one feed's objects in `position` order (for a reader: in the order of its effective
+/// date_added, see `ReadScope`). Every filter is optional; who the read is for is the `ReadScope`
+/// the policy engine gives.
 public struct ObjectQuery: Sendable, Equatable {
     public var feedID: String
     /// Only positions after this one (from a `next` cursor).
     public var afterPosition: Int64?
     /// Only versions added after this instant (TAXII `added_after`), microseconds.
     public var addedAfterMicroseconds: Int64?
+    /// The (effective) date_added of the last version served (from a `next` cursor): with
+    /// `afterPosition`, where a reader's listing ordered by effective date_added resumes.
+    public var afterDateAdded: Int64?
     public var ids: [String]
     public var types: [String]
     public var versions: VersionSelection
     public var specVersions: [String]
     public var limit: Int
-    /// Only versions readable by one of these audiences (see `Audience`); nil reads everything
-    /// (for the hub's own processing, never for a reader).
-    public var audiences: [String]?
     /// Only the originals of this submission.
     /// With `submissionID`: also the copies its releases made (not only the originals).
     public var includeReleasedCopies = false
@@ -102,12 +104,11 @@ public struct ObjectQuery: Sendable, Equatable {
 
     public init(feedID: String, afterPosition: Int64? = nil, addedAfterMicroseconds: Int64? = nil,
                 ids: [String] = [], types: [String] = [], versions: VersionSelection = .latest,
-                specVersions: [String] = [], limit: Int = 1000, audiences: [String]? = nil,
-                submissionID: String? = nil) {
+                specVersions: [String] = [], limit: Int = 1000, submissionID: String? = nil) {
         self.feedID = feedID; self.afterPosition = afterPosition
         self.addedAfterMicroseconds = addedAfterMicroseconds; self.ids = ids; self.types = types
         self.versions = versions; self.specVersions = specVersions; self.limit = limit
-        self.audiences = audiences; self.submissionID = submissionID
+        self.submissionID = submissionID
     }
 }
 

@@ -13,7 +13,8 @@ enum EnvelopeWriter {
         var buffer = ByteBufferAllocator().buffer(capacity: size)
         buffer.writeString("{\"more\":\(page.more)")
         if page.more, let last = page.objects.last {
-            buffer.writeString(",\"next\":\"\(PageCursor.token(after: last.position, start: page.listingStart))\"")
+            let token = PageCursor.token(after: last.position, start: page.listingStart, added: last.dateAddedMicroseconds)
+            buffer.writeString(",\"next\":\"\(token)\"")
         }
         buffer.writeString(",\"objects\":[")
         for (index, object) in page.objects.enumerated() {

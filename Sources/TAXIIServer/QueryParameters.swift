@@ -60,6 +60,7 @@ struct QueryParameters {
             let cursor = try PageCursor.decode(text)
             query.afterPosition = cursor.after
             query.listingStart = cursor.start
+            query.afterDateAdded = cursor.added
         }
         if let text = values["match[id]"] {
             query.ids = try list(text, name: "match[id]") { STIXIdentifier($0) != nil }
@@ -105,21 +106,25 @@ struct QueryParameters {
     }
 }
 
-/// The `next` cursor: the position of the last version served. Self-contained, so any instance can
-/// continue a listing at any later time; versions added meanwhile appear after it, none is repeated.
+/// The `next` cursor: the position of the last version served, and its date_added for the reader.
+/// Self-contained, so any instance can continue a listing at any later time; versions added
+/// meanwhile appear after it, none is repeated.
 enum PageCursor {
-    /// `p<after>.<start>` in base 36: the last position served and where the listing began.
-    static func token(after position: Int64, start: Int64?) -> String {
-        "p" + String(position, radix: 36) + "." + String(start ?? 0, radix: 36)
+    /// `p<after>.<start>.<added>` in base 36: the last position served, where the listing began and
+    /// the last version's date_added for this reader (a reader's listing goes by that date, see
+    /// `ReadScope`). Tokens without the date (issued before it was carried) resume by position.
+    static func token(after position: Int64, start: Int64?, added: Int64) -> String {
+        "p" + String(position, radix: 36) + "." + String(start ?? 0, radix: 36) + "." + String(added, radix: 36)
     }
 
-    static func decode(_ token: String) throws -> (after: Int64, start: Int64) {
+    static func decode(_ token: String) throws -> (after: Int64, start: Int64, added: Int64?) {
         let parts = token.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
-        guard token.first == "p", token.count <= 30, parts.count == 2,
+        let refused = TAXIIError.badRequest("The next token '\(token.prefix(40))' is not one this server issued.")
+        guard token.first == "p", token.count <= 45, parts.count == 2 || parts.count == 3,
               let after = Int64(parts[0], radix: 36), let start = Int64(parts[1], radix: 36),
-              after >= 0, start >= 0, start <= after else {
-            throw TAXIIError.badRequest("The next token '\(token.prefix(40))' is not one this server issued.")
-        }
-        return (after, start)
+              after >= 0, start >= 0, start <= after else { throw refused }
+        guard parts.count == 3 else { return (after, start, nil) }
+        guard let added = Int64(parts[2], radix: 36), added > 0 else { throw refused }
+        return (after, start, added)
     }
 }

@@ -94,8 +94,7 @@ public struct TAXIIService: Sendable {
         _ = try QueryParameters(request.uri.query, allowed: [])
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("status")
-        guard let submission = try await store.submission(id: id),
-              principal.user.role.isHubStaff || submission.organizationID == principal.organization.id
+        guard let submission = try await policy.visibleSubmission(id: id, for: principal)
         else { throw TAXIIError.notFound("There is no status resource \(id.prefix(64)) for you.") }
         return try Self.ok(StatusResource(submission).json)
     }
@@ -128,26 +127,29 @@ public struct TAXIIService: Sendable {
         return (feed, access)
     }
 
-    func readableFeed(_ request: Request, _ context: HubRequestContext) async throws -> Feed {
-        let (feed, access) = try await visibleFeed(request, context)
-        guard access.canRead else { throw TAXIIError.forbidden("You may not read collection \(feed.id).") }
-        return feed
+    /// The reader of the feed named in the path for `purpose` (404 when the principal may not see
+    /// that it exists, 403 when it may not read it): every object read goes through it.
+    func reader(_ request: Request, _ context: HubRequestContext, purpose: ReadPurpose) async throws -> FeedReader {
+        let (feed, _) = try await visibleFeed(request, context)
+        guard let reader = try await policy.reader(for: context.requirePrincipal(), feed: feed, purpose: purpose,
+                                                   ledger: ledger)
+        else { throw TAXIIError.forbidden("You may not read collection \(feed.id).") }
+        return reader
     }
 
     // MARK: - Objects
 
     func getObjects(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.objectsFilters)
-        let feed = try await readableFeed(request, context)
-        let page = try await read(feed: feed, parameters: parameters, context: context)
-        await ledger.recordRead(of: page.objects, by: try context.requirePrincipal(), path: "taxii", subject: feed.id)
+        let reader = try await reader(request, context, purpose: .taxii)
+        let page = try await read(reader, parameters: parameters)
         return Self.ok(EnvelopeWriter.envelope(page), headers: Self.dateAddedHeaders(page))
     }
 
     func manifest(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.objectsFilters)
-        let feed = try await readableFeed(request, context)
-        let page = try await read(feed: feed, parameters: parameters, context: context)
+        let reader = try await reader(request, context, purpose: .taxiiManifest)
+        let page = try await read(reader, parameters: parameters)
         let records = page.objects.map {
             ManifestRecord(id: $0.stixID, date_added: EnvelopeWriter.dateAdded($0.dateAddedMicroseconds),
                            version: $0.version, media_type: MediaType.stix)
@@ -158,27 +160,25 @@ public struct TAXIIService: Sendable {
 
     func getObject(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.objectFilters)
-        let feed = try await readableFeed(request, context)
+        let reader = try await reader(request, context, purpose: .taxii)
         let objectID = try Self.objectID(context)
-        let page = try await read(feed: feed, parameters: parameters, context: context, objectID: objectID)
+        let page = try await read(reader, parameters: parameters, objectID: objectID)
         if page.objects.isEmpty && parameters["next"] == nil {
-            try await requireObjectExists(objectID, in: feed, context: context)
+            try await requireObjectExists(objectID, reader: reader)
         }
-        await ledger.recordRead(of: page.objects, by: try context.requirePrincipal(), path: "taxii", subject: feed.id)
         return Self.ok(EnvelopeWriter.envelope(page), headers: Self.dateAddedHeaders(page))
     }
 
     func versions(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.versionsFilters)
-        let feed = try await readableFeed(request, context)
+        let reader = try await reader(request, context, purpose: .taxiiVersions)
         let objectID = try Self.objectID(context)
-        var query = ObjectQuery(feedID: feed.id, ids: [objectID], versions: .every,
+        var query = ObjectQuery(feedID: reader.feedID, ids: [objectID], versions: .every,
                                 limit: configuration.defaultPageSize)
         try parameters.apply(to: &query, maxPageSize: configuration.maxPageSize)
-        query.audiences = try await policy.readAudiences(for: context.requirePrincipal())
-        let page = try await store.objects(query)
+        let page = try await reader.page(query)
         if page.objects.isEmpty && parameters["next"] == nil {
-            try await requireObjectExists(objectID, in: feed, context: context)
+            try await requireObjectExists(objectID, reader: reader)
         }
         let resource = VersionsResource(more: page.more, next: Self.nextToken(page),
                                         versions: page.objects.map(\.version))
@@ -192,9 +192,12 @@ public struct TAXIIService: Sendable {
         let objectID = try Self.objectID(context)
         var query = ObjectQuery(feedID: feed.id, versions: .every)
         try parameters.apply(to: &query, maxPageSize: configuration.maxPageSize)
-        try await requireObjectExists(objectID, in: feed, context: context)
         let principal = try context.requirePrincipal()
-        let provider = principal.user.role == .hubAdmin ? nil : principal.organization.id
+        guard let reader = try await policy.reader(for: principal, feed: feed, purpose: .delete, ledger: nil) else {
+            throw TAXIIError.forbidden("You may not delete from collection \(feed.id).")
+        }
+        try await requireObjectExists(objectID, reader: reader)
+        let provider = policy.deletableProvider(for: principal)
         let removed = try await store.deleteObject(id: objectID, feedID: feed.id, versions: query.versions,
                                                    provider: provider)
         guard removed > 0 else {
@@ -238,22 +241,17 @@ public struct TAXIIService: Sendable {
 
     // MARK: - Helpers
 
-    /// One page of what the principal may read in the feed: the policy engine names the audiences.
-    func read(feed: Feed, parameters: QueryParameters, context: HubRequestContext,
-              objectID: String? = nil) async throws -> ObjectPage {
-        var query = ObjectQuery(feedID: feed.id, limit: configuration.defaultPageSize)
+    /// One page of what the reader may read in its feed (recorded as read when returned).
+    func read(_ reader: FeedReader, parameters: QueryParameters, objectID: String? = nil) async throws -> ObjectPage {
+        var query = ObjectQuery(feedID: reader.feedID, limit: configuration.defaultPageSize)
         try parameters.apply(to: &query, maxPageSize: configuration.maxPageSize)
         if let objectID { query.ids = [objectID] }
-        query.audiences = try await policy.readAudiences(for: context.requirePrincipal())
-        return try await store.objects(query)
+        return try await reader.page(query)
     }
 
-    func requireObjectExists(_ objectID: String, in feed: Feed, context: HubRequestContext) async throws {
-        let audiences = try await policy.readAudiences(for: context.requirePrincipal())
-        let any = try await store.objects(ObjectQuery(feedID: feed.id, ids: [objectID], versions: .every, limit: 1,
-                                                      audiences: audiences))
-        guard !any.objects.isEmpty else {
-            throw TAXIIError.notFound("There is no object \(objectID.prefix(100)) in collection \(feed.id).")
+    func requireObjectExists(_ objectID: String, reader: FeedReader) async throws {
+        guard try await reader.contains(objectID: objectID) else {
+            throw TAXIIError.notFound("There is no object \(objectID.prefix(100)) in collection \(reader.feedID).")
         }
     }
 
@@ -267,7 +265,7 @@ public struct TAXIIService: Sendable {
 
     static func nextToken(_ page: ObjectPage) -> String? {
         guard page.more, let last = page.objects.last else { return nil }
-        return PageCursor.token(after: last.position, start: page.listingStart)
+        return PageCursor.token(after: last.position, start: page.listingStart, added: last.dateAddedMicroseconds)
     }
 
     static func dateAddedHeaders(_ page: ObjectPage) -> HTTPFields {

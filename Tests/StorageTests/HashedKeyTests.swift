@@ -3,7 +3,7 @@
 import Foundation
 import GRDB
 @testable import SQLiteStorage
-import Storage
+@_spi(ReadGate) import Storage
 import Testing
 
 @Suite("SQLite hashed id and observable keys")
@@ -62,15 +62,14 @@ struct HashedKeyTests {
         }
 
         let store = try openStore()
-        let every = try await store.objects(ObjectQuery(feedID: "feed-1", ids: [series.stixID], versions: .every,
-                                                        audiences: [reader]))
+        let every = try await store.objects(ObjectQuery(feedID: "feed-1", ids: [series.stixID], versions: .every), for: ReadScope(audiences: [reader: 0]))
         #expect(every.objects.map(\.position) == [1, 2])
         #expect(every.objects.map(\.bytes) == [Data(series.bytes), Data(newer.bytes)])
-        let latest = try await store.objects(ObjectQuery(feedID: "feed-1", ids: [series.stixID], audiences: [reader]))
+        let latest = try await store.objects(ObjectQuery(feedID: "feed-1", ids: [series.stixID]), for: ReadScope(audiences: [reader: 0]))
         #expect(latest.objects.map(\.version) == [newer.version])
 
         // The submission's originals are found by the position range the migration recorded.
-        let originals = try await store.objects(ObjectQuery(feedID: "feed-1", versions: .every, submissionID: "sub-1"))
+        let originals = try await store.objects(ObjectQuery(feedID: "feed-1", versions: .every, submissionID: "sub-1"), for: .hub(.submissionProcessing))
         #expect(originals.objects.map(\.position) == [1, 2, 3])
 
         // The same version is still stored once; a new one continues after the deleted position 4.
@@ -84,7 +83,7 @@ struct HashedKeyTests {
             try Row.fetchOne(db, sql: "SELECT id, first_position, last_position FROM submission WHERE first_position = 5")
         }
         let newest5 = try await store.objects(ObjectQuery(feedID: "feed-1", versions: .every,
-                                                          submissionID: try #require(newSubmission?["id"] as String?)))
+                                                          submissionID: try #require(newSubmission?["id"] as String?)), for: .hub(.submissionProcessing))
         #expect(newest5.objects.map(\.position) == [5])
 
         #expect(try await store.observableReportCounts(["ipv4-addr:198.51.100.7"]) == ["ipv4-addr:198.51.100.7": 2])
@@ -110,7 +109,7 @@ struct HashedKeyTests {
         }
         let reader = Audience.organization("org")
         func versions(of id: String) async throws -> [String?] {
-            try await store.objects(ObjectQuery(feedID: feed.id, ids: [id], audiences: [reader])).objects.map(\.version)
+            try await store.objects(ObjectQuery(feedID: feed.id, ids: [id]), for: ReadScope(audiences: [reader: 0])).objects.map(\.version)
         }
         #expect(try await versions(of: first.stixID) == [first.version])
 
@@ -119,14 +118,13 @@ struct HashedKeyTests {
         let added = try await store.append([newer], to: feed.id, recording: submission(for: [newer], feed: feed))
         #expect(added.count == 1 && added[0] != .alreadyPresent)
         #expect(try await versions(of: first.stixID) == [newer.version])
-        let all = try await store.objects(ObjectQuery(feedID: feed.id, audiences: [reader]))
+        let all = try await store.objects(ObjectQuery(feedID: feed.id), for: ReadScope(audiences: [reader: 0]))
         #expect(Set(all.objects.map(\.stixID)) == [first.stixID, other.stixID])
         #expect(all.objects.count == 2)
 
         // Deleting `first` leaves `other`, still marked latest and first.
         #expect(try await store.deleteObject(id: first.stixID, feedID: feed.id, versions: .every, provider: nil) == 2)
-        let left = try await store.objects(ObjectQuery(feedID: feed.id, versions: VersionSelection(first: true, last: true),
-                                                       audiences: nil))
+        let left = try await store.objects(ObjectQuery(feedID: feed.id, versions: VersionSelection(first: true, last: true)), for: .hub(.submissionProcessing))
         #expect(left.objects.map(\.stixID) == [other.stixID])
         // The deleted versions' audience rows went with them; the remaining version keeps its own.
         let audienceRows = try await store.pool.read { db in

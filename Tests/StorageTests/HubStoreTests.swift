@@ -2,7 +2,7 @@
 // every back end on real databases.
 import Foundation
 import HubTesting
-import Storage
+@_spi(ReadGate) import Storage
 import Testing
 
 @Suite("HubStore")
@@ -48,7 +48,7 @@ struct HubStoreTests {
         let objects = (1...50).map { indicator(uuid($0), modified: "2025-02-01T00:00:00.000Z") } + [ipv4(uuid(99), value: "203.0.113.9")]
         let results = try await hub.store.append(objects, to: feed.id, recording: submission(for: objects, feed: feed))
         #expect(results.allSatisfy { if case .stored = $0 { true } else { false } })
-        let page = try await hub.store.objects(ObjectQuery(feedID: feed.id, limit: 1000))
+        let page = try await hub.store.objects(ObjectQuery(feedID: feed.id, limit: 1000), for: .hub(.submissionProcessing))
         #expect(page.objects.count == 51 && !page.more)
         for (stored, original) in zip(page.objects, objects) {
             #expect(Array(stored.bytes) == original.bytes)
@@ -90,7 +90,7 @@ struct HubStoreTests {
             _ = try await hub.store.append([v], to: feed.id, recording: submission(for: [v], feed: feed))
         }
         func versions(_ selection: VersionSelection) async throws -> [String] {
-            try await hub.store.objects(ObjectQuery(feedID: feed.id, versions: selection)).objects.map(\.version)
+            try await hub.store.objects(ObjectQuery(feedID: feed.id, versions: selection), for: .hub(.submissionProcessing)).objects.map(\.version)
         }
         #expect(try await versions(.latest) == ["2025-04-01T00:00:00.000Z"])
         #expect(try await versions(VersionSelection(first: true)) == ["2025-02-01T00:00:00.000Z"])
@@ -114,18 +114,18 @@ struct HubStoreTests {
         let other = try await hub.feed("Other")
         let first = [indicator(uuid(1), modified: "2025-02-01T00:00:00.000Z"), ipv4(uuid(2), value: "192.0.2.2")]
         _ = try await hub.store.append(first, to: feed.id, recording: submission(for: first, feed: feed))
-        let marker = try await hub.store.objects(ObjectQuery(feedID: feed.id)).objects.last!.dateAddedMicroseconds
+        let marker = try await hub.store.objects(ObjectQuery(feedID: feed.id), for: .hub(.submissionProcessing)).objects.last!.dateAddedMicroseconds
         let second = [indicator(uuid(3), modified: "2025-02-01T00:00:00.000Z")]
         _ = try await hub.store.append(second, to: feed.id, recording: submission(for: second, feed: feed))
         _ = try await hub.store.append(second, to: other.id, recording: submission(for: second, feed: other))
 
-        #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id, types: ["ipv4-addr"])).objects.map(\.stixID)
+        #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id, types: ["ipv4-addr"]), for: .hub(.submissionProcessing)).objects.map(\.stixID)
                 == ["ipv4-addr--\(uuid(2))"])
-        #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id, ids: ["indicator--\(uuid(3))"])).objects.count == 1)
-        #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id, specVersions: ["2.0"])).objects.isEmpty)
-        #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id, addedAfterMicroseconds: marker)).objects.map(\.stixID)
+        #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id, ids: ["indicator--\(uuid(3))"]), for: .hub(.submissionProcessing)).objects.count == 1)
+        #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id, specVersions: ["2.0"]), for: .hub(.submissionProcessing)).objects.isEmpty)
+        #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id, addedAfterMicroseconds: marker), for: .hub(.submissionProcessing)).objects.map(\.stixID)
                 == ["indicator--\(uuid(3))"])
-        #expect(try await hub.store.objects(ObjectQuery(feedID: other.id)).objects.count == 1)
+        #expect(try await hub.store.objects(ObjectQuery(feedID: other.id), for: .hub(.submissionProcessing)).objects.count == 1)
     }
 
     @Test("added_after returns exactly the versions added later, from every boundary, across deleted versions",
@@ -144,14 +144,14 @@ struct HubStoreTests {
             _ = try await hub.store.deleteObject(id: "indicator--\(uuid(deleted))", feedID: feed.id, versions: .every,
                                                  provider: nil)
         }
-        let all = try await hub.store.objects(ObjectQuery(feedID: feed.id, limit: 1000)).objects
+        let all = try await hub.store.objects(ObjectQuery(feedID: feed.id, limit: 1000), for: .hub(.submissionProcessing)).objects
         #expect(all.count == 21 - 6)
         let instants = all.map(\.dateAddedMicroseconds)
         // Every stored instant, one microsecond either side, and before the first and after the last.
         let boundaries: [Int64] = [0, instants[0] - 1] + instants.flatMap { [$0 - 1, $0, $0 + 1] } + [instants.last! + 1]
         for instant in boundaries {
             let expected = all.filter { $0.dateAddedMicroseconds > instant }.map(\.stixID)
-            let got = try await hub.store.objects(ObjectQuery(feedID: feed.id, addedAfterMicroseconds: instant, limit: 1000))
+            let got = try await hub.store.objects(ObjectQuery(feedID: feed.id, addedAfterMicroseconds: instant, limit: 1000), for: .hub(.submissionProcessing))
             #expect(got.objects.map(\.stixID) == expected, "added_after \(instant)")
         }
     }
@@ -173,13 +173,13 @@ struct HubStoreTests {
         var seen: [String] = []
         var query = ObjectQuery(feedID: feed.id, limit: 37)
         while true {
-            let page = try await hub.store.objects(query)
+            let page = try await hub.store.objects(query, for: .hub(.submissionProcessing))
             seen += page.objects.map(\.stixID)
             if !page.more {
                 try await writer.value   // once the writer is done, read to the end once more
                 let rest = try await hub.store.objects(ObjectQuery(feedID: feed.id,
                                                                    afterPosition: page.objects.last?.position ?? query.afterPosition,
-                                                                   limit: 100_000))
+                                                                   limit: 100_000), for: .hub(.submissionProcessing))
                 seen += rest.objects.map(\.stixID)
                 break
             }

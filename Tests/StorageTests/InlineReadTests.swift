@@ -3,7 +3,7 @@
 // its own object, and every read after a commit sees that commit.
 import Foundation
 @testable import SQLiteStorage
-import Storage
+@_spi(ReadGate) import Storage
 import Testing
 
 @Suite("SQLite inline reads of named objects")
@@ -37,7 +37,7 @@ struct InlineReadTests {
                     var problems: [String] = []
                     for round in 0..<9 {
                         let wanted = first[(task * 9 + round) % first.count]
-                        let page = try await store.objects(ObjectQuery(feedID: feed.id, ids: [wanted.stixID], audiences: [reader]))
+                        let page = try await store.objects(ObjectQuery(feedID: feed.id, ids: [wanted.stixID]), for: ReadScope(audiences: [reader: 0]))
                         let versions = page.objects.map(\.version)
                         if page.objects.map(\.stixID) != [wanted.stixID]
                             || !(versions == ["2025-02-01T00:00:00.000Z"] || versions == ["2025-03-01T00:00:00.000Z"]) {
@@ -55,7 +55,7 @@ struct InlineReadTests {
 
         // Every read after the writes sees the newer version, whichever connection answers it.
         for object in second {
-            let page = try await store.objects(ObjectQuery(feedID: feed.id, ids: [object.stixID], audiences: [reader]))
+            let page = try await store.objects(ObjectQuery(feedID: feed.id, ids: [object.stixID]), for: ReadScope(audiences: [reader: 0]))
             #expect(page.objects.map(\.version) == [object.version ?? ""])
             #expect(page.objects.first.map { Array($0.bytes) } == object.bytes)
         }
