@@ -239,8 +239,12 @@ extension SQLiteHubStore {
             cases += " WHEN ? THEN ?"
             _ = arguments.append(contentsOf: [key, since[key] ?? 0])
         }
+        // Served once: of the copies of one version the reader may see, the one it could see first
+        // (the earliest date for it, then position), counted from the listing's added_after.
         var sql = """
             SELECT * FROM (
+            SELECT *, ROW_NUMBER() OVER (PARTITION BY stix_id, version_us ORDER BY effective, position) AS served
+            FROM (
               SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
                      ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us,
                      MAX(?, (SELECT MIN(MAX(ov.date_added_us, CASE oa.audience\(cases) ELSE 0 END))
@@ -251,12 +255,13 @@ extension SQLiteHubStore {
             """
         _ = arguments.append(contentsOf: StatementArguments.positional(keys))
         _ = arguments.append(contentsOf: [feedKey, boundary ?? Int64.max])
-        appendFilters(query, audiences: keys, to: &sql, arguments: &arguments)
+        appendFilters(query, audiences: keys, servedOnceByPosition: false, to: &sql, arguments: &arguments)
         sql += ") WHERE effective IS NOT NULL"
         if let addedAfter = query.addedAfterMicroseconds {
             sql += " AND effective > ?"
             _ = arguments.append(contentsOf: [addedAfter])
         }
+        sql += ") WHERE served = 1"
         if let afterDate = query.afterDateAdded, let afterPosition = query.afterPosition {
             sql += " AND (effective > ? OR (effective = ? AND position > ?))"
             _ = arguments.append(contentsOf: [afterDate, afterDate, afterPosition])
@@ -424,8 +429,9 @@ extension SQLiteHubStore {
         return false
     }
 
-    static func appendFilters(_ query: ObjectQuery, audiences: [String]?, to sql: inout String,
-                              arguments: inout StatementArguments) {
+    /// `servedOnceByPosition` false: the caller keeps one copy of each version itself.
+    static func appendFilters(_ query: ObjectQuery, audiences: [String]?, servedOnceByPosition: Bool = true,
+                              to sql: inout String, arguments: inout StatementArguments) {
         if !query.ids.isEmpty {
             // The id index holds hashes (KeyHash); the text comparison keeps other ids of the same hash out.
             sql += " AND ov.id_hash IN (\(placeholders(query.ids.count))) AND ov.stix_id IN (\(placeholders(query.ids.count)))"
@@ -482,9 +488,11 @@ extension SQLiteHubStore {
             """
         }
         // Served once: only the earliest visible copy of each version within this listing.
-        sql += " AND NOT " + visibleOther("o2.version_us = ov.version_us AND o2.position < ov.position AND o2.position > ?")
-        _ = arguments.append(contentsOf: StatementArguments.positional(keys))
-        _ = arguments.append(contentsOf: [query.listingStart ?? 0])
+        if servedOnceByPosition {
+            sql += " AND NOT " + visibleOther("o2.version_us = ov.version_us AND o2.position < ov.position AND o2.position > ?")
+            _ = arguments.append(contentsOf: StatementArguments.positional(keys))
+            _ = arguments.append(contentsOf: [query.listingStart ?? 0])
+        }
         if !selection.all {
             var alternatives: [String] = []
             if selection.last {

@@ -122,8 +122,13 @@ enum PageCursor {
         let refused = TAXIIError.badRequest("The next token '\(token.prefix(40))' is not one this server issued.")
         guard token.first == "p", token.count <= 45, parts.count == 2 || parts.count == 3,
               let after = Int64(parts[0], radix: 36), let start = Int64(parts[1], radix: 36),
-              after >= 0, start >= 0, start <= after else { throw refused }
-        guard parts.count == 3 else { return (after, start, nil) }
+              after >= 0, start >= 0 else { throw refused }
+        // By position a listing resumes after where it began; by date a version stored before the
+        // listing's start may come in it (it became visible to the reader later).
+        guard parts.count == 3 else {
+            guard start <= after else { throw refused }
+            return (after, start, nil)
+        }
         guard let added = Int64(parts[2], radix: 36), added > 0 else { throw refused }
         return (after, start, added)
     }
