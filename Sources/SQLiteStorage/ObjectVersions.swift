@@ -208,6 +208,9 @@ extension SQLiteHubStore {
     /// after every earlier one in that order: they are read by position as usual (nil is returned
     /// when the read lies wholly among them). The earlier ones (the backlog) are read by one
     /// statement that dates each version; their order resumes from the cursor's (date, position).
+    /// That statement walks the backlog's positions in the feed on each page, so it costs in
+    /// proportion to what the feed held when the reader last gained access, until the reader's
+    /// listing has passed that moment (an incremental poll from after it is an ordinary range read).
     static func pageByEffectiveDate(_ query: ObjectQuery, scope: ReadScope, feedKey: Int64,
                                     in db: Database) throws -> ObjectPage? {
         guard let since = scope.audienceSince, !since.isEmpty else { return nil }
@@ -218,12 +221,21 @@ extension SQLiteHubStore {
         if query.afterPosition != nil && query.afterDateAdded == nil { return nil }
         // The first position stored at or after `latest` (nil: everything was stored before it).
         let boundary = try firstPosition(addedAfter: latest - 1, in: db)
-        if let boundary {
-            let oldest = try Int64.fetchOne(db.cachedStatement(
-                sql: "SELECT position FROM object_version ORDER BY position LIMIT 1")) ?? boundary
-            if boundary <= oldest { return nil }
-            if let after = query.afterPosition, after >= boundary { return nil }
+        if let boundary, let after = query.afterPosition, after >= boundary { return nil }
+        // The first position the reader may see in this feed (one probe of the audience index per
+        // key): the backlog lies between it and the boundary, and is empty when it starts at or after it.
+        let keys = since.keys.sorted()
+        let firstOfKey = try db.cachedStatement(sql: """
+            SELECT position FROM object_audience WHERE feed_key = ? AND audience = ? ORDER BY position LIMIT 1
+            """)
+        var lowest: Int64?
+        for key in keys {
+            if let position = try Int64.fetchOne(firstOfKey, arguments: [feedKey, key]) {
+                lowest = min(lowest ?? position, position)
+            }
         }
+        guard let lowest else { return nil }
+        if let boundary, lowest >= boundary { return nil }
         var query = query
         if query.listingStart == nil {
             var start = query.afterPosition ?? 0
@@ -232,7 +244,6 @@ extension SQLiteHubStore {
             }
             query.listingStart = start
         }
-        let keys = since.keys.sorted()
         var cases = ""
         var arguments: StatementArguments = [scope.feedSince]
         for key in keys {
@@ -251,10 +262,11 @@ extension SQLiteHubStore {
                              FROM object_audience oa
                              WHERE oa.feed_key = ov.feed_key AND oa.audience IN (\(placeholders(keys.count)))
                                AND oa.position = ov.position)) AS effective
-              FROM object_version ov WHERE ov.feed_key = ? AND ov.position < ?
+              FROM object_version ov WHERE \(query.ids.isEmpty ? "+" : "")ov.feed_key = ? AND ov.position >= ? AND ov.position < ?
             """
+        // Without named ids the backlog is walked by position (the unary plus keeps SQLite off the id index).
         _ = arguments.append(contentsOf: StatementArguments.positional(keys))
-        _ = arguments.append(contentsOf: [feedKey, boundary ?? Int64.max])
+        _ = arguments.append(contentsOf: [feedKey, lowest, boundary ?? Int64.max])
         appendFilters(query, audiences: keys, servedOnceByPosition: false, to: &sql, arguments: &arguments)
         sql += ") WHERE effective IS NOT NULL"
         if let addedAfter = query.addedAfterMicroseconds {
