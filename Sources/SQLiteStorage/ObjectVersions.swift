@@ -206,11 +206,9 @@ extension SQLiteHubStore {
     ///
     /// Versions stored at or after the reader's latest such instant are dated as stored and come
     /// after every earlier one in that order: they are read by position as usual (nil is returned
-    /// when the read lies wholly among them). The earlier ones (the backlog) are read by one
-    /// statement that dates each version; their order resumes from the cursor's (date, position).
-    /// That statement walks the backlog's positions in the feed on each page, so it costs in
-    /// proportion to what the feed held when the reader last gained access, until the reader's
-    /// listing has passed that moment (an incremental poll from after it is an ordinary range read).
+    /// when the read lies wholly among them). The earlier ones (the backlog) are dated one by one;
+    /// their order resumes from the cursor's (date, position).
+    /// The backlog is read by one walk of the audience index per key, from the cursor on.
     static func pageByEffectiveDate(_ query: ObjectQuery, scope: ReadScope, feedKey: Int64,
                                     in db: Database) throws -> ObjectPage? {
         guard let since = scope.audienceSince, !since.isEmpty else { return nil }
@@ -244,43 +242,98 @@ extension SQLiteHubStore {
             }
             query.listingStart = start
         }
+        // A version's date for this reader: the latest of when read access to the feed became its,
+        // its date_added, and the earliest instant at which one of the keys it is visible through
+        // became the reader's (NULL when it is visible through none).
         var cases = ""
-        var arguments: StatementArguments = [scope.feedSince]
+        var caseArguments: StatementArguments = []
         for key in keys {
             cases += " WHEN ? THEN ?"
-            _ = arguments.append(contentsOf: [key, since[key] ?? 0])
+            _ = caseArguments.append(contentsOf: [key, since[key] ?? 0])
         }
-        // Served once: of the copies of one version the reader may see, the one it could see first
-        // (the earliest date for it, then position), counted from the listing's added_after.
-        var sql = """
-            SELECT * FROM (
-            SELECT *, ROW_NUMBER() OVER (PARTITION BY stix_id, version_us ORDER BY effective, position) AS served
-            FROM (
-              SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
-                     ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us,
-                     MAX(?, (SELECT MIN(MAX(ov.date_added_us, CASE oa.audience\(cases) ELSE 0 END))
-                             FROM object_audience oa
-                             WHERE oa.feed_key = ov.feed_key AND oa.audience IN (\(placeholders(keys.count)))
-                               AND oa.position = ov.position)) AS effective
-              FROM object_version ov WHERE \(query.ids.isEmpty ? "+" : "")ov.feed_key = ? AND ov.position >= ? AND ov.position < ?
-            """
-        // Without named ids the backlog is walked by position (the unary plus keeps SQLite off the id index).
-        _ = arguments.append(contentsOf: StatementArguments.positional(keys))
-        _ = arguments.append(contentsOf: [feedKey, lowest, boundary ?? Int64.max])
-        appendFilters(query, audiences: keys, servedOnceByPosition: false, to: &sql, arguments: &arguments)
-        sql += ") WHERE effective IS NOT NULL"
-        if let addedAfter = query.addedAfterMicroseconds {
-            sql += " AND effective > ?"
-            _ = arguments.append(contentsOf: [addedAfter])
+        func dated(_ alias: String) -> (sql: String, arguments: StatementArguments) {
+            var arguments: StatementArguments = [scope.feedSince]
+            _ = arguments.append(contentsOf: caseArguments)
+            _ = arguments.append(contentsOf: StatementArguments.positional(keys))
+            return ("""
+                MAX(?, \(alias).date_added_us, (SELECT MIN(CASE k.audience\(cases) ELSE 0 END) FROM object_audience k
+                    WHERE k.feed_key = \(alias).feed_key AND k.audience IN (\(placeholders(keys.count)))
+                      AND k.position = \(alias).position))
+                """, arguments)
         }
-        sql += ") WHERE served = 1"
-        if let afterDate = query.afterDateAdded, let afterPosition = query.afterPosition {
-            sql += " AND (effective > ? OR (effective = ? AND position > ?))"
-            _ = arguments.append(contentsOf: [afterDate, afterDate, afterPosition])
+        let date = dated("ov"), otherDate = dated("o2")
+        // One walk of the audience index per key, in position order, keeping the versions this key
+        // dates (no other key made them visible earlier): within one walk the date is the later of
+        // date_added and the key's own instant, so it grows with position and each walk is already
+        // in the listing's order.
+        var merged: [Int64: StoredObject] = [:]
+        var walkLeftMore = false
+        walks: for key in keys {
+            let own = max(scope.feedSince, since[key] ?? 0)
+            var start = lowest - 1
+            if let afterDate = query.afterDateAdded, let afterPosition = query.afterPosition {
+                if own == afterDate {
+                    start = max(start, afterPosition)
+                } else if own < afterDate {
+                    guard let first = try firstPosition(addedAfter: afterDate - 1, in: db) else { continue walks }
+                    start = max(start, afterPosition, first - 1)
+                }
+            }
+            if let addedAfter = query.addedAfterMicroseconds, own <= addedAfter {
+                guard let first = try firstPosition(addedAfter: addedAfter, in: db) else { continue walks }
+                start = max(start, first - 1)
+            }
+            var arguments = date.arguments
+            var sql = """
+                SELECT * FROM (
+                  SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
+                         ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us,
+                         \(date.sql) AS effective, ov.id_hash AS id_hash
+                  FROM object_audience oa CROSS JOIN object_version ov ON ov.position = oa.position
+                  WHERE oa.feed_key = ? AND oa.audience = ? AND oa.position > ? AND oa.position < ?
+                """
+            _ = arguments.append(contentsOf: [feedKey, key, start, boundary ?? Int64.max])
+            appendFilters(query, audiences: keys, servedOnceByPosition: false, to: &sql, arguments: &arguments)
+            sql += " ORDER BY oa.position) AS w WHERE w.effective = MAX(?, w.date_added_us)"
+            _ = arguments.append(contentsOf: [own])
+            if let addedAfter = query.addedAfterMicroseconds {
+                sql += " AND w.effective > ?"
+                _ = arguments.append(contentsOf: [addedAfter])
+            }
+            if let afterDate = query.afterDateAdded, let afterPosition = query.afterPosition {
+                sql += " AND (w.effective > ? OR (w.effective = ? AND w.position > ?))"
+                _ = arguments.append(contentsOf: [afterDate, afterDate, afterPosition])
+            }
+            // Served once: of the copies of one version the reader may see, only the one it could see
+            // first (earliest date for it, then position), counting from the listing's added_after.
+            sql += """
+                 AND NOT EXISTS (SELECT 1 FROM (
+                     SELECT o2.position AS other_position, \(otherDate.sql) AS other_date FROM object_version o2
+                     WHERE o2.feed_key = ? AND o2.id_hash = w.id_hash AND o2.stix_id = w.stix_id
+                       AND o2.version_us = w.version_us AND o2.position <> w.position) AS c
+                   WHERE c.other_date IS NOT NULL
+                     AND (c.other_date < w.effective OR (c.other_date = w.effective AND c.other_position < w.position))
+                """
+            _ = arguments.append(contentsOf: otherDate.arguments)
+            _ = arguments.append(contentsOf: [feedKey])
+            if let addedAfter = query.addedAfterMicroseconds {
+                sql += " AND c.other_date > ?"
+                _ = arguments.append(contentsOf: [addedAfter])
+            }
+            sql += ") LIMIT ?"
+            _ = arguments.append(contentsOf: [query.limit + 1])
+            // `read` keeps `limit` rows and tells whether more follow; every row kept from every walk
+            // precedes what that walk left, so the first `limit` merged are still the next page.
+            let walk = try read(db, sql: sql, arguments: arguments, query: query, effectiveDate: true)
+            walkLeftMore = walkLeftMore || walk.more
+            for object in walk.objects { merged[object.position] = object }
         }
-        sql += " ORDER BY effective, position LIMIT ?"
-        _ = arguments.append(contentsOf: [query.limit + 1])
-        var page = try read(db, sql: sql, arguments: arguments, query: query, effectiveDate: true)
+        var backlog = merged.values.sorted {
+            ($0.dateAddedMicroseconds, $0.position) < ($1.dateAddedMicroseconds, $1.position)
+        }
+        let backlogMore = backlog.count > query.limit || walkLeftMore
+        if backlog.count > query.limit { backlog.removeSubrange(query.limit...) }
+        var page = ObjectPage(objects: backlog, more: backlogMore)
         if !page.more, let boundary {
             // The backlog is done: go on with what was stored since, by position (with no room
             // left, this only tells whether more follows).
