@@ -21,9 +21,10 @@ extension PolicyEngine {
     /// members read their own originals and what was released to them, their groups, all members, or
     /// the public.
     ///
+    /// Objects are read through `reader(for:feed:purpose:ledger:)`, which applies these keys.
+    ///
     /// ```swift
-    /// var query = ObjectQuery(feedID: feed.id)
-    /// query.audiences = try await policy.readAudiences(for: principal)
+    /// let keys = try await policy.readAudiences(for: principal)   // e.g. ["org:…", "all", "public", "group:…"]
     /// ```
     public func readAudiences(for principal: Principal) async throws -> [String] {
         if principal.user.role.isHubStaff { return [Audience.hubStaff] }
