@@ -18,7 +18,8 @@ public enum ReadPurpose: String, Sendable, Equatable {
     case api
     /// An export of what the principal may read.
     case export
-    /// Checks before a delete (whether the object exists for the principal); never returns objects.
+    /// Checks before a delete (whether the object exists for the principal, who may write the feed
+    /// without reading it): only `contains(objectID:)`; its pages are refused.
     case delete
 }
 
@@ -66,6 +67,8 @@ public struct FeedReader: Sendable {
     /// A page that decides something without returning the objects to anyone (whether an object
     /// exists for the reader, which name a sample has for it): filtered alike, not recorded.
     public func unrecordedPage(_ query: ObjectQuery) async throws -> ObjectPage {
+        // A delete check is made for a principal that may write the feed and perhaps not read it.
+        guard purpose != .delete else { throw ReadRefused(feedID: feedID) }
         var query = query
         query.feedID = feedID
         return try await store.objects(query, for: scope)
@@ -73,7 +76,8 @@ public struct FeedReader: Sendable {
 
     /// Whether any version of `objectID` is visible to this reader (not recorded).
     public func contains(objectID: String) async throws -> Bool {
-        !(try await unrecordedPage(ObjectQuery(feedID: feedID, ids: [objectID], versions: .every, limit: 1)).objects.isEmpty)
+        let query = ObjectQuery(feedID: feedID, ids: [objectID], versions: .every, limit: 1)
+        return !(try await store.objects(query, for: scope).objects.isEmpty)
     }
 
     /// Ids of the `observed-data` whose hour starts in [from, to) that this reader may read, the
@@ -88,6 +92,12 @@ public struct FeedReader: Sendable {
         guard let principal, let ledger, let purpose else { return }
         await ledger.recordRead(of: objects, by: principal, path: purpose.rawValue, subject: feedID)
     }
+}
+
+/// A read through a reader made only to check before a delete (`ReadPurpose.delete`).
+public struct ReadRefused: Error, Sendable, CustomStringConvertible {
+    public let feedID: String
+    public var description: String { "a delete check does not read the objects of feed \(feedID)" }
 }
 
 extension PolicyEngine {
