@@ -46,6 +46,8 @@ let package = Package(
             "Storage",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         // Storage on SQLite (GRDB): one file, WAL, migrations.
         .target(name: "SQLiteStorage", dependencies: [
@@ -87,6 +89,7 @@ let package = Package(
             "Accounts",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         // TAXII 2.1 server over HTTP (Hummingbird).
         .target(name: "TAXIIServer", dependencies: [

@@ -76,6 +76,7 @@ public struct HubAPIService: Sendable {
         api.get("standing-consent") { request, context in try await getStandingConsent(request, context) }
         api.put("standing-consent") { request, context in try await putStandingConsent(request, context) }
         addHandOverRoutes(to: api)
+        addAccountRoutes(to: api)
     }
 
     // MARK: - Handlers

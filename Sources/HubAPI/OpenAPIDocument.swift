@@ -73,6 +73,13 @@ enum OpenAPIDocument {
               "objects": {"type": "array", "items": {"type": "object", "required": ["id", "version", "received_at", "path"], "properties": {
                 "id": {"type": "string"}, "version": {"type": "string"}, "received_at": {"type": "string"},
                 "path": {"type": "string"}, "release_id": {"type": ["string", "null"]}}}}}}}}}
+,
+          "User": {"type": "object", "required": ["id", "email", "role", "organization_id"], "properties": {
+            "id": {"type": "string"}, "email": {"type": "string"}, "role": {"type": "string"},
+            "organization_id": {"type": "string"}, "disabled_at": {"type": ["string", "null"], "format": "date-time"}}},
+          "Token": {"type": "object", "required": ["id", "email", "label", "created_at"], "properties": {
+            "id": {"type": "string"}, "email": {"type": "string"}, "label": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"}, "revoked_at": {"type": ["string", "null"], "format": "date-time"}}}
         },
         "responses": {
           "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -198,6 +205,40 @@ enum OpenAPIDocument {
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "revoked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Release"}}}},
               "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/users": {
+          "get": {"summary": "The users you administer (hub admins: all; organisation admins: their organisation's)",
+            "responses": {"200": {"description": "users", "content": {"application/json": {"schema": {"type": "object", "properties": {"users": {"type": "array", "items": {"$ref": "#/components/schemas/User"}}}}}}},
+              "403": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/users/{id}": {
+          "delete": {"summary": "Remove a user and their tokens (hub admins, the user's organisation admins)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "removed"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/users/{id}/disable": {
+          "post": {"summary": "Disable a user: their password and tokens are refused from the next request on", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "disabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/users/{id}/enable": {
+          "post": {"summary": "Re-enable a disabled user", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "enabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/tokens": {
+          "get": {"summary": "Your API tokens, or (administrators) those of the user named by ?email=",
+            "parameters": [{"name": "email", "in": "query", "required": false, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "tokens", "content": {"application/json": {"schema": {"type": "object", "properties": {"tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}}}}}}}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/tokens/{id}/revoke": {
+          "post": {"summary": "Revoke an API token (its owner, an admin of its organisation, a hub admin)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "revoked"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/organizations/{id}/disable": {
+          "post": {"summary": "Disable an organisation: none of its users' passwords or tokens is accepted (hub admins)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "disabled"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/organizations/{id}/enable": {
+          "post": {"summary": "Re-enable an organisation (hub admins)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "enabled"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
         }
       }
     }

@@ -1,5 +1,6 @@
 // TAXII authentication: HTTP Basic (email + password or token) and Bearer tokens, as TAXII clients
-// differ in which they send. No credentials or wrong ones: 401 and no data.
+// differ in which they send. No credentials or wrong ones: 401 and no data. Too many wrong passwords
+// for an account or from an address: 429 with Retry-After, the same whether the account exists or not.
 import Accounts
 import Foundation
 import Hummingbird
@@ -24,8 +25,15 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         case "basic":
             guard let decoded = Data(base64Encoded: value).flatMap({ String(data: $0, encoding: .utf8) }),
                   let colon = decoded.firstIndex(of: ":") else { throw TAXIIError.unauthorized }
-            context.principal = try await authenticator.principal(
-                basicUser: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))
+            do {
+                context.principal = try await authenticator.principal(
+                    basicUser: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]),
+                    address: context.clientAddress)
+            } catch let refused as SignInRefused {
+                throw TAXIIError(refused.busy ? .serviceUnavailable : .tooManyRequests,
+                                 refused.busy ? "Busy" : "Too many sign-in attempts", refused.message,
+                                 retryAfter: refused.retryAfter)
+            }
         default:
             throw TAXIIError.unauthorized
         }

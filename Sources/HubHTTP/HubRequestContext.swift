@@ -8,10 +8,13 @@ public struct HubRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in principal; set by `AuthenticationMiddleware`.
     public var principal: Principal?
+    /// The client's address as the sign-in throttle counts it (`ClientAddress`); nil when unknown.
+    public let clientAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.principal = nil
+        self.clientAddress = ClientAddress.throttleKey(source.channel.remoteAddress)
     }
 
     /// The principal, or a 401 TAXII error when nobody signed in.

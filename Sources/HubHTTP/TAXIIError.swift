@@ -8,9 +8,11 @@ public struct TAXIIError: Error, Sendable, Equatable {
     public let status: HTTPResponse.Status
     public let title: String
     public let description: String
+    /// Seconds the client should wait before trying again (sent as Retry-After), if any.
+    public let retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ title: String, _ description: String) {
-        self.status = status; self.title = title; self.description = description
+    public init(_ status: HTTPResponse.Status, _ title: String, _ description: String, retryAfter: Int? = nil) {
+        self.status = status; self.title = title; self.description = description; self.retryAfter = retryAfter
     }
 
     public static func badRequest(_ description: String) -> TAXIIError {
@@ -38,6 +40,7 @@ public struct TAXIIError: Error, Sendable, Equatable {
         if status == .unauthorized {
             headers[.wwwAuthenticate] = "Basic realm=\"Kakehashi TAXII\", Bearer realm=\"Kakehashi TAXII\""
         }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 }

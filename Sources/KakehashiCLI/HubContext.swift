@@ -41,6 +41,8 @@ struct OpenedHub {
         guard let organization = try await store.organization(id: user.organizationID) else {
             throw CommandFailure("the organisation of \(email) is missing")
         }
+        guard user.disabledAt == nil else { throw CommandFailure("the user \(user.email) is disabled") }
+        guard organization.disabledAt == nil else { throw CommandFailure("the organisation \(organization.name) is disabled") }
         return Principal(user: user, organization: organization)
     }
 

@@ -323,6 +323,33 @@ enum Schema {
             CREATE INDEX observable_report_by_hash ON observable_report(observable_hash);
             """, arguments: [sequence, sequence])
         }
+        migrator.registerMigration("v11-account-status") { db in
+            // Tokens can be revoked and users and organisations disabled (the records stay, for the
+            // audit's sake). `account_generation` counts every change to what decides a sign-in or a
+            // reader's rights, whichever process makes it: the triggers bump it in the changing
+            // transaction, so a server's caches see the CLI's `token revoke` or `user disable` on
+            // the next request (HubStore.accountsGeneration).
+            try db.execute(sql: """
+            ALTER TABLE organization ADD COLUMN disabled_at REAL;
+            ALTER TABLE user ADD COLUMN disabled_at REAL;
+            ALTER TABLE api_token ADD COLUMN revoked_at REAL;
+            CREATE INDEX api_token_by_user ON api_token(user_id);
+            CREATE TABLE account_generation (
+                id INTEGER PRIMARY KEY CHECK (id = 0),
+                value INTEGER NOT NULL
+            );
+            INSERT INTO account_generation (id, value) VALUES (0, 0);
+            """)
+            for table in ["organization", "user", "api_token", "feed", "feed_grant", "trust_group",
+                          "trust_group_member", "feed_group_grant", "organization_client"] {
+                for event in ["INSERT", "UPDATE", "DELETE"] {
+                    try db.execute(sql: """
+                    CREATE TRIGGER \(table)_\(event.lowercased())_generation AFTER \(event) ON \(table)
+                    BEGIN UPDATE account_generation SET value = value + 1 WHERE id = 0; END;
+                    """)
+                }
+            }
+        }
         return migrator
     }
 }
