@@ -31,34 +31,34 @@ extension AccountAdministration {
     /// ```swift
     /// try await admin.revokeToken(id: tokenID, by: .hubOperator)
     /// ```
-    public func revokeToken(id: String, by actor: AccountActor) async throws {
+    public func revokeToken(id: String, by asker: AccountActor) async throws {
         guard let token = try await store.token(id: id), let owner = try await store.user(id: token.userID),
-              actor.maySee(owner) else { throw AccountError("no token \(id.prefix(64))", kind: .notFound) }
-        guard actor.isSelf(owner) || actor.mayAdminister(owner) else {
+              asker.maySee(owner) else { throw AccountError("no token \(id.prefix(64))", kind: .notFound) }
+        guard asker.isSelf(owner) || asker.mayAdminister(owner) else {
             throw AccountError("only the token's owner or an administrator of its organisation may revoke it",
                                kind: .forbidden)
         }
         guard token.revokedAt == nil else { throw AccountError("the token \(id) is already revoked") }
-        _ = try await store.revokeToken(id: id, at: Date(), audit: actor.audit("token-revoked", subject: id,
+        _ = try await store.revokeToken(id: id, at: Date(), audit: asker.audit("token-revoked", subject: id,
                                                                                  details: ["user": owner.id]))
     }
 
     /// Revokes every unrevoked token of the user with this label (`kakehashi admin token revoke
     /// --email … --label …`); returns how many.
-    public func revokeTokens(email: String, label: String, by actor: AccountActor) async throws -> Int {
+    public func revokeTokens(email: String, label: String, by asker: AccountActor) async throws -> Int {
         var revoked = 0
-        for token in try await tokens(email: email, by: actor) where token.label == label && token.revokedAt == nil {
-            try await revokeToken(id: token.id, by: actor)
+        for token in try await tokens(email: email, by: asker) where token.label == label && token.revokedAt == nil {
+            try await revokeToken(id: token.id, by: asker)
             revoked += 1
         }
         return revoked
     }
 
     /// A user's tokens, revoked ones too, for the user or an administrator.
-    public func tokens(email: String, by actor: AccountActor) async throws -> [TokenSummary] {
+    public func tokens(email: String, by asker: AccountActor) async throws -> [TokenSummary] {
         let owner = try await user(email: email)
-        guard actor.maySee(owner) else { throw AccountError("no user with e-mail \(email.lowercased())", kind: .notFound) }
-        guard actor.isSelf(owner) || actor.mayAdminister(owner) else {
+        guard asker.maySee(owner) else { throw AccountError("no user with e-mail \(email.lowercased())", kind: .notFound) }
+        guard asker.isSelf(owner) || asker.mayAdminister(owner) else {
             throw AccountError("only the user or an administrator of the user's organisation may list its tokens",
                                kind: .forbidden)
         }
@@ -69,10 +69,10 @@ extension AccountAdministration {
 
     // MARK: - Users
 
-    /// The users `actor` administers: all for the operator and hub admins, their organisation's for
+    /// The users `asker` administers: all for the operator and hub admins, their organisation's for
     /// an organisation's admin.
-    public func administeredUsers(by actor: AccountActor) async throws -> [User] {
-        switch actor {
+    public func administeredUsers(by asker: AccountActor) async throws -> [User] {
+        switch asker {
         case .hubOperator: return try await allUsers()
         case .principal(let principal):
             switch principal.user.role {
@@ -97,34 +97,34 @@ extension AccountAdministration {
     /// ```swift
     /// try await admin.setUserDisabled(id: user.id, true, by: .hubOperator)
     /// ```
-    public func setUserDisabled(id: String, _ disabled: Bool, by actor: AccountActor) async throws {
-        let user = try await administered(userID: id, by: actor, change: disabled ? "disable" : "enable")
+    public func setUserDisabled(id: String, _ disabled: Bool, by asker: AccountActor) async throws {
+        let user = try await administered(userID: id, by: asker, change: disabled ? "disable" : "enable")
         guard (user.disabledAt != nil) != disabled else {
             throw AccountError("\(user.email) is already \(disabled ? "disabled" : "enabled")")
         }
         _ = try await store.setUserDisabled(id: user.id, at: disabled ? Date() : nil,
-                                            audit: actor.audit(disabled ? "user-disabled" : "user-enabled", subject: user.id))
+                                            audit: asker.audit(disabled ? "user-disabled" : "user-enabled", subject: user.id))
     }
 
     /// Removes a user and their tokens. What the user submitted stays with their organisation, and
     /// the audit trail keeps the user's id.
-    public func removeUser(id: String, by actor: AccountActor) async throws {
-        let user = try await administered(userID: id, by: actor, change: "remove")
-        _ = try await store.removeUser(id: user.id, audit: actor.audit("user-removed", subject: user.id,
+    public func removeUser(id: String, by asker: AccountActor) async throws {
+        let user = try await administered(userID: id, by: asker, change: "remove")
+        _ = try await store.removeUser(id: user.id, audit: asker.audit("user-removed", subject: user.id,
                                                                        details: ["organization": user.organizationID]))
     }
 
-    /// The user `actor` may change, or why not. Nobody disables or removes their own account (an
+    /// The user `asker` may change, or why not. Nobody disables or removes their own account (an
     /// administrator would lock themselves out).
-    func administered(userID: String, by actor: AccountActor, change: String) async throws -> User {
-        guard let user = try await store.user(id: userID), actor.maySee(user) else {
+    func administered(userID: String, by asker: AccountActor, change: String) async throws -> User {
+        guard let user = try await store.user(id: userID), asker.maySee(user) else {
             throw AccountError("no user \(userID.prefix(64))", kind: .notFound)
         }
-        guard actor.mayAdminister(user) else {
+        guard asker.mayAdminister(user) else {
             throw AccountError("only a hub admin or an admin of the user's organisation may \(change) a user",
                                kind: .forbidden)
         }
-        guard !actor.isSelf(user) else { throw AccountError("you cannot \(change) your own account", kind: .forbidden) }
+        guard !asker.isSelf(user) else { throw AccountError("you cannot \(change) your own account", kind: .forbidden) }
         return user
     }
 
@@ -132,8 +132,8 @@ extension AccountAdministration {
 
     /// Disables (`disabled`) or re-enables an organisation: while disabled, none of its users'
     /// passwords or tokens is accepted. Only the operator and hub admins may.
-    public func setOrganizationDisabled(id: String, _ disabled: Bool, by actor: AccountActor) async throws {
-        if case .principal(let principal) = actor {
+    public func setOrganizationDisabled(id: String, _ disabled: Bool, by asker: AccountActor) async throws {
+        if case .principal(let principal) = asker {
             guard principal.user.role == .hubAdmin else {
                 guard principal.organization.id == id else { throw AccountError("no organization \(id.prefix(64))", kind: .notFound) }
                 throw AccountError("only a hub admin may disable or enable an organisation", kind: .forbidden)
@@ -150,7 +150,7 @@ extension AccountAdministration {
         }
         _ = try await store.setOrganizationDisabled(
             id: id, at: disabled ? Date() : nil,
-            audit: actor.audit(disabled ? "organization-disabled" : "organization-enabled", subject: id))
+            audit: asker.audit(disabled ? "organization-disabled" : "organization-enabled", subject: id))
     }
 }
 

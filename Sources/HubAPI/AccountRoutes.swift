@@ -66,22 +66,22 @@ extension HubAPIService {
     var administration: AccountAdministration { AccountAdministration(store: store) }
 
     func listUsers(_ context: HubRequestContext) async throws -> Response {
-        let actor = AccountActor.principal(try context.requirePrincipal())
-        let users = try await accounts { try await administration.administeredUsers(by: actor) }
+        let asker = AccountActor.principal(try context.requirePrincipal())
+        let users = try await accounts { try await administration.administeredUsers(by: asker) }
         return try Self.json(["users": users.map(UserView.init)])
     }
 
     func setUserDisabled(_ context: HubRequestContext, _ disabled: Bool) async throws -> Response {
-        let actor = AccountActor.principal(try context.requirePrincipal())
+        let asker = AccountActor.principal(try context.requirePrincipal())
         let id = try context.parameters.require("id")
-        try await accounts { try await administration.setUserDisabled(id: id, disabled, by: actor) }
+        try await accounts { try await administration.setUserDisabled(id: id, disabled, by: asker) }
         return try await userResponse(id)
     }
 
     func removeUser(_ context: HubRequestContext) async throws -> Response {
-        let actor = AccountActor.principal(try context.requirePrincipal())
+        let asker = AccountActor.principal(try context.requirePrincipal())
         let id = try context.parameters.require("id")
-        try await accounts { try await administration.removeUser(id: id, by: actor) }
+        try await accounts { try await administration.removeUser(id: id, by: asker) }
         return Response(status: .noContent)
     }
 
@@ -94,16 +94,16 @@ extension HubAPIService {
     }
 
     func revokeToken(_ context: HubRequestContext) async throws -> Response {
-        let actor = AccountActor.principal(try context.requirePrincipal())
+        let asker = AccountActor.principal(try context.requirePrincipal())
         let id = try context.parameters.require("id")
-        try await accounts { try await administration.revokeToken(id: id, by: actor) }
+        try await accounts { try await administration.revokeToken(id: id, by: asker) }
         return try Self.json(["id": id, "state": "revoked"])
     }
 
     func setOrganizationDisabled(_ context: HubRequestContext, _ disabled: Bool) async throws -> Response {
-        let actor = AccountActor.principal(try context.requirePrincipal())
+        let asker = AccountActor.principal(try context.requirePrincipal())
         let id = try context.parameters.require("id")
-        try await accounts { try await administration.setOrganizationDisabled(id: id, disabled, by: actor) }
+        try await accounts { try await administration.setOrganizationDisabled(id: id, disabled, by: asker) }
         return try Self.json(["id": id, "state": disabled ? "disabled" : "enabled"])
     }
 

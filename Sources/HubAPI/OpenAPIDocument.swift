@@ -72,8 +72,7 @@ enum OpenAPIDocument {
               "client_of": {"type": ["array", "null"], "items": {"type": "string"}, "description": "the recipient is a recorded client of these organisations (TLP:AMBER)"},
               "objects": {"type": "array", "items": {"type": "object", "required": ["id", "version", "received_at", "path"], "properties": {
                 "id": {"type": "string"}, "version": {"type": "string"}, "received_at": {"type": "string"},
-                "path": {"type": "string"}, "release_id": {"type": ["string", "null"]}}}}}}}}}
-,
+                "path": {"type": "string"}, "release_id": {"type": ["string", "null"]}}}}}}}}},
           "User": {"type": "object", "required": ["id", "email", "role", "organization_id"], "properties": {
             "id": {"type": "string"}, "email": {"type": "string"}, "role": {"type": "string"},
             "organization_id": {"type": "string"}, "disabled_at": {"type": ["string", "null"], "format": "date-time"}}},
