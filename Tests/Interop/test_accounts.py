@@ -330,6 +330,6 @@ def test_good_user_latency_under_wrong_password_storm_is_printed(world):
         stop.set()
         for thread in threads:
             thread.join(timeout=120)
-        report.append(f"{label:27s}token {summary(loaded['token'])}   basic {summary(loaded['basic'])}   "
+        report.append(f"{label:29s}token {summary(loaded['token'])}   basic {summary(loaded['basic'])}   "
                       f"bad logins answered: {len(counter)}")
     print("\n" + "\n".join(report))
