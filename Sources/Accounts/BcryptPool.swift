@@ -29,6 +29,8 @@ public final class BcryptPool: Sendable {
         self.maximumWaiting = maximumWaiting
     }
 
+    deinit { pool.shutdownGracefully { _ in } }
+
     /// Runs `work` on one of the pool's threads; throws `SignInRefused(busy: true)` without running
     /// it when `maximumWaiting` are already queued or running.
     public func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {

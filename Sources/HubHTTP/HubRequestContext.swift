@@ -2,20 +2,24 @@
 // the handlers.
 import Accounts
 import Hummingbird
+import NIOCore
 
 /// Per-request state of the hub's HTTP server.
 public struct HubRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in principal; set by `AuthenticationMiddleware`.
     public var principal: Principal?
-    /// The client's address as the sign-in throttle counts it (`ClientAddress`); nil when unknown.
-    public let clientAddress: String?
+    /// The connection's peer, for the sign-in throttle.
+    let peer: SocketAddress?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.principal = nil
-        self.clientAddress = ClientAddress.throttleKey(source.channel.remoteAddress)
+        self.peer = source.channel.remoteAddress
     }
+
+    /// The client's address as the sign-in throttle counts it (`ClientAddress`); nil when unknown.
+    public var clientAddress: String? { ClientAddress.throttleKey(peer) }
 
     /// The principal, or a 401 TAXII error when nobody signed in.
     public func requirePrincipal() throws -> Principal {

@@ -5,7 +5,9 @@
 // Tests/Interop/test_accounts.py.
 @testable import Accounts
 import Foundation
+import HubHTTP
 import HubTesting
+import NIOCore
 import Storage
 import Testing
 
@@ -135,6 +137,18 @@ struct SignInThrottleTests {
         #expect(kept.addresses <= 1_000)
         #expect(kept.knownAddresses <= 1_000)
         #expect(kept.accounts > 0)
+    }
+}
+
+@Suite("Client addresses")
+struct ClientAddressTests {
+    @Test("IPv4 as it is, IPv6 by its /64, IPv4-mapped IPv6 as IPv4")
+    func keys() throws {
+        #expect(ClientAddress.throttleKey(try SocketAddress(ipAddress: "192.0.2.7", port: 1)) == "192.0.2.7")
+        #expect(ClientAddress.throttleKey(try SocketAddress(ipAddress: "2001:db8:1:2::7", port: 1)) == "2001:db8:1:2::/64")
+        #expect(ClientAddress.throttleKey(try SocketAddress(ipAddress: "2001:db8:1:2:ffff::9", port: 1)) == "2001:db8:1:2::/64")
+        #expect(ClientAddress.throttleKey(try SocketAddress(ipAddress: "::ffff:198.51.100.4", port: 1)) == "198.51.100.4")
+        #expect(ClientAddress.throttleKey(nil) == nil)
     }
 }
 
