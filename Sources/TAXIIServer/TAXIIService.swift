@@ -153,6 +153,7 @@ public struct TAXIIService: Sendable {
                            version: $0.version, media_type: MediaType.stix)
         }
         let resource = ManifestResource(more: page.more, next: Self.nextToken(page), objects: records)
+        try await recordListing(page, in: feed, path: "taxii/manifest", context: context)
         return try Self.ok(EnvelopeWriter.json(resource), headers: Self.dateAddedHeaders(page))
     }
 
@@ -182,6 +183,7 @@ public struct TAXIIService: Sendable {
         }
         let resource = VersionsResource(more: page.more, next: Self.nextToken(page),
                                         versions: page.objects.map(\.version))
+        try await recordListing(page, in: feed, path: "taxii/versions", context: context)
         return try Self.ok(EnvelopeWriter.json(resource), headers: Self.dateAddedHeaders(page))
     }
 
@@ -234,6 +236,16 @@ public struct TAXIIService: Sendable {
         }
         return Response(status: .accepted, headers: [.contentType: MediaType.taxii],
                         body: .init(byteBuffer: try StatusResource(submission).json))
+    }
+
+    // MARK: - Recording manifest and versions reads
+
+    /// A manifest or versions answer names ids and versions (and when each was added) without the
+    /// objects: what the reader learns is recorded as a read of those versions, and as deliveries to
+    /// the reader's organisation of what other organisations provided, under its own `path`, so the
+    /// provider's "who received what I gave" lists manifest and versions readers too.
+    func recordListing(_ page: ObjectPage, in feed: Feed, path: String, context: HubRequestContext) async throws {
+        await ledger.recordRead(of: page.objects, by: try context.requirePrincipal(), path: path, subject: feed.id)
     }
 
     // MARK: - Helpers
