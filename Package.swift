@@ -87,7 +87,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // HubHTTP: what every HTTP interface of the hub shares: request context, sign-in, error format.
         .target(name: "HubHTTP", dependencies: [
-            "Accounts",
+            "Accounts", "Storage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ], swiftSettings: swiftSettings),

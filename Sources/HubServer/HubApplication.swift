@@ -43,7 +43,7 @@ public enum HubApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
-        router.add(middleware: TAXIIErrorMiddleware())
+        router.add(middleware: HubErrorMiddleware())
         let ledger = DeliveryLedger(store: store)
         let policy = PolicyEngine(store: store, defaultTLP: defaultTLP)
         let desk = ConsentDesk(store: store, policy: policy, anonymization: anonymization)
