@@ -152,6 +152,7 @@ let package = Package(
             "Storage", "SQLiteStorage", "HubTesting", "STIX", "Accounts", "SharingPolicy", "Consent", "Anonymization",
             "Ingestion", "HubServer", "HubHTTP", "TAXIIServer", "HubAPI",
             .product(name: "PropertyBased", package: "swift-property-based"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
