@@ -12,6 +12,17 @@ public struct AccountError: Error, Sendable, CustomStringConvertible, Equatable 
     public init(_ description: String, kind: Kind = .invalid) { self.description = description; self.kind = kind }
 }
 
+extension AccountError: HubErrorConvertible {
+    /// 404, 403, or 422 for a change that cannot be made (already revoked, already disabled).
+    public var hubError: HubError {
+        switch kind {
+        case .notFound: return .notFound(description)
+        case .forbidden: return .forbidden(description)
+        case .invalid: return .unprocessable(description)
+        }
+    }
+}
+
 /// The operator's account tasks, shared by the CLI and (later) the web portal.
 ///
 /// ```swift

@@ -4,6 +4,7 @@
 // random bits and cannot be guessed, and a client polling with a revoked token must not lock out its
 // neighbours.
 import Foundation
+import Storage
 import Synchronization
 
 /// What the throttle allows, with the limits it keeps.
@@ -56,6 +57,13 @@ public struct SignInRefused: Error, Sendable, Equatable {
     public var message: String {
         busy ? "The hub is checking too many passwords at once; try again in \(retryAfter) seconds."
              : "Too many failed sign-ins; try again in \(retryAfter) seconds."
+    }
+}
+
+extension SignInRefused: HubErrorConvertible {
+    /// 429 (503 when busy) with Retry-After.
+    public var hubError: HubError {
+        busy ? .busy(message, retryAfter: retryAfter) : .tooManyRequests(message, retryAfter: retryAfter)
     }
 }
 

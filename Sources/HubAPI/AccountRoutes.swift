@@ -1,7 +1,8 @@
 // HubAPI account routes: revoking API tokens, disabling, re-enabling and removing users, disabling
 // and re-enabling organisations, under /api/v1. Who may do what is decided by AccountAdministration
 // (hub admins everything; an organisation's admins its users and their tokens; anyone their own
-// tokens); a user of another organisation is answered 404, as for one that does not exist.
+// tokens); a user of another organisation is answered 404, as for one that does not exist. Refusals
+// are `AccountError`s, which render themselves (HubErrorConvertible).
 import Accounts
 import Foundation
 import HubHTTP
@@ -67,21 +68,21 @@ extension HubAPIService {
 
     func listUsers(_ context: HubRequestContext) async throws -> Response {
         let asker = AccountActor.principal(try context.requirePrincipal())
-        let users = try await accounts { try await administration.administeredUsers(by: asker) }
+        let users = try await administration.administeredUsers(by: asker)
         return try Self.json(["users": users.map(UserView.init)])
     }
 
     func setUserDisabled(_ context: HubRequestContext, _ disabled: Bool) async throws -> Response {
         let asker = AccountActor.principal(try context.requirePrincipal())
         let id = try context.parameters.require("id")
-        try await accounts { try await administration.setUserDisabled(id: id, disabled, by: asker) }
+        try await administration.setUserDisabled(id: id, disabled, by: asker)
         return try await userResponse(id)
     }
 
     func removeUser(_ context: HubRequestContext) async throws -> Response {
         let asker = AccountActor.principal(try context.requirePrincipal())
         let id = try context.parameters.require("id")
-        try await accounts { try await administration.removeUser(id: id, by: asker) }
+        try await administration.removeUser(id: id, by: asker)
         return Response(status: .noContent)
     }
 
@@ -89,39 +90,26 @@ extension HubAPIService {
     func listTokens(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let email = request.uri.queryParameters["email"].map(String.init) ?? principal.user.email
-        let tokens = try await accounts { try await administration.tokens(email: email, by: .principal(principal)) }
+        let tokens = try await administration.tokens(email: email, by: .principal(principal))
         return try Self.json(["tokens": tokens.map(TokenView.init)])
     }
 
     func revokeToken(_ context: HubRequestContext) async throws -> Response {
         let asker = AccountActor.principal(try context.requirePrincipal())
         let id = try context.parameters.require("id")
-        try await accounts { try await administration.revokeToken(id: id, by: asker) }
+        try await administration.revokeToken(id: id, by: asker)
         return try Self.json(["id": id, "state": "revoked"])
     }
 
     func setOrganizationDisabled(_ context: HubRequestContext, _ disabled: Bool) async throws -> Response {
         let asker = AccountActor.principal(try context.requirePrincipal())
         let id = try context.parameters.require("id")
-        try await accounts { try await administration.setOrganizationDisabled(id: id, disabled, by: asker) }
+        try await administration.setOrganizationDisabled(id: id, disabled, by: asker)
         return try Self.json(["id": id, "state": disabled ? "disabled" : "enabled"])
     }
 
     func userResponse(_ id: String) async throws -> Response {
-        guard let user = try await store.user(id: id) else { throw TAXIIError.notFound("There is no user \(id.prefix(64)).") }
+        guard let user = try await store.user(id: id) else { throw HubError.notFound("There is no user \(id.prefix(64)).") }
         return try Self.json(UserView(user))
-    }
-
-    /// Runs an account change, answering its refusal as 404, 403 or 422.
-    func accounts<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as AccountError {
-            switch error.kind {
-            case .notFound: throw TAXIIError.notFound(error.description)
-            case .forbidden: throw TAXIIError.forbidden(error.description)
-            case .invalid: throw TAXIIError(.unprocessableContent, "Cannot do that", error.description)
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@
 import Accounts
 import Foundation
 import Hummingbird
+import Storage
 
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = HubRequestContext
@@ -14,9 +15,9 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        guard let header = request.headers[.authorization] else { throw TAXIIError.unauthorized }
+        guard let header = request.headers[.authorization] else { throw HubError.signInRequired }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2 else { throw TAXIIError.unauthorized }
+        guard parts.count == 2 else { throw HubError.signInRequired }
         let scheme = parts[0].lowercased()
         let value = parts[1].first == " " || parts[1].last == " " ? parts[1].trimmingCharacters(in: .whitespaces) : String(parts[1])
         switch scheme {
@@ -24,21 +25,17 @@ public struct AuthenticationMiddleware: RouterMiddleware {
             context.principal = try await authenticator.principal(bearerToken: value)
         case "basic":
             guard let decoded = Data(base64Encoded: value).flatMap({ String(data: $0, encoding: .utf8) }),
-                  let colon = decoded.firstIndex(of: ":") else { throw TAXIIError.unauthorized }
-            do {
-                context.principal = try await authenticator.principal(
-                    basicUser: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]),
-                    address: context.clientAddress)
-            } catch let refused as SignInRefused {
-                throw TAXIIError(refused.busy ? .serviceUnavailable : .tooManyRequests,
-                                 refused.busy ? "Busy" : "Too many sign-in attempts", refused.message,
-                                 retryAfter: refused.retryAfter)
-            }
+                  let colon = decoded.firstIndex(of: ":") else { throw HubError.signInRequired }
+            // Too many failures for the account or from the address: `SignInRefused`, a 429 with
+            // Retry-After (a `HubErrorConvertible`).
+            context.principal = try await authenticator.principal(
+                basicUser: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]),
+                address: context.clientAddress)
         default:
-            throw TAXIIError.unauthorized
+            throw HubError.signInRequired
         }
         guard context.principal != nil else {
-            throw TAXIIError(.unauthorized, "Authentication failed", "The credentials were not accepted.")
+            throw HubError.unauthenticated("The credentials were not accepted.")
         }
         return try await next(request, context)
     }

@@ -3,6 +3,7 @@
 import Accounts
 import Hummingbird
 import NIOCore
+import Storage
 
 /// Per-request state of the hub's HTTP server.
 public struct HubRequestContext: RequestContext {
@@ -21,9 +22,9 @@ public struct HubRequestContext: RequestContext {
     /// The client's address as the sign-in throttle counts it (`ClientAddress`); nil when unknown.
     public var clientAddress: String? { ClientAddress.throttleKey(peer) }
 
-    /// The principal, or a 401 TAXII error when nobody signed in.
+    /// The principal, or `HubError.signInRequired` (a 401) when nobody signed in.
     public func requirePrincipal() throws -> Principal {
-        guard let principal else { throw TAXIIError.unauthorized }
+        guard let principal else { throw HubError.signInRequired }
         return principal
     }
 }
