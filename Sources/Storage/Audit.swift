@@ -10,6 +10,8 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case loginFailed = "login-failed"
     case standingConsent = "standing-consent"
     case download
+    /// A member reported values that match other organisations' held data (k-corroboration probing).
+    case corroborationProbe = "corroboration-probe"
 }
 
 /// One event to record; the store gives it its sequence number, time and hashes.
