@@ -35,12 +35,6 @@ extension SQLiteHubStore {
             INSERT INTO observable_report (observable_hash, observable, organization_id, submission_id, independent)
             VALUES (?, ?, ?, ?, ?)
             """), db)
-        // A delivery to the organisation of any object of a submission that carried the observable
-        // (its own submissions are never delivered to it). An index probe per carrying submission.
-        let received = try db.cachedStatement(sql: """
-            SELECT 1 FROM observable_source s JOIN delivery d ON d.submission_id = s.submission_id
-            WHERE s.observable_hash = ? AND d.organization_id = ? LIMIT 1
-            """)
         var counts: [String: Int] = [:]
         for start in stride(from: 0, to: unique.count, by: 500) {
             let chunk = unique[start..<min(start + 500, unique.count)]
@@ -57,11 +51,22 @@ extension SQLiteHubStore {
                 known[observable, default: (0, false)].count += independent ? 1 : 0
                 if organization == organizationID { known[observable]!.mine = true }
             }
+            // Those the organisation had received from the hub: a delivery to it of any object of a
+            // submission that carried the observable (its own are never delivered to it), read with
+            // one statement for the chunk (an index probe per carrying submission). By hash alone:
+            // a colliding observable can only make a report count less, never more.
+            var arguments: StatementArguments = [organizationID]
+            _ = arguments.append(contentsOf: StatementArguments.positional(hashes))
+            let received = Set(try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT DISTINCT s.observable_hash FROM observable_source s
+                JOIN delivery d ON d.submission_id = s.submission_id AND d.organization_id = ?
+                WHERE s.observable_hash IN (\(placeholders(chunk.count)))
+                """), arguments: arguments))
             for (key, hash) in zip(chunk, hashes) {
                 // Another observable with the same hash is counted under its own text, not this one.
                 var (count, mine) = known[key] ?? (0, false)
                 if !mine {
-                    let independent = try Bool.fetchOne(received, arguments: [hash, organizationID]) == nil
+                    let independent = !received.contains(hash)
                     report.bind(1, hash); report.bind(2, key); report.bind(3, organizationID); report.bind(4, submissionID)
                     report.bind(5, independent)
                     try report.step()
