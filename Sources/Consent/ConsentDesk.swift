@@ -16,6 +16,18 @@ public struct ConsentError: Error, Sendable, Equatable, CustomStringConvertible 
     public init(_ kind: Kind, _ description: String) { self.kind = kind; self.description = description }
 }
 
+extension ConsentError: HubErrorConvertible {
+    /// A refused release is a 422 when it cannot be done, a 409 when the final leak check blocks it.
+    public var hubError: HubError {
+        switch kind {
+        case .notFound: return .notFound(description)
+        case .forbidden: return .forbidden(description)
+        case .invalid: return .unprocessable(description)
+        case .leak: return .conflict(description)
+        }
+    }
+}
+
 /// The organisations that received objects of one submission, with which objects and when.
 public struct Recipient: Sendable, Equatable, Codable {
     public var organization: String

@@ -1,6 +1,6 @@
 // HubAPI: the JSON API under /api/v1 — submissions, releases (consent), revocation and the
 // recipients report — for members' scripts and the web portal. Same tokens and passwords as TAXII;
-// errors in the same error format. Handlers translate HTTP to the domain (ConsentDesk, EnvelopeIntake).
+// errors are `HubError`s (HubErrorMiddleware answers them). Handlers translate HTTP to the domain (ConsentDesk, EnvelopeIntake).
 import Accounts
 import Anonymization
 import Consent
@@ -96,7 +96,7 @@ public struct HubAPIService: Sendable {
         let id = try context.parameters.require("id")
         guard let submission = try await store.submission(id: id),
               principal.user.role.isHubStaff || submission.organizationID == principal.organization.id
-        else { throw TAXIIError.notFound("There is no submission \(id.prefix(64)) for you.") }
+        else { throw HubError.notFound("There is no submission \(id.prefix(64)) for you.") }
         return try Self.json(try await view(submission))
     }
 
@@ -105,19 +105,12 @@ public struct HubAPIService: Sendable {
         let principal = try context.requirePrincipal()
         let parameters = request.uri.queryParameters
         guard let feedName = parameters["feed"].map(String.init), !feedName.isEmpty else {
-            throw TAXIIError.badRequest("Name the feed: POST /api/v1/submissions?feed=NAME with a STIX bundle.")
+            throw HubError.invalid("Name the feed: POST /api/v1/submissions?feed=NAME with a STIX bundle.")
         }
         let feed = try await writableFeed(named: feedName, for: principal)
         let body = try await collect(request)
-        do {
-            let submission = try await intake.submit(envelope: Array(buffer: body), to: feed, by: principal)
-            return try Self.json(try await view(submission), status: .created)
-        } catch let error as IntakeError {
-            switch error.kind {
-            case .malformed: throw TAXIIError.badRequest(error.description)
-            case .forbidden: throw TAXIIError.forbidden(error.description)
-            }
-        }
+        let submission = try await intake.submit(envelope: Array(buffer: body), to: feed, by: principal)
+        return try Self.json(try await view(submission), status: .created)
     }
 
     func release(_ request: Request, _ context: HubRequestContext) async throws -> Response {
@@ -128,18 +121,17 @@ public struct HubAPIService: Sendable {
         do {
             input = try JSONDecoder().decode(ReleaseRequest.self, from: Data(buffer: body))
         } catch {
-            throw TAXIIError.badRequest("The body must be {\"groups\": [names], \"organizations\": [names], \"all_members\": bool, \"public\": bool, \"anonymize\": bool}: \(Self.reason(error))")
+            throw HubError.invalid("The body must be {\"groups\": [names], \"organizations\": [names], \"all_members\": bool, \"public\": bool, \"anonymize\": bool}: \(Self.reason(error))")
         }
-        let release = try await consent {
-            try await desk.release(submissionID: id, scope: input.scope, anonymize: input.anonymize ?? false, by: principal)
-        }
+        let release = try await desk.release(submissionID: id, scope: input.scope, anonymize: input.anonymize ?? false,
+                                             by: principal)
         return try Self.json(ReleaseView(release), status: .created)
     }
 
     func revoke(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        let release = try await consent { try await desk.revoke(releaseID: id, by: principal) }
+        let release = try await desk.revoke(releaseID: id, by: principal)
         return try Self.json(ReleaseView(release))
     }
 
@@ -147,7 +139,7 @@ public struct HubAPIService: Sendable {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
         await ledger.flush()
-        let recipients = try await consent { try await desk.recipients(submissionID: id, by: principal) }
+        let recipients = try await desk.recipients(submissionID: id, by: principal)
         return try Self.json(RecipientsView(submission: id, recipients: recipients))
     }
 
@@ -156,10 +148,9 @@ public struct HubAPIService: Sendable {
         let id = try context.parameters.require("id")
         let input: ProposalRequest = try await decode(request, shape: ProposalRequest.shape)
         let processed = try input.processedBundle.map { try JSONSerialization.data(withJSONObject: $0.value) }
-        let proposal = try await consent {
-            try await desk.propose(submissionID: id, scope: input.release.scope, anonymize: input.release.anonymize ?? false,
-                                   processedBundle: processed.map { Array($0) }, note: input.note, by: principal)
-        }
+        let proposal = try await desk.propose(submissionID: id, scope: input.release.scope,
+                                              anonymize: input.release.anonymize ?? false,
+                                              processedBundle: processed.map { Array($0) }, note: input.note, by: principal)
         return try Self.json(ProposalView(proposal), status: .created)
     }
 
@@ -172,7 +163,7 @@ public struct HubAPIService: Sendable {
     func approve(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        let release = try await consent { try await desk.approve(proposalID: id, by: principal) }
+        let release = try await desk.approve(proposalID: id, by: principal)
         return try Self.json(ReleaseView(release), status: .created)
     }
 
@@ -182,7 +173,7 @@ public struct HubAPIService: Sendable {
         let body = try await jsonBody(request)
         let reason = body.readableBytes == 0 ? nil
             : (try? JSONDecoder().decode([String: String].self, from: Data(buffer: body)))?["reason"]
-        let proposal = try await consent { try await desk.reject(proposalID: id, reason: reason, by: principal) }
+        let proposal = try await desk.reject(proposalID: id, reason: reason, by: principal)
         return try Self.json(ProposalView(proposal))
     }
 
@@ -194,7 +185,7 @@ public struct HubAPIService: Sendable {
     func putStandingConsent(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let input: StandingConsentBody = try await decode(request, shape: StandingConsentBody.shape)
-        try await consent { try await desk.setStandingConsent(input.rules, by: principal) }
+        try await desk.setStandingConsent(input.rules, by: principal)
         return try Self.json(input)
     }
 
@@ -205,7 +196,7 @@ public struct HubAPIService: Sendable {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))
         } catch {
-            throw TAXIIError.badRequest("The body must be \(shape): \(Self.reason(error))")
+            throw HubError.invalid("The body must be \(shape): \(Self.reason(error))")
         }
     }
 
@@ -234,32 +225,19 @@ public struct HubAPIService: Sendable {
         do {
             _ = try body.withUnsafeReadableBytes { try JSONParser.parse($0) }
         } catch {
-            throw TAXIIError.badRequest("The body is not valid JSON: \(error)")
+            throw HubError.invalid("The body is not valid JSON: \(error)")
         }
         return body
     }
 
     func collect(_ request: Request) async throws -> ByteBuffer {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodySize {
-            throw TAXIIError(.contentTooLarge, "Content too large", "The body has \(length) bytes; at most \(maxBodySize) are accepted.")
+            throw HubError.tooLarge("The body has \(length) bytes; at most \(maxBodySize) are accepted.")
         }
         do {
             return try await request.body.collect(upTo: maxBodySize)
         } catch {
-            throw TAXIIError(.contentTooLarge, "Content too large", "At most \(maxBodySize) bytes are accepted.")
-        }
-    }
-
-    func consent<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as ConsentError {
-            switch error.kind {
-            case .notFound: throw TAXIIError.notFound(error.description)
-            case .forbidden: throw TAXIIError.forbidden(error.description)
-            case .invalid: throw TAXIIError(.unprocessableContent, "Cannot do that", error.description)
-            case .leak: throw TAXIIError(.conflict, "Release blocked", error.description)
-            }
+            throw HubError.tooLarge("At most \(maxBodySize) bytes are accepted.")
         }
     }
 

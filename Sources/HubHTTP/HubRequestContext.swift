@@ -2,6 +2,7 @@
 // the handlers.
 import Accounts
 import Hummingbird
+import Storage
 
 /// Per-request state of the hub's HTTP server.
 public struct HubRequestContext: RequestContext {
@@ -14,9 +15,9 @@ public struct HubRequestContext: RequestContext {
         self.principal = nil
     }
 
-    /// The principal, or a 401 TAXII error when nobody signed in.
+    /// The principal, or `HubError.signInRequired` (a 401) when nobody signed in.
     public func requirePrincipal() throws -> Principal {
-        guard let principal else { throw TAXIIError.unauthorized }
+        guard let principal else { throw HubError.signInRequired }
         return principal
     }
 }

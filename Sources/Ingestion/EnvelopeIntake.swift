@@ -15,6 +15,16 @@ public struct IntakeError: Error, Sendable, CustomStringConvertible, Equatable {
     public init(_ kind: Kind, _ description: String) { self.kind = kind; self.description = description }
 }
 
+extension IntakeError: HubErrorConvertible {
+    /// A malformed envelope is invalid input; a feed or marking the submitter may not use is forbidden.
+    public var hubError: HubError {
+        switch kind {
+        case .malformed: return .invalid(description)
+        case .forbidden: return .forbidden(description)
+        }
+    }
+}
+
 /// Accepts STIX content into a feed on behalf of a principal.
 ///
 /// One invalid object fails alone (reported in the submission's failures); the valid ones are stored

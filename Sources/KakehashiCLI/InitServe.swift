@@ -90,13 +90,16 @@ struct Serve: AsyncParsableCommand {
 }
 
 /// Runs the HTTP server until SIGINT/SIGTERM; prints `listening on URL` once it accepts connections.
+/// On either signal the server finishes the requests in flight, the ledger writes every pending read
+/// record, the audit head file is written and the database checkpointed and closed; then it returns.
 func serve(store: SQLiteHubStore, anonymization: AnonymizationSettings, host: String, port: Int, publicURL: String? = nil,
            banner: (@Sendable (String) -> String)?, defaultTLP: TLPLevel = .amber,
            corroboration: CorroborationRule = .standard,
            vault: SampleVault? = nil, warningLists: WarningLists = .bundled) async throws {
     let app = HubApplication.make(store: store, anonymization: anonymization, corroboration: corroboration,
                                   defaultTLP: defaultTLP, vault: vault, warningLists: warningLists,
-                                  host: host, port: port, publicURL: publicURL) { boundPort in
+                                  host: host, port: port, publicURL: publicURL,
+                                  services: store.services) { boundPort in
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"

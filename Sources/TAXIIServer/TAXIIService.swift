@@ -49,7 +49,7 @@ public struct TAXIIService: Sendable {
     var rootPath: String { "/\(configuration.apiRootName)/" }
 
     /// Adds every TAXII route, behind content negotiation and authentication. Errors become TAXII
-    /// error messages through `TAXIIErrorMiddleware`, which the router carries for all routes.
+    /// error messages through `HubErrorMiddleware`, which the router carries for all routes.
     public func addRoutes(to router: Router<HubRequestContext>) {
         let taxii = router.group()
             .add(middleware: NegotiationMiddleware())
@@ -96,7 +96,7 @@ public struct TAXIIService: Sendable {
         let id = try context.parameters.require("status")
         guard let submission = try await store.submission(id: id),
               principal.user.role.isHubStaff || submission.organizationID == principal.organization.id
-        else { throw TAXIIError.notFound("There is no status resource \(id.prefix(64)) for you.") }
+        else { throw HubError.notFound("There is no status resource \(id.prefix(64)) for you.") }
         return try Self.ok(StatusResource(submission).json)
     }
 
@@ -123,14 +123,14 @@ public struct TAXIIService: Sendable {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("collection")
         guard let (feed, access) = try await policy.visibleFeed(id: id, for: principal) else {
-            throw TAXIIError.notFound("There is no collection \(id.prefix(64)).")
+            throw HubError.notFound("There is no collection \(id.prefix(64)).")
         }
         return (feed, access)
     }
 
     func readableFeed(_ request: Request, _ context: HubRequestContext) async throws -> Feed {
         let (feed, access) = try await visibleFeed(request, context)
-        guard access.canRead else { throw TAXIIError.forbidden("You may not read collection \(feed.id).") }
+        guard access.canRead else { throw HubError.forbidden("You may not read collection \(feed.id).") }
         return feed
     }
 
@@ -153,6 +153,7 @@ public struct TAXIIService: Sendable {
                            version: $0.version, media_type: MediaType.stix)
         }
         let resource = ManifestResource(more: page.more, next: Self.nextToken(page), objects: records)
+        try await recordListing(page, in: feed, path: "taxii/manifest", context: context)
         return try Self.ok(EnvelopeWriter.json(resource), headers: Self.dateAddedHeaders(page))
     }
 
@@ -182,13 +183,14 @@ public struct TAXIIService: Sendable {
         }
         let resource = VersionsResource(more: page.more, next: Self.nextToken(page),
                                         versions: page.objects.map(\.version))
+        try await recordListing(page, in: feed, path: "taxii/versions", context: context)
         return try Self.ok(EnvelopeWriter.json(resource), headers: Self.dateAddedHeaders(page))
     }
 
     func deleteObject(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.deleteFilters)
         let (feed, access) = try await visibleFeed(request, context)
-        guard access.canWrite else { throw TAXIIError.forbidden("You may not delete from collection \(feed.id).") }
+        guard access.canWrite else { throw HubError.forbidden("You may not delete from collection \(feed.id).") }
         let objectID = try Self.objectID(context)
         var query = ObjectQuery(feedID: feed.id, versions: .every)
         try parameters.apply(to: &query, maxPageSize: configuration.maxPageSize)
@@ -198,7 +200,7 @@ public struct TAXIIService: Sendable {
         let removed = try await store.deleteObject(id: objectID, feedID: feed.id, versions: query.versions,
                                                    provider: provider)
         guard removed > 0 else {
-            throw TAXIIError.forbidden("Only the organisation that provided \(objectID) may delete it.")
+            throw HubError.forbidden("Only the organisation that provided \(objectID) may delete it.")
         }
         return Response(status: .ok, headers: [.contentType: MediaType.taxii])
     }
@@ -207,33 +209,33 @@ public struct TAXIIService: Sendable {
         _ = try QueryParameters(request.uri.query, allowed: [])
         let principal = try context.requirePrincipal()
         guard MediaType.isTAXIIContent(request.headers[.contentType]) else {
-            throw TAXIIError(.unsupportedMediaType, "Unsupported media type",
-                             "POST a TAXII envelope as \(MediaType.taxii).")
+            throw HubError.unsupportedMediaType("POST a TAXII envelope as \(MediaType.taxii).")
         }
         let limit = configuration.maxContentLength
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw TAXIIError(.contentTooLarge, "Content too large",
-                             "The body has \(length) bytes; this API root accepts at most \(limit).")
+            throw HubError.tooLarge("The body has \(length) bytes; this API root accepts at most \(limit).")
         }
         let (feed, access) = try await visibleFeed(request, context)
-        guard access.canWrite else { throw TAXIIError.forbidden("You may not write to collection \(feed.id).") }
+        guard access.canWrite else { throw HubError.forbidden("You may not write to collection \(feed.id).") }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limit)
         } catch {
-            throw TAXIIError(.contentTooLarge, "Content too large", "This API root accepts at most \(limit) bytes.")
+            throw HubError.tooLarge("This API root accepts at most \(limit) bytes.")
         }
-        let submission: Submission
-        do {
-            submission = try await intake.submit(envelope: Array(buffer: body), to: feed, by: principal)
-        } catch let error as IntakeError {
-            switch error.kind {
-            case .malformed: throw TAXIIError.badRequest(error.description)
-            case .forbidden: throw TAXIIError.forbidden(error.description)
-            }
-        }
+        let submission = try await intake.submit(envelope: Array(buffer: body), to: feed, by: principal)
         return Response(status: .accepted, headers: [.contentType: MediaType.taxii],
                         body: .init(byteBuffer: try StatusResource(submission).json))
+    }
+
+    // MARK: - Recording manifest and versions reads
+
+    /// A manifest or versions answer names ids and versions (and when each was added) without the
+    /// objects: what the reader learns is recorded as a read of those versions, and as deliveries to
+    /// the reader's organisation of what other organisations provided, under its own `path`, so the
+    /// provider's "who received what I gave" lists manifest and versions readers too.
+    func recordListing(_ page: ObjectPage, in feed: Feed, path: String, context: HubRequestContext) async throws {
+        await ledger.recordRead(of: page.objects, by: try context.requirePrincipal(), path: path, subject: feed.id)
     }
 
     // MARK: - Helpers
@@ -253,14 +255,14 @@ public struct TAXIIService: Sendable {
         let any = try await store.objects(ObjectQuery(feedID: feed.id, ids: [objectID], versions: .every, limit: 1,
                                                       audiences: audiences))
         guard !any.objects.isEmpty else {
-            throw TAXIIError.notFound("There is no object \(objectID.prefix(100)) in collection \(feed.id).")
+            throw HubError.notFound("There is no object \(objectID.prefix(100)) in collection \(feed.id).")
         }
     }
 
     static func objectID(_ context: HubRequestContext) throws -> String {
         let id = try context.parameters.require("object")
         guard STIXIdentifier(id) != nil else {
-            throw TAXIIError.notFound("\(id.prefix(100)) is not a STIX identifier.")
+            throw HubError.notFound("\(id.prefix(100)) is not a STIX identifier.")
         }
         return id
     }
@@ -297,8 +299,7 @@ struct NegotiationMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         guard MediaType.acceptsTAXII(request.headers[.accept]) else {
-            throw TAXIIError(.notAcceptable, "Not acceptable",
-                             "This server answers with \(MediaType.taxii); the Accept header excludes it.")
+            throw HubError.notAcceptable("This server answers with \(MediaType.taxii); the Accept header excludes it.")
         }
         return try await next(request, context)
     }
