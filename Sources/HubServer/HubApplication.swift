@@ -37,7 +37,7 @@ public enum HubApplication {
 
     public static func make(
         store: any HubStore, taxii: TAXIIConfiguration = TAXIIConfiguration(),
-        anonymization: AnonymizationSettings, corroborationThreshold: Int = 2, defaultTLP: TLPLevel = .amber,
+        anonymization: AnonymizationSettings, corroboration rule: CorroborationRule = .standard, defaultTLP: TLPLevel = .amber,
         vault: SampleVault? = nil, warningLists: WarningLists = .bundled, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, logger: Logger? = nil,
         services: [any Service] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -47,8 +47,7 @@ public enum HubApplication {
         let ledger = DeliveryLedger(store: store)
         let policy = PolicyEngine(store: store, defaultTLP: defaultTLP)
         let desk = ConsentDesk(store: store, policy: policy, anonymization: anonymization)
-        let corroboration = Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID,
-                                          k: corroborationThreshold)
+        let corroboration = Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID, rule: rule)
         let publicAddress = PublicAddress(configured: publicURL, port: port)
         let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger, desk: desk,
                                         corroboration: corroboration, policy: policy, publicAddress: publicAddress)

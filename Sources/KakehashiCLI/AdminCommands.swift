@@ -1,5 +1,6 @@
 // `kakehashi admin …`: organisations (and the identifiers that single each out: domains, names,
-// address ranges, hosts, people, phones…), users, tokens, feeds and feed rights.
+// address ranges, hosts, people, phones…), users, tokens, feeds and feed rights, and the
+// corroboration probes flagged to the operator.
 import Accounts
 import Anonymization
 import ArgumentParser
@@ -10,7 +11,7 @@ struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administer organisations, users, tokens, feeds and rights.",
         subcommands: [OrgCommand.self, UserCommand.self, TokenCommand.self, FeedCommand.self, GroupCommand.self,
-                      Grant.self])
+                      Grant.self, CorroborationCommand.self])
 }
 
 struct OrgCommand: AsyncParsableCommand {
@@ -488,5 +489,52 @@ struct Grant: AsyncParsableCommand {
             who = "group \(trustGroup.name)"
         }
         print("\(who) on \(feed.name): read \(read ? "yes" : "no"), write \(write ? "yes" : "no")")
+    }
+}
+
+/// `kakehashi admin corroboration probes`: organisations that reported values other organisations
+/// hold (marked RED or AMBER+STRICT, victim identifiers, registered identifiers, inside members'
+/// domains or ranges): such reports never count toward corroboration, and many of them from one
+/// organisation is the pattern of someone probing the count. Each report is also in the audit trail
+/// (`corroboration-probe`).
+struct CorroborationCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corroboration", abstract: "k-corroboration: the probes flagged to the operator.",
+        subcommands: [Probes.self])
+
+    struct Probes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List organisations whose reports matched other organisations' held data.",
+            discussion: """
+                One line per organisation: FLAG<TAB>organisation<TAB>values<TAB>submissions<TAB>last time, most \
+                values first; FLAG is `probing` from \(flagAt) distinct values on, `-` below. --each lists every \
+                report instead: organisation<TAB>submission<TAB>observable<TAB>holders<TAB>time.
+                """)
+        /// Distinct held values one organisation reported from which it is flagged as probing.
+        static let flagAt = 3
+        @OptionGroup var data: DataOption
+        @Flag(help: "List every matching report instead of one line per organisation.") var each = false
+
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            let hits = try await hub.store.probeHits()
+            let names = Dictionary(try await hub.store.organizations().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            if each {
+                for hit in hits {
+                    print([names[hit.organizationID] ?? hit.organizationID, hit.submissionID, hit.observable,
+                           String(hit.holders), hit.recordedAt].joined(separator: "\t"))
+                }
+                return
+            }
+            let byOrganization = Dictionary(grouping: hits, by: \.organizationID)
+            let lines = byOrganization.map { organization, hits in
+                (name: names[organization] ?? organization, values: Set(hits.map(\.observable)).count,
+                 submissions: Set(hits.map(\.submissionID)).count, last: hits.map(\.recordedAt).max() ?? "")
+            }.sorted { ($0.values, $1.name) > ($1.values, $0.name) }
+            for line in lines {
+                print([line.values >= Self.flagAt ? "probing" : "-", line.name, String(line.values),
+                       String(line.submissions), line.last].joined(separator: "\t"))
+            }
+        }
     }
 }
