@@ -181,7 +181,7 @@ struct ProposalGate {
             guard let level = marking.tlp, level > markings.effectiveTLP else { continue }
             for selector in marking.selectors {
                 guard let value = Self.value(at: GranularMarkings.steps(selector), in: .object(old.properties)) else { continue }
-                let texts = Set(Self.leaves(value).map(\.text))
+                let texts = Set(Self.leaves(value).map { $0.text })
                 for leaf in Self.leaves(.object(new.properties)) where texts.contains(leaf.text) {
                     let found = markings.level(at: leaf.path)
                     guard found < level else { continue }

@@ -194,11 +194,11 @@ enum ProposalDocument {
             ("created_by_ref", object.createdByRef.map(JSONValue.string) ?? .null),
         ]
         if let properties { members.append(("properties_changed", .array(properties.map(JSONValue.string)))) }
-        for (key, value) in markings { members.append((key, value.map(self.markings) ?? .null)) }
+        for (key, value) in markings { members.append((key, value.map(markingsJSON) ?? .null)) }
         return .object(JSONObject(members))
     }
 
-    static func markings(_ markings: ObjectMarkings) -> JSONValue {
+    static func markingsJSON(_ markings: ObjectMarkings) -> JSONValue {
         .object(JSONObject([
             ("tlp", markings.tlp.map { .string($0.rawValue) } ?? .null),
             ("effective_tlp", .string(markings.effectiveTLP.rawValue)),
