@@ -168,7 +168,10 @@ enum ProposalDocument {
         ]
         if let shared = review.shared {
             members.append(("would_share", .object(JSONObject([
-                ("bundle", shared.bundle), ("withheld", .array(shared.withheld.map(JSONValue.string))),
+                // The proposal's id names the bundle, so the same proposal always shows the same bundle.
+                ("bundle", .object(JSONObject([("type", "bundle"), ("id", .string("bundle--\(proposal.id)")),
+                                               ("objects", .array(shared.objects))]))),
+                ("withheld", .array(shared.withheld.map(JSONValue.string))),
                 ("blocked", shared.blocked.map(JSONValue.string) ?? .null),
             ]))))
         }

@@ -70,9 +70,15 @@ extension Probe {
         }
         var received = object, original = (try? JSONSerialization.jsonObject(with: Data(posted.json.utf8))) as? [String: Any] ?? [:]
         for key in ["description", "granular_markings"] { received[key] = nil; original[key] = nil }
-        if !NSDictionary(dictionary: received).isEqual(to: original) {
+        if !Self.sameJSON(received, original) {
             fail("content", "\(who): \(key) differs from what its provider posted beyond its marked part")
         }
+    }
+
+    /// The same JSON object, whatever the order of members.
+    static func sameJSON(_ a: [String: Any], _ b: [String: Any]) -> Bool {
+        func canonical(_ value: [String: Any]) -> Data? { try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) }
+        return canonical(a).map { $0 == canonical(b) } ?? false
     }
 
     // MARK: - Other /api/v1 read paths
@@ -189,7 +195,7 @@ extension Probe {
                 got.append(key)
                 let posted = world.submissions.flatMap(\.objects).first { $0.id == key.id && $0.modified == key.version }
                 let original = posted.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.json.utf8))) as? [String: Any] }
-                if original.map({ !NSDictionary(dictionary: object).isEqual(to: $0) }) ?? true {
+                if original.map({ !Self.sameJSON(object, $0) }) ?? true {
                     fail("export", "\(who): \(key) is not exactly what its provider posted")
                 }
             }

@@ -25,7 +25,7 @@ enum WorldGen {
         }
         let readOnly = Set((0..<organizationCount).filter { _ in chance(0.4) })
         var clients: [Int: Set<Int>] = [:]
-        for o in 0..<organizationCount where chance(0.25) {
+        for o in 0..<organizationCount where chance(0.35) {
             clients[o] = [(0..<organizationCount).filter { $0 != o }.randomElement(using: &rng)!]
         }
         var feeds: [FeedSpec] = []
@@ -119,8 +119,11 @@ enum WorldGen {
         return [one, MarkingRef.allCases.filter { $0 != one }.randomElement(using: &rng)!]
     }
 
-    /// A granular marking on the description, for about a third of the objects.
+    /// A granular marking on the description, for about a third of the objects; mostly the levels
+    /// that decide something (RED: named organisations only; AMBER+STRICT: never clients).
     static func granular(_ rng: inout any SeededRandomNumberGenerator) -> MarkingRef? {
-        Double.random(in: 0..<1, using: &rng) < 0.35 ? MarkingRef.allCases.randomElement(using: &rng)! : nil
+        guard Double.random(in: 0..<1, using: &rng) < 0.35 else { return nil }
+        return Double.random(in: 0..<1, using: &rng) < 0.6 ? [MarkingRef.red, .amberStrict].randomElement(using: &rng)!
+            : MarkingRef.allCases.randomElement(using: &rng)!
     }
 }
