@@ -17,12 +17,14 @@ struct SharingPropertyTests {
     /// Worlds per run; each is a fresh SQLite hub and server. `SHARING_WORLDS=200` runs more.
     static let worldCount = ProcessInfo.processInfo.environment["SHARING_WORLDS"].flatMap(Int.init) ?? 20
     /// The seed of the run: fixed, so CI runs the same worlds every time and a failure is reproduced
-    /// by running again; `SHARING_SEED=N` runs other worlds, `SHARING_SEED=random` a fresh seed.
+    /// by running again; `SHARING_SEED=N` runs other worlds, `SHARING_SEED=random` a fresh seed. This
+    /// seed's world 6 found AMBER+STRICT parts reaching a recipient's client (fixed in ConsentDesk),
+    /// so the default run keeps checking it.
     static let seed: UInt64 = {
         switch ProcessInfo.processInfo.environment["SHARING_SEED"] {
         case "random": UInt64.random(in: 0...UInt64.max)
-        case let text?: UInt64(text) ?? 0x6b6b_6873_6869_0012
-        case nil: 0x6b6b_6873_6869_0012
+        case let text?: UInt64(text) ?? 15830129772785518420
+        case nil: 15830129772785518420
         }
     }()
     /// Violation categories to look past while exploring, e.g. `SHARING_TOLERATE=duplicate` (comma-separated);
