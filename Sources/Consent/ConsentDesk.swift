@@ -158,12 +158,16 @@ public struct ConsentDesk: Sendable {
                 continue
             }
             // Granular markings: properties marked TLP:RED stay only with organisations named
-            // individually, properties above TLP:CLEAR never reach public output. One copy serves all
-            // of an object's audiences, so it takes the strictest form any of them requires.
+            // individually, properties marked AMBER+STRICT (or RED) never reach recipients' clients,
+            // properties above TLP:CLEAR never reach public output. One copy serves all of an
+            // object's audiences, so it takes the strictest form any of them requires.
             if let properties = parsed.objectValue, properties.contains("granular_markings") {
-                let (red, notPublic) = GranularMarkings.restrictedSelectors(in: properties)
+                let (red, notClients, notPublic) = GranularMarkings.restrictedSelectors(in: properties)
                 var remove: [String] = []
                 if audiences.contains(where: { !$0.hasPrefix("org:") }) { remove += red }
+                // The clients' keys are what TLP:AMBER adds to the audiences of AMBER+STRICT.
+                let strict = Set(policy.releaseAudiences(resolved, tlp: .amberStrict))
+                if audiences.contains(where: { !strict.contains($0) }) { remove += notClients }
                 if audiences.contains(Audience.publicOutput) { remove += notPublic }
                 if !remove.isEmpty { copy.bytes = GranularMarkings.removing(remove, from: parsed).serialized() }
             }

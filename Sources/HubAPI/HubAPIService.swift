@@ -71,6 +71,7 @@ public struct HubAPIService: Sendable {
         api.post("releases/{id}/revoke") { request, context in try await revoke(request, context) }
         api.post("submissions/{id}/proposals") { request, context in try await propose(request, context) }
         api.get("proposals") { request, context in try await listProposals(request, context) }
+        api.get("proposals/{id}") { request, context in try await getProposal(request, context) }
         api.post("proposals/{id}/approve") { request, context in try await approve(request, context) }
         api.post("proposals/{id}/reject") { request, context in try await reject(request, context) }
         api.get("standing-consent") { request, context in try await getStandingConsent(request, context) }
@@ -147,18 +148,41 @@ public struct HubAPIService: Sendable {
     func propose(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        let input: ProposalRequest = try await decode(request, shape: ProposalRequest.shape)
-        let processed = try input.processedBundle.map { try JSONSerialization.data(withJSONObject: $0.value) }
+        let body = try await jsonBody(request)
+        let input: ProposalRequest = try decode(body, shape: ProposalRequest.shape)
+        // The processed bundle exactly as sent (the body passed the strict parser in jsonBody).
+        let processed = try body.withUnsafeReadableBytes { try JSONParser.parse($0) }["processed_bundle"]
+            .flatMap { $0.isNull ? nil : $0.serialized() }
         let proposal = try await desk.propose(submissionID: id, scope: input.release.scope,
                                               anonymize: input.release.anonymize ?? false,
-                                              processedBundle: processed.map { Array($0) }, note: input.note, by: principal)
-        return try Self.json(ProposalView(proposal), status: .created)
+                                              processedBundle: processed, note: input.note, by: principal)
+        return try await proposalResponse(proposal, status: .created)
     }
 
+    /// `GET /api/v1/proposals`: the provider's inbox (hub staff: every proposal), each with the
+    /// analyst's processed bundle, the diff against the provider's submission and exactly what
+    /// approving would share.
     func listProposals(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let proposals = try await desk.proposals(for: principal)
-        return try Self.json(["proposals": proposals.map(ProposalView.init)])
+        var documents: [JSONValue] = []
+        for proposal in try await desk.proposals(for: principal) {
+            documents.append(ProposalDocument.json(proposal, review: try await desk.review(proposal)))
+        }
+        return Self.json(.object(JSONObject([("proposals", .array(documents))])))
+    }
+
+    /// `GET /api/v1/proposals/{id}`: one proposal as in the list; 404 for anyone but its provider's
+    /// users and hub staff.
+    func getProposal(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        let proposal = try await desk.proposal(id: id, for: principal)
+        return try await proposalResponse(proposal)
+    }
+
+    func proposalResponse(_ proposal: Proposal, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let review = try await desk.review(proposal)
+        return Self.json(ProposalDocument.json(proposal, review: review), status: status)
     }
 
     func approve(_ request: Request, _ context: HubRequestContext) async throws -> Response {
@@ -193,12 +217,20 @@ public struct HubAPIService: Sendable {
     // MARK: - Helpers
 
     func decode<T: Decodable>(_ request: Request, shape: String) async throws -> T {
-        let body = try await jsonBody(request)
+        try decode(try await jsonBody(request), shape: shape)
+    }
+
+    func decode<T: Decodable>(_ body: ByteBuffer, shape: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))
         } catch {
             throw HubError.invalid("The body must be \(shape): \(Self.reason(error))")
         }
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: value.serialized())))
     }
 
     func view(_ submission: Submission) async throws -> SubmissionView {

@@ -59,7 +59,28 @@ enum OpenAPIDocument {
             "all_members": {"type": "boolean"}, "public": {"type": "boolean"}, "anonymize": {"type": "boolean"},
             "processed": {"type": "boolean"}, "note": {"type": ["string", "null"]},
             "state": {"type": "string", "enum": ["pending", "approved", "rejected"]},
-            "proposed_at": {"type": "string"}, "decided_at": {"type": ["string", "null"]}, "release_id": {"type": ["string", "null"]}}},
+            "proposed_at": {"type": "string"}, "decided_at": {"type": ["string", "null"]}, "release_id": {"type": ["string", "null"]},
+            "include_context": {"type": "boolean"},
+            "processed_bundle": {"type": ["object", "null"], "description": "the analyst's processed STIX bundle, as proposed"},
+            "diff": {"$ref": "#/components/schemas/ProposalDiff"},
+            "would_share": {"type": "object", "description": "pending proposals: exactly what approving would store and serve", "properties": {
+              "bundle": {"$ref": "#/components/schemas/Bundle"}, "withheld": {"type": "array", "items": {"type": "string"}},
+              "blocked": {"type": ["string", "null"]}}},
+            "refused": {"type": ["string", "null"], "description": "why approving would be refused (a processed version that lowers the provider's markings or adds objects that are not the hub's)"}}},
+          "ProposalDiff": {"type": "object", "description": "the processed version against the provider's own submission", "properties": {
+            "added": {"type": "array", "items": {"$ref": "#/components/schemas/DiffedObject"}},
+            "removed": {"type": "array", "items": {"$ref": "#/components/schemas/DiffedObject"}},
+            "changed": {"type": "array", "items": {"$ref": "#/components/schemas/DiffedObject"}},
+            "unchanged": {"type": "array", "items": {"type": "string"}}}},
+          "DiffedObject": {"type": "object", "required": ["id", "type"], "properties": {
+            "id": {"type": "string"}, "type": {"type": "string"}, "created_by_ref": {"type": ["string", "null"]},
+            "properties_changed": {"type": "array", "items": {"type": "string"}},
+            "markings": {"$ref": "#/components/schemas/Markings"}, "markings_before": {"$ref": "#/components/schemas/Markings"},
+            "markings_after": {"$ref": "#/components/schemas/Markings"}}},
+          "Markings": {"type": "object", "properties": {
+            "tlp": {"type": ["string", "null"]}, "effective_tlp": {"type": "string"},
+            "object_marking_refs": {"type": "array", "items": {"type": "string"}},
+            "granular_markings": {"type": "array", "items": {"type": "object"}}}},
           "StandingConsent": {"type": "object", "required": ["rules"], "properties": {"rules": {"type": "array", "items": {"type": "object", "required": ["max_tlp", "content", "scope", "anonymize"], "properties": {
             "max_tlp": {"type": "string", "enum": ["clear", "green", "amber", "amber+strict", "red"]},
             "content": {"type": "string", "enum": ["technical", "all"]},
@@ -175,6 +196,12 @@ enum OpenAPIDocument {
         "/api/v1/proposals": {
           "get": {"summary": "The provider's inbox of proposals (hub staff: all)", "responses": {
             "200": {"description": "proposals", "content": {"application/json": {"schema": {"type": "object", "properties": {"proposals": {"type": "array", "items": {"$ref": "#/components/schemas/Proposal"}}}}}}}}}
+        },
+        "/api/v1/proposals/{id}": {
+          "get": {"summary": "One proposal with its processed bundle, the diff against the submission and what approving would share",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the proposal", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Proposal"}}}},
+              "404": {"$ref": "#/components/responses/Error"}}}
         },
         "/api/v1/proposals/{id}/approve": {
           "post": {"summary": "The provider approves: the proposal becomes a release",
