@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // STIX patterning grammar: lexer, parser and syntax tree.
@@ -39,22 +40,26 @@ let package = Package(
         .target(name: "STIX", dependencies: ["STIXPatterning", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
         // The storage protocol and the hub's records (organisations, users, feeds, object versions).
-        .target(name: "Storage", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "Storage", dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 swiftSettings: swiftSettings),
         // Accounts: sign-in by password (bcrypt) or API token, and account administration.
         .target(name: "Accounts", dependencies: [
             "Storage",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         // Storage on SQLite (GRDB): one file, WAL, migrations.
         .target(name: "SQLiteStorage", dependencies: [
             "Storage", "STIX",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         // Who may see what: the one policy engine every read path asks.
-        .target(name: "SharingPolicy", dependencies: ["Storage", "Accounts", "STIX"], swiftSettings: swiftSettings),
+        .target(name: "SharingPolicy", dependencies: ["Storage", "Accounts", "STIX", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                swiftSettings: swiftSettings),
         // Anonymization: the anonymised copy of a provider's objects, and the final leak check.
         .target(name: "Anonymization", dependencies: ["STIX", "STIXPatterning", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
@@ -84,9 +89,10 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // HubHTTP: what every HTTP interface of the hub shares: request context, sign-in, error format.
         .target(name: "HubHTTP", dependencies: [
-            "Accounts",
+            "Accounts", "Storage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         // TAXII 2.1 server over HTTP (Hummingbird).
         .target(name: "TAXIIServer", dependencies: [
@@ -111,6 +117,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         // Realistic demo and benchmark corpora (Japanese and English STIX).
         .target(name: "DemoCorpus", swiftSettings: swiftSettings),
@@ -125,6 +132,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         // Release-mode benchmark: Kakehashi against OASIS medallion.
         .executableTarget(name: "KakehashiBenchmark", dependencies: [
@@ -147,6 +155,7 @@ let package = Package(
             "Storage", "SQLiteStorage", "HubTesting", "STIX", "Accounts", "SharingPolicy", "Consent", "Anonymization",
             "Ingestion", "HubServer", "HubHTTP", "TAXIIServer", "HubAPI",
             .product(name: "PropertyBased", package: "swift-property-based"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

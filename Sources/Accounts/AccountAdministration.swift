@@ -4,8 +4,23 @@ import Storage
 
 /// An account operation that cannot be done, with a reason fit to show the operator.
 public struct AccountError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// Why: the request itself is wrong, what it names does not exist (or is not the asker's to
+    /// see), or the asker may not do it.
+    public enum Kind: Sendable, Equatable { case invalid, notFound, forbidden }
+    public let kind: Kind
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public init(_ description: String, kind: Kind = .invalid) { self.description = description; self.kind = kind }
+}
+
+extension AccountError: HubErrorConvertible {
+    /// 404, 403, or 422 for a change that cannot be made (already revoked, already disabled).
+    public var hubError: HubError {
+        switch kind {
+        case .notFound: return .notFound(description)
+        case .forbidden: return .forbidden(description)
+        case .invalid: return .unprocessable(description)
+        }
+    }
 }
 
 /// The operator's account tasks, shared by the CLI and (later) the web portal.
@@ -70,6 +85,14 @@ public struct AccountAdministration: Sendable {
         try await store.createToken(APIToken(userID: user.id, secretHash: Credentials.hashTokenSecret(secret),
                                              label: label))
         return secret
+    }
+
+    /// The user with this e-mail address, or an error naming it.
+    public func user(email: String) async throws -> User {
+        guard let user = try await store.user(email: email) else {
+            throw AccountError("no user with e-mail \(email.lowercased())", kind: .notFound)
+        }
+        return user
     }
 
     static func isPlausibleEmail(_ email: String) -> Bool {

@@ -18,11 +18,17 @@ public struct Principal: Sendable, Equatable {
 /// SHA-256 of the credentials (never the password itself), so that a client sending Basic on every
 /// request does not pay bcrypt each time. The cache is only an accelerator: any instance without it
 /// answers the same. Likewise a token's principal is reused for `principalLifetime` (one second by
-/// default) unless an account changed through this process's store in between.
+/// default) unless an account changed in between (`HubStore.accountsGeneration` counts changes by
+/// every process, so a token revoked or a user disabled by the CLI stops on the next request).
+///
+/// A disabled user, a user of a disabled organisation and a revoked token are not accepted. Password
+/// checks go through `throttle` (failures per account and per address, with back-off; refused ones
+/// throw `SignInRefused`) and run bcrypt on `bcrypt`'s threads, never on the threads serving requests.
 ///
 /// ```swift
 /// let authenticator = Authenticator(store: store)
-/// if let principal = try await authenticator.principal(basicUser: "a@example.jp", password: "…") { … }
+/// if let principal = try await authenticator.principal(basicUser: "a@example.jp", password: "…",
+///                                                      address: "192.0.2.7") { … }
 /// ```
 public final class Authenticator: Sendable {
     let store: any HubStore
@@ -33,15 +39,25 @@ public final class Authenticator: Sendable {
     /// The cost of the hub's password hashes, and so of the decoy checked for unknown accounts.
     public let bcryptCost: UInt8
     let decoy = Mutex<String?>(nil)
+    /// Failed password sign-ins per account and per address.
+    public let throttle: SignInThrottle
+    /// Where bcrypt runs.
+    public let bcrypt: BcryptPool
+    /// The time, for the throttle (tests pass their own clock).
+    let clock: @Sendable () -> Date
 
     /// `bcryptCost` must be the cost passwords are hashed with (`AccountAdministration.bcryptCost`),
     /// so that signing in as nobody takes as long as signing in as somebody.
     public init(store: any HubStore, cacheLifetime: TimeInterval = 300, principalLifetime: TimeInterval = 1,
-                bcryptCost: UInt8 = Credentials.defaultBcryptCost) {
+                bcryptCost: UInt8 = Credentials.defaultBcryptCost, throttle: SignInThrottle = SignInThrottle(),
+                bcrypt: BcryptPool = .shared, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.bcryptCost = bcryptCost
         self.cacheLifetime = cacheLifetime
         self.principalLifetime = principalLifetime
+        self.throttle = throttle
+        self.bcrypt = bcrypt
+        self.clock = clock
     }
 
     /// The principal for a Bearer token, or nil when the token is unknown.
@@ -64,25 +80,50 @@ public final class Authenticator: Sendable {
         return principal
     }
 
-    /// The principal for Basic credentials, or nil when they are wrong.
-    public func principal(basicUser email: String, password: String) async throws -> Principal? {
+    /// The principal for Basic credentials, or nil when they are wrong (or the account is disabled).
+    /// Throws `SignInRefused` when `throttle` refuses the attempt (too many failures for the account
+    /// or from `address`, the client's address or nil) or too many checks already wait for bcrypt.
+    public func principal(basicUser email: String, password: String, address: String? = nil) async throws -> Principal? {
         if Credentials.looksLikeTokenSecret(password) {
             guard let principal = try await principal(bearerToken: password),
                   principal.user.email == email.lowercased() else { return nil }
             return principal
         }
         let key = Credentials.hashTokenSecret(email.lowercased() + "\u{0}" + password)
-        let now = Date()
+        let now = clock()
+        // Credentials already proven right skip the throttle: they need no guessing.
         if let entry = verified.withLock({ $0[key] }), entry.expires > now,
            let user = try await store.user(id: entry.userID), user.email == email.lowercased() {
             return try await principal(for: user)
         }
+        let attempt = try throttle.admit(account: email, address: address, now: now)
+        let principal: Principal?
+        do {
+            principal = try await checkPassword(email: email, password: password)
+        } catch {
+            throttle.abandon(attempt)
+            throw error
+        }
+        throttle.finish(attempt, succeeded: principal != nil, now: clock())
+        if let principal {
+            verified.withLock { verified in
+                if verified.count > 10_000 { verified = verified.filter { $0.value.expires > now } }
+                verified[key] = (principal.user.id, now.addingTimeInterval(cacheLifetime))
+            }
+        }
+        return principal
+    }
+
+    /// Checks a password with bcrypt on the pool's threads (a decoy for unknown accounts), recording
+    /// the sign-in or its failure in the audit trail.
+    func checkPassword(email: String, password: String) async throws -> Principal? {
         guard let user = try await store.user(email: email), let hash = user.passwordHash else {
             // Spend comparable time on unknown users so that timing does not reveal who exists.
-            _ = Credentials.verifyPassword(password, hash: decoyHash)
+            _ = try await bcrypt.run { Credentials.verifyPassword(password, hash: self.decoyHash) }
             return nil
         }
-        guard Credentials.verifyPassword(password, hash: hash) else {
+        guard try await bcrypt.run({ Credentials.verifyPassword(password, hash: hash) }),
+              let principal = try await principal(for: user) else {
             try? await store.appendAudit([AuditEvent(action: .loginFailed, actorUserID: user.id,
                                                      actorOrganizationID: user.organizationID, subject: user.id,
                                                      details: ["method": "password"])])
@@ -91,15 +132,13 @@ public final class Authenticator: Sendable {
         try? await store.appendAudit([AuditEvent(action: .login, actorUserID: user.id,
                                                  actorOrganizationID: user.organizationID, subject: user.id,
                                                  details: ["method": "password"])])
-        verified.withLock { verified in
-            if verified.count > 10_000 { verified = verified.filter { $0.value.expires > now } }
-            verified[key] = (user.id, now.addingTimeInterval(cacheLifetime))
-        }
-        return try await principal(for: user)
+        return principal
     }
 
+    /// The principal of an enabled user of an enabled organisation; nil otherwise.
     func principal(for user: User) async throws -> Principal? {
-        guard let organization = try await store.organization(id: user.organizationID) else { return nil }
+        guard user.disabledAt == nil, let organization = try await store.organization(id: user.organizationID),
+              organization.disabledAt == nil else { return nil }
         return Principal(user: user, organization: organization)
     }
 

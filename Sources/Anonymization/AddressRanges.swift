@@ -149,3 +149,20 @@ extension String {
         return String(scalars[first...last])
     }
 }
+
+/// Membership of an address in a range written as text, for callers outside the anonymiser
+/// (k-corroboration holds back addresses inside members' registered ranges).
+///
+/// ```swift
+/// AddressRangeText.range("192.0.2.0/24", contains: "192.0.2.7")   // true
+/// AddressRangeText.range("192.0.2.0/24", contains: "c2.example")  // false: not an address
+/// ```
+public enum AddressRangeText {
+    public static func range(_ range: String, contains address: String) -> Bool {
+        guard let range = AddressRange(range), let address = IPAddress(address) else { return false }
+        return range.contains(address)
+    }
+
+    /// Whether the text is an IPv4 or IPv6 address.
+    public static func isAddress(_ text: String) -> Bool { IPAddress(text) != nil }
+}

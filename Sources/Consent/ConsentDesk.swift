@@ -16,6 +16,18 @@ public struct ConsentError: Error, Sendable, Equatable, CustomStringConvertible 
     public init(_ kind: Kind, _ description: String) { self.kind = kind; self.description = description }
 }
 
+extension ConsentError: HubErrorConvertible {
+    /// A refused release is a 422 when it cannot be done, a 409 when the final leak check blocks it.
+    public var hubError: HubError {
+        switch kind {
+        case .notFound: return .notFound(description)
+        case .forbidden: return .forbidden(description)
+        case .invalid: return .unprocessable(description)
+        case .leak: return .conflict(description)
+        }
+    }
+}
+
 /// The organisations that received objects of one submission, with which objects and when.
 public struct Recipient: Sendable, Equatable, Codable {
     public var organization: String
@@ -146,12 +158,16 @@ public struct ConsentDesk: Sendable {
                 continue
             }
             // Granular markings: properties marked TLP:RED stay only with organisations named
-            // individually, properties above TLP:CLEAR never reach public output. One copy serves all
-            // of an object's audiences, so it takes the strictest form any of them requires.
+            // individually, properties marked AMBER+STRICT (or RED) never reach recipients' clients,
+            // properties above TLP:CLEAR never reach public output. One copy serves all of an
+            // object's audiences, so it takes the strictest form any of them requires.
             if let properties = parsed.objectValue, properties.contains("granular_markings") {
-                let (red, notPublic) = GranularMarkings.restrictedSelectors(in: properties)
+                let (red, notClients, notPublic) = GranularMarkings.restrictedSelectors(in: properties)
                 var remove: [String] = []
                 if audiences.contains(where: { !$0.hasPrefix("org:") }) { remove += red }
+                // The clients' keys are what TLP:AMBER adds to the audiences of AMBER+STRICT.
+                let strict = Set(policy.releaseAudiences(resolved, tlp: .amberStrict))
+                if audiences.contains(where: { !strict.contains($0) }) { remove += notClients }
                 if audiences.contains(Audience.publicOutput) { remove += notPublic }
                 if !remove.isEmpty { copy.bytes = GranularMarkings.removing(remove, from: parsed).serialized() }
             }

@@ -45,63 +45,120 @@ public enum ObservableExtraction {
     }
 }
 
-/// Records what each organisation reports and releases observables corroborated by `k` of them.
+/// How many independent reports release an observable: `organizations` different organisations
+/// (k) from at least `sectors` different sectors. Organisations without a sector add no sector.
 ///
 /// ```swift
-/// let corroboration = Corroboration(store: store, hubIdentityID: settings.hubIdentityID, k: 2)
-/// try await corroboration.record(submission: submission, objects: scanned)
+/// let rule = CorroborationRule(organizations: 3, sectors: 2)   // the default
+/// ```
+public struct CorroborationRule: Sendable, Equatable {
+    public let organizations: Int
+    public let sectors: Int
+
+    /// k at least 2, sectors at least 1 and at most k.
+    public init(organizations: Int = 3, sectors: Int = 2) {
+        self.organizations = max(2, organizations)
+        self.sectors = min(max(1, sectors), self.organizations)
+    }
+
+    public static let standard = CorroborationRule()
+}
+
+/// Records what each organisation reports and releases observables corroborated independently by
+/// k organisations of enough sectors (`CorroborationRule`).
+///
+/// A report counts only when it is independent and its value is nobody's: values some reporter
+/// marked TLP:RED or AMBER+STRICT, values matching an organisation's registered identifiers
+/// (domains, address ranges, hosts, e-mail addresses, and its users' addresses and their domains)
+/// or any submission's victim identifiers, and e-mail addresses and host names inside members'
+/// domains never count; a report of a value the reporter had already received from the hub does not
+/// count (`HubStore.observableReportCounts`). Reports of values other organisations hold are
+/// recorded as probes for the operator (`HubStore.probeHits`, `kakehashi admin corroboration probes`).
+///
+/// ```swift
+/// let corroboration = Corroboration(store: store, hubIdentityID: settings.hubIdentityID, rule: .standard)
+/// try await corroboration.releaseCorroborated(counts: outcome.observableReportCounts,
+///                                             submission: submission, provider: principal)
 /// ```
 public struct Corroboration: Sendable {
     public static let feedName = "CORROBORATED"
     public let store: any HubStore
     public let hubIdentityID: String
-    public let k: Int
+    public let rule: CorroborationRule
+    /// k: how many organisations must report an observable independently.
+    public var k: Int { rule.organizations }
 
-    public init(store: any HubStore, hubIdentityID: String, k: Int = 2) {
-        self.store = store; self.hubIdentityID = hubIdentityID; self.k = max(2, k)
+    public init(store: any HubStore, hubIdentityID: String, rule: CorroborationRule = .standard) {
+        self.store = store; self.hubIdentityID = hubIdentityID; self.rule = rule
     }
 
-    /// Records the observables of a member's submission; releases those now reported by k organisations.
+    /// Records the observables of a member's submission; releases those now corroborated.
     /// Returns the observable keys released by this call.
     @discardableResult
     public func record(keys: [String], submission: Submission, provider: Principal) async throws -> [String] {
         guard !provider.user.role.isHubStaff, !keys.isEmpty else { return [] }
         let counts = try await store.recordObservables(keys, organizationID: submission.organizationID,
                                                        submissionID: submission.id)
-        return try await release(counts)
+        return try await releaseCorroborated(counts: counts, submission: submission, provider: provider)
     }
 
-    /// Releases the observables `counts` shows reported by k organisations (counted when the
-    /// submission was stored, `HubStore.appendCountingReports`). Returns the keys released now.
-    public func releaseCorroborated(counts: [String: Int], provider: Principal) async throws -> [String] {
+    /// After a member's submission was stored with its reports counted (`HubStore.appendCountingReports`):
+    /// records the reports that matched other organisations' held data as probes, and releases the
+    /// observables now corroborated. Returns the keys released now.
+    @discardableResult
+    public func releaseCorroborated(counts: [String: Int], submission: Submission,
+                                    provider: Principal) async throws -> [String] {
         guard !provider.user.role.isHubStaff, !counts.isEmpty else { return [] }
-        return try await release(counts)
+        let screen = try await HeldScreen.load(from: store, keys: Array(counts.keys))
+        try await recordProbes(counts.keys.sorted(), screen: screen, submission: submission)
+        return try await release(counts.filter { screen.holders(of: $0.key).isEmpty }, screen: screen)
     }
 
-    func release(_ counts: [String: Int]) async throws -> [String] {
+    /// Reports of values other organisations hold: a probe hit each, with one audit entry.
+    func recordProbes(_ keys: [String], screen: HeldScreen, submission: Submission) async throws {
+        let now = STIXTimestamp.now().text
+        let hits = keys.compactMap { key -> ProbeHit? in
+            let others = screen.holders(of: key).subtracting([submission.organizationID])
+            guard !others.isEmpty else { return nil }
+            return ProbeHit(organizationID: submission.organizationID, submissionID: submission.id, observable: key,
+                            holders: others.count, recordedAt: now)
+        }
+        guard !hits.isEmpty else { return }
+        try await store.recordProbes(hits, audit: AuditEvent(
+            action: .corroborationProbe, actorUserID: submission.userID, actorOrganizationID: submission.organizationID,
+            subject: submission.id,
+            details: ["matches": String(hits.count), "observables": hits.map(\.observable).joined(separator: ",")]))
+    }
+
+    func release(_ counts: [String: Int], screen: HeldScreen) async throws -> [String] {
+        // Most counts are below k: only the others are looked at (in a stable release order).
+        let candidates = counts.filter { $0.value >= k }.keys.sorted()
+        guard !candidates.isEmpty else { return [] }
+        let reporters = try await store.observableReporters(candidates)
+        let sectors = Dictionary(try await store.organizations().map { ($0.id, $0.sector) }, uniquingKeysWith: { a, _ in a })
         var released: [String] = []
-        // Most counts are below k: only the others are sorted (into a stable release order).
-        for (key, count) in counts.filter({ $0.value >= k }).sorted(by: { $0.key < $1.key }) {
+        for key in candidates {
+            let organizations = reporters[key] ?? []
+            let distinctSectors = Set(organizations.compactMap { sectors[$0] ?? nil }.filter { !$0.isEmpty })
+            guard organizations.count >= k, distinctSectors.count >= rule.sectors else { continue }
             let now = STIXTimestamp.now().text
             guard try await store.markCorroborated(key, at: now) else { continue }
-            try await releaseObservable(key, organizations: count, at: now)
+            try await releaseObservable(key, organizations: organizations.count, at: now)
             released.append(key)
         }
         return released
     }
 
-    /// A hub-authored TLP:GREEN indicator for the observable alone, readable by every member.
+    /// A hub-authored TLP:GREEN indicator for the bare observable, readable by every member: nothing
+    /// else (no count of reporters, no name, no types), so it says no more than the value itself.
     func releaseObservable(_ key: String, organizations: Int, at now: String) async throws {
         let feed = try await corroboratedFeed()
         guard let pattern = Self.pattern(for: key) else { return }
         let id = "indicator--" + Self.uuid(from: key)
-        let name = "Corroborated by \(organizations) organisations / \(organizations)組織が独立に報告"
         let object: [String: Any] = [
             "type": "indicator", "spec_version": "2.1", "id": id, "created": now, "modified": now,
-            "name": name, "indicator_types": ["malicious-activity"], "pattern": pattern, "pattern_type": "stix",
-            "valid_from": now, "created_by_ref": hubIdentityID,
+            "pattern": pattern, "pattern_type": "stix", "valid_from": now, "created_by_ref": hubIdentityID,
             "object_marking_refs": [TLPLevel.green.markingDefinitionID],
-            "x_kakehashi_corroborating_organizations": organizations,
         ]
         let bytes = Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
         guard let hub = try await store.organizations().first(where: { $0.sector == "hub" }) else { return }
@@ -111,7 +168,10 @@ public struct Corroboration: Sendable {
                                                                Audience.allMembers])
         let submission = Submission(feedID: feed.id, organizationID: hub.id, userID: nil, requestTimestamp: now,
                                     successes: [ObjectOutcome(id: id, version: now, message: "corroborated: \(key)")])
-        _ = try await store.append([incoming], to: feed.id, recording: submission)
+        // The observable is recorded as carried by this submission: a member that reads the indicator
+        // has received the value from the hub, and its later reports of it are not independent.
+        _ = try await store.append([incoming], to: feed.id, recording: submission,
+                                   extras: SubmissionExtras(observableKeys: [key]))
         try await store.appendAudit([AuditEvent(action: .release, actorUserID: nil, actorOrganizationID: hub.id,
                                                 subject: submission.id,
                                                 details: ["kind": ReleaseKind.corroboration.rawValue, "observable": key,

@@ -7,18 +7,21 @@ import Storage
 
 enum GranularMarkings {
     /// The selectors marked TLP:RED in the object (properties only organisations named individually may see),
-    /// and those marked above TLP:CLEAR (properties public output may not carry).
-    static func restrictedSelectors(in object: JSONObject) -> (red: [String], notPublic: [String]) {
-        guard let markings = object["granular_markings"]?.arrayValue else { return ([], []) }
-        var red: [String] = [], notPublic: [String] = []
+    /// those marked AMBER+STRICT or RED (properties a recipient's clients may not see; TLP 2.0: AMBER+STRICT
+    /// stays within the recipient organisation) and those marked above TLP:CLEAR (properties public
+    /// output may not carry).
+    static func restrictedSelectors(in object: JSONObject) -> (red: [String], notClients: [String], notPublic: [String]) {
+        guard let markings = object["granular_markings"]?.arrayValue else { return ([], [], []) }
+        var red: [String] = [], notClients: [String] = [], notPublic: [String] = []
         for marking in markings {
             guard let properties = marking.objectValue, let ref = properties["marking_ref"]?.stringValue,
                   let level = PolicyEngine.tlpLevel(markingRefs: [ref]),
                   let selectors = properties["selectors"]?.arrayValue?.compactMap(\.stringValue) else { continue }
             if level == .red { red += selectors }
+            if level >= .amberStrict { notClients += selectors }
             if level != .clear { notPublic += selectors }
         }
-        return (red, notPublic)
+        return (red, notClients, notPublic)
     }
 
     /// The object without the selected properties. The granular markings left keep pointing at the

@@ -1,5 +1,8 @@
 // Consent proposals: hub analysts propose a release (optionally with their processed version of the
-// objects); it takes effect only when the provider approves it.
+// objects); it takes effect only when the provider approves it, having seen exactly what would be
+// shared and how it differs from what it gave (ProposalDiff). A processed version that lowers a
+// marking of the provider's or adds objects that are not the hub's own analysis is refused when it is
+// proposed and again when it is approved.
 import Accounts
 import Foundation
 import SharingPolicy
@@ -19,7 +22,10 @@ extension ConsentDesk {
         }
         guard !scope.isEmpty else { throw ConsentError(.invalid, "the proposal names no recipients") }
         _ = try await resolve(scope)
-        if let processedBundle { _ = try processedObjects(processedBundle, submission: submission) }
+        if let processedBundle {
+            try gate.check(processed: try processedObjects(processedBundle, submission: submission),
+                           originals: try await originals(of: submission))
+        }
         let proposal = Proposal(submissionID: submission.id, providerOrganizationID: submission.organizationID,
                                 scope: scope, anonymized: anonymize, processedBundle: processedBundle.map { Data($0) },
                                 note: note, proposedBy: principal.user.id, proposedAt: STIXTimestamp.now().text)
@@ -44,7 +50,9 @@ extension ConsentDesk {
         }
         let objects: [StoredObject]
         if let bundle = proposal.processedBundle {
+            // Checked again: the rules may have been tightened since it was proposed.
             objects = try processedObjects(Array(bundle), submission: submission)
+            try gate.check(processed: objects, originals: try await originals(of: submission))
         } else {
             objects = try await originals(of: submission)
         }
@@ -59,6 +67,63 @@ extension ConsentDesk {
             subject: submission.id, details: ["proposal": proposal.id, "release": release.id]))
         return release
     }
+
+    /// What approving the proposal would do, for the provider to decide on: the difference between
+    /// the processed version and the submission, exactly what would be stored and served (for a
+    /// pending proposal), and why approval would be refused, if it would.
+    ///
+    /// ```swift
+    /// for proposal in try await desk.proposals(for: provider) {
+    ///     let review = try await desk.review(proposal)
+    ///     review.diff.changed   // per object: properties changed, markings before and after
+    ///     review.shared?.objects // the objects exactly as the release would store them
+    /// }
+    /// ```
+    public func review(_ proposal: Proposal) async throws -> ProposalReview {
+        var review = ProposalReview(diff: ProposalDiff(originals: [], processed: [], defaultTLP: policy.defaultTLP))
+        guard let submission = try await store.submission(id: proposal.submissionID) else {
+            review.refusal = "submission \(proposal.submissionID) is no longer in the hub"
+            return review
+        }
+        let originals = try await originals(of: submission)
+        var objects = originals
+        do {
+            if let bundle = proposal.processedBundle {
+                objects = try processedObjects(Array(bundle), submission: submission)
+                review.diff = ProposalDiff(originals: originals, processed: objects, defaultTLP: policy.defaultTLP)
+                try gate.check(processed: objects, originals: originals)
+            } else {
+                review.diff = ProposalDiff(originals: originals, processed: objects, defaultTLP: policy.defaultTLP)
+            }
+        } catch let error as ConsentError {
+            review.refusal = error.description
+            return review
+        }
+        guard proposal.state == .pending else { return review }
+        do {
+            let (copies, withheld) = try await releasedCopies(of: submission, objects: objects,
+                                                              to: try await resolve(proposal.scope),
+                                                              anonymize: proposal.anonymized,
+                                                              includeContext: proposal.scope.includeContext)
+            review.shared = ReleasePreview(objects: try copies.map { try JSONParser.parse($0.bytes) },
+                                           withheld: withheld, blocked: nil)
+        } catch let error as ConsentError where error.kind == .leak {
+            review.shared = ReleasePreview(objects: [], withheld: [], blocked: error.description)
+        } catch let error as ConsentError {
+            review.refusal = error.description
+        }
+        return review
+    }
+
+    /// One proposal, for its provider's users and hub staff (anyone else: not found).
+    public func proposal(id: String, for principal: Principal) async throws -> Proposal {
+        guard let proposal = try await store.proposal(id: id),
+              proposal.providerOrganizationID == principal.organization.id || principal.user.role.isHubStaff
+        else { throw ConsentError(.notFound, "no proposal \(id)") }
+        return proposal
+    }
+
+    var gate: ProposalGate { ProposalGate(hubIdentityID: anonymization.hubIdentityID, defaultTLP: policy.defaultTLP) }
 
     /// The provider rejects: nothing is released.
     public func reject(proposalID: String, reason: String?, by principal: Principal) async throws -> Proposal {
@@ -83,11 +148,21 @@ extension ConsentDesk {
         return proposal
     }
 
-    /// The analyst's processed objects as release sources: every one must be valid STIX 2.1.
+    /// The analyst's processed objects as release sources: a STIX 2.1 bundle (`type` bundle, a
+    /// `bundle--` id, at least one object) whose every object is valid STIX 2.1.
     func processedObjects(_ bundle: [UInt8], submission: Submission) throws -> [StoredObject] {
         let envelope: ScannedEnvelope
         do { envelope = try EnvelopeScanner.scan(bundle) } catch {
             throw ConsentError(.invalid, "the processed version is not a STIX bundle: \(error)")
+        }
+        guard envelope.otherMembers["type"]?.stringValue == "bundle" else {
+            throw ConsentError(.invalid, "the processed version is not a STIX bundle: its \"type\" must be \"bundle\"")
+        }
+        guard let id = envelope.otherMembers["id"]?.stringValue, STIXIdentifier(id)?.type == "bundle" else {
+            throw ConsentError(.invalid, "the processed version is not a STIX bundle: its \"id\" must be bundle--<UUID>")
+        }
+        guard !envelope.objects.isEmpty else {
+            throw ConsentError(.invalid, "the processed version is an empty bundle: it would release nothing")
         }
         var objects: [StoredObject] = []
         for scanned in envelope.objects {
@@ -109,4 +184,14 @@ extension ConsentDesk {
         }
         return objects
     }
+}
+
+/// What approving a proposal would do (`ConsentDesk.review`).
+public struct ProposalReview: Sendable {
+    /// The processed version against the provider's submission.
+    public var diff: ProposalDiff
+    /// Exactly what the release would store and serve, and what it would withhold (pending proposals).
+    public var shared: ReleasePreview?
+    /// Why approving would be refused (a processed version that breaks the rules), if it would.
+    public var refusal: String?
 }

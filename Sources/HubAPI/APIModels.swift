@@ -1,6 +1,7 @@
 // HubAPI request and response bodies (snake_case JSON, as documented in the OpenAPI document).
 import Consent
 import Foundation
+import STIX
 import Storage
 
 /// `POST /api/v1/submissions/{id}/release`; absent fields mean empty/false.
@@ -98,38 +99,21 @@ struct RecipientsView: Encodable {
 }
 
 /// `POST /api/v1/submissions/{id}/proposals`: the release fields, plus the analyst's processed bundle and a note.
+/// The bundle itself is taken from the parsed body as it is (`processed_bundle`), never re-encoded.
 struct ProposalRequest: Decodable {
     var release: ReleaseRequest
-    var processedBundle: AnyJSON?
     var note: String?
 
     static let shape = #"{"groups": [...], "organizations": [...], "all_members": bool, "public": bool, "anonymize": bool, "processed_bundle": {STIX bundle}, "note": "..."}"#
 
     enum CodingKeys: String, CodingKey {
         case note
-        case processedBundle = "processed_bundle"
     }
 
     init(from decoder: any Decoder) throws {
         release = try ReleaseRequest(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        processedBundle = try container.decodeIfPresent(AnyJSON.self, forKey: .processedBundle)
         note = try container.decodeIfPresent(String.self, forKey: .note)
-    }
-}
-
-/// Any JSON value, kept as Foundation objects (for a bundle passed through unchanged).
-struct AnyJSON: Decodable {
-    let value: Any
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { value = NSNull() }
-        else if let bool = try? container.decode(Bool.self) { value = bool }
-        else if let number = try? container.decode(Double.self) { value = number }
-        else if let string = try? container.decode(String.self) { value = string }
-        else if let array = try? container.decode([AnyJSON].self) { value = array.map(\.value) }
-        else { value = try container.decode([String: AnyJSON].self).mapValues(\.value) }
     }
 }
 
@@ -161,4 +145,74 @@ struct ProposalView: Encodable {
 struct StandingConsentBody: Codable {
     var rules: [StandingConsentRule]
     static let shape = #"{"rules": [{"max_tlp": "green", "content": "technical"|"all", "scope": {"groups": [...], "organizations": [...], "all_members": bool, "public": bool}, "anonymize": bool}]}"#
+}
+
+/// A proposal as its provider (and hub staff) see it: the proposal, the analyst's processed bundle,
+/// the difference from the provider's submission, exactly what approving would share, and why
+/// approving would be refused, if it would.
+enum ProposalDocument {
+    static func json(_ proposal: Proposal, review: ProposalReview) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("id", .string(proposal.id)), ("submission_id", .string(proposal.submissionID)),
+            ("groups", .array(proposal.scope.groups.map(JSONValue.string))),
+            ("organizations", .array(proposal.scope.organizations.map(JSONValue.string))),
+            ("all_members", .bool(proposal.scope.allMembers)), ("public", .bool(proposal.scope.isPublic)),
+            ("include_context", .bool(proposal.scope.includeContext)), ("anonymize", .bool(proposal.anonymized)),
+            ("processed", .bool(proposal.processedBundle != nil)),
+            ("processed_bundle", proposal.processedBundle.flatMap { try? JSONParser.parse(Array($0)) } ?? .null),
+            ("note", proposal.note.map(JSONValue.string) ?? .null), ("state", .string(proposal.state.rawValue)),
+            ("proposed_at", .string(proposal.proposedAt)),
+            ("decided_at", proposal.decidedAt.map(JSONValue.string) ?? .null),
+            ("release_id", proposal.releaseID.map(JSONValue.string) ?? .null),
+            ("diff", diff(review.diff)),
+        ]
+        if let shared = review.shared {
+            members.append(("would_share", .object(JSONObject([
+                // The proposal's id names the bundle, so the same proposal always shows the same bundle.
+                ("bundle", .object(JSONObject([("type", "bundle"), ("id", .string("bundle--\(proposal.id)")),
+                                               ("objects", .array(shared.objects))]))),
+                ("withheld", .array(shared.withheld.map(JSONValue.string))),
+                ("blocked", shared.blocked.map(JSONValue.string) ?? .null),
+            ]))))
+        }
+        members.append(("refused", review.refusal.map(JSONValue.string) ?? .null))
+        return .object(JSONObject(members))
+    }
+
+    static func diff(_ diff: ProposalDiff) -> JSONValue {
+        .object(JSONObject([
+            ("added", .array(diff.added.map { object($0, markings: [("markings", $0.after)]) })),
+            ("removed", .array(diff.removed.map { object($0, markings: [("markings", $0.before)]) })),
+            ("changed", .array(diff.changed.map {
+                object($0, markings: [("markings_before", $0.before), ("markings_after", $0.after)],
+                       properties: $0.properties)
+            })),
+            ("unchanged", .array(diff.unchanged.map(JSONValue.string))),
+        ]))
+    }
+
+    static func object(_ object: DiffedObject, markings: [(String, ObjectMarkings?)], properties: [String]? = nil) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("id", .string(object.id)), ("type", .string(object.type)),
+            ("created_by_ref", object.createdByRef.map(JSONValue.string) ?? .null),
+        ]
+        if let properties { members.append(("properties_changed", .array(properties.map(JSONValue.string)))) }
+        for (key, value) in markings { members.append((key, value.map(markingsJSON) ?? .null)) }
+        return .object(JSONObject(members))
+    }
+
+    static func markingsJSON(_ markings: ObjectMarkings) -> JSONValue {
+        .object(JSONObject([
+            ("tlp", markings.tlp.map { .string($0.rawValue) } ?? .null),
+            ("effective_tlp", .string(markings.effectiveTLP.rawValue)),
+            ("object_marking_refs", .array(markings.objectMarkingRefs.map(JSONValue.string))),
+            ("granular_markings", .array(markings.granular.map { granular in
+                .object(JSONObject([
+                    ("marking_ref", .string(granular.markingRef)),
+                    ("tlp", granular.tlp.map { .string($0.rawValue) } ?? .null),
+                    ("selectors", .array(granular.selectors.map(JSONValue.string))),
+                ]))
+            })),
+        ]))
+    }
 }

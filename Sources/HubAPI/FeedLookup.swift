@@ -12,7 +12,7 @@ extension HubAPIService {
     func visibleFeed(named name: String, for principal: Principal) async throws -> (feed: Feed, access: FeedAccess) {
         guard let feed = try await store.feed(named: name),
               let visible = try await policy.visibleFeed(id: feed.id, for: principal) else {
-            throw TAXIIError.notFound("There is no feed named \(name.prefix(64)).")
+            throw HubError.notFound("There is no feed named \(name.prefix(64)).")
         }
         return visible
     }
@@ -21,7 +21,7 @@ extension HubAPIService {
     /// `readableFeed`) only for a feed the principal may write but not read.
     func readableFeed(named name: String, for principal: Principal) async throws -> Feed {
         let (feed, access) = try await visibleFeed(named: name, for: principal)
-        guard access.canRead else { throw TAXIIError.forbidden("You may not read feed \(feed.name).") }
+        guard access.canRead else { throw HubError.forbidden("You may not read feed \(feed.name).") }
         return feed
     }
 
@@ -29,7 +29,7 @@ extension HubAPIService {
     /// POST to a collection) only for a feed the principal may read but not write.
     func writableFeed(named name: String, for principal: Principal) async throws -> Feed {
         let (feed, access) = try await visibleFeed(named: name, for: principal)
-        guard access.canWrite else { throw TAXIIError.forbidden("You may not write to feed \(feed.name).") }
+        guard access.canWrite else { throw HubError.forbidden("You may not write to feed \(feed.name).") }
         return feed
     }
 }

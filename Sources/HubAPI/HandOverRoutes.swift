@@ -32,16 +32,16 @@ extension HubAPIService {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
         guard let kindText = query["kind"].map(String.init), let kind = SubmissionKind(rawValue: kindText), kind != .stix else {
-            throw TAXIIError.badRequest("Say what is uploaded: kind=email, sample, report, text, csv or observations.")
+            throw HubError.invalid("Say what is uploaded: kind=email, sample, report, text, csv or observations.")
         }
         guard let feedName = query["feed"].map(String.init), !feedName.isEmpty else {
-            throw TAXIIError.badRequest("Name the feed: feed=NAME.")
+            throw HubError.invalid("Name the feed: feed=NAME.")
         }
         let feed = try await writableFeed(named: feedName, for: principal)
         var tlp: TLPLevel?
         if let text = query["tlp"].map(String.init) {
             guard let level = TLPLevel(stixLevel: text.lowercased()) else {
-                throw TAXIIError.badRequest("Unknown TLP \(text.prefix(20)): clear, green, amber, amber+strict or red.")
+                throw HubError.invalid("Unknown TLP \(text.prefix(20)): clear, green, amber, amber+strict or red.")
             }
             tlp = level
         }
@@ -72,12 +72,10 @@ extension HubAPIService {
             view.victim_identifiers_found = extracted.victimIdentifiers.count
             return try Self.json(view, status: .created)
         } catch let error as ExtractionError {
-            throw TAXIIError(.unprocessableContent, "Cannot read the upload", error.description)
-        } catch let error as IntakeError {
-            switch error.kind {
-            case .malformed: throw TAXIIError(.unprocessableContent, "Cannot store the upload", error.description)
-            case .forbidden: throw TAXIIError.forbidden(error.description)
-            }
+            throw HubError.unprocessable(error.description)
+        } catch let error as IntakeError where error.kind == .malformed {
+            // What was extracted from a well-formed upload cannot be stored: 422, not a bad request.
+            throw HubError.unprocessable(error.description)
         }
     }
 
@@ -86,7 +84,7 @@ extension HubAPIService {
     func preview(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        let preview = try await consent { try await desk.preview(submissionID: id, by: principal) }
+        let preview = try await desk.preview(submissionID: id, by: principal)
         let body = JSONValue.object(JSONObject([
             ("submission", .string(id)),
             ("anonymized_preview", preview.bundle),
@@ -104,12 +102,12 @@ extension HubAPIService {
         let principal = try context.requirePrincipal()
         let sha256 = try context.parameters.require("sha256").lowercased()
         guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit) else {
-            throw TAXIIError.badRequest("A sample is named by its SHA-256 (64 hex digits).")
+            throw HubError.invalid("A sample is named by its SHA-256 (64 hex digits).")
         }
         guard let vault = submissionDesk.vault,
               let visible = try await visibleSample(sha256, for: principal),
               try vault.contains(sha256: sha256) else {
-            throw TAXIIError.notFound("There is no sample \(sha256) for you.")
+            throw HubError.notFound("There is no sample \(sha256) for you.")
         }
         let (reference, visibleName) = visible
         let name = (visibleName?.isEmpty == false ? visibleName! : sha256)
@@ -119,7 +117,7 @@ extension HubAPIService {
             let entry = InfectedZip.Entry(name: name) { emit in try vault.read(sha256: sha256, into: emit) }
             try InfectedZip.write(entries: [entry]) { chunk in zip.append(chunk) }
         } catch {
-            throw TAXIIError(.internalServerError, "Sample unreadable", "The vault could not read sample \(sha256).")
+            throw HubError.unavailable("The vault could not read sample \(sha256).")
         }
         try await store.appendAudit([AuditEvent(action: .download, actorUserID: principal.user.id,
                                                 actorOrganizationID: principal.organization.id,
@@ -161,20 +159,20 @@ extension HubAPIService {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
         guard let feedName = query["feed"].map(String.init), !feedName.isEmpty else {
-            throw TAXIIError.badRequest("Name the feed: feed=NAME.")
+            throw HubError.invalid("Name the feed: feed=NAME.")
         }
         let feed = try await readableFeed(named: feedName, for: principal)
         func time(_ key: Substring) throws -> Int64? {
             guard let text = query[key].map(String.init) else { return nil }
             guard let stamp = STIXTimestamp(text) else {
-                throw TAXIIError.badRequest("\(key) must be an RFC 3339 UTC time such as 2026-11-23T00:00:00Z.")
+                throw HubError.invalid("\(key) must be an RFC 3339 UTC time such as 2026-11-23T00:00:00Z.")
             }
             return stamp.microsecondsSinceEpoch
         }
         let from = try time("from") ?? 0
         let to = try time("to") ?? Int64.max
         guard let reader = try await policy.reader(for: principal, feed: feed, purpose: .api, ledger: ledger) else {
-            throw TAXIIError.forbidden("You may not read feed \(feed.name).")
+            throw HubError.forbidden("You may not read feed \(feed.name).")
         }
         // The first 1,000 hours' records the principal may read (the limit counts only those).
         let ids = try await reader.observationObjectIDs(fromMicroseconds: from, toMicroseconds: to,
@@ -214,19 +212,19 @@ struct UploadedFile {
 
     static func receive(_ request: Request, limit: Int) async throws -> UploadedFile {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit + 64 * 1024 {
-            throw TAXIIError(.contentTooLarge, "Content too large", "The upload has \(length) bytes; at most \(limit) are accepted.")
+            throw HubError.tooLarge("The upload has \(length) bytes; at most \(limit) are accepted.")
         }
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("kakehashi-upload-\(UUID().uuidString)")
         guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]),
               let handle = try? FileHandle(forWritingTo: url) else {
-            throw TAXIIError(.internalServerError, "Upload failed", "Could not create a temporary file.")
+            throw HubError.unavailable("Could not create a temporary file.")
         }
         let contentType = request.headers[.contentType] ?? ""
         let sink = UploadSink(handle: handle, limit: limit)
         do {
             if contentType.lowercased().hasPrefix("multipart/form-data") {
                 guard let boundary = Self.boundary(in: contentType) else {
-                    throw TAXIIError.badRequest("multipart/form-data without a boundary.")
+                    throw HubError.invalid("multipart/form-data without a boundary.")
                 }
                 let parser = MultipartParser(boundary: boundary)
                 var headers: [String: String] = [:]
@@ -245,7 +243,7 @@ struct UploadedFile {
                     try parser.execute(buffer)
                     if let error = sink.error { throw error }
                 }
-                guard sink.sawFile else { throw TAXIIError.badRequest("The form has no part named \"file\".") }
+                guard sink.sawFile else { throw HubError.invalid("The form has no part named \"file\".") }
             } else {
                 for try await buffer in request.body {
                     sink.write(buffer)
@@ -254,16 +252,16 @@ struct UploadedFile {
             }
             try handle.synchronize()
             try handle.close()
-        } catch let error as TAXIIError {
+        } catch let error as HubError {
             try? handle.close(); try? FileManager.default.removeItem(at: url)
             throw error
         } catch {
             try? handle.close(); try? FileManager.default.removeItem(at: url)
-            throw TAXIIError.badRequest("The upload could not be read: \(error)")
+            throw HubError.invalid("The upload could not be read: \(error)")
         }
         guard sink.written > 0 else {
             try? FileManager.default.removeItem(at: url)
-            throw TAXIIError.badRequest("The upload is empty.")
+            throw HubError.invalid("The upload is empty.")
         }
         return UploadedFile(url: url, filename: sink.filename)
     }
@@ -294,7 +292,7 @@ final class UploadSink: @unchecked Sendable {
     var written = 0
     var sawFile = false
     var filename: String?
-    var error: TAXIIError?
+    var error: HubError?
 
     init(handle: FileHandle, limit: Int) { self.handle = handle; self.limit = limit }
 
@@ -302,7 +300,7 @@ final class UploadSink: @unchecked Sendable {
         guard error == nil else { return }
         written += buffer.readableBytes
         if written > limit {
-            error = TAXIIError(.contentTooLarge, "Content too large", "At most \(limit) bytes are accepted.")
+            error = HubError.tooLarge("At most \(limit) bytes are accepted.")
             return
         }
         buffer.withUnsafeReadableBytes { handle.write(Data($0)) }

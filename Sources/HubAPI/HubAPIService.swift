@@ -1,6 +1,6 @@
 // HubAPI: the JSON API under /api/v1 — submissions, releases (consent), revocation and the
 // recipients report — for members' scripts and the web portal. Same tokens and passwords as TAXII;
-// errors in the same error format. Handlers translate HTTP to the domain (ConsentDesk, EnvelopeIntake).
+// errors are `HubError`s (HubErrorMiddleware answers them). Handlers translate HTTP to the domain (ConsentDesk, EnvelopeIntake).
 import Accounts
 import Anonymization
 import Consent
@@ -71,11 +71,13 @@ public struct HubAPIService: Sendable {
         api.post("releases/{id}/revoke") { request, context in try await revoke(request, context) }
         api.post("submissions/{id}/proposals") { request, context in try await propose(request, context) }
         api.get("proposals") { request, context in try await listProposals(request, context) }
+        api.get("proposals/{id}") { request, context in try await getProposal(request, context) }
         api.post("proposals/{id}/approve") { request, context in try await approve(request, context) }
         api.post("proposals/{id}/reject") { request, context in try await reject(request, context) }
         api.get("standing-consent") { request, context in try await getStandingConsent(request, context) }
         api.put("standing-consent") { request, context in try await putStandingConsent(request, context) }
         addHandOverRoutes(to: api)
+        addAccountRoutes(to: api)
     }
 
     // MARK: - Handlers
@@ -94,7 +96,7 @@ public struct HubAPIService: Sendable {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
         guard let submission = try await policy.visibleSubmission(id: id, for: principal)
-        else { throw TAXIIError.notFound("There is no submission \(id.prefix(64)) for you.") }
+        else { throw HubError.notFound("There is no submission \(id.prefix(64)) for you.") }
         return try Self.json(try await view(submission))
     }
 
@@ -103,19 +105,12 @@ public struct HubAPIService: Sendable {
         let principal = try context.requirePrincipal()
         let parameters = request.uri.queryParameters
         guard let feedName = parameters["feed"].map(String.init), !feedName.isEmpty else {
-            throw TAXIIError.badRequest("Name the feed: POST /api/v1/submissions?feed=NAME with a STIX bundle.")
+            throw HubError.invalid("Name the feed: POST /api/v1/submissions?feed=NAME with a STIX bundle.")
         }
         let feed = try await writableFeed(named: feedName, for: principal)
         let body = try await collect(request)
-        do {
-            let submission = try await intake.submit(envelope: Array(buffer: body), to: feed, by: principal)
-            return try Self.json(try await view(submission), status: .created)
-        } catch let error as IntakeError {
-            switch error.kind {
-            case .malformed: throw TAXIIError.badRequest(error.description)
-            case .forbidden: throw TAXIIError.forbidden(error.description)
-            }
-        }
+        let submission = try await intake.submit(envelope: Array(buffer: body), to: feed, by: principal)
+        return try Self.json(try await view(submission), status: .created)
     }
 
     func release(_ request: Request, _ context: HubRequestContext) async throws -> Response {
@@ -126,18 +121,17 @@ public struct HubAPIService: Sendable {
         do {
             input = try JSONDecoder().decode(ReleaseRequest.self, from: Data(buffer: body))
         } catch {
-            throw TAXIIError.badRequest("The body must be {\"groups\": [names], \"organizations\": [names], \"all_members\": bool, \"public\": bool, \"anonymize\": bool}: \(Self.reason(error))")
+            throw HubError.invalid("The body must be {\"groups\": [names], \"organizations\": [names], \"all_members\": bool, \"public\": bool, \"anonymize\": bool}: \(Self.reason(error))")
         }
-        let release = try await consent {
-            try await desk.release(submissionID: id, scope: input.scope, anonymize: input.anonymize ?? false, by: principal)
-        }
+        let release = try await desk.release(submissionID: id, scope: input.scope, anonymize: input.anonymize ?? false,
+                                             by: principal)
         return try Self.json(ReleaseView(release), status: .created)
     }
 
     func revoke(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        let release = try await consent { try await desk.revoke(releaseID: id, by: principal) }
+        let release = try await desk.revoke(releaseID: id, by: principal)
         return try Self.json(ReleaseView(release))
     }
 
@@ -145,32 +139,54 @@ public struct HubAPIService: Sendable {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
         await ledger.flush()
-        let recipients = try await consent { try await desk.recipients(submissionID: id, by: principal) }
+        let recipients = try await desk.recipients(submissionID: id, by: principal)
         return try Self.json(RecipientsView(submission: id, recipients: recipients))
     }
 
     func propose(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        let input: ProposalRequest = try await decode(request, shape: ProposalRequest.shape)
-        let processed = try input.processedBundle.map { try JSONSerialization.data(withJSONObject: $0.value) }
-        let proposal = try await consent {
-            try await desk.propose(submissionID: id, scope: input.release.scope, anonymize: input.release.anonymize ?? false,
-                                   processedBundle: processed.map { Array($0) }, note: input.note, by: principal)
-        }
-        return try Self.json(ProposalView(proposal), status: .created)
+        let body = try await jsonBody(request)
+        let input: ProposalRequest = try decode(body, shape: ProposalRequest.shape)
+        // The processed bundle exactly as sent (the body passed the strict parser in jsonBody).
+        let processed = try body.withUnsafeReadableBytes { try JSONParser.parse($0) }["processed_bundle"]
+            .flatMap { $0.isNull ? nil : $0.serialized() }
+        let proposal = try await desk.propose(submissionID: id, scope: input.release.scope,
+                                              anonymize: input.release.anonymize ?? false,
+                                              processedBundle: processed, note: input.note, by: principal)
+        return try await proposalResponse(proposal, status: .created)
     }
 
+    /// `GET /api/v1/proposals`: the provider's inbox (hub staff: every proposal), each with the
+    /// analyst's processed bundle, the diff against the provider's submission and exactly what
+    /// approving would share.
     func listProposals(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let proposals = try await desk.proposals(for: principal)
-        return try Self.json(["proposals": proposals.map(ProposalView.init)])
+        var documents: [JSONValue] = []
+        for proposal in try await desk.proposals(for: principal) {
+            documents.append(ProposalDocument.json(proposal, review: try await desk.review(proposal)))
+        }
+        return Self.json(.object(JSONObject([("proposals", .array(documents))])))
+    }
+
+    /// `GET /api/v1/proposals/{id}`: one proposal as in the list; 404 for anyone but its provider's
+    /// users and hub staff.
+    func getProposal(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        let proposal = try await desk.proposal(id: id, for: principal)
+        return try await proposalResponse(proposal)
+    }
+
+    func proposalResponse(_ proposal: Proposal, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let review = try await desk.review(proposal)
+        return Self.json(ProposalDocument.json(proposal, review: review), status: status)
     }
 
     func approve(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        let release = try await consent { try await desk.approve(proposalID: id, by: principal) }
+        let release = try await desk.approve(proposalID: id, by: principal)
         return try Self.json(ReleaseView(release), status: .created)
     }
 
@@ -180,7 +196,7 @@ public struct HubAPIService: Sendable {
         let body = try await jsonBody(request)
         let reason = body.readableBytes == 0 ? nil
             : (try? JSONDecoder().decode([String: String].self, from: Data(buffer: body)))?["reason"]
-        let proposal = try await consent { try await desk.reject(proposalID: id, reason: reason, by: principal) }
+        let proposal = try await desk.reject(proposalID: id, reason: reason, by: principal)
         return try Self.json(ProposalView(proposal))
     }
 
@@ -192,19 +208,27 @@ public struct HubAPIService: Sendable {
     func putStandingConsent(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let input: StandingConsentBody = try await decode(request, shape: StandingConsentBody.shape)
-        try await consent { try await desk.setStandingConsent(input.rules, by: principal) }
+        try await desk.setStandingConsent(input.rules, by: principal)
         return try Self.json(input)
     }
 
     // MARK: - Helpers
 
     func decode<T: Decodable>(_ request: Request, shape: String) async throws -> T {
-        let body = try await jsonBody(request)
+        try decode(try await jsonBody(request), shape: shape)
+    }
+
+    func decode<T: Decodable>(_ body: ByteBuffer, shape: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))
         } catch {
-            throw TAXIIError.badRequest("The body must be \(shape): \(Self.reason(error))")
+            throw HubError.invalid("The body must be \(shape): \(Self.reason(error))")
         }
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: value.serialized())))
     }
 
     func view(_ submission: Submission) async throws -> SubmissionView {
@@ -232,32 +256,19 @@ public struct HubAPIService: Sendable {
         do {
             _ = try body.withUnsafeReadableBytes { try JSONParser.parse($0) }
         } catch {
-            throw TAXIIError.badRequest("The body is not valid JSON: \(error)")
+            throw HubError.invalid("The body is not valid JSON: \(error)")
         }
         return body
     }
 
     func collect(_ request: Request) async throws -> ByteBuffer {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodySize {
-            throw TAXIIError(.contentTooLarge, "Content too large", "The body has \(length) bytes; at most \(maxBodySize) are accepted.")
+            throw HubError.tooLarge("The body has \(length) bytes; at most \(maxBodySize) are accepted.")
         }
         do {
             return try await request.body.collect(upTo: maxBodySize)
         } catch {
-            throw TAXIIError(.contentTooLarge, "Content too large", "At most \(maxBodySize) bytes are accepted.")
-        }
-    }
-
-    func consent<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as ConsentError {
-            switch error.kind {
-            case .notFound: throw TAXIIError.notFound(error.description)
-            case .forbidden: throw TAXIIError.forbidden(error.description)
-            case .invalid: throw TAXIIError(.unprocessableContent, "Cannot do that", error.description)
-            case .leak: throw TAXIIError(.conflict, "Release blocked", error.description)
-            }
+            throw HubError.tooLarge("At most \(maxBodySize) bytes are accepted.")
         }
     }
 

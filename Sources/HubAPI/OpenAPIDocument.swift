@@ -59,7 +59,28 @@ enum OpenAPIDocument {
             "all_members": {"type": "boolean"}, "public": {"type": "boolean"}, "anonymize": {"type": "boolean"},
             "processed": {"type": "boolean"}, "note": {"type": ["string", "null"]},
             "state": {"type": "string", "enum": ["pending", "approved", "rejected"]},
-            "proposed_at": {"type": "string"}, "decided_at": {"type": ["string", "null"]}, "release_id": {"type": ["string", "null"]}}},
+            "proposed_at": {"type": "string"}, "decided_at": {"type": ["string", "null"]}, "release_id": {"type": ["string", "null"]},
+            "include_context": {"type": "boolean"},
+            "processed_bundle": {"type": ["object", "null"], "description": "the analyst's processed STIX bundle, as proposed"},
+            "diff": {"$ref": "#/components/schemas/ProposalDiff"},
+            "would_share": {"type": "object", "description": "pending proposals: exactly what approving would store and serve", "properties": {
+              "bundle": {"$ref": "#/components/schemas/Bundle"}, "withheld": {"type": "array", "items": {"type": "string"}},
+              "blocked": {"type": ["string", "null"]}}},
+            "refused": {"type": ["string", "null"], "description": "why approving would be refused (a processed version that lowers the provider's markings or adds objects that are not the hub's)"}}},
+          "ProposalDiff": {"type": "object", "description": "the processed version against the provider's own submission", "properties": {
+            "added": {"type": "array", "items": {"$ref": "#/components/schemas/DiffedObject"}},
+            "removed": {"type": "array", "items": {"$ref": "#/components/schemas/DiffedObject"}},
+            "changed": {"type": "array", "items": {"$ref": "#/components/schemas/DiffedObject"}},
+            "unchanged": {"type": "array", "items": {"type": "string"}}}},
+          "DiffedObject": {"type": "object", "required": ["id", "type"], "properties": {
+            "id": {"type": "string"}, "type": {"type": "string"}, "created_by_ref": {"type": ["string", "null"]},
+            "properties_changed": {"type": "array", "items": {"type": "string"}},
+            "markings": {"$ref": "#/components/schemas/Markings"}, "markings_before": {"$ref": "#/components/schemas/Markings"},
+            "markings_after": {"$ref": "#/components/schemas/Markings"}}},
+          "Markings": {"type": "object", "properties": {
+            "tlp": {"type": ["string", "null"]}, "effective_tlp": {"type": "string"},
+            "object_marking_refs": {"type": "array", "items": {"type": "string"}},
+            "granular_markings": {"type": "array", "items": {"type": "object"}}}},
           "StandingConsent": {"type": "object", "required": ["rules"], "properties": {"rules": {"type": "array", "items": {"type": "object", "required": ["max_tlp", "content", "scope", "anonymize"], "properties": {
             "max_tlp": {"type": "string", "enum": ["clear", "green", "amber", "amber+strict", "red"]},
             "content": {"type": "string", "enum": ["technical", "all"]},
@@ -72,7 +93,13 @@ enum OpenAPIDocument {
               "client_of": {"type": ["array", "null"], "items": {"type": "string"}, "description": "the recipient is a recorded client of these organisations (TLP:AMBER)"},
               "objects": {"type": "array", "items": {"type": "object", "required": ["id", "version", "received_at", "path"], "properties": {
                 "id": {"type": "string"}, "version": {"type": "string"}, "received_at": {"type": "string"},
-                "path": {"type": "string"}, "release_id": {"type": ["string", "null"]}}}}}}}}}
+                "path": {"type": "string"}, "release_id": {"type": ["string", "null"]}}}}}}}}},
+          "User": {"type": "object", "required": ["id", "email", "role", "organization_id"], "properties": {
+            "id": {"type": "string"}, "email": {"type": "string"}, "role": {"type": "string"},
+            "organization_id": {"type": "string"}, "disabled_at": {"type": ["string", "null"], "format": "date-time"}}},
+          "Token": {"type": "object", "required": ["id", "email", "label", "created_at"], "properties": {
+            "id": {"type": "string"}, "email": {"type": "string"}, "label": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"}, "revoked_at": {"type": ["string", "null"], "format": "date-time"}}}
         },
         "responses": {
           "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -170,6 +197,12 @@ enum OpenAPIDocument {
           "get": {"summary": "The provider's inbox of proposals (hub staff: all)", "responses": {
             "200": {"description": "proposals", "content": {"application/json": {"schema": {"type": "object", "properties": {"proposals": {"type": "array", "items": {"$ref": "#/components/schemas/Proposal"}}}}}}}}}
         },
+        "/api/v1/proposals/{id}": {
+          "get": {"summary": "One proposal with its processed bundle, the diff against the submission and what approving would share",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the proposal", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Proposal"}}}},
+              "404": {"$ref": "#/components/responses/Error"}}}
+        },
         "/api/v1/proposals/{id}/approve": {
           "post": {"summary": "The provider approves: the proposal becomes a release",
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
@@ -198,6 +231,40 @@ enum OpenAPIDocument {
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "revoked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Release"}}}},
               "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/users": {
+          "get": {"summary": "The users you administer (hub admins: all; organisation admins: their organisation's)",
+            "responses": {"200": {"description": "users", "content": {"application/json": {"schema": {"type": "object", "properties": {"users": {"type": "array", "items": {"$ref": "#/components/schemas/User"}}}}}}},
+              "403": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/users/{id}": {
+          "delete": {"summary": "Remove a user and their tokens (hub admins, the user's organisation admins)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "removed"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/users/{id}/disable": {
+          "post": {"summary": "Disable a user: their password and tokens are refused from the next request on", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "disabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/users/{id}/enable": {
+          "post": {"summary": "Re-enable a disabled user", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "enabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/tokens": {
+          "get": {"summary": "Your API tokens, or (administrators) those of the user named by ?email=",
+            "parameters": [{"name": "email", "in": "query", "required": false, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "tokens", "content": {"application/json": {"schema": {"type": "object", "properties": {"tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}}}}}}}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/tokens/{id}/revoke": {
+          "post": {"summary": "Revoke an API token (its owner, an admin of its organisation, a hub admin)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "revoked"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/organizations/{id}/disable": {
+          "post": {"summary": "Disable an organisation: none of its users' passwords or tokens is accepted (hub admins)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "disabled"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/organizations/{id}/enable": {
+          "post": {"summary": "Re-enable an organisation (hub admins)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "enabled"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
         }
       }
     }

@@ -1,8 +1,10 @@
 // TAXII authentication: HTTP Basic (email + password or token) and Bearer tokens, as TAXII clients
-// differ in which they send. No credentials or wrong ones: 401 and no data.
+// differ in which they send. No credentials or wrong ones: 401 and no data. Too many wrong passwords
+// for an account or from an address: 429 with Retry-After, the same whether the account exists or not.
 import Accounts
 import Foundation
 import Hummingbird
+import Storage
 
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = HubRequestContext
@@ -13,9 +15,9 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        guard let header = request.headers[.authorization] else { throw TAXIIError.unauthorized }
+        guard let header = request.headers[.authorization] else { throw HubError.signInRequired }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2 else { throw TAXIIError.unauthorized }
+        guard parts.count == 2 else { throw HubError.signInRequired }
         let scheme = parts[0].lowercased()
         let value = parts[1].first == " " || parts[1].last == " " ? parts[1].trimmingCharacters(in: .whitespaces) : String(parts[1])
         switch scheme {
@@ -23,14 +25,17 @@ public struct AuthenticationMiddleware: RouterMiddleware {
             context.principal = try await authenticator.principal(bearerToken: value)
         case "basic":
             guard let decoded = Data(base64Encoded: value).flatMap({ String(data: $0, encoding: .utf8) }),
-                  let colon = decoded.firstIndex(of: ":") else { throw TAXIIError.unauthorized }
+                  let colon = decoded.firstIndex(of: ":") else { throw HubError.signInRequired }
+            // Too many failures for the account or from the address: `SignInRefused`, a 429 with
+            // Retry-After (a `HubErrorConvertible`).
             context.principal = try await authenticator.principal(
-                basicUser: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))
+                basicUser: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]),
+                address: context.clientAddress)
         default:
-            throw TAXIIError.unauthorized
+            throw HubError.signInRequired
         }
         guard context.principal != nil else {
-            throw TAXIIError(.unauthorized, "Authentication failed", "The credentials were not accepted.")
+            throw HubError.unauthenticated("The credentials were not accepted.")
         }
         return try await next(request, context)
     }

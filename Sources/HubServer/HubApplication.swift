@@ -9,6 +9,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import SharingPolicy
 import IndicatorExtraction
 import Specimens
@@ -18,9 +19,15 @@ import TAXIIServer
 /// Builds the hub's HTTP application.
 ///
 /// ```swift
-/// let app = HubApplication.make(store: store, anonymization: settings, host: "127.0.0.1", port: 8080)
-/// try await app.runService()
+/// let app = HubApplication.make(store: store, anonymization: settings, host: "127.0.0.1", port: 8080,
+///                               services: store.services)
+/// try await app.runService()   // until SIGTERM or SIGINT
 /// ```
+///
+/// The application runs one ServiceGroup: the store's `services`, then the delivery ledger, then the
+/// HTTP server. On SIGTERM or SIGINT the group stops them in reverse: the server stops accepting and
+/// answers the requests in flight, the ledger writes every pending read record, then the store's
+/// services (the audit head file, the checkpoint and close of the database).
 public enum HubApplication {
     /// The threads that read requests and write responses: half the cores (at least one), so that
     /// the handlers on Swift's cooperative threads keep the rest. With one I/O thread per core, on
@@ -30,17 +37,17 @@ public enum HubApplication {
 
     public static func make(
         store: any HubStore, taxii: TAXIIConfiguration = TAXIIConfiguration(),
-        anonymization: AnonymizationSettings, corroborationThreshold: Int = 2, defaultTLP: TLPLevel = .amber,
+        anonymization: AnonymizationSettings, corroboration rule: CorroborationRule = .standard, defaultTLP: TLPLevel = .amber,
         vault: SampleVault? = nil, warningLists: WarningLists = .bundled, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, logger: Logger? = nil,
+        services: [any Service] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
-        router.add(middleware: TAXIIErrorMiddleware())
+        router.add(middleware: HubErrorMiddleware())
         let ledger = DeliveryLedger(store: store)
         let policy = PolicyEngine(store: store, defaultTLP: defaultTLP)
         let desk = ConsentDesk(store: store, policy: policy, anonymization: anonymization)
-        let corroboration = Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID,
-                                          k: corroborationThreshold)
+        let corroboration = Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID, rule: rule)
         let publicAddress = PublicAddress(configured: publicURL, port: port)
         let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger, desk: desk,
                                         corroboration: corroboration, policy: policy, publicAddress: publicAddress)
@@ -52,6 +59,7 @@ public enum HubApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Kakehashi"),
+            services: services + [ledger],
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 publicAddress.listenerBound(port: bound)

@@ -15,6 +15,16 @@ public struct IntakeError: Error, Sendable, CustomStringConvertible, Equatable {
     public init(_ kind: Kind, _ description: String) { self.kind = kind; self.description = description }
 }
 
+extension IntakeError: HubErrorConvertible {
+    /// A malformed envelope is invalid input; a feed or marking the submitter may not use is forbidden.
+    public var hubError: HubError {
+        switch kind {
+        case .malformed: return .invalid(description)
+        case .forbidden: return .forbidden(description)
+        }
+    }
+}
+
 /// Accepts STIX content into a feed on behalf of a principal.
 ///
 /// One invalid object fails alone (reported in the submission's failures); the valid ones are stored
@@ -65,6 +75,9 @@ public struct EnvelopeIntake: Sendable {
         let store = self.store
         let writer = Task { try await store.append(stream, to: feed.id, countingReports: countingReports) }
         var markings: [[String]] = []
+        // Observables of objects marked RED or AMBER+STRICT: held back from corroboration for good.
+        var heldKeys: [String] = []
+        let defaultTLP = policy.defaultTLP
         var stored = 0
         var customTLP: (id: String, level: String)? = nil
         let envelope: ScannedEnvelope
@@ -91,7 +104,11 @@ public struct EnvelopeIntake: Sendable {
                         submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil,
                                                                   tlp: tlp?.rawValue))
                         markings.append(facts.objectMarkingRefs)
-                        batchObservables += keys
+                        if Self.holdsBack(object.value, tlp: tlp ?? defaultTLP) {
+                            heldKeys += keys
+                        } else {
+                            batchObservables += keys
+                        }
                     case .failure(let error):
                         let id = object.value.objectValue?["id"]?.stringValue
                         let version = object.value.objectValue?["modified"]?.stringValue
@@ -100,8 +117,10 @@ public struct EnvelopeIntake: Sendable {
                     }
                 }
                 stored += incoming.count
-                // Observables go with their batch: the writer records them while later ones are checked.
-                stream.send(incoming, observables: countingReports ? batchObservables : [])
+                // Observables go with their batch: the writer records them while later ones are checked
+                // (as reports of the organisation only with `countingReports`; hub content's are
+                // recorded as carried, so that whoever receives them is known to have them).
+                stream.send(incoming, observables: batchObservables)
             }
         } catch {
             // Nothing is written: the writer rolls back what it had inserted.
@@ -126,6 +145,11 @@ public struct EnvelopeIntake: Sendable {
         }
         // The observables were recorded with their batches, and how many organisations reported each
         // is counted in the same transaction; corroboration then releases those reported by k.
+        var extras = extras
+        if !heldKeys.isEmpty {
+            extras = extras ?? SubmissionExtras()
+            extras!.heldKeys += heldKeys
+        }
         stream.finish(recording: submission, extras: extras)
         let outcome = try await writer.value
         let results = outcome.results
@@ -137,7 +161,8 @@ public struct EnvelopeIntake: Sendable {
         // recorded in the provider's audit trail.
         if let corroboration, !reportCounts.isEmpty {
             do {
-                _ = try await corroboration.releaseCorroborated(counts: reportCounts, provider: principal)
+                _ = try await corroboration.releaseCorroborated(counts: reportCounts, submission: submission,
+                                                                provider: principal)
             } catch {
                 await recordAfterStoring(.release, of: submission, by: principal,
                                          details: ["kind": "corroboration", "result": "not released"], error: error)
@@ -153,6 +178,15 @@ public struct EnvelopeIntake: Sendable {
             }
         }
         return submission
+    }
+
+    /// Whether an object's values are held back from corroboration: marked (or, unmarked, taken by
+    /// default as) TLP:RED or AMBER+STRICT, on the whole object or on any of its parts.
+    static func holdsBack(_ object: JSONValue, tlp: TLPLevel) -> Bool {
+        if tlp >= .amberStrict { return true }
+        guard let granular = object.objectValue?["granular_markings"]?.arrayValue else { return false }
+        let refs = granular.compactMap { $0.objectValue?["marking_ref"]?.stringValue }
+        return (PolicyEngine.tlpLevel(markingRefs: refs) ?? .clear) >= .amberStrict
     }
 
     /// Records in the audit trail that a step after storing `submission` failed.

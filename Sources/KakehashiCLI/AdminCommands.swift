@@ -1,5 +1,6 @@
 // `kakehashi admin …`: organisations (and the identifiers that single each out: domains, names,
-// address ranges, hosts, people, phones…), users, tokens, feeds and feed rights.
+// address ranges, hosts, people, phones…), users, tokens, feeds and feed rights, and the
+// corroboration probes flagged to the operator.
 import Accounts
 import Anonymization
 import ArgumentParser
@@ -10,12 +11,13 @@ struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administer organisations, users, tokens, feeds and rights.",
         subcommands: [OrgCommand.self, UserCommand.self, TokenCommand.self, FeedCommand.self, GroupCommand.self,
-                      Grant.self])
+                      Grant.self, CorroborationCommand.self])
 }
 
 struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "org", abstract: "Organisations.",
-                                                    subcommands: [Add.self, List.self, Client.self, IdentifierCommand.self])
+                                                    subcommands: [Add.self, List.self, Client.self, IdentifierCommand.self,
+                                                                  Disable.self, Enable.self])
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a member organisation.")
         @OptionGroup var data: DataOption
@@ -78,9 +80,30 @@ struct OrgCommand: AsyncParsableCommand {
         func run() async throws {
             let hub = try await OpenedHub.open(data)
             for org in try await hub.store.organizations() {
-                print([org.name, org.sector ?? "-", org.size ?? "-", org.country ?? "-", org.id].joined(separator: "\t"))
+                print([org.name, org.sector ?? "-", org.size ?? "-", org.country ?? "-", org.id,
+                       org.disabledAt == nil ? "enabled" : "disabled"].joined(separator: "\t"))
             }
         }
+    }
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable an organisation: none of its users' passwords or tokens is accepted, from the next request on.")
+        @OptionGroup var data: DataOption
+        @Option(help: "The organisation (name).") var name: String
+        func run() async throws { try await OrgCommand.setDisabled(data, name, true) }
+    }
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Re-enable a disabled organisation.")
+        @OptionGroup var data: DataOption
+        @Option(help: "The organisation (name).") var name: String
+        func run() async throws { try await OrgCommand.setDisabled(data, name, false) }
+    }
+
+    static func setDisabled(_ data: DataOption, _ name: String, _ disabled: Bool) async throws {
+        let hub = try await OpenedHub.open(data)
+        let org = try await OrganizationIdentifiers.organization(name, in: hub)
+        try await AccountAdministration(store: hub.store).setOrganizationDisabled(id: org.id, disabled, by: .hubOperator)
+        print("\(org.name) is \(disabled ? "disabled" : "enabled")")
     }
 }
 
@@ -190,7 +213,8 @@ enum OrganizationIdentifiers {
 }
 
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Users.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Users.",
+                                                    subcommands: [Add.self, List.self, Disable.self, Enable.self, Remove.self])
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a user; the password is read from standard input (one line).")
@@ -217,10 +241,68 @@ struct UserCommand: AsyncParsableCommand {
             print("added user \(user.email) (\(user.role.rawValue)) to \(org)")
         }
     }
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List users (email, role, organisation, enabled or disabled, id), of one organisation or all.")
+        @OptionGroup var data: DataOption
+        @Option(help: "Only this organisation's users (name).") var org: String?
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            let organizations = try await hub.store.organizations()
+            let names = Dictionary(organizations.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            var users = try await AccountAdministration(store: hub.store).administeredUsers(by: .hubOperator)
+            if let org {
+                let only = try await OrganizationIdentifiers.organization(org, in: hub)
+                users = users.filter { $0.organizationID == only.id }
+            }
+            for user in users {
+                print([user.email, user.role.rawValue, names[user.organizationID] ?? "-",
+                       user.disabledAt == nil ? "enabled" : "disabled", user.id].joined(separator: "\t"))
+            }
+        }
+    }
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable a user: the password and every token are refused from the next request on.")
+        @OptionGroup var data: DataOption
+        @Option(help: "The user's e-mail address.") var email: String
+        func run() async throws {
+            let (hub, user) = try await UserCommand.user(data, email)
+            try await AccountAdministration(store: hub.store).setUserDisabled(id: user.id, true, by: .hubOperator)
+            print("\(user.email) is disabled")
+        }
+    }
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Re-enable a disabled user (password and unrevoked tokens work again).")
+        @OptionGroup var data: DataOption
+        @Option(help: "The user's e-mail address.") var email: String
+        func run() async throws {
+            let (hub, user) = try await UserCommand.user(data, email)
+            try await AccountAdministration(store: hub.store).setUserDisabled(id: user.id, false, by: .hubOperator)
+            print("\(user.email) is enabled")
+        }
+    }
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a user and their tokens; what they submitted stays with their organisation.")
+        @OptionGroup var data: DataOption
+        @Option(help: "The user's e-mail address.") var email: String
+        func run() async throws {
+            let (hub, user) = try await UserCommand.user(data, email)
+            try await AccountAdministration(store: hub.store).removeUser(id: user.id, by: .hubOperator)
+            print("removed \(user.email)")
+        }
+    }
+
+    static func user(_ data: DataOption, _ email: String) async throws -> (OpenedHub, User) {
+        let hub = try await OpenedHub.open(data)
+        return (hub, try await AccountAdministration(store: hub.store).user(email: email))
+    }
 }
 
 struct TokenCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "token", abstract: "API tokens.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "API tokens.",
+                                                    subcommands: [Add.self, List.self, Revoke.self])
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue an API token; it is printed once, alone on the last line.")
@@ -233,6 +315,46 @@ struct TokenCommand: AsyncParsableCommand {
             let secret = try await AccountAdministration(store: hub.store).issueToken(email: email, label: label)
             print("issued token '\(label)' for \(email.lowercased()); it is shown only now:")
             print(secret)
+        }
+    }
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List a user's tokens (id, label, created, active or revoked); never their secrets.")
+        @OptionGroup var data: DataOption
+        @Option(help: "The user's e-mail address.") var email: String
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            for token in try await AccountAdministration(store: hub.store).tokens(email: email, by: .hubOperator) {
+                print([token.id, token.label, token.createdAt.ISO8601Format(),
+                       token.revokedAt.map { "revoked \($0.ISO8601Format())" } ?? "active"].joined(separator: "\t"))
+            }
+        }
+    }
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token (by --id, or every active one of --email with --label); refused from the next request on.")
+        @OptionGroup var data: DataOption
+        @Option(help: "The token's id (see `token list`).") var id: String?
+        @Option(help: "The user's e-mail address (with --label).") var email: String?
+        @Option(help: "Revoke the user's active tokens with this label (with --email).") var label: String?
+
+        func validate() throws {
+            guard (id != nil) != (email != nil || label != nil), id != nil || (email != nil && label != nil) else {
+                throw ValidationError("give either --id, or --email and --label")
+            }
+        }
+
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            let admin = AccountAdministration(store: hub.store)
+            if let id {
+                try await admin.revokeToken(id: id, by: .hubOperator)
+                print("revoked token \(id)")
+            } else if let email, let label {
+                let count = try await admin.revokeTokens(email: email, label: label, by: .hubOperator)
+                guard count > 0 else { throw CommandFailure("\(email.lowercased()) has no active token labelled \(label)") }
+                print("revoked \(count) token(s) '\(label)' of \(email.lowercased())")
+            }
         }
     }
 }
@@ -367,5 +489,52 @@ struct Grant: AsyncParsableCommand {
             who = "group \(trustGroup.name)"
         }
         print("\(who) on \(feed.name): read \(read ? "yes" : "no"), write \(write ? "yes" : "no")")
+    }
+}
+
+/// `kakehashi admin corroboration probes`: organisations that reported values other organisations
+/// hold (marked RED or AMBER+STRICT, victim identifiers, registered identifiers, inside members'
+/// domains or ranges): such reports never count toward corroboration, and many of them from one
+/// organisation is the pattern of someone probing the count. Each report is also in the audit trail
+/// (`corroboration-probe`).
+struct CorroborationCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corroboration", abstract: "k-corroboration: the probes flagged to the operator.",
+        subcommands: [Probes.self])
+
+    struct Probes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List organisations whose reports matched other organisations' held data.",
+            discussion: """
+                One line per organisation: FLAG<TAB>organisation<TAB>values<TAB>submissions<TAB>last time, most \
+                values first; FLAG is `probing` from \(flagAt) distinct values on, `-` below. --each lists every \
+                report instead: organisation<TAB>submission<TAB>observable<TAB>holders<TAB>time.
+                """)
+        /// Distinct held values one organisation reported from which it is flagged as probing.
+        static let flagAt = 3
+        @OptionGroup var data: DataOption
+        @Flag(help: "List every matching report instead of one line per organisation.") var each = false
+
+        func run() async throws {
+            let hub = try await OpenedHub.open(data)
+            let hits = try await hub.store.probeHits()
+            let names = Dictionary(try await hub.store.organizations().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            if each {
+                for hit in hits {
+                    print([names[hit.organizationID] ?? hit.organizationID, hit.submissionID, hit.observable,
+                           String(hit.holders), hit.recordedAt].joined(separator: "\t"))
+                }
+                return
+            }
+            let byOrganization = Dictionary(grouping: hits, by: \.organizationID)
+            let lines = byOrganization.map { organization, hits in
+                (name: names[organization] ?? organization, values: Set(hits.map(\.observable)).count,
+                 submissions: Set(hits.map(\.submissionID)).count, last: hits.map(\.recordedAt).max() ?? "")
+            }.sorted { ($0.values, $1.name) > ($1.values, $0.name) }
+            for line in lines {
+                print([line.values >= Self.flagAt ? "probing" : "-", line.name, String(line.values),
+                       String(line.submissions), line.last].joined(separator: "\t"))
+            }
+        }
     }
 }

@@ -1,7 +1,10 @@
 // Opening an existing hub's data directory for a command.
 import Accounts
 import Anonymization
+import Consent
 import Foundation
+import Ingestion
+import SharingPolicy
 import Specimens
 import SQLiteStorage
 import Storage
@@ -14,6 +17,8 @@ struct OpenedHub {
     let store: SQLiteHubStore
     let operatorOrganization: Organization
     let anonymization: AnonymizationSettings
+    /// The rules every way in applies to a submission (hub.json).
+    let settings: IntakeSettings
 
     /// Opens the hub in `data`; fails with a clear message when `kakehashi init` was not run there.
     static func open(_ data: DataOption) async throws -> OpenedHub {
@@ -25,7 +30,19 @@ struct OpenedHub {
         guard let hubOrg = try await store.organization(named: hubOperatorName) else {
             throw CommandFailure("the hub in \(data.data) has no operator organisation; was it initialised by kakehashi init?")
         }
-        return OpenedHub(store: store, operatorOrganization: hubOrg, anonymization: try HubSecrets.load(data.url))
+        return OpenedHub(store: store, operatorOrganization: hubOrg, anonymization: try HubSecrets.load(data.url),
+                         settings: try IntakeSettings.load(data.url))
+    }
+
+    /// The intake every way in uses, as the server builds it (HubApplication): the hub's default TLP,
+    /// the provider's standing consent and k-corroboration under the hub's rule, applied to each
+    /// submission alike whether it came by TAXII, the JSON API or `kakehashi submit`/`import`.
+    func intake() -> EnvelopeIntake {
+        let policy = PolicyEngine(store: store, defaultTLP: settings.defaultTLP)
+        return EnvelopeIntake(store: store, policy: policy,
+                              desk: ConsentDesk(store: store, policy: policy, anonymization: anonymization),
+                              corroboration: Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID,
+                                                           rule: settings.corroboration))
     }
 
     /// The encrypted sample vault (`samples/` in the data directory, key `vault.key`, 0600).
@@ -41,6 +58,8 @@ struct OpenedHub {
         guard let organization = try await store.organization(id: user.organizationID) else {
             throw CommandFailure("the organisation of \(email) is missing")
         }
+        guard user.disabledAt == nil else { throw CommandFailure("the user \(user.email) is disabled") }
+        guard organization.disabledAt == nil else { throw CommandFailure("the organisation \(organization.name) is disabled") }
         return Principal(user: user, organization: organization)
     }
 
@@ -97,5 +116,67 @@ enum HubSecrets {
             throw CommandFailure("the hub's identity or anonymisation key is missing in \(directory.path); run kakehashi init again")
         }
         return AnonymizationSettings(hubIdentityID: identity, idKey: Array(key))
+    }
+}
+
+/// The hub's intake settings, kept in `hub.json` beside its identity so that the server and every
+/// command that takes submissions apply the same rules: k-corroboration (`corroboration_k`
+/// organisations from `corroboration_sectors` sectors; default 3 and 2) and the TLP assumed for
+/// unmarked objects (`default_tlp`, default amber). Set by `kakehashi init` or `serve` options.
+///
+/// ```swift
+/// var settings = try IntakeSettings.load(dataURL)
+/// settings.corroboration = CorroborationRule(organizations: 4, sectors: 2)
+/// try settings.save(dataURL)
+/// ```
+struct IntakeSettings: Equatable {
+    var corroboration = CorroborationRule.standard
+    var defaultTLP = TLPLevel.amber
+
+    static func load(_ directory: URL) throws -> IntakeSettings {
+        let hub = try stored(directory)
+        var settings = IntakeSettings()
+        let k = hub["corroboration_k"].flatMap { Int($0) } ?? settings.corroboration.organizations
+        let sectors = hub["corroboration_sectors"].flatMap { Int($0) } ?? settings.corroboration.sectors
+        settings.corroboration = CorroborationRule(organizations: k, sectors: sectors)
+        if let text = hub["default_tlp"] {
+            guard let level = TLPLevel(rawValue: text) else {
+                throw CommandFailure("hub.json in \(directory.path) names an unknown default_tlp \(text)")
+            }
+            settings.defaultTLP = level
+        }
+        return settings
+    }
+
+    /// Writes the settings into hub.json, keeping its other entries (the hub's identity).
+    func save(_ directory: URL) throws {
+        var hub = try Self.stored(directory)
+        hub["corroboration_k"] = String(corroboration.organizations)
+        hub["corroboration_sectors"] = String(corroboration.sectors)
+        hub["default_tlp"] = defaultTLP.rawValue
+        try JSONSerialization.data(withJSONObject: hub, options: [.sortedKeys])
+            .write(to: directory.appendingPathComponent("hub.json"), options: .atomic)
+    }
+
+    /// Applies the options a command was given (nil: keep) and saves when anything changed.
+    /// Returns the settings now in force.
+    static func update(_ directory: URL, k: Int?, sectors: Int?, defaultTLP: TLPLevel?) throws -> IntakeSettings {
+        let current = try load(directory)
+        var updated = current
+        if k != nil || sectors != nil {
+            updated.corroboration = CorroborationRule(organizations: k ?? current.corroboration.organizations,
+                                                      sectors: sectors ?? current.corroboration.sectors)
+        }
+        if let defaultTLP { updated.defaultTLP = defaultTLP }
+        if updated != current { try updated.save(directory) }
+        return updated
+    }
+
+    static func stored(_ directory: URL) throws -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("hub.json").path),
+              let hub = try JSONSerialization.jsonObject(with: data) as? [String: String] else {
+            throw CommandFailure("the hub's identity is missing in \(directory.path); run kakehashi init again")
+        }
+        return hub
     }
 }

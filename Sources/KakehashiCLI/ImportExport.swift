@@ -25,7 +25,8 @@ struct Import: AsyncParsableCommand {
             }
             bytes = Array(contents)
         }
-        let intake = EnvelopeIntake(store: hub.store, policy: PolicyEngine(store: hub.store))
+        // The hub's own intake: what members then read of it is known to be received from the hub.
+        let intake = hub.intake()
         let submission: Submission
         do {
             submission = try await intake.submit(envelope: bytes, to: target, by: hub.operatorPrincipal)

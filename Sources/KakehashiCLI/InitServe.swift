@@ -9,16 +9,46 @@ import Specimens
 import SQLiteStorage
 import Storage
 import Anonymization
+import Consent
 import HubHTTP
 import HubServer
 
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create a new hub in the data directory.")
     @OptionGroup var data: DataOption
+    @OptionGroup var corroboration: CorroborationOptions
+
+    func validate() throws { try corroboration.validate() }
 
     func run() async throws {
         let (_, created) = try await OpenedHub.initialise(data.url)
         print(created ? "initialised a new hub in \(data.data)" : "the hub in \(data.data) is already initialised")
+        let settings = try IntakeSettings.update(data.url, k: corroboration.corroborationK,
+                                                 sectors: corroboration.corroborationSectors, defaultTLP: nil)
+        if created || corroboration.given {
+            print("k-corroboration: \(settings.corroboration.organizations) organisations from at least \(settings.corroboration.sectors) sectors")
+        }
+    }
+}
+
+/// `--corroboration-k` and `--corroboration-sectors` (init and serve): recorded in hub.json, so that
+/// every way in (`serve`, `submit`, `import`) applies the same rule.
+struct CorroborationOptions: ParsableArguments {
+    @Option(help: "How many organisations must report an observable independently before it is released alone (default 3; recorded in hub.json).")
+    var corroborationK: Int?
+    @Option(help: "From how many different sectors those organisations must be (default 2; recorded in hub.json).")
+    var corroborationSectors: Int?
+
+    var given: Bool { corroborationK != nil || corroborationSectors != nil }
+
+    func validate() throws {
+        if let corroborationK, corroborationK < 2 { throw ValidationError("--corroboration-k must be at least 2") }
+        if let corroborationSectors, corroborationSectors < 1 {
+            throw ValidationError("--corroboration-sectors must be at least 1")
+        }
+        if let corroborationK, let corroborationSectors, corroborationSectors > corroborationK {
+            throw ValidationError("--corroboration-sectors cannot exceed --corroboration-k")
+        }
     }
 }
 
@@ -27,10 +57,9 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var data: DataOption
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
-    @Option(help: "TLP level assumed for objects without a TLP marking: clear, green, amber, amber+strict or red.")
-    var defaultTlp = "amber"
-    @Option(help: "How many organisations must report an observable independently before it is released alone.")
-    var corroborationK = 2
+    @Option(help: "TLP level assumed for objects without a TLP marking: clear, green, amber, amber+strict or red (default amber; recorded in hub.json).")
+    var defaultTlp: String?
+    @OptionGroup var corroboration: CorroborationOptions
     @Option(help: "Largest sample accepted for the vault, in megabytes.")
     var maxSampleMb = 100
     @Option(help: "Public base URL written into links (TAXII discovery, sample downloads), e.g. https://hub.example.jp; default http://127.0.0.1:PORT of the listener. Never taken from a request's Host header.")
@@ -40,29 +69,37 @@ struct Serve: AsyncParsableCommand {
         if let publicUrl, !PublicAddress.isValid(publicUrl) {
             throw ValidationError("--public-url must be http:// or https:// and a host (with an optional port), e.g. https://hub.example.jp")
         }
-        guard TLPLevel(rawValue: defaultTlp) != nil else {
+        if let defaultTlp, TLPLevel(rawValue: defaultTlp) == nil {
             throw ValidationError("--default-tlp must be clear, green, amber, amber+strict or red")
         }
-        guard corroborationK >= 2 else { throw ValidationError("--corroboration-k must be at least 2") }
+        try corroboration.validate()
     }
 
     func run() async throws {
         let hub = try await OpenedHub.open(data)
+        // Options given are recorded in hub.json: `kakehashi submit` beside this server applies the same.
+        let settings = try IntakeSettings.update(data.url, k: corroboration.corroborationK,
+                                                 sectors: corroboration.corroborationSectors,
+                                                 defaultTLP: defaultTlp.flatMap(TLPLevel.init(rawValue:)))
         try await serve(store: hub.store, anonymization: hub.anonymization, host: host, port: port, publicURL: publicUrl,
                         banner: nil,
-                        defaultTLP: TLPLevel(rawValue: defaultTlp) ?? .amber, corroborationK: corroborationK,
+                        defaultTLP: settings.defaultTLP, corroboration: settings.corroboration,
                         vault: try hub.vault(data, maximumMegabytes: maxSampleMb),
                         warningLists: try HandOver.warningLists(dataDirectory: data.url))
     }
 }
 
 /// Runs the HTTP server until SIGINT/SIGTERM; prints `listening on URL` once it accepts connections.
+/// On either signal the server finishes the requests in flight, the ledger writes every pending read
+/// record, the audit head file is written and the database checkpointed and closed; then it returns.
 func serve(store: SQLiteHubStore, anonymization: AnonymizationSettings, host: String, port: Int, publicURL: String? = nil,
-           banner: (@Sendable (String) -> String)?, defaultTLP: TLPLevel = .amber, corroborationK: Int = 2,
+           banner: (@Sendable (String) -> String)?, defaultTLP: TLPLevel = .amber,
+           corroboration: CorroborationRule = .standard,
            vault: SampleVault? = nil, warningLists: WarningLists = .bundled) async throws {
-    let app = HubApplication.make(store: store, anonymization: anonymization, corroborationThreshold: corroborationK,
+    let app = HubApplication.make(store: store, anonymization: anonymization, corroboration: corroboration,
                                   defaultTLP: defaultTLP, vault: vault, warningLists: warningLists,
-                                  host: host, port: port, publicURL: publicURL) { boundPort in
+                                  host: host, port: port, publicURL: publicURL,
+                                  services: store.services) { boundPort in
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"

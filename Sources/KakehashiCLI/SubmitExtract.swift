@@ -49,8 +49,8 @@ struct Submit: AsyncParsableCommand {
             return level
         }
         let author = SubmissionDesk.author(tlp: level)
-        let policy = PolicyEngine(store: hub.store)
-        let desk = SubmissionDesk(intake: EnvelopeIntake(store: hub.store, policy: policy), vault: try hub.vault(data))
+        // The same intake as a TAXII or API submission: standing consent and corroboration apply.
+        let desk = SubmissionDesk(intake: hub.intake(), vault: try hub.vault(data))
         let extracted: ExtractedSubmission
         do {
             switch kind {
@@ -79,7 +79,12 @@ struct Submit: AsyncParsableCommand {
         for failure in submission.failures {
             FileHandle.standardError.write(Data("rejected \(failure.id ?? "(no id)"): \(failure.message ?? "")\n".utf8))
         }
-        FileHandle.standardError.write(Data("\(submission.successes.count) objects held for \(principal.organization.name); release them with POST /api/v1/submissions/\(submission.id)/release\n".utf8))
+        let releases = try await hub.store.releases(submissionID: submission.id)
+        if releases.isEmpty {
+            FileHandle.standardError.write(Data("\(submission.successes.count) objects held for \(principal.organization.name); release them with POST /api/v1/submissions/\(submission.id)/release\n".utf8))
+        } else {
+            FileHandle.standardError.write(Data("\(submission.successes.count) objects stored for \(principal.organization.name); \(releases.count) release(s) made at once by its standing consent\n".utf8))
+        }
         print(submission.id)
     }
 }

@@ -36,4 +36,9 @@ final class InlineReaders: Sendable {
         defer { idle.withLock { $0.append(queue) } }
         return try queue.inDatabase(body)
     }
+
+    /// Closes the idle connections (at shutdown; a connection lent out is closed when released).
+    func close() throws {
+        for queue in idle.withLock({ queues in defer { queues = [] }; return queues }) { try queue.close() }
+    }
 }

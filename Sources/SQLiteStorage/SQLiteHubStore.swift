@@ -26,8 +26,19 @@ public final class SQLiteHubStore: HubStore {
     let checkpoints: WALCheckpoints
     /// Connections that short reads use on the calling thread (see InlineReaders).
     let inlineReaders: InlineReaders
+    /// The connection that reads the stored account generation when no inline reader is idle.
+    let generationReader: DatabaseQueue
 
-    public var accountsGeneration: UInt64 { generation.load(ordering: .acquiring) }
+    /// This process's account changes plus the stored count of everyone's (`storedAccountGeneration`);
+    /// when that cannot be read, a value never returned before (near the top of the range), so every
+    /// cache misses.
+    public var accountsGeneration: UInt64 {
+        let local = generation.load(ordering: .acquiring)
+        guard let stored = storedAccountGeneration() else {
+            return UInt64.max &- generation.add(1, ordering: .relaxed).newValue
+        }
+        return local &+ stored
+    }
 
     /// Opens (creating if needed) `hub.sqlite` in `directory` and brings its schema up to date. The
     /// audit key is `audit.key` (created 0600 when absent) and the recorded head `audit.head`, both
@@ -77,6 +88,9 @@ public final class SQLiteHubStore: HubStore {
             pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)
             inlineReaders = try InlineReaders(path: path, count: 2, configuration: config)
+            var readonly = config
+            readonly.readonly = true
+            generationReader = try DatabaseQueue(path: path, configuration: readonly)
         } catch {
             throw StoreError.unavailable("\(path): \(error)")
         }
@@ -120,7 +134,8 @@ public final class SQLiteHubStore: HubStore {
     static func organization(from row: Row) -> Organization {
         Organization(id: row["id"], name: row["name"], sector: row["sector"], size: row["size"],
                      country: row["country"],
-                     createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                     createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                     disabledAt: (row["disabled_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     // MARK: - Users and tokens
@@ -169,7 +184,7 @@ public final class SQLiteHubStore: HubStore {
         try await pool.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT user.* FROM api_token JOIN user ON user.id = api_token.user_id
-                WHERE api_token.secret_hash = ?
+                WHERE api_token.secret_hash = ? AND api_token.revoked_at IS NULL
                 """, arguments: [secretHash]).flatMap(Self.user(from:))
         }
     }
@@ -178,7 +193,8 @@ public final class SQLiteHubStore: HubStore {
         guard let role = Role(rawValue: row["role"]) else { return nil }
         return User(id: row["id"], organizationID: row["organization_id"], email: row["email"], role: role,
                     passwordHash: row["password_hash"],
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                    disabledAt: (row["disabled_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     // MARK: - Feeds and rights

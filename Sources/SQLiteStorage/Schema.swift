@@ -1,5 +1,7 @@
 // SQLiteStorage schema: the migrations that create and evolve the hub's SQLite file.
+import Foundation
 import GRDB
+import Storage
 
 enum Schema {
     /// All migrations, in order. Never edit a shipped migration; add a new one.
@@ -323,7 +325,91 @@ enum Schema {
             CREATE INDEX observable_report_by_hash ON observable_report(observable_hash);
             """, arguments: [sequence, sequence])
         }
-        migrator.registerMigration("v11-reader-since") { db in
+        migrator.registerMigration("v11-account-status") { db in
+            // Tokens can be revoked and users and organisations disabled (the records stay, for the
+            // audit's sake). `account_generation` counts every change to what decides a sign-in or a
+            // reader's rights, whichever process makes it: the triggers bump it in the changing
+            // transaction, so a server's caches see the CLI's `token revoke` or `user disable` on
+            // the next request (HubStore.accountsGeneration).
+            try db.execute(sql: """
+            ALTER TABLE organization ADD COLUMN disabled_at REAL;
+            ALTER TABLE user ADD COLUMN disabled_at REAL;
+            ALTER TABLE api_token ADD COLUMN revoked_at REAL;
+            CREATE INDEX api_token_by_user ON api_token(user_id);
+            CREATE TABLE account_generation (
+                id INTEGER PRIMARY KEY CHECK (id = 0),
+                value INTEGER NOT NULL
+            );
+            INSERT INTO account_generation (id, value) VALUES (0, 0);
+            """)
+            for table in ["organization", "user", "api_token", "feed", "feed_grant", "trust_group",
+                          "trust_group_member", "feed_group_grant", "organization_client"] {
+                for event in ["INSERT", "UPDATE", "DELETE"] {
+                    try db.execute(sql: """
+                    CREATE TRIGGER \(table)_\(event.lowercased())_generation AFTER \(event) ON \(table)
+                    BEGIN UPDATE account_generation SET value = value + 1 WHERE id = 0; END;
+                    """)
+                }
+            }
+        }
+        migrator.registerMigration("v12-corroboration-gate") { db in
+            // k-corroboration counts only independent reports of values nobody holds back (issue 12):
+            // - observable_report.independent: 0 when the organisation had received the value from
+            //   the hub (a delivery of any object of a submission that carried it) before reporting it;
+            // - observable_source: every submission that carried each observable (hub content and
+            //   the corroborated indicators too), to find those deliveries;
+            // - held_value: values some submission marked TLP:RED or AMBER+STRICT, and victim
+            //   identifiers, which never count;
+            // - observable_probe: reports that matched other organisations' held data.
+            try db.execute(sql: """
+            ALTER TABLE observable_report ADD COLUMN independent INTEGER NOT NULL DEFAULT 1;
+            CREATE TABLE observable_source (
+                observable_hash INTEGER NOT NULL,
+                submission_id TEXT NOT NULL
+            );
+            CREATE INDEX observable_source_by_hash ON observable_source(observable_hash);
+            INSERT INTO observable_source (observable_hash, submission_id)
+            SELECT observable_hash, submission_id FROM observable_report;
+            CREATE TABLE held_value (
+                value_hash INTEGER NOT NULL,
+                value TEXT NOT NULL,
+                organization_id TEXT NOT NULL,
+                submission_id TEXT NOT NULL,
+                is_range INTEGER NOT NULL
+            );
+            CREATE INDEX held_value_by_hash ON held_value(value_hash);
+            CREATE INDEX held_value_ranges ON held_value(is_range) WHERE is_range = 1;
+            CREATE TABLE observable_probe (
+                organization_id TEXT NOT NULL,
+                submission_id TEXT NOT NULL,
+                observable TEXT NOT NULL,
+                holders INTEGER NOT NULL,
+                recorded_at TEXT NOT NULL
+            );
+            """)
+            // What earlier submissions held: which of their objects carried which value was not
+            // recorded, so every value reported by a submission with a RED or AMBER+STRICT object is
+            // held (more than needed, never less), and every stored victim identifier.
+            let strict = try Row.fetchAll(db, sql: """
+                SELECT r.observable, r.organization_id, r.submission_id FROM observable_report r
+                JOIN submission s ON s.id = r.submission_id
+                WHERE EXISTS (SELECT 1 FROM object_version o WHERE o.position BETWEEN s.first_position AND s.last_position
+                              AND o.tlp IN ('red', 'amber+strict'))
+                """)
+            for row in strict {
+                try SQLiteHubStore.hold([ObservableKey.bareValue(of: row[0])], organizationID: row[1],
+                                        submissionID: row[2], in: db)
+            }
+            let details = try Row.fetchAll(db, sql: """
+                SELECT d.detail, s.organization_id, s.id FROM submission_detail d JOIN submission s ON s.id = d.submission_id
+                """)
+            for row in details {
+                guard let detail = try? JSONDecoder().decode(SubmissionDetail.self, from: row[0] as Data) else { continue }
+                try SQLiteHubStore.hold(detail.victimIdentifiers.map(ObservableKey.heldValue(ofIdentifier:)),
+                                        organizationID: row[1], submissionID: row[2], in: db)
+            }
+        }
+        migrator.registerMigration("v13-reader-since") { db in
             // When each way of reading became an organisation's (microseconds since the epoch): a
             // reader dates what it may newly see by it (ReadScope). Rows made before this migration
             // keep 0, "from the start", as they were read until now.

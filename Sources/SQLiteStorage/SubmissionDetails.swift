@@ -15,6 +15,11 @@ extension SQLiteHubStore {
             counts = try report(extras.observableKeys, organizationID: organizationID, submissionID: submissionID,
                                 counting: countingReports, in: db)
         }
+        // Values held back from corroboration: what the submission marked RED or AMBER+STRICT, and
+        // its victim identifiers.
+        try hold(extras.heldKeys.map(ObservableKey.bareValue(of:))
+                    + (extras.detail?.victimIdentifiers ?? []).map(ObservableKey.heldValue(ofIdentifier:)),
+                 organizationID: organizationID, submissionID: submissionID, in: db)
         if var detail = extras.detail {
             detail.submissionID = submissionID
             try db.execute(sql: "INSERT INTO submission_detail (submission_id, kind, detail) VALUES (?, ?, ?)",

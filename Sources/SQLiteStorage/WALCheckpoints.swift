@@ -40,6 +40,10 @@ final class WALCheckpoints: Sendable {
 
     deinit { worker.stop() }
 
+    /// Stops the thread and waits until it has ended and closed its connection, so that a final
+    /// checkpoint by the store (at shutdown) does not find this thread's checkpoint in its way.
+    func finish() { worker.stop(); worker.waitUntilEnded() }
+
     /// Replaces the automatic checkpoint of `db`, the writing connection.
     func install(on db: Database) {
         // Retained by the hook for as long as the connection lives; only the small worker object
@@ -70,6 +74,7 @@ final class WALCheckpoints: Sendable {
         private let condition = NSCondition()
         private var pending = false
         private var stopped = false
+        private var ended = false
 
         init(path: String, backgroundPages: Int32, writerPages: Int32) {
             self.path = path; self.backgroundPages = backgroundPages; self.writerPages = writerPages
@@ -78,14 +83,20 @@ final class WALCheckpoints: Sendable {
         func committed() {
             condition.lock()
             pending = true
-            condition.signal()
+            condition.broadcast()
             condition.unlock()
         }
 
         func stop() {
             condition.lock()
             stopped = true
-            condition.signal()
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        func waitUntilEnded() {
+            condition.lock()
+            while !ended { condition.wait() }
             condition.unlock()
         }
 
@@ -96,7 +107,14 @@ final class WALCheckpoints: Sendable {
                 let finish = stopped
                 pending = false
                 condition.unlock()
-                if finish { connection = nil; return }
+                if finish {
+                    connection = nil
+                    condition.lock()
+                    ended = true
+                    condition.broadcast()
+                    condition.unlock()
+                    return
+                }
                 Thread.sleep(forTimeInterval: WALCheckpoints.delay)
                 checkpoint()
             }

@@ -4,8 +4,11 @@
 // Reads are recorded by group commit: events gather for a few milliseconds and are written in one
 // transaction, so reads do not each wait for a disk sync. A crash can lose at most the last
 // interval's read records; writes, releases and revocations are recorded in their own transaction.
+// Run as a service of the server's ServiceGroup, the ledger writes every pending record on graceful
+// shutdown (SIGTERM, SIGINT), after the server has answered its last request.
 import Accounts
 import Foundation
+import ServiceLifecycle
 import STIX
 import Storage
 
@@ -15,7 +18,10 @@ import Storage
 /// let ledger = DeliveryLedger(store: store)
 /// await ledger.recordRead(of: page.objects, by: principal, path: "taxii")
 /// ```
-public actor DeliveryLedger {
+///
+/// As a `Service` it runs until graceful shutdown and then flushes; list it after the store's
+/// services and before the HTTP server, which a ServiceGroup then stops first.
+public actor DeliveryLedger: Service {
     let store: any HubStore
     let interval: Duration
     var events: [AuditEvent] = []
@@ -135,4 +141,21 @@ public actor DeliveryLedger {
             scheduleFlush()
         }
     }
+
+    /// Runs until graceful shutdown (or cancellation), then writes every pending read record.
+    public nonisolated func run() async throws {
+        try? await gracefulShutdown()
+        // In a task of its own, so that the group's cancellation does not stop the last write.
+        await Task { await self.flush() }.value
+        if await hasPending { throw DeliveryLedgerError.unwritten }
+    }
+
+    /// Whether read records are still waiting (their last write failed).
+    var hasPending: Bool { !events.isEmpty || !deliveries.isEmpty || !openReads.isEmpty || !closedReads.isEmpty }
+}
+
+/// The ledger could not write its pending read records at shutdown.
+public enum DeliveryLedgerError: Error, CustomStringConvertible {
+    case unwritten
+    public var description: String { "read records could not be written to the audit trail at shutdown" }
 }

@@ -11,9 +11,9 @@ public enum ReadPurpose: String, Sendable, Equatable {
     /// TAXII objects and object reads.
     case taxii
     /// TAXII manifest reads (ids, versions and dates only; recorded all the same).
-    case taxiiManifest = "taxii-manifest"
+    case taxiiManifest = "taxii/manifest"
     /// TAXII versions reads.
-    case taxiiVersions = "taxii-versions"
+    case taxiiVersions = "taxii/versions"
     /// The JSON API (observations, samples, submissions).
     case api
     /// An export of what the principal may read.

@@ -30,8 +30,8 @@ public struct PolicyEngine: Sendable {
     let feedCache: FeedDirectoryCache
 
     /// `rightsLifetime`: how long an organisation's rights read from the store are reused when
-    /// nothing changed through this process (changes made by another process, such as the CLI
-    /// beside a running server, take effect within it). 0 reads them on every request.
+    /// nothing changed (`HubStore.accountsGeneration` counts changes by every process, the CLI beside
+    /// a running server too, so a change takes effect on the next request). 0 reads them on every request.
     public init(store: any HubStore, defaultTLP: TLPLevel = .amber, rightsLifetime: TimeInterval = 1) {
         self.store = store
         self.defaultTLP = defaultTLP

@@ -1,7 +1,7 @@
 // SharingPolicy reader rights: one organisation's feed rights and audiences, read from the store in
 // one look-up and kept for a moment, so that a busy reader does not pay several database reads per
-// request. A change made through this process's store (a grant, a group join) is seen at once; one
-// made by another process (the CLI beside a running server) within `lifetime`.
+// request. A change (a grant, a group join) is seen on the next request, whichever process made it
+// (the CLI beside a running server too): the store's account generation counts them all.
 import Foundation
 import Storage
 import Synchronization

@@ -11,11 +11,14 @@ public struct Organization: Sendable, Equatable, Codable {
     public var size: String?
     public var country: String?
     public var createdAt: Date
+    /// When the organisation was disabled: none of its users' passwords or tokens is accepted then.
+    public var disabledAt: Date?
 
     public init(id: String = UUID().uuidString.lowercased(), name: String, sector: String? = nil,
-                size: String? = nil, country: String? = nil, createdAt: Date = Date()) {
+                size: String? = nil, country: String? = nil, createdAt: Date = Date(), disabledAt: Date? = nil) {
         self.id = id; self.name = name; self.sector = sector; self.size = size
         self.country = country; self.createdAt = createdAt.wholeMilliseconds
+        self.disabledAt = disabledAt?.wholeMilliseconds
     }
 }
 
@@ -42,11 +45,14 @@ public struct User: Sendable, Equatable, Codable {
     /// bcrypt hash of the password; nil for token-only accounts.
     public var passwordHash: String?
     public var createdAt: Date
+    /// When the user was disabled: neither the password nor any token of the user is accepted then.
+    public var disabledAt: Date?
 
     public init(id: String = UUID().uuidString.lowercased(), organizationID: String, email: String,
-                role: Role, passwordHash: String?, createdAt: Date = Date()) {
+                role: Role, passwordHash: String?, createdAt: Date = Date(), disabledAt: Date? = nil) {
         self.id = id; self.organizationID = organizationID; self.email = email.lowercased()
         self.role = role; self.passwordHash = passwordHash; self.createdAt = createdAt.wholeMilliseconds
+        self.disabledAt = disabledAt?.wholeMilliseconds
     }
 }
 
@@ -57,11 +63,14 @@ public struct APIToken: Sendable, Equatable, Codable {
     public var secretHash: String
     public var label: String
     public var createdAt: Date
+    /// When the token was revoked: it is never accepted again (the record stays, for the audit's sake).
+    public var revokedAt: Date?
 
     public init(id: String = UUID().uuidString.lowercased(), userID: String, secretHash: String,
-                label: String, createdAt: Date = Date()) {
+                label: String, createdAt: Date = Date(), revokedAt: Date? = nil) {
         self.id = id; self.userID = userID; self.secretHash = secretHash
         self.label = label; self.createdAt = createdAt.wholeMilliseconds
+        self.revokedAt = revokedAt?.wholeMilliseconds
     }
 }
 

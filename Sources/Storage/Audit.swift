@@ -10,6 +10,11 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case loginFailed = "login-failed"
     case standingConsent = "standing-consent"
     case download
+    /// Account administration: a token revoked, a user disabled, re-enabled or removed, an
+    /// organisation disabled or re-enabled (`details["change"]` says which).
+    case account
+    /// A member reported values that match other organisations' held data (k-corroboration probing).
+    case corroborationProbe = "corroboration-probe"
 }
 
 /// One event to record; the store gives it its sequence number, time and hashes.

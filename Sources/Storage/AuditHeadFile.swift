@@ -1,6 +1,8 @@
 // Storage audit head file: records the newest audit head outside the database on a thread of its
-// own, so that a commit never waits for the file system.
+// own, so that a commit never waits for the file system; as a service, it writes the last head
+// before the process ends.
 import Foundation
+import ServiceLifecycle
 
 /// The file holding the newest audit head (see `AuditHead`), written in the background.
 ///
@@ -13,7 +15,10 @@ import Foundation
 /// heads.record(AuditHead(sequence: 42, hash: hash, seal: seal))   // after the commit
 /// let recorded = try heads.read()                                  // waits for pending writes
 /// ```
-public final class AuditHeadFile: @unchecked Sendable {
+///
+/// Run as a service (see `SQLiteHubStore.services`), it waits on graceful shutdown until the newest
+/// head recorded so far is in the file.
+public final class AuditHeadFile: Service, @unchecked Sendable {
     public let url: URL
     private let queue = DispatchQueue(label: "kakehashi.audit-head")
     private let lock = NSLock()
@@ -40,6 +45,17 @@ public final class AuditHeadFile: @unchecked Sendable {
         lock.unlock()
         // A failed write leaves the previous (older) head, which verification still accepts.
         try? head?.write(to: url)
+    }
+
+    /// Waits until every head recorded so far has been written, without blocking a thread.
+    public func written() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in queue.async { done.resume() } }
+    }
+
+    /// Runs until graceful shutdown (or cancellation), then waits for the pending write.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await written()
     }
 
     /// The recorded head, after every head recorded so far has been written; nil before the first.

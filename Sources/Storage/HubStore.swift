@@ -44,8 +44,22 @@ public protocol HubStore: Sendable {
     func user(email: String) async throws -> User?
     func users(organizationID: String) async throws -> [User]
     func createToken(_ token: APIToken) async throws
-    /// The user owning the token whose secret hashes to `secretHash`, if any.
+    /// The user owning the unrevoked token whose secret hashes to `secretHash`, if any.
     func user(tokenSecretHash secretHash: String) async throws -> User?
+    /// One token record (revoked or not), by id.
+    func token(id: String) async throws -> APIToken?
+    /// A user's tokens, revoked ones too, oldest first.
+    func tokens(userID: String) async throws -> [APIToken]
+    /// Marks a token revoked, with its audit entry, in one transaction; false (nothing written) when
+    /// there is no such token or it was already revoked.
+    func revokeToken(id: String, at: Date, audit: AuditEvent) async throws -> Bool
+    /// Disables (`at` a time) or re-enables (nil) a user, with its audit entry; false when no such user.
+    func setUserDisabled(id: String, at: Date?, audit: AuditEvent) async throws -> Bool
+    /// Removes a user and their tokens, with its audit entry; false when no such user. What the user
+    /// submitted stays (its organisation's), and the audit keeps the user's id.
+    func removeUser(id: String, audit: AuditEvent) async throws -> Bool
+    /// Disables (`at` a time) or re-enables (nil) an organisation, with its audit entry; false when none.
+    func setOrganizationDisabled(id: String, at: Date?, audit: AuditEvent) async throws -> Bool
 
     // MARK: Feeds and rights
     func createFeed(_ feed: Feed) async throws -> Feed
@@ -57,9 +71,10 @@ public protocol HubStore: Sendable {
     func grants(organizationID: String) async throws -> [FeedGrant]
     func grants(feedID: String) async throws -> [FeedGrant]
 
-    /// Counts this process's changes to organisations, users, tokens, feeds, grants and groups, so
-    /// that a cached view of someone's rights taken at an older generation is known to be stale.
-    /// (Changes made by another process show only when such a cache expires.)
+    /// Counts changes to organisations, users, tokens, feeds, grants, groups and clients, made by
+    /// this process or by any other on the same database (the CLI beside a running server), so that
+    /// a cached view of someone's sign-in or rights taken at an older generation is known to be stale
+    /// at once. Cheap enough to ask on every request.
     var accountsGeneration: UInt64 { get }
     /// Everything that decides an organisation's feed rights and audiences, read at once.
     func readerGrants(organizationID: String) async throws -> ReaderGrants
@@ -115,10 +130,25 @@ public protocol HubStore: Sendable {
     /// Records that an organisation reported these observables (keys like `ipv4-addr:198.51.100.7`);
     /// returns, for each key, how many different organisations have reported it so far.
     func recordObservables(_ keys: [String], organizationID: String, submissionID: String) async throws -> [String: Int]
-    /// For each key, how many different organisations have reported it so far.
+    /// For each key, how many different organisations have reported it independently so far (a
+    /// report of a value the organisation had already received from the hub does not count).
     func observableReportCounts(_ keys: [String]) async throws -> [String: Int]
+    /// For each key, the organisations whose report of it counts (independent reports only).
+    func observableReporters(_ keys: [String]) async throws -> [String: [String]]
     /// Marks an observable as released by corroboration; false when it already was.
     func markCorroborated(_ key: String, at: String) async throws -> Bool
+    /// Which of `values` (bare values, see `ObservableKey.bareValue`) some submission holds back from
+    /// corroboration: marked TLP:RED or AMBER+STRICT, or one of its victim identifiers. One entry per
+    /// holding organisation.
+    func heldValues(_ values: [String]) async throws -> [HeldValue]
+    /// Every held value that is an address range (a victim identifier written as CIDR).
+    func heldAddressRanges() async throws -> [HeldValue]
+    /// Every organisation's registered identifiers, and its users' e-mail addresses (as `.email`).
+    func memberIdentifiers() async throws -> [MemberIdentifier]
+    /// Records reports that matched other organisations' held data, with their audit entry, in one transaction.
+    func recordProbes(_ hits: [ProbeHit], audit: AuditEvent) async throws
+    /// Every probe hit recorded, oldest first.
+    func probeHits() async throws -> [ProbeHit]
 
     // MARK: Audit
     /// Appends events to the audit chain, in order, durably.

@@ -74,11 +74,14 @@ public struct SubmissionExtras: Sendable, Equatable {
     /// Technical observables the submitting organisation reported (keys like `ipv4-addr:198.51.100.7`),
     /// recorded for k-corroboration.
     public var observableKeys: [String]
+    /// Observable keys of objects the submission marked TLP:RED or AMBER+STRICT: held back from
+    /// corroboration for good, whoever reports them (stored with the victim identifiers of `detail`).
+    public var heldKeys: [String]
 
     public init(detail: SubmissionDetail? = nil, samples: [SampleReference] = [], observationHours: [ObservationHour] = [],
-                observableKeys: [String] = []) {
+                observableKeys: [String] = [], heldKeys: [String] = []) {
         self.detail = detail; self.samples = samples; self.observationHours = observationHours
-        self.observableKeys = observableKeys
+        self.observableKeys = observableKeys; self.heldKeys = heldKeys
     }
 }
 

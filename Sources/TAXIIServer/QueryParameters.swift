@@ -14,15 +14,15 @@ struct QueryParameters {
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let key = Self.decode(parts[0]), let value = Self.decode(parts.count > 1 ? parts[1] : "") else {
-                throw TAXIIError.badRequest("The query has a malformed percent-escape.")
+                throw HubError.invalid("The query has a malformed percent-escape.")
             }
             guard allowed.contains(key) else {
                 let list = allowed.sorted().joined(separator: ", ")
-                throw TAXIIError.badRequest(
+                throw HubError.invalid(
                     "Unknown query parameter '\(key.prefix(100))'. This endpoint accepts: \(list.isEmpty ? "none" : list).")
             }
             guard values[key] == nil else {
-                throw TAXIIError.badRequest("The query parameter '\(key)' is given more than once; use a comma-separated list.")
+                throw HubError.invalid("The query parameter '\(key)' is given more than once; use a comma-separated list.")
             }
             values[key] = value
         }
@@ -44,7 +44,7 @@ struct QueryParameters {
     func apply(to query: inout ObjectQuery, maxPageSize: Int) throws {
         if let text = values["limit"] {
             guard let limit = Int(text), limit > 0 else {
-                throw TAXIIError.badRequest("limit must be a positive whole number (got '\(text.prefix(40))').")
+                throw HubError.invalid("limit must be a positive whole number (got '\(text.prefix(40))').")
             }
             query.limit = min(limit, maxPageSize)
         } else {
@@ -52,7 +52,7 @@ struct QueryParameters {
         }
         if let text = values["added_after"] {
             guard let timestamp = STIXTimestamp(text) else {
-                throw TAXIIError.badRequest("added_after must be an RFC 3339 UTC timestamp such as 2026-01-01T00:00:00Z (got '\(text.prefix(60))').")
+                throw HubError.invalid("added_after must be an RFC 3339 UTC timestamp such as 2026-01-01T00:00:00Z (got '\(text.prefix(60))').")
             }
             query.addedAfterMicroseconds = timestamp.microsecondsSinceEpoch
         }
@@ -77,7 +77,7 @@ struct QueryParameters {
                 case "all": selection.all = true
                 default:
                     guard let timestamp = STIXTimestamp(item) else {
-                        throw TAXIIError.badRequest("match[version] takes first, last, all or timestamps (got '\(item.prefix(60))').")
+                        throw HubError.invalid("match[version] takes first, last, all or timestamps (got '\(item.prefix(60))').")
                     }
                     selection.instants.append(timestamp.microsecondsSinceEpoch)
                 }
@@ -92,10 +92,10 @@ struct QueryParameters {
     private func list(_ text: String, name: String, valid: (String) -> Bool) throws -> [String] {
         let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !items.isEmpty, items.count <= 1000 else {
-            throw TAXIIError.badRequest("\(name) needs between 1 and 1000 comma-separated values.")
+            throw HubError.invalid("\(name) needs between 1 and 1000 comma-separated values.")
         }
         for item in items where !valid(item) {
-            throw TAXIIError.badRequest("\(name) has an invalid value '\(item.prefix(100))'.")
+            throw HubError.invalid("\(name) has an invalid value '\(item.prefix(100))'.")
         }
         return items
     }
@@ -119,7 +119,7 @@ enum PageCursor {
 
     static func decode(_ token: String) throws -> (after: Int64, start: Int64, added: Int64?) {
         let parts = token.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
-        let refused = TAXIIError.badRequest("The next token '\(token.prefix(40))' is not one this server issued.")
+        let refused = HubError.invalid("The next token '\(token.prefix(40))' is not one this server issued.")
         guard token.first == "p", token.count <= 45, parts.count == 2 || parts.count == 3,
               let after = Int64(parts[0], radix: 36), let start = Int64(parts[1], radix: 36),
               after >= 0, start >= 0 else { throw refused }

@@ -49,7 +49,7 @@ public struct TAXIIService: Sendable {
     var rootPath: String { "/\(configuration.apiRootName)/" }
 
     /// Adds every TAXII route, behind content negotiation and authentication. Errors become TAXII
-    /// error messages through `TAXIIErrorMiddleware`, which the router carries for all routes.
+    /// error messages through `HubErrorMiddleware`, which the router carries for all routes.
     public func addRoutes(to router: Router<HubRequestContext>) {
         let taxii = router.group()
             .add(middleware: NegotiationMiddleware())
@@ -95,7 +95,7 @@ public struct TAXIIService: Sendable {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("status")
         guard let submission = try await policy.visibleSubmission(id: id, for: principal)
-        else { throw TAXIIError.notFound("There is no status resource \(id.prefix(64)) for you.") }
+        else { throw HubError.notFound("There is no status resource \(id.prefix(64)) for you.") }
         return try Self.ok(StatusResource(submission).json)
     }
 
@@ -122,7 +122,7 @@ public struct TAXIIService: Sendable {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("collection")
         guard let (feed, access) = try await policy.visibleFeed(id: id, for: principal) else {
-            throw TAXIIError.notFound("There is no collection \(id.prefix(64)).")
+            throw HubError.notFound("There is no collection \(id.prefix(64)).")
         }
         return (feed, access)
     }
@@ -133,7 +133,7 @@ public struct TAXIIService: Sendable {
         let (feed, _) = try await visibleFeed(request, context)
         guard let reader = try await policy.reader(for: context.requirePrincipal(), feed: feed, purpose: purpose,
                                                    ledger: ledger)
-        else { throw TAXIIError.forbidden("You may not read collection \(feed.id).") }
+        else { throw HubError.forbidden("You may not read collection \(feed.id).") }
         return reader
     }
 
@@ -188,20 +188,20 @@ public struct TAXIIService: Sendable {
     func deleteObject(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.deleteFilters)
         let (feed, access) = try await visibleFeed(request, context)
-        guard access.canWrite else { throw TAXIIError.forbidden("You may not delete from collection \(feed.id).") }
+        guard access.canWrite else { throw HubError.forbidden("You may not delete from collection \(feed.id).") }
         let objectID = try Self.objectID(context)
         var query = ObjectQuery(feedID: feed.id, versions: .every)
         try parameters.apply(to: &query, maxPageSize: configuration.maxPageSize)
         let principal = try context.requirePrincipal()
         guard let reader = try await policy.reader(for: principal, feed: feed, purpose: .delete, ledger: nil) else {
-            throw TAXIIError.forbidden("You may not delete from collection \(feed.id).")
+            throw HubError.forbidden("You may not delete from collection \(feed.id).")
         }
         try await requireObjectExists(objectID, reader: reader)
         let provider = policy.deletableProvider(for: principal)
         let removed = try await store.deleteObject(id: objectID, feedID: feed.id, versions: query.versions,
                                                    provider: provider)
         guard removed > 0 else {
-            throw TAXIIError.forbidden("Only the organisation that provided \(objectID) may delete it.")
+            throw HubError.forbidden("Only the organisation that provided \(objectID) may delete it.")
         }
         return Response(status: .ok, headers: [.contentType: MediaType.taxii])
     }
@@ -210,31 +210,21 @@ public struct TAXIIService: Sendable {
         _ = try QueryParameters(request.uri.query, allowed: [])
         let principal = try context.requirePrincipal()
         guard MediaType.isTAXIIContent(request.headers[.contentType]) else {
-            throw TAXIIError(.unsupportedMediaType, "Unsupported media type",
-                             "POST a TAXII envelope as \(MediaType.taxii).")
+            throw HubError.unsupportedMediaType("POST a TAXII envelope as \(MediaType.taxii).")
         }
         let limit = configuration.maxContentLength
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw TAXIIError(.contentTooLarge, "Content too large",
-                             "The body has \(length) bytes; this API root accepts at most \(limit).")
+            throw HubError.tooLarge("The body has \(length) bytes; this API root accepts at most \(limit).")
         }
         let (feed, access) = try await visibleFeed(request, context)
-        guard access.canWrite else { throw TAXIIError.forbidden("You may not write to collection \(feed.id).") }
+        guard access.canWrite else { throw HubError.forbidden("You may not write to collection \(feed.id).") }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limit)
         } catch {
-            throw TAXIIError(.contentTooLarge, "Content too large", "This API root accepts at most \(limit) bytes.")
+            throw HubError.tooLarge("This API root accepts at most \(limit) bytes.")
         }
-        let submission: Submission
-        do {
-            submission = try await intake.submit(envelope: Array(buffer: body), to: feed, by: principal)
-        } catch let error as IntakeError {
-            switch error.kind {
-            case .malformed: throw TAXIIError.badRequest(error.description)
-            case .forbidden: throw TAXIIError.forbidden(error.description)
-            }
-        }
+        let submission = try await intake.submit(envelope: Array(buffer: body), to: feed, by: principal)
         return Response(status: .accepted, headers: [.contentType: MediaType.taxii],
                         body: .init(byteBuffer: try StatusResource(submission).json))
     }
@@ -251,14 +241,14 @@ public struct TAXIIService: Sendable {
 
     func requireObjectExists(_ objectID: String, reader: FeedReader) async throws {
         guard try await reader.contains(objectID: objectID) else {
-            throw TAXIIError.notFound("There is no object \(objectID.prefix(100)) in collection \(reader.feedID).")
+            throw HubError.notFound("There is no object \(objectID.prefix(100)) in collection \(reader.feedID).")
         }
     }
 
     static func objectID(_ context: HubRequestContext) throws -> String {
         let id = try context.parameters.require("object")
         guard STIXIdentifier(id) != nil else {
-            throw TAXIIError.notFound("\(id.prefix(100)) is not a STIX identifier.")
+            throw HubError.notFound("\(id.prefix(100)) is not a STIX identifier.")
         }
         return id
     }
@@ -295,8 +285,7 @@ struct NegotiationMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         guard MediaType.acceptsTAXII(request.headers[.accept]) else {
-            throw TAXIIError(.notAcceptable, "Not acceptable",
-                             "This server answers with \(MediaType.taxii); the Accept header excludes it.")
+            throw HubError.notAcceptable("This server answers with \(MediaType.taxii); the Accept header excludes it.")
         }
         return try await next(request, context)
     }

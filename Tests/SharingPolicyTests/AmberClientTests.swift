@@ -42,4 +42,23 @@ struct AmberClientTests {
             #expect(entryB != nil && entryB?["client_of"] == nil)
         }
     }
+
+    @Test("a part of an AMBER object marked AMBER+STRICT or RED never reaches the recipient's client")
+    func strictPartsStayWithTheRecipient() async throws {
+        let h = try await SmallHub.make(); defer { h.hub.remove() }
+        let d = try await h.hub.member("顧客D社", email: "soc@kokyaku-d.example.jp", grants: [])
+        try await h.hub.store.addClient(d.principal.organization.id, ofOrganization: h.b.principal.organization.id)
+        @Sendable func marked(_ n: Int, _ part: MarkingRef) -> String {
+            indicator(n, markings: [.amber], extra: #","description":"strict-part-\#(n)","granular_markings":[{"marking_ref":"\#(part.id)","selectors":["description"]}]"#)
+        }
+        try await h.withServer { client in
+            let toB = try await client.post([marked(1, .amberStrict), marked(2, .red), marked(3, .amber)], as: h.a)
+            _ = try await client.release(toB, #"{"organizations": ["ガスB社"]}"#, as: h.a)
+            let dSees = try await client.objects(as: d)
+            #expect(Set(dSees.objects.compactMap { $0["id"] as? String }) == [indicatorID(1), indicatorID(2), indicatorID(3)])
+            #expect(!dSees.raw.contains("strict-part-1"), "D, B's client, received a part marked AMBER+STRICT")
+            #expect(!dSees.raw.contains("strict-part-2"), "D, B's client, received a part marked RED")
+            #expect(dSees.raw.contains("strict-part-3"), "a part marked AMBER reaches clients")
+        }
+    }
 }

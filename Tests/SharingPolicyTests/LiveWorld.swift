@@ -1,8 +1,8 @@
 // A generated world made real: a SQLite TestHub with the world's organisations (one member user
-// each), a hub analyst, trust groups and feed rights; the real HTTP server (HubApplication, TAXII and
-// the JSON API) on a free port; submissions posted through TAXII, releases and revocations through
-// `/api/v1`. `Probe` then reads every path as every reader and lists every difference from
-// `SharingRules`, in both directions.
+// each, a read-only user in some), recorded clients, a hub analyst, trust groups and feed rights; the
+// real HTTP server (HubApplication, TAXII and the JSON API) on a free port; submissions posted through
+// TAXII, releases, revocations and analysts' proposals through `/api/v1`. `Probe` then reads every
+// path as every reader and lists every difference from `SharingRules`, in both directions.
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -20,6 +20,8 @@ struct LiveWorld: Sendable {
     let hub: TestHub
     let organizations: [Organization]
     let members: [TestHub.Member]
+    /// The read-only users, by organisation.
+    let readOnly: [Int: TestHub.Member]
     let analyst: TestHub.Member
     let feeds: [Feed]
 
@@ -29,6 +31,10 @@ struct LiveWorld: Sendable {
     /// Creates the accounts, groups and rights (through the store, as an operator's CLI would).
     static func make(_ world: World) async throws -> LiveWorld {
         let hub = try await TestHub.make()
+        // What `kakehashi init` leaves beside the database, so the CLI's export can open the hub.
+        try JSONSerialization.data(withJSONObject: ["hub_identity_id": anonymization.hubIdentityID])
+            .write(to: hub.directory.appendingPathComponent("hub.json"))
+        try Data(repeating: 7, count: 32).write(to: hub.directory.appendingPathComponent("anonymization.key"))
         var feeds: [Feed] = []
         for f in world.feeds.indices { feeds.append(try await hub.feed(world.feedName(f))) }
         var members: [TestHub.Member] = []
@@ -40,6 +46,17 @@ struct LiveWorld: Sendable {
             }
             members.append(try await hub.member(world.organizationName(o), email: "m\(o)@org\(o).example.jp",
                                                 role: .member, grants: grants))
+        }
+        var readOnly: [Int: TestHub.Member] = [:]
+        for o in world.readOnly.sorted() {
+            readOnly[o] = try await hub.member(world.organizationName(o), email: "viewer\(o)@org\(o).example.jp",
+                                               role: .readOnly)
+        }
+        for (client, patrons) in world.clients {
+            for patron in patrons {
+                try await hub.store.addClient(members[client].principal.organization.id,
+                                              ofOrganization: members[patron].principal.organization.id)
+            }
         }
         let analyst = try await hub.member("Kakehashi Hub 運営", email: "analyst@hub.example.jp", role: .hubAnalyst)
         for (g, memberSet) in world.groups.enumerated() {
@@ -53,17 +70,21 @@ struct LiveWorld: Sendable {
             }
         }
         return LiveWorld(world: world, hub: hub, organizations: members.map(\.principal.organization),
-                         members: members, analyst: analyst, feeds: feeds)
+                         members: members, readOnly: readOnly, analyst: analyst, feeds: feeds)
     }
 
+    /// The account a reader signs in with (`.nobody` has none and is probed on its own).
     func member(_ reader: ReaderSpec) -> TestHub.Member {
         switch reader {
         case .member(let o): members[o]
-        case .hubStaff: analyst
+        case .readOnly(let o): readOnly[o]!
+        case .hubStaff, .nobody: analyst
         }
     }
 
-    var readers: [ReaderSpec] { (0..<world.organizationCount).map(ReaderSpec.member) + [.hubStaff] }
+    var readers: [ReaderSpec] {
+        (0..<world.organizationCount).map(ReaderSpec.member) + world.readOnly.sorted().map(ReaderSpec.readOnly) + [.hubStaff]
+    }
 
     /// Runs `body` against the real server on a free port.
     func withServer(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
@@ -116,6 +137,10 @@ final class Probe: @unchecked Sendable {
     var delivered: [Int: [String: Set<VersionKey>]] = [:]   // submission → organisation id → versions
     var requests = 0
     var checks = 0
+    /// Proposals made so far: id, submission, and whether still pending.
+    var proposals: [(id: String, submission: Int, pending: Bool)] = []
+    /// Who is reading in the current `checkFeed` (for the granular-part check).
+    var currentReader: ReaderSpec = .hubStaff
 
     init(live: LiveWorld, client: any TestClientProtocol) {
         self.live = live; self.client = client; self.world = live.world
@@ -161,6 +186,8 @@ final class Probe: @unchecked Sendable {
             releases.append(ReleaseState(submission: s, scope: scope))
         case .revoke(let r):
             let provider = live.members[world.submissions[releases[r].submission].provider]
+            try await readOnlyIsRefused("/api/v1/releases/\(releaseIDs[r])/revoke", of: world.submissions[releases[r].submission].provider,
+                                        what: "revoking R\(r)")
             let response = try await request("/api/v1/releases/\(releaseIDs[r])/revoke", .post, headers: provider.apiHeaders)
             guard response.status == .ok, response.object["revoked_at"] is String else {
                 throw ProbeError("revocation of R\(r) answered \(response.status): \(response.bodyText.prefix(300))")
@@ -171,12 +198,16 @@ final class Probe: @unchecked Sendable {
             if again.status.code < 400 || again.status.code >= 500 {
                 fail("revoke", "revoking R\(r) a second time answered \(again.status)")
             }
+        case .propose(let s, let scope, let approve):
+            try await propose(s, scope: scope, approve: approve)
         case .foreignRelease(let s, let by, let scope):
             let response = try await request("/api/v1/submissions/\(submissionIDs[s])/release", .post,
                                              headers: live.members[by].apiHeaders, body: releaseBody(scope, in: world))
             if response.status != .notFound {
                 fail("foreign-release", "O\(by) releasing S\(s) (not its own) answered \(response.status), expected 404: \(response.bodyText.prefix(200))")
             }
+            try await readOnlyIsRefused("/api/v1/submissions/\(submissionIDs[s])/release", of: world.submissions[s].provider,
+                                        what: "releasing S\(s)", body: releaseBody(scope, in: world))
             // Hub staff cannot release for the provider either.
             let staff = try await request("/api/v1/submissions/\(submissionIDs[s])/release", .post,
                                           headers: live.analyst.apiHeaders, body: releaseBody(scope, in: world))
@@ -209,8 +240,11 @@ final class Probe: @unchecked Sendable {
                 try await checkFeed(reader, feed: f, phase: phase)
             }
             try await checkSubmissionsAPI(reader, phase: phase)
+            try await checkOtherAPIPaths(reader, phase: phase)
         }
         try await checkRecipients(phase: phase)
+        try await checkNobody(phase: phase)
+        try checkExport(phase: phase)
     }
 
     /// Every TAXII read path of one feed as one reader.
@@ -219,6 +253,7 @@ final class Probe: @unchecked Sendable {
         let feed = live.feeds[f]
         let base = "/hub/collections/\(feed.id)"
         let who = "\(phase), \(reader), F\(f)"
+        currentReader = reader
         let worldIDs = Set(world.submissions.flatMap(\.objects).map(\.id)).sorted()
         let feedIDs = Set(world.submissions.filter { $0.feed == f }.flatMap(\.objects).map(\.id))
 
@@ -240,7 +275,7 @@ final class Probe: @unchecked Sendable {
 
         let all = SharingRules.visible(to: reader, feed: f, in: world, releases: releases)
         let latest = SharingRules.latest(all)
-        if case .member(let o) = reader {
+        if let o = reader.organization {
             let organizationID = live.organizations[o].id
             for (s, submission) in world.submissions.enumerated() where submission.feed == f && submission.provider != o {
                 let versions = Set(submission.objects.map { VersionKey(id: $0.id, version: $0.modified) })
@@ -352,7 +387,9 @@ final class Probe: @unchecked Sendable {
             let key = VersionKey(id: object["id"] as? String ?? "?", version: object["modified"] as? String ?? "?")
             keys.append(key)
             let posted = world.submissions.flatMap(\.objects).first { $0.id == key.id && $0.modified == key.version }
-            if let posted {
+            if let posted, posted.granular != nil {
+                checkPart(of: posted, in: object, who: who)
+            } else if let posted {
                 if !text.contains(posted.json) { fail("content", "\(who): \(key) is not the JSON its provider posted") }
             } else {
                 fail("leak", "\(who): received \(key), which nobody posted")
@@ -385,9 +422,10 @@ final class Probe: @unchecked Sendable {
         let member = live.member(reader)
         let who = "\(phase), \(reader)"
         let own: Set<Int>
-        switch reader {
-        case .hubStaff: own = Set(world.submissions.indices)
-        case .member(let o): own = Set(world.submissions.indices.filter { world.submissions[$0].provider == o })
+        if let o = reader.organization {
+            own = Set(world.submissions.indices.filter { world.submissions[$0].provider == o })
+        } else {
+            own = Set(world.submissions.indices)
         }
         let list = try await request("/api/v1/submissions", headers: member.apiHeaders)
         let listed = Set((list.object["submissions"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })

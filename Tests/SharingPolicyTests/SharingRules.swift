@@ -14,7 +14,15 @@
 // - a TLP:RED object reaches only organisations named individually, never a group or all members;
 // - an object with no TLP marking counts as TLP:AMBER; TLP 1.0 markings count as their TLP 2.0
 //   level (WHITE = CLEAR); with several markings the most restrictive counts;
-// - a revoked release delivers nothing afterwards.
+// - a revoked release delivers nothing afterwards;
+// - TLP:AMBER (never AMBER+STRICT, GREEN or RED) released to an organisation, or to a trust group
+//   it belongs to, also reaches that organisation's recorded clients (TLP 2.0: "its clients"); a
+//   client reads the feeds its patrons read;
+// - a part of an object under a granular marking (its level: the granular marking's, or the object's
+//   when higher) reaches only readers that level allows: TLP:RED parts only organisations named
+//   individually, AMBER+STRICT parts never clients, parts above TLP:CLEAR never through a public release;
+// - a read-only user reads what its organisation reads and changes nothing; hub staff and the
+//   provider's users see the provider's proposals, no one else; without an account nothing at all.
 import Foundation
 
 /// TLP levels, least to most restrictive (the model's own, not Storage.TLPLevel).
@@ -70,18 +78,29 @@ struct ObjectSpec: Sendable, CustomStringConvertible {
     var type: String
     var modified: String
     var markings: [MarkingRef]
+    /// A granular marking on `description` (the object then carries one, with `secret`).
+    var granular: MarkingRef? = nil
+
+    /// The text of the granularly marked description: unique to this version, so a leak is seen.
+    var secret: String { "secret-\(id.suffix(6))-\(modified.prefix(10))" }
+    /// The level of the marked part: the granular marking's, or the object's when higher.
+    var partLevel: Level? { granular.map { max($0.level, level) } }
 
     /// The level the rules apply: the most restrictive marking, TLP:AMBER when unmarked.
     var level: Level { markings.map(\.level).max() ?? .amber }
 
     var description: String {
         let marks = markings.isEmpty ? "unmarked" : markings.map(\.description).joined(separator: "+")
-        return "\(type) …\(id.suffix(4))@\(modified.prefix(10)) [\(marks) → \(level)]"
+        let part = granular.map { " description \($0)" } ?? ""
+        return "\(type) …\(id.suffix(4))@\(modified.prefix(10)) [\(marks) → \(level)\(part)]"
     }
 
     /// The exact JSON text posted (and expected back unchanged in attributed releases).
     var json: String {
-        let refs = markings.isEmpty ? "" : ",\"object_marking_refs\":[" + markings.map { "\"\($0.id)\"" }.joined(separator: ",") + "]"
+        var refs = markings.isEmpty ? "" : ",\"object_marking_refs\":[" + markings.map { "\"\($0.id)\"" }.joined(separator: ",") + "]"
+        if let granular {
+            refs += ",\"description\":\"内部メモ \(secret)\",\"granular_markings\":[{\"marking_ref\":\"\(granular.id)\",\"selectors\":[\"description\"]}]"
+        }
         switch type {
         case "malware":
             return """
@@ -129,6 +148,9 @@ enum Step: Sendable, CustomStringConvertible {
     case release(submission: Int, scope: ScopeSpec)
     /// The provider revokes the `release`-th release made so far.
     case revoke(release: Int)
+    /// A hub analyst proposes releasing the originals of `submission` to `scope`; with `approve` the
+    /// provider approves (it becomes the next release), else it stays pending.
+    case propose(submission: Int, scope: ScopeSpec, approve: Bool)
     /// Another organisation tries to release a submission that is not its own: refused, nothing changes.
     case foreignRelease(submission: Int, by: Int, scope: ScopeSpec)
     /// Another organisation tries to revoke a release of a submission that is not its own: refused.
@@ -142,6 +164,7 @@ enum Step: Sendable, CustomStringConvertible {
         switch self {
         case .release(let s, let scope): "S\(s) released to \(scope)"
         case .revoke(let r): "R\(r) revoked"
+        case .propose(let s, let scope, let approve): "analyst proposes S\(s) to \(scope)\(approve ? ", approved" : ", pending")"
         case .foreignRelease(let s, let by, let scope): "O\(by) tries to release S\(s) to \(scope)"
         case .foreignRevoke(let r, let by): "O\(by) tries to revoke R\(r)"
         case .join(let o, let g): "O\(o) joins G\(g)"
@@ -160,6 +183,10 @@ struct FeedSpec: Sendable {
 /// A generated world.
 struct World: Sendable, CustomStringConvertible {
     var organizationCount: Int
+    /// Organisations that also have a read-only user.
+    var readOnly: Set<Int> = []
+    /// Recorded clients: client organisation → its patrons.
+    var clients: [Int: Set<Int>] = [:]
     /// Members of each trust group (at the start; `Step.join` adds members).
     var groups: [Set<Int>]
     var feeds: [FeedSpec]
@@ -174,7 +201,11 @@ struct World: Sendable, CustomStringConvertible {
     func writers(of feed: Int) -> Set<Int> { Set(submissions.filter { $0.feed == feed }.map(\.provider)) }
 
     var description: String {
-        var lines = ["world: \(organizationCount) organisations O0…O\(organizationCount - 1)"]
+        var lines = ["world: \(organizationCount) organisations O0…O\(organizationCount - 1)"
+                     + (readOnly.isEmpty ? "" : "; read-only users in " + readOnly.sorted().map { "O\($0)" }.joined(separator: ","))]
+        for (client, patrons) in clients.sorted(by: { $0.key < $1.key }) {
+            lines.append("  O\(client) is a client of " + patrons.sorted().map { "O\($0)" }.joined(separator: ","))
+        }
         for (g, members) in groups.enumerated() {
             lines.append("  G\(g) members: " + members.sorted().map { "O\($0)" }.joined(separator: ","))
         }
@@ -193,6 +224,8 @@ struct World: Sendable, CustomStringConvertible {
         for step in steps {
             if case .release = step {
                 lines.append("  R\(releases): \(step)"); releases += 1
+            } else if case .propose(_, _, true) = step {
+                lines.append("  R\(releases): \(step)"); releases += 1
             } else {
                 lines.append("  \(step)")
             }
@@ -208,14 +241,26 @@ struct ReleaseState: Sendable {
     var revoked = false
 }
 
-/// Who reads: one organisation's member, or a hub analyst.
+/// Who reads: one organisation's member or read-only user, a hub analyst, or someone without an account.
 enum ReaderSpec: Hashable, Sendable, CustomStringConvertible {
     case member(Int)
+    case readOnly(Int)
     case hubStaff
+    case nobody
     var description: String {
         switch self {
         case .member(let o): "O\(o)'s member"
+        case .readOnly(let o): "O\(o)'s read-only user"
         case .hubStaff: "hub analyst"
+        case .nobody: "no account"
+        }
+    }
+
+    /// The reader's organisation (members and read-only users).
+    var organization: Int? {
+        switch self {
+        case .member(let o), .readOnly(let o): o
+        case .hubStaff, .nobody: nil
         }
     }
 }
@@ -235,10 +280,18 @@ enum SharingRules {
         switch reader {
         case .hubStaff:
             return true
-        case .member(let o):
-            let spec = world.feeds[feed]
-            return spec.readers.contains(o) || spec.groupReaders.contains { world.groups[$0].contains(o) }
+        case .nobody:
+            return false
+        case .member(let o), .readOnly(let o):
+            // A client reads the feeds its patrons read (what reaches it there is decided per object).
+            return ([o] + (world.clients[o] ?? [])).contains { granted(feed, to: $0, in: world) }
         }
+    }
+
+    /// The organisation's own read grant or one of its groups'.
+    static func granted(_ feed: Int, to o: Int, in world: World) -> Bool {
+        let spec = world.feeds[feed]
+        return spec.readers.contains(o) || spec.groupReaders.contains { world.groups[$0].contains(o) }
     }
 
     /// Whether the reader may write the feed (decides 403 against 404 when it may not read).
@@ -250,19 +303,36 @@ enum SharingRules {
     /// Whether the reader may receive one object of one submission, given the releases so far.
     static func mayReceive(_ reader: ReaderSpec, object: ObjectSpec, of submission: Int, in world: World,
                            releases: [ReleaseState]) -> Bool {
+        allowedPartLevel(reader, object: object, of: submission, in: world, releases: releases) != nil
+    }
+
+    /// The most restricted part of the object the reader may receive (nil: not the object at all):
+    /// staff and the provider every part; through a release naming the reader's organisation TLP:RED;
+    /// through a group or all members AMBER+STRICT; as a recorded client of a recipient AMBER; through
+    /// a public release CLEAR.
+    static func allowedPartLevel(_ reader: ReaderSpec, object: ObjectSpec, of submission: Int, in world: World,
+                                 releases: [ReleaseState]) -> Level? {
         let spec = world.submissions[submission]
-        guard mayRead(reader, feed: spec.feed, in: world) else { return false }
-        guard case .member(let o) = reader else { return true }     // staff: every original
-        if o == spec.provider { return true }                       // the provider: its own originals
+        guard mayRead(reader, feed: spec.feed, in: world) else { return nil }
+        guard let o = reader.organization else { return .red }      // staff: every original
+        if o == spec.provider { return .red }                       // the provider: its own originals
+        let patrons = world.clients[o] ?? []
+        var allowed: Level?
+        func allow(_ level: Level) { allowed = max(allowed ?? level, level) }
         for release in releases where release.submission == submission && !release.revoked {
             let scope = release.scope
-            if scope.organizations.contains(o) { return true }
+            if scope.organizations.contains(o) { allow(.red) }
             if object.level == .red { continue }
-            if scope.groups.contains(where: { world.groups[$0].contains(o) }) { return true }
-            if scope.allMembers { return true }
-            if scope.isPublic && object.level == .clear { return true }
+            if scope.groups.contains(where: { world.groups[$0].contains(o) }) { allow(.amberStrict) }
+            if scope.allMembers { allow(.amberStrict) }
+            if scope.isPublic && object.level == .clear { allow(.clear) }
+            if object.level == .amber, !patrons.isEmpty,
+               !patrons.isDisjoint(with: scope.organizations)
+                || scope.groups.contains(where: { !world.groups[$0].isDisjoint(with: patrons) }) {
+                allow(.amber)
+            }
         }
-        return false
+        return allowed
     }
 
     /// Every version the reader may receive from the feed.

@@ -1,9 +1,11 @@
 // The generator of random worlds for the sharing-rules property test: 3–6 organisations, 1–3 trust
 // groups with random members, 1–2 feeds with random read grants (to organisations and sometimes to
-// groups), 1–4 submissions by random providers with randomly TLP-marked indicators and malware
-// (TLP 2.0 and 1.0 markings, none, or two at once; sometimes a newer version of an object the same
-// provider posted before), then two or three phases of releases, revocations, organisations joining
-// groups and refused attempts by other organisations, each phase ending with every reader reading every path.
+// groups), read-only users in some organisations, some organisations recorded as clients of others,
+// 1–4 submissions by random providers with randomly TLP-marked indicators and malware (TLP 2.0 and
+// 1.0 markings, none, or two at once; sometimes a granular marking on the description; sometimes a
+// newer version of an object the same provider posted before), then two or three phases of releases,
+// revocations, analysts' proposals (approved or left pending), organisations joining groups and
+// refused attempts by other organisations, each phase ending with every reader reading every path.
 import PropertyBased
 
 enum WorldGen {
@@ -20,6 +22,11 @@ enum WorldGen {
             var members = Set((0..<organizationCount).filter { _ in chance(0.5) })
             if members.isEmpty { members.insert(int(0...organizationCount - 1)) }
             groups.append(members)
+        }
+        let readOnly = Set((0..<organizationCount).filter { _ in chance(0.4) })
+        var clients: [Int: Set<Int>] = [:]
+        for o in 0..<organizationCount where chance(0.35) {
+            clients[o] = [(0..<organizationCount).filter { $0 != o }.randomElement(using: &rng)!]
         }
         var feeds: [FeedSpec] = []
         for _ in 0..<int(1...2) {
@@ -39,14 +46,14 @@ enum WorldGen {
                 let versions = submissions.flatMap(\.objects).filter { $0.id == base.id }.count
                 objects.append(ObjectSpec(id: base.id, type: base.type,
                                           modified: "2025-06-\(String(format: "%02d", 1 + versions))T00:00:00.000Z",
-                                          markings: markings(&rng)))
+                                          markings: markings(&rng), granular: granular(&rng)))
             }
             for _ in 0..<int(1...3) {
                 let type = chance(0.75) ? "indicator" : "malware"
                 let id = "\(type)--00000000-0000-4000-8000-\(String(format: "%012d", nextNumber))"
                 nextNumber += 1
                 objects.append(ObjectSpec(id: id, type: type, modified: "2025-06-01T00:00:00.000Z",
-                                          markings: markings(&rng)))
+                                          markings: markings(&rng), granular: granular(&rng)))
             }
             submissions.append(SubmissionSpec(provider: provider, feed: feed, objects: objects))
         }
@@ -87,6 +94,11 @@ enum WorldGen {
                     members[g].insert(o)
                 } else if roll < 0.47, let r = releases.indices.randomElement(using: &rng) {
                     steps.append(.foreignRevoke(release: r, by: other(than: submissions[releases[r].submission].provider)))
+                } else if roll < 0.6 {
+                    let s = int(0...submissions.count - 1)
+                    let approve = chance(0.6)
+                    steps.append(.propose(submission: s, scope: scope(), approve: approve))
+                    if approve { releases.append((s, false)) }
                 } else {
                     let s = int(0...submissions.count - 1)
                     steps.append(.release(submission: s, scope: scope()))
@@ -95,8 +107,8 @@ enum WorldGen {
             }
             steps.append(.check)
         }
-        return World(organizationCount: organizationCount, groups: groups, feeds: feeds,
-                     submissions: submissions, steps: steps)
+        return World(organizationCount: organizationCount, readOnly: readOnly, clients: clients, groups: groups,
+                     feeds: feeds, submissions: submissions, steps: steps)
     }
 
     static func markings(_ rng: inout any SeededRandomNumberGenerator) -> [MarkingRef] {
@@ -105,5 +117,13 @@ enum WorldGen {
         let one = MarkingRef.allCases.randomElement(using: &rng)!
         if roll < 0.9 { return [one] }
         return [one, MarkingRef.allCases.filter { $0 != one }.randomElement(using: &rng)!]
+    }
+
+    /// A granular marking on the description, for about a third of the objects; mostly the levels
+    /// that decide something (RED: named organisations only; AMBER+STRICT: never clients).
+    static func granular(_ rng: inout any SeededRandomNumberGenerator) -> MarkingRef? {
+        guard Double.random(in: 0..<1, using: &rng) < 0.35 else { return nil }
+        return Double.random(in: 0..<1, using: &rng) < 0.6 ? [MarkingRef.red, .amberStrict].randomElement(using: &rng)!
+            : MarkingRef.allCases.randomElement(using: &rng)!
     }
 }
