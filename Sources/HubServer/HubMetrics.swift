@@ -5,7 +5,6 @@
 import Accounts
 import CoreMetrics
 import Foundation
-import HTTPTypes
 import Hummingbird
 import Prometheus
 

@@ -3,7 +3,6 @@
 // Health answers carry no content, version or configuration of the hub.
 import Accounts
 import Foundation
-import HTTPTypes
 import HubHTTP
 import Hummingbird
 import NIOCore

@@ -21,7 +21,7 @@ extension SQLiteHubStore {
     func measuredRead<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         defer { StoreMetrics.readDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds &- start)) }
-        return try await measuredRead(body)
+        return try await pool.read(body)
     }
 
     /// `pool.write`, timed from the moment it queues for the writer, and counted while it waits or runs.
@@ -32,7 +32,7 @@ extension SQLiteHubStore {
             StoreMetrics.writeQueueDepth.record(StoreMetrics.writesWaiting.subtract(1, ordering: .relaxed).newValue)
             StoreMetrics.writeDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds &- start))
         }
-        return try await measuredWrite(body)
+        return try await pool.write(body)
     }
 
     /// `SELECT 1` on a reader connection (`GET /readyz`).
