@@ -24,6 +24,9 @@ import TAXIIServer
 /// try await app.runService()   // until SIGTERM or SIGINT
 /// ```
 ///
+/// Besides TAXII and the JSON API it serves `/healthz`, `/readyz` and `/metrics` (OperationsRoutes),
+/// counting every request into `metrics` by route template.
+///
 /// The application runs one ServiceGroup: the store's `services`, then the delivery ledger, then the
 /// HTTP server. On SIGTERM or SIGINT the group stops them in reverse: the server stops accepting and
 /// answers the requests in flight, the ledger writes every pending read record, then the store's
@@ -39,11 +42,13 @@ public enum HubApplication {
         store: any HubStore, taxii: TAXIIConfiguration = TAXIIConfiguration(),
         anonymization: AnonymizationSettings, corroboration rule: CorroborationRule = .standard, defaultTLP: TLPLevel = .amber,
         vault: SampleVault? = nil, warningLists: WarningLists = .bundled, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, logger: Logger? = nil,
-        services: [any Service] = [],
+        services: [any Service] = [], metrics: HubMetrics = HubMetrics(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: HubErrorMiddleware())
+        router.add(middleware: SignInRefusalMiddleware(metrics: metrics))
         let ledger = DeliveryLedger(store: store)
         let policy = PolicyEngine(store: store, defaultTLP: defaultTLP)
         let desk = ConsentDesk(store: store, policy: policy, anonymization: anonymization)
@@ -55,6 +60,8 @@ public enum HubApplication {
         HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
                       anonymization: anonymization, corroboration: corroboration, policy: policy,
                       vault: vault, warningLists: warningLists, publicAddress: publicAddress).addRoutes(to: router)
+        OperationsRoutes(store: store, metrics: metrics, ledger: ledger, authenticator: taxiiService.authenticator)
+            .addRoutes(to: router)
         let logger = logger ?? Logger(label: "kakehashi") { HubLogHandler(label: $0) }
         return Application(
             router: router,

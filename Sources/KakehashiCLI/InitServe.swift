@@ -12,6 +12,7 @@ import Anonymization
 import Consent
 import HubHTTP
 import HubServer
+import Metrics
 
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create a new hub in the data directory.")
@@ -76,6 +77,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Before the store opens: its read/write timings and write queue report into the hub's registry.
+        let metrics = HubMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
         let hub = try await OpenedHub.open(data)
         // Options given are recorded in hub.json: `kakehashi submit` beside this server applies the same.
         let settings = try IntakeSettings.update(data.url, k: corroboration.corroborationK,
@@ -85,7 +89,7 @@ struct Serve: AsyncParsableCommand {
                         banner: nil,
                         defaultTLP: settings.defaultTLP, corroboration: settings.corroboration,
                         vault: try hub.vault(data, maximumMegabytes: maxSampleMb),
-                        warningLists: try HandOver.warningLists(dataDirectory: data.url))
+                        warningLists: try HandOver.warningLists(dataDirectory: data.url), metrics: metrics)
     }
 }
 
@@ -95,11 +99,12 @@ struct Serve: AsyncParsableCommand {
 func serve(store: SQLiteHubStore, anonymization: AnonymizationSettings, host: String, port: Int, publicURL: String? = nil,
            banner: (@Sendable (String) -> String)?, defaultTLP: TLPLevel = .amber,
            corroboration: CorroborationRule = .standard,
-           vault: SampleVault? = nil, warningLists: WarningLists = .bundled) async throws {
+           vault: SampleVault? = nil, warningLists: WarningLists = .bundled,
+           metrics: HubMetrics = HubMetrics()) async throws {
     let app = HubApplication.make(store: store, anonymization: anonymization, corroboration: corroboration,
                                   defaultTLP: defaultTLP, vault: vault, warningLists: warningLists,
                                   host: host, port: port, publicURL: publicURL,
-                                  services: store.services) { boundPort in
+                                  services: store.services, metrics: metrics) { boundPort in
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"

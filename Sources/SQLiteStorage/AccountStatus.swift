@@ -10,13 +10,13 @@ extension SQLiteHubStore {
     // MARK: - Tokens
 
     public func token(id: String) async throws -> APIToken? {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM api_token WHERE id = ?", arguments: [id]).map(Self.token(from:))
         }
     }
 
     public func tokens(userID: String) async throws -> [APIToken] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM api_token WHERE user_id = ? ORDER BY created_at, id",
                              arguments: [userID]).map(Self.token(from:))
         }
@@ -61,7 +61,7 @@ extension SQLiteHubStore {
     /// Runs `change` and, when its last statement changed a row, appends `audit` in the same
     /// transaction; true when it did. Nothing is written otherwise.
     func changeAccount(audit: AuditEvent, _ change: @escaping @Sendable (Database) throws -> Void) async throws -> Bool {
-        let changed = try await pool.write { db -> Bool in
+        let changed = try await measuredWrite { db -> Bool in
             try change(db)
             guard db.changesCount > 0 else { return false }
             try self.appendAudit([audit], in: db)

@@ -7,7 +7,7 @@ import Storage
 extension SQLiteHubStore {
     public func appendAudit(_ events: [AuditEvent]) async throws {
         guard !events.isEmpty else { return }
-        try await pool.write { db in try self.appendAudit(events, in: db) }
+        try await measuredWrite { db in try self.appendAudit(events, in: db) }
     }
 
     public func recordedAuditHead() throws -> AuditHead? { try auditHeads.read() }
@@ -41,7 +41,7 @@ extension SQLiteHubStore {
     }
 
     public func auditEntries(after sequence: Int64, limit: Int) async throws -> [AuditEntry] {
-        try await pool.read { db in
+        try await measuredRead { db in
             let decoder = JSONDecoder()
             return try Row.fetchAll(db, sql: "SELECT * FROM audit_entry WHERE sequence > ? ORDER BY sequence LIMIT ?",
                                     arguments: [sequence, limit]).map { row in

@@ -8,7 +8,7 @@ import Storage
 extension SQLiteHubStore {
     public func recordObservables(_ keys: [String], organizationID: String, submissionID: String) async throws -> [String: Int] {
         guard !keys.isEmpty else { return [:] }
-        return try await pool.write { db in
+        return try await measuredWrite { db in
             try Self.report(keys, organizationID: organizationID, submissionID: submissionID, counting: true, in: db)
         }
     }
@@ -97,7 +97,7 @@ extension SQLiteHubStore {
     public func observableReporters(_ keys: [String]) async throws -> [String: [String]] {
         let unique = Array(Set(keys))
         guard !unique.isEmpty else { return [:] }
-        return try await pool.read { db in
+        return try await measuredRead { db in
             var reporters: [String: [String]] = [:]
             for start in stride(from: 0, to: unique.count, by: 500) {
                 let chunk = Array(unique[start..<min(start + 500, unique.count)])
@@ -116,7 +116,7 @@ extension SQLiteHubStore {
     }
 
     public func markCorroborated(_ key: String, at: String) async throws -> Bool {
-        try await pool.write { db in
+        try await measuredWrite { db in
             try db.execute(sql: "INSERT OR IGNORE INTO corroborated_observable (observable, released_at) VALUES (?, ?)",
                            arguments: [key, at])
             return db.changesCount == 1
@@ -126,7 +126,7 @@ extension SQLiteHubStore {
     public func heldValues(_ values: [String]) async throws -> [HeldValue] {
         let unique = Array(Set(values))
         guard !unique.isEmpty else { return [] }
-        return try await pool.read { db in
+        return try await measuredRead { db in
             var held: [HeldValue] = []
             for start in stride(from: 0, to: unique.count, by: 500) {
                 let chunk = Array(unique[start..<min(start + 500, unique.count)])
@@ -142,14 +142,14 @@ extension SQLiteHubStore {
     }
 
     public func heldAddressRanges() async throws -> [HeldValue] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT DISTINCT value, organization_id FROM held_value WHERE is_range = 1")
                 .map { HeldValue(value: $0[0], organizationID: $0[1]) }
         }
     }
 
     public func memberIdentifiers() async throws -> [MemberIdentifier] {
-        try await pool.read { db in
+        try await measuredRead { db in
             let registered = try Row.fetchAll(db, sql: "SELECT organization_id, kind, value FROM organization_identifier")
                 .compactMap { row in
                     OrganizationIdentifier.Kind(rawValue: row[1]).map {
@@ -164,7 +164,7 @@ extension SQLiteHubStore {
     }
 
     public func recordProbes(_ hits: [ProbeHit], audit: AuditEvent) async throws {
-        try await pool.write { db in
+        try await measuredWrite { db in
             for hit in hits {
                 try db.execute(sql: """
                     INSERT INTO observable_probe (organization_id, submission_id, observable, holders, recorded_at)
@@ -176,7 +176,7 @@ extension SQLiteHubStore {
     }
 
     public func probeHits() async throws -> [ProbeHit] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM observable_probe ORDER BY rowid").map { row in
                 ProbeHit(organizationID: row["organization_id"], submissionID: row["submission_id"],
                          observable: row["observable"], holders: row["holders"], recordedAt: row["recorded_at"])

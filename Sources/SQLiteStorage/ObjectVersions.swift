@@ -21,7 +21,7 @@ extension SQLiteHubStore {
     /// thread waits for the next chunk; the transaction holds the write lock meanwhile), then records
     /// the submission, its extras and its audit entry, and commits.
     public func append(_ stream: IncomingStream, to feedID: String, countingReports: Bool) async throws -> AppendOutcome {
-        try await pool.write { db in
+        try await measuredWrite { db in
             let feedKey = try Self.feedKey(feedID, in: db)
             var results: [AppendResult] = []
             var counts: [String: Int] = [:]
@@ -188,7 +188,7 @@ extension SQLiteHubStore {
             }
             return try await pool.unsafeRead { db in try Self.objects(query, scope: scope, in: db) }
         }
-        return try await pool.read { db in try Self.objects(query, scope: scope, in: db) }
+        return try await measuredRead { db in try Self.objects(query, scope: scope, in: db) }
     }
 
     static func objects(_ query: ObjectQuery, scope: ReadScope, in db: Database) throws -> ObjectPage {
@@ -612,7 +612,7 @@ extension SQLiteHubStore {
 
     public func deleteObject(id stixID: String, feedID: String, versions: VersionSelection,
                              provider: String?) async throws -> Int {
-        try await pool.write { db in
+        try await measuredWrite { db in
             guard let feedKey = try Int64.fetchOne(db, sql: "SELECT key FROM feed WHERE id = ?", arguments: [feedID])
             else { return 0 }
             let idHash = KeyHash.of(stixID)
@@ -680,7 +680,7 @@ extension SQLiteHubStore {
     }
 
     public func objectCount(feedID: String) async throws -> Int {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM object_version WHERE feed_key = (SELECT key FROM feed WHERE id = ?) AND release_id = ''
                 """, arguments: [feedID]) ?? 0

@@ -5,7 +5,7 @@ import Storage
 
 extension SQLiteHubStore {
     public func recordRelease(_ release: Release, feedID: String, copies: [IncomingObject], audit: AuditEvent) async throws {
-        try await pool.write { db in
+        try await measuredWrite { db in
             let feedKey = try Self.feedKey(feedID, in: db)
             try db.execute(sql: """
                 INSERT INTO release (id, submission_id, provider_org_id, scope, anonymized, kind, created_by, created_at)
@@ -20,20 +20,20 @@ extension SQLiteHubStore {
     }
 
     public func releases(submissionID: String) async throws -> [Release] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM release WHERE submission_id = ? ORDER BY created_at",
                              arguments: [submissionID]).map(Self.release(from:))
         }
     }
 
     public func release(id: String) async throws -> Release? {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM release WHERE id = ?", arguments: [id]).map(Self.release(from:))
         }
     }
 
     public func revokeRelease(id: String, revokedBy: String?, at: String, audit: AuditEvent) async throws {
-        try await pool.write { db in
+        try await measuredWrite { db in
             try db.execute(sql: "UPDATE release SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
                            arguments: [at, revokedBy, id])
             guard db.changesCount > 0 else { throw StoreError.notFound("an unrevoked release \(id)") }
@@ -47,7 +47,7 @@ extension SQLiteHubStore {
     }
 
     public func submissions(organizationID: String?) async throws -> [Submission] {
-        try await pool.read { db in
+        try await measuredRead { db in
             let rows: [Row]
             if let organizationID {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM submission WHERE organization_id = ? ORDER BY request_timestamp DESC",
@@ -61,7 +61,7 @@ extension SQLiteHubStore {
 
     public func recordReads(_ events: [AuditEvent], deliveries: [Delivery]) async throws {
         guard !events.isEmpty || !deliveries.isEmpty else { return }
-        try await pool.write { db in
+        try await measuredWrite { db in
             try self.appendAudit(events, in: db)
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO delivery (organization_id, submission_id, release_id, stix_id, version, delivered_at, path)
@@ -75,7 +75,7 @@ extension SQLiteHubStore {
     }
 
     public func deliveries(submissionID: String) async throws -> [Delivery] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM delivery WHERE submission_id = ? ORDER BY delivered_at",
                              arguments: [submissionID]).map { row in
                 Delivery(organizationID: row["organization_id"], submissionID: row["submission_id"],

@@ -112,21 +112,21 @@ public final class SQLiteHubStore: HubStore {
     }
 
     public func organization(id: String) async throws -> Organization? {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM organization WHERE id = ?", arguments: [id])
                 .map(Self.organization(from:))
         }
     }
 
     public func organization(named name: String) async throws -> Organization? {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM organization WHERE name = ?", arguments: [name])
                 .map(Self.organization(from:))
         }
     }
 
     public func organizations() async throws -> [Organization] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM organization ORDER BY name").map(Self.organization(from:))
         }
     }
@@ -152,20 +152,20 @@ public final class SQLiteHubStore: HubStore {
     }
 
     public func user(id: String) async throws -> User? {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [id]).flatMap(Self.user(from:))
         }
     }
 
     public func user(email: String) async throws -> User? {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM user WHERE email = ?", arguments: [email.lowercased()])
                 .flatMap(Self.user(from:))
         }
     }
 
     public func users(organizationID: String) async throws -> [User] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM user WHERE organization_id = ? ORDER BY email",
                              arguments: [organizationID]).compactMap(Self.user(from:))
         }
@@ -181,7 +181,7 @@ public final class SQLiteHubStore: HubStore {
     }
 
     public func user(tokenSecretHash secretHash: String) async throws -> User? {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchOne(db, sql: """
                 SELECT user.* FROM api_token JOIN user ON user.id = api_token.user_id
                 WHERE api_token.secret_hash = ? AND api_token.revoked_at IS NULL
@@ -210,19 +210,19 @@ public final class SQLiteHubStore: HubStore {
     }
 
     public func feed(id: String) async throws -> Feed? {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE id = ?", arguments: [id]).map(Self.feed(from:))
         }
     }
 
     public func feed(named name: String) async throws -> Feed? {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE name = ?", arguments: [name]).map(Self.feed(from:))
         }
     }
 
     public func feeds() async throws -> [Feed] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM feed ORDER BY key").map(Self.feed(from:))
         }
     }
@@ -245,14 +245,14 @@ public final class SQLiteHubStore: HubStore {
     }
 
     public func grants(organizationID: String) async throws -> [FeedGrant] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM feed_grant WHERE organization_id = ?",
                              arguments: [organizationID]).map(Self.grant(from:))
         }
     }
 
     public func grants(feedID: String) async throws -> [FeedGrant] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM feed_grant WHERE feed_id = ?",
                              arguments: [feedID]).map(Self.grant(from:))
         }
@@ -266,7 +266,7 @@ public final class SQLiteHubStore: HubStore {
     // MARK: - Submissions
 
     public func submission(id: String) async throws -> Submission? {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id]).map(Self.submission(from:))
         }
     }
@@ -291,7 +291,7 @@ public final class SQLiteHubStore: HubStore {
     /// Runs a write, mapping a uniqueness violation to `StoreError.duplicate`.
     func write(duplicate what: String, _ body: @escaping @Sendable (Database) throws -> Void) async throws {
         do {
-            try await pool.write(body)
+            try await measuredWrite(body)
             generation.add(1, ordering: .releasing)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             if error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE

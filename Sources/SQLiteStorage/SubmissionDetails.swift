@@ -42,7 +42,7 @@ extension SQLiteHubStore {
     }
 
     public func submissionDetail(id: String) async throws -> SubmissionDetail? {
-        try await pool.read { db in
+        try await measuredRead { db in
             guard let data = try Data.fetchOne(db, sql: "SELECT detail FROM submission_detail WHERE submission_id = ?",
                                                arguments: [id]) else { return nil }
             return try JSONDecoder().decode(SubmissionDetail.self, from: data)
@@ -50,7 +50,7 @@ extension SQLiteHubStore {
     }
 
     public func sampleReferences(sha256: String) async throws -> [SampleReference] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sample WHERE sha256 = ? ORDER BY submission_id",
                              arguments: [sha256.lowercased()]).map { row in
                 SampleReference(sha256: row["sha256"], submissionID: row["submission_id"],
@@ -61,7 +61,7 @@ extension SQLiteHubStore {
 
     @_spi(ReadGate) public func observationObjectIDs(feedID: String, fromMicroseconds: Int64, toMicroseconds: Int64,
                                                      source: String?, limit: Int, for scope: ReadScope) async throws -> [String] {
-        try await pool.read { db in
+        try await measuredRead { db in
             let feedKey = try Self.feedKey(feedID, in: db)
             var sql = "SELECT stix_id FROM observation_hour WHERE feed_key = ? AND hour_start_us >= ? AND hour_start_us < ?"
             var arguments: StatementArguments = [feedKey, fromMicroseconds, toMicroseconds]

@@ -13,13 +13,13 @@ extension SQLiteHubStore {
     }
 
     public func group(named name: String) async throws -> TrustGroup? {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM trust_group WHERE name = ?", arguments: [name]).map(Self.group(from:))
         }
     }
 
     public func groups() async throws -> [TrustGroup] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM trust_group ORDER BY name").map(Self.group(from:))
         }
     }
@@ -34,7 +34,7 @@ extension SQLiteHubStore {
     }
 
     public func members(ofGroup groupID: String) async throws -> [Organization] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: """
                 SELECT organization.* FROM trust_group_member JOIN organization ON organization.id = organization_id
                 WHERE group_id = ? ORDER BY organization.name
@@ -43,7 +43,7 @@ extension SQLiteHubStore {
     }
 
     public func groups(ofOrganization organizationID: String) async throws -> [TrustGroup] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: """
                 SELECT trust_group.* FROM trust_group_member JOIN trust_group ON trust_group.id = group_id
                 WHERE organization_id = ? ORDER BY trust_group.name
@@ -63,7 +63,7 @@ extension SQLiteHubStore {
     }
 
     public func groupGrants(feedID: String) async throws -> [FeedGroupGrant] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM feed_group_grant WHERE feed_id = ?", arguments: [feedID])
                 .map(Self.groupGrant(from:))
         }
@@ -71,7 +71,7 @@ extension SQLiteHubStore {
 
     public func groupGrants(groupIDs: [String]) async throws -> [FeedGroupGrant] {
         guard !groupIDs.isEmpty else { return [] }
-        return try await pool.read { db in
+        return try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM feed_group_grant WHERE group_id IN (\(Self.placeholders(groupIDs.count)))",
                              arguments: StatementArguments.positional(groupIDs)).map(Self.groupGrant(from:))
         }
@@ -87,7 +87,7 @@ extension SQLiteHubStore {
     }
 
     public func removeIdentifier(_ identifier: OrganizationIdentifier, organizationID: String) async throws -> Bool {
-        let removed = try await pool.write { db in
+        let removed = try await measuredWrite { db in
             try db.execute(sql: "DELETE FROM organization_identifier WHERE organization_id = ? AND kind = ? AND value = ?",
                            arguments: [organizationID, identifier.kind.rawValue, identifier.value])
             return db.changesCount > 0
@@ -97,7 +97,7 @@ extension SQLiteHubStore {
     }
 
     public func identifiers(organizationID: String) async throws -> [OrganizationIdentifier] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: "SELECT kind, value FROM organization_identifier WHERE organization_id = ? ORDER BY kind, value",
                              arguments: [organizationID]).compactMap { row in
                 OrganizationIdentifier.Kind(rawValue: row["kind"]).map { OrganizationIdentifier(kind: $0, value: row["value"]) }
@@ -114,7 +114,7 @@ extension SQLiteHubStore {
     }
 
     public func readerGrants(organizationID: String) async throws -> ReaderGrants {
-        try await pool.read { db in
+        try await measuredRead { db in
             let grantRows = try Row.fetchAll(db, sql: "SELECT * FROM feed_grant WHERE organization_id = ?",
                                              arguments: [organizationID])
             let grants = grantRows.map(Self.grant(from:))
@@ -194,7 +194,7 @@ extension SQLiteHubStore {
     }
 
     public func clients(ofOrganization organizationID: String) async throws -> [Organization] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: """
                 SELECT organization.* FROM organization_client JOIN organization ON organization.id = client_id
                 WHERE organization_id = ? ORDER BY organization.name
@@ -203,7 +203,7 @@ extension SQLiteHubStore {
     }
 
     public func patrons(ofClient clientID: String) async throws -> [Organization] {
-        try await pool.read { db in
+        try await measuredRead { db in
             try Row.fetchAll(db, sql: """
                 SELECT organization.* FROM organization_client JOIN organization ON organization.id = organization_id
                 WHERE client_id = ? ORDER BY organization.name

@@ -150,6 +150,10 @@ public actor DeliveryLedger: Service {
         if await hasPending { throw DeliveryLedgerError.unwritten }
     }
 
+    /// Read entries and deliveries gathered but not yet written (the metric
+    /// `kakehashi_delivery_ledger_pending_records`).
+    public var pendingRecords: Int { events.count + openReads.count + closedReads.count + deliveries.count }
+
     /// Whether read records are still waiting (their last write failed).
     var hasPending: Bool { !events.isEmpty || !deliveries.isEmpty || !openReads.isEmpty || !closedReads.isEmpty }
 }

@@ -33,7 +33,19 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 /// let feed = try await store.createFeed(Feed(name: "C2", title: "C2 servers"))
 /// // Objects are read through the policy engine: `policy.reader(for:feed:purpose:ledger:)`.
 /// ```
-public protocol HubStore: AccountStore, SubmissionStore, ObjectStore, CorroborationStore, AuditStore {}
+public protocol HubStore: AccountStore, SubmissionStore, ObjectStore, CorroborationStore, AuditStore {
+    /// Throws unless the store answers a trivial read now (`GET /readyz`); cheap, reveals nothing.
+    ///
+    /// ```swift
+    /// try await store.checkReadiness()   // SELECT 1 on SQLite
+    /// ```
+    func checkReadiness() async throws
+}
+
+extension HubStore {
+    /// A one-row indexed lookup, for back ends without a cheaper probe of their own.
+    public func checkReadiness() async throws { _ = try await organization(id: "") }
+}
 
 /// An organisation's own feed grants, its trust groups and their grants, read together.
 public struct ReaderGrants: Sendable, Equatable {
