@@ -152,6 +152,7 @@ public struct ConsentDesk: Sendable {
                                       version: Self.versionText(original),
                                       versionMicroseconds: Self.versionMicroseconds(original),
                                       bytes: Array(original.bytes), tlp: original.tlp, audiences: audiences)
+            copy.originalID = original.stixID
             let parsed = try JSONParser.parse(Array(original.bytes))
             if !includeContext, parsed.objectValue?["x_kakehashi_context"]?.boolValue == true {
                 withheld.append("\(original.stixID): incident context leaves only when the release includes it (include_context)")
