@@ -3,7 +3,7 @@
 //
 // One module per concern; dependencies point one way:
 //   STIXPatterning <- STIX ------------------------------.
-//   Storage <- SQLiteStorage                               v
+//   AuditTrail <- Storage <- SQLiteStorage                 v
 //   Storage <- Accounts <- SharingPolicy <- Ingestion, Consent <- TAXIIServer, HubAPI <- HubServer <- KakehashiCLI
 import PackageDescription
 
@@ -40,7 +40,11 @@ let package = Package(
         .target(name: "STIX", dependencies: ["STIXPatterning", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
         // The storage protocol and the hub's records (organisations, users, feeds, object versions).
-        .target(name: "Storage", dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+        // The audit trail: events, the sealed hash chain, its verification and the head file.
+        .target(name: "AuditTrail", dependencies: [.product(name: "Crypto", package: "swift-crypto"),
+                                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                swiftSettings: swiftSettings),
+        .target(name: "Storage", dependencies: ["AuditTrail", .product(name: "Crypto", package: "swift-crypto"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 swiftSettings: swiftSettings),
         // Accounts: sign-in by password (bcrypt) or API token, and account administration.
         .target(name: "Accounts", dependencies: [

@@ -102,7 +102,7 @@ enum OpenAPIDocument {
             "created_at": {"type": "string", "format": "date-time"}, "revoked_at": {"type": ["string", "null"], "format": "date-time"}}}
         },
         "responses": {
-          "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+          "Error": {"description": "error", "content": {"application/taxii+json;version=2.1": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         }
       },
       "paths": {
@@ -174,7 +174,7 @@ enum OpenAPIDocument {
             "responses": {"201": {"description": "released", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Release"}}}},
               "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
               "404": {"$ref": "#/components/responses/Error"},
-              "409": {"description": "blocked by the final identifier check", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "409": {"description": "blocked by the final identifier check", "content": {"application/taxii+json;version=2.1": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "422": {"$ref": "#/components/responses/Error"}}}
         },
         "/api/v1/submissions/{id}/recipients": {

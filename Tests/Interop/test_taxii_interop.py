@@ -191,3 +191,12 @@ def test_openapi_document_is_valid(hub):
     for path in ["/api/v1/submissions/{id}/release", "/api/v1/submissions/{id}/recipients",
                  "/api/v1/releases/{id}/revoke", "/api/v1/proposals/{id}/approve", "/api/v1/standing-consent"]:
         assert path in document["paths"], path
+
+
+def test_openapi_error_format_is_what_the_api_sends(hub):
+    """The documented error media type is the one an /api/v1 error actually carries."""
+    document = requests.get(hub.url + "/api/v1/openapi.json", timeout=30).json()
+    documented = set(document["components"]["responses"]["Error"]["content"])
+    response = requests.get(hub.url + "/api/v1/submissions", timeout=30)
+    assert response.status_code == 401
+    assert response.headers["Content-Type"] in documented, (response.headers["Content-Type"], documented)

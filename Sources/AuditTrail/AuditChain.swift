@@ -1,6 +1,9 @@
-// Audit: the append-only, hash-chained record of every read that returned objects, every write,
-// release, approval, revocation, export and sign-in. Each entry's hash covers the previous entry's
-// hash, so an edited or deleted entry breaks the chain from that point on.
+// AuditTrail: the append-only, hash-chained record of every read that returned objects, every write,
+// release, approval, revocation, export and sign-in — its events, the chain's rules, the seal and the
+// head recorded outside the database. Each entry's hash covers the previous entry's hash, so an
+// edited or deleted entry breaks the chain from that point on. Stores append entries in the same
+// transaction as the change they record (`AuditStore`); who received what is recorded by the
+// `DeliveryLedger` (SharingPolicy), which decides deliveries.
 import Crypto
 import Foundation
 
@@ -239,38 +242,9 @@ public struct AuditVerification: Sendable {
     public var recordedHead: AuditHead?
     public var problems: [AuditChain.Problem]
     public var isIntact: Bool { problems.isEmpty }
-}
 
-extension HubStore {
-    /// Recomputes the whole chain with the hub's audit key and checks it against the head recorded
-    /// outside the database: an edited, inserted, reordered or deleted entry (the newest included)
-    /// and a chain rewritten without the key are all reported.
-    ///
-    /// ```swift
-    /// let result = try await store.verifyAuditTrail()
-    /// if !result.isIntact { for problem in result.problems { print(problem) } }
-    /// ```
-    public func verifyAuditTrail(batchSize: Int = 10_000) async throws -> AuditVerification {
-        let head = try recordedAuditHead()
-        var previous = AuditChain.genesis
-        var sequence: Int64 = 0
-        var problems: [AuditChain.Problem] = []
-        var count = 0
-        var hashAtHead: String?
-        while true {
-            let entries = try await auditEntries(after: sequence, limit: batchSize)
-            guard let last = entries.last else { break }
-            problems += AuditChain.verify(entries, seal: auditSeal, previous: previous, previousSequence: sequence)
-            if let head, let entry = entries.first(where: { $0.sequence == head.sequence }) { hashAtHead = entry.hash }
-            previous = last.hash
-            sequence = last.sequence
-            count += entries.count
-        }
-        if let head, let problem = AuditChain.check(head: head, lastSequence: sequence, hashAtHeadSequence: hashAtHead,
-                                                     seal: auditSeal) {
-            problems.append(problem)
-        }
-        return AuditVerification(entryCount: count, headHash: previous, recordedHead: head, problems: problems)
+    public init(entryCount: Int, headHash: String, recordedHead: AuditHead?, problems: [AuditChain.Problem]) {
+        self.entryCount = entryCount; self.headHash = headHash; self.recordedHead = recordedHead; self.problems = problems
     }
 }
 
