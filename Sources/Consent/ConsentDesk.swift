@@ -152,6 +152,7 @@ public struct ConsentDesk: Sendable {
                                       version: Self.versionText(original),
                                       versionMicroseconds: Self.versionMicroseconds(original),
                                       bytes: Array(original.bytes), tlp: original.tlp, audiences: audiences)
+            copy.originalID = original.stixID
             let parsed = try JSONParser.parse(Array(original.bytes))
             if !includeContext, parsed.objectValue?["x_kakehashi_context"]?.boolValue == true {
                 withheld.append("\(original.stixID): incident context leaves only when the release includes it (include_context)")
@@ -193,14 +194,16 @@ public struct ConsentDesk: Sendable {
     }
 
     /// What an anonymised release of the submission to all members would share, exactly, without
-    /// storing anything: the provider's preview.
+    /// storing anything. The provider's users may ask, and so may hub staff: analysts prepare the
+    /// proposals a provider approves, so they see what a release would share (they read the
+    /// originals already). Anyone else is told there is no such submission.
     ///
     /// ```swift
     /// let preview = try await desk.preview(submissionID: id, by: provider)
     /// preview.objects    // the anonymised STIX objects; preview.withheld: what stays and why
     /// ```
     public func preview(submissionID: String, by principal: Principal) async throws -> ReleasePreview {
-        let submission = try await ownSubmission(submissionID, principal: principal, action: "preview")
+        let submission = try await ownSubmission(submissionID, principal: principal, action: "preview", staffMaySee: true)
         let objects = try await originals(of: submission)
         do {
             let (copies, withheld) = try await releasedCopies(of: submission, objects: objects,

@@ -149,6 +149,52 @@ public struct Corroboration: Sendable {
         return released
     }
 
+    /// Re-checks every observable already released by corroboration against this rule and the held
+    /// data, and withdraws those that no longer qualify: a hub upgraded from earlier rules (k = 2, no
+    /// held values) may have released held values, values inside members' domains, or values fewer
+    /// than k organisations from enough sectors reported; and k or the sectors may have been raised
+    /// since. A withdrawn indicator vanishes from every later read, as a revoked release does (the
+    /// audit of reads keeps who had it), with a `revoke` audit entry naming the observable and why.
+    /// `kakehashi serve` runs it at start, and `kakehashi init` when k or the sectors change.
+    /// Returns the keys withdrawn.
+    ///
+    /// ```swift
+    /// let withdrawn = try await Corroboration(store: store, hubIdentityID: id, rule: settings.corroboration)
+    ///     .withdrawUnqualified()
+    /// ```
+    @discardableResult
+    public func withdrawUnqualified() async throws -> [String] {
+        let keys = try await store.corroboratedObservables()
+        guard !keys.isEmpty else { return [] }
+        let screen = try await HeldScreen.load(from: store, keys: keys)
+        let reporters = try await store.observableReporters(keys)
+        let organizations = try await store.organizations()
+        let sectors = Dictionary(organizations.map { ($0.id, $0.sector) }, uniquingKeysWith: { a, _ in a })
+        guard let hub = organizations.first(where: { $0.sector == "hub" }),
+              let feed = try await store.feed(named: Self.feedName) else { return [] }
+        var withdrawn: [String] = []
+        for key in keys {
+            let reported = reporters[key] ?? []
+            let distinctSectors = Set(reported.compactMap { sectors[$0] ?? nil }.filter { !$0.isEmpty })
+            let reason: String
+            if !screen.holders(of: key).isEmpty {
+                reason = "held"
+            } else if reported.count < k || distinctSectors.count < rule.sectors {
+                reason = "fewer than \(k) organisations from \(rule.sectors) sectors"
+            } else {
+                continue
+            }
+            let indicatorID = "indicator--" + Self.uuid(from: key)
+            _ = try await store.withdrawCorroborated(
+                key, indicatorID: indicatorID, feedID: feed.id, providerOrganizationID: hub.id,
+                audit: AuditEvent(action: .revoke, actorUserID: nil, actorOrganizationID: hub.id, subject: indicatorID,
+                                  details: ["kind": ReleaseKind.corroboration.rawValue, "observable": key,
+                                            "reason": reason, "rule": "k=\(k) sectors=\(rule.sectors)"]))
+            withdrawn.append(key)
+        }
+        return withdrawn
+    }
+
     /// A hub-authored TLP:GREEN indicator for the bare observable, readable by every member: nothing
     /// else (no count of reporters, no name, no types), so it says no more than the value itself.
     func releaseObservable(_ key: String, organizations: Int, at now: String) async throws {

@@ -80,7 +80,8 @@ extension HubAPIService {
     }
 
     /// `GET /api/v1/submissions/{id}/preview`: exactly what an anonymised release to all members
-    /// would share, and what would stay held. Only the provider (and hub staff) may ask.
+    /// would share, and what would stay held. The provider's users and hub staff may ask (analysts
+    /// prepare proposals); anyone else gets 404.
     func preview(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")

@@ -22,12 +22,17 @@ struct Init: AsyncParsableCommand {
     func validate() throws { try corroboration.validate() }
 
     func run() async throws {
-        let (_, created) = try await OpenedHub.initialise(data.url)
+        let (store, created) = try await OpenedHub.initialise(data.url)
         print(created ? "initialised a new hub in \(data.data)" : "the hub in \(data.data) is already initialised")
         let settings = try IntakeSettings.update(data.url, k: corroboration.corroborationK,
                                                  sectors: corroboration.corroborationSectors, defaultTLP: nil)
         if created || corroboration.given {
             print("k-corroboration: \(settings.corroboration.organizations) organisations from at least \(settings.corroboration.sectors) sectors")
+        }
+        if !created && corroboration.given {
+            // A raised k or sector count withdraws what no longer qualifies (serve re-checks as well).
+            try await withdrawUnqualifiedCorroborations(store: store, anonymization: try HubSecrets.load(data.url),
+                                                        rule: settings.corroboration)
         }
     }
 }
@@ -85,11 +90,24 @@ struct Serve: AsyncParsableCommand {
         let settings = try IntakeSettings.update(data.url, k: corroboration.corroborationK,
                                                  sectors: corroboration.corroborationSectors,
                                                  defaultTLP: defaultTlp.flatMap(TLPLevel.init(rawValue:)))
+        try await withdrawUnqualifiedCorroborations(store: hub.store, anonymization: hub.anonymization,
+                                                    rule: settings.corroboration)
         try await serve(store: hub.store, anonymization: hub.anonymization, host: host, port: port, publicURL: publicUrl,
                         banner: nil,
                         defaultTLP: settings.defaultTLP, corroboration: settings.corroboration,
                         vault: try hub.vault(data, maximumMegabytes: maxSampleMb),
                         warningLists: try HandOver.warningLists(dataDirectory: data.url), metrics: metrics)
+    }
+}
+
+/// Withdraws the corroborated indicators the hub's rule and held data no longer release (released
+/// under earlier rules, or before k or the sectors were raised), saying how many on stderr.
+func withdrawUnqualifiedCorroborations(store: SQLiteHubStore, anonymization: AnonymizationSettings,
+                                       rule: CorroborationRule) async throws {
+    let withdrawn = try await Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID, rule: rule)
+        .withdrawUnqualified()
+    if !withdrawn.isEmpty {
+        FileHandle.standardError.write(Data("withdrew \(withdrawn.count) corroborated indicator(s) that the current rules (k, sectors, held values) no longer release; see the audit trail\n".utf8))
     }
 }
 

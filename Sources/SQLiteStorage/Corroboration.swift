@@ -123,6 +123,30 @@ extension SQLiteHubStore {
         }
     }
 
+    public func corroboratedObservables() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT observable FROM corroborated_observable ORDER BY observable")
+        }
+    }
+
+    public func withdrawCorroborated(_ key: String, indicatorID: String, feedID: String, providerOrganizationID: String,
+                                     audit: AuditEvent) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM corroborated_observable WHERE observable = ?", arguments: [key])
+            var withdrawn = 0
+            if let feedKey = try Int64.fetchOne(db, sql: "SELECT key FROM feed WHERE id = ?", arguments: [feedID]) {
+                let positions = try Int64.fetchAll(db, sql: """
+                    SELECT position FROM object_version
+                    WHERE feed_key = ? AND id_hash = ? AND stix_id = ? AND provider_org_id = ?
+                    """, arguments: [feedKey, KeyHash.of(indicatorID), indicatorID, providerOrganizationID])
+                try Self.removeAudiences(feedKey: feedKey, positions: positions, in: db)
+                withdrawn = positions.count
+            }
+            try self.appendAudit([audit], in: db)
+            return withdrawn
+        }
+    }
+
     public func heldValues(_ values: [String]) async throws -> [HeldValue] {
         let unique = Array(Set(values))
         guard !unique.isEmpty else { return [] }

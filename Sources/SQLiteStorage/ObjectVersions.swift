@@ -205,8 +205,8 @@ extension SQLiteHubStore {
     /// reader's; through several keys, the earliest), and the listing goes in that order.
     ///
     /// Versions stored at or after the reader's latest such instant are dated as stored and come
-    /// after every earlier one in that order: they are read by position as usual (nil is returned
-    /// when the read lies wholly among them). The earlier ones (the backlog) are dated one by one;
+    /// after every earlier one in that order: they are read by position as usual, leaving out the
+    /// versions this listing served from the backlog (served once). The earlier ones (the backlog) are dated one by one;
     /// their order resumes from the cursor's (date, position).
     /// The backlog is read by one walk of the audience index per key, from the cursor on.
     static func pageByEffectiveDate(_ query: ObjectQuery, scope: ReadScope, feedKey: Int64,
@@ -219,7 +219,6 @@ extension SQLiteHubStore {
         if query.afterPosition != nil && query.afterDateAdded == nil { return nil }
         // The first position stored at or after `latest` (nil: everything was stored before it).
         let boundary = try firstPosition(addedAfter: latest - 1, in: db)
-        if let boundary, let after = query.afterPosition, after >= boundary { return nil }
         // The first position the reader may see in this feed (one probe of the audience index per
         // key): the backlog lies between it and the boundary, and is empty when it starts at or after it.
         let keys = since.keys.sorted()
@@ -262,6 +261,31 @@ extension SQLiteHubStore {
                 """, arguments)
         }
         let date = dated("ov"), otherDate = dated("o2")
+        // Served once across the boundary: a version with a copy in the backlog that this listing
+        // serves (dated after its added_after) was served there, earlier in the reader's order, so
+        // its copies stored since are not served again. (Backlog copies after the listing's start
+        // are already counted by the positional rule; those at or before it are not.)
+        func servedInBacklog(before boundary: Int64) -> Condition {
+            var sql = """
+                NOT EXISTS (SELECT 1 FROM object_version o2 CROSS JOIN object_audience a2
+                              ON a2.feed_key = o2.feed_key AND a2.position = o2.position
+                                 AND a2.audience IN (\(placeholders(keys.count)))
+                            WHERE o2.feed_key = ov.feed_key AND o2.id_hash = ov.id_hash AND o2.stix_id = ov.stix_id
+                              AND o2.version_us = ov.version_us AND o2.position < ?
+                """
+            var arguments = StatementArguments.positional(keys)
+            _ = arguments.append(contentsOf: [boundary])
+            if let addedAfter = query.addedAfterMicroseconds {
+                sql += " AND \(otherDate.sql) > ?"
+                _ = arguments.append(contentsOf: otherDate.arguments)
+                _ = arguments.append(contentsOf: [addedAfter])
+            }
+            return (sql + ")", arguments)
+        }
+        // A page wholly after the backlog: by position.
+        if let boundary, let after = query.afterPosition, after >= boundary {
+            return try objects(query, audiences: keys, feedKey: feedKey, excluding: servedInBacklog(before: boundary), in: db)
+        }
         // One walk of the audience index per key, in position order, keeping the versions this key
         // dates (no other key made them visible earlier): within one walk the date is the later of
         // date_added and the key's own instant, so it grows with position and each walk is already
@@ -342,7 +366,7 @@ extension SQLiteHubStore {
             rest.afterDateAdded = nil
             rest.addedAfterMicroseconds = nil
             rest.limit = query.limit - page.objects.count
-            let more = try objects(rest, audiences: keys, feedKey: feedKey, in: db)
+            let more = try objects(rest, audiences: keys, feedKey: feedKey, excluding: servedInBacklog(before: boundary), in: db)
             page.objects += more.objects
             page.more = more.more
         }
@@ -351,7 +375,10 @@ extension SQLiteHubStore {
     }
 
     /// A page in position order, each version dated as stored (`audiences` nil: the hub's own read).
-    static func objects(_ query: ObjectQuery, audiences: [String]?, feedKey: Int64, in db: Database) throws -> ObjectPage {
+    /// `excluding`: one more condition on `ov` every version read must meet (served once across a
+    /// reader's backlog, see pageByEffectiveDate).
+    static func objects(_ query: ObjectQuery, audiences: [String]?, feedKey: Int64,
+                        excluding: Condition? = nil, in db: Database) throws -> ObjectPage {
         var after = query.afterPosition ?? 0
         if let addedAfter = query.addedAfterMicroseconds {
             // date_added grows with position, so added_after is a lower bound on position.
@@ -370,7 +397,8 @@ extension SQLiteHubStore {
         }
         if !query.ids.isEmpty {
             // Named objects: one read from the object index, each row checked against every key.
-            var page = try Self.page(db, feedKey: feedKey, anyOf: Array(Set(audiences)), after: after, query: query)
+            var page = try Self.page(db, feedKey: feedKey, anyOf: Array(Set(audiences)), after: after, query: query,
+                                     excluding: excluding)
             page.listingStart = query.listingStart
             return page
         }
@@ -379,7 +407,8 @@ extension SQLiteHubStore {
         var merged: [Int64: StoredObject] = [:]
         var more = false
         for audience in Set(audiences) {
-            let page = try Self.page(db, feedKey: feedKey, audience: audience, readerKeys: audiences, after: after, query: query)
+            let page = try Self.page(db, feedKey: feedKey, audience: audience, readerKeys: audiences, after: after,
+                                     query: query, excluding: excluding)
             more = more || page.more
             for object in page.objects { merged[object.position] = object }
         }
@@ -389,7 +418,8 @@ extension SQLiteHubStore {
             more = true
         } else if more, let last = objects.last {
             // Another key had more beyond its own page, but those may all be past what we keep.
-            more = try Self.anyVisible(db, feedKey: feedKey, audiences: audiences, after: last.position, query: query)
+            more = try Self.anyVisible(db, feedKey: feedKey, audiences: audiences, after: last.position, query: query,
+                                       excluding: excluding)
         }
         var page = ObjectPage(objects: objects, more: more)
         page.listingStart = query.listingStart
@@ -398,7 +428,7 @@ extension SQLiteHubStore {
 
     /// Named objects (`query.ids`) visible to any of `audiences`, in one statement.
     static func page(_ db: Database, feedKey: Int64, anyOf audiences: [String], after: Int64,
-                     query: ObjectQuery) throws -> ObjectPage {
+                     query: ObjectQuery, excluding: Condition? = nil) throws -> ObjectPage {
         var sql = """
             SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
                    ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
@@ -409,7 +439,7 @@ extension SQLiteHubStore {
             """
         var arguments: StatementArguments = [feedKey, after]
         _ = arguments.append(contentsOf: StatementArguments.positional(audiences))
-        appendFilters(query, audiences: audiences, to: &sql, arguments: &arguments)
+        appendFilters(query, audiences: audiences, excluding: excluding, to: &sql, arguments: &arguments)
         sql += " ORDER BY ov.position LIMIT ?"
         _ = arguments.append(contentsOf: [query.limit + 1])
         return try read(db, sql: sql, arguments: arguments, query: query)
@@ -418,7 +448,7 @@ extension SQLiteHubStore {
     /// One audience key's walk (`audience` nil: every version, for the hub); `readerKeys` are all
     /// the reader's keys (nil for the hub), which decide first, last and served-once.
     static func page(_ db: Database, feedKey: Int64, audience: String?, readerKeys: [String]?, after: Int64,
-                     query: ObjectQuery) throws -> ObjectPage {
+                     query: ObjectQuery, excluding: Condition? = nil) throws -> ObjectPage {
         var sql: String
         var arguments: StatementArguments
         if let audience, !query.ids.isEmpty {
@@ -449,7 +479,7 @@ extension SQLiteHubStore {
             // keeps SQLite from reading the feed through the id index and sorting it.
             arguments = [feedKey, after]
         }
-        appendFilters(query, audiences: readerKeys, to: &sql, arguments: &arguments)
+        appendFilters(query, audiences: readerKeys, excluding: excluding, to: &sql, arguments: &arguments)
         // Walk the audience (or object) index in position order; CROSS JOIN keeps SQLite from driving
         // the read from the type index, which would scan every object of that type for an empty audience.
         // Order by the column of the index being walked: `ORDER BY ov.position` on the audience branch
@@ -484,19 +514,29 @@ extension SQLiteHubStore {
         return ObjectPage(objects: objects, more: more)
     }
 
-    static func anyVisible(_ db: Database, feedKey: Int64, audiences: [String], after: Int64, query: ObjectQuery) throws -> Bool {
+    static func anyVisible(_ db: Database, feedKey: Int64, audiences: [String], after: Int64, query: ObjectQuery,
+                           excluding: Condition? = nil) throws -> Bool {
         var probe = query
         probe.limit = 1
         for audience in Set(audiences) {
-            if try !page(db, feedKey: feedKey, audience: audience, readerKeys: audiences, after: after, query: probe)
-                .objects.isEmpty { return true }
+            if try !page(db, feedKey: feedKey, audience: audience, readerKeys: audiences, after: after, query: probe,
+                         excluding: excluding).objects.isEmpty { return true }
         }
         return false
     }
 
-    /// `servedOnceByPosition` false: the caller keeps one copy of each version itself.
+    /// A condition on `ov` and its arguments.
+    typealias Condition = (sql: String, arguments: StatementArguments)
+
+    /// `servedOnceByPosition` false: the caller keeps one copy of each version itself; `excluding`:
+    /// one more condition every version read must meet.
     static func appendFilters(_ query: ObjectQuery, audiences: [String]?, servedOnceByPosition: Bool = true,
+                              excluding: Condition? = nil,
                               to sql: inout String, arguments: inout StatementArguments) {
+        if let excluding {
+            sql += " AND " + excluding.sql
+            _ = arguments.append(contentsOf: excluding.arguments)
+        }
         if !query.ids.isEmpty {
             // The id index holds hashes (KeyHash); the text comparison keeps other ids of the same hash out.
             sql += " AND ov.id_hash IN (\(placeholders(query.ids.count))) AND ov.stix_id IN (\(placeholders(query.ids.count)))"

@@ -15,7 +15,32 @@ extension SQLiteHubStore {
                                  release.createdBy, release.createdAt])
             _ = try Self.insert(copies, feedKey: feedKey, submissionID: release.submissionID,
                                 providerOrganizationID: release.providerOrganizationID, releaseID: release.id, in: db)
+            try Self.indexObservationCopies(copies, feedKey: feedKey, submissionID: release.submissionID, in: db)
             try self.appendAudit([audit], in: db)
+        }
+    }
+
+    /// The observation hours of released `observed-data` copies with ids of their own (anonymised):
+    /// listed under the copy's id too, so that `GET /api/v1/observations` finds what was released
+    /// to a reader (each id is still checked against the reader's audiences).
+    static func indexObservationCopies(_ copies: [IncomingObject], feedKey: Int64, submissionID: String,
+                                       in db: Database) throws {
+        var copyIDs: [String: [String]] = [:]
+        for copy in copies where copy.type == "observed-data" {
+            if let original = copy.originalID, original != copy.stixID { copyIDs[original, default: []].append(copy.stixID) }
+        }
+        guard !copyIDs.isEmpty else { return }
+        let hours = try Row.fetchAll(db, sql: """
+            SELECT hour_start_us, source, stix_id FROM observation_hour WHERE feed_key = ? AND submission_id = ?
+            """, arguments: [feedKey, submissionID])
+        let insert = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO observation_hour (feed_key, hour_start_us, source, stix_id, submission_id)
+            VALUES (?, ?, ?, ?, ?)
+            """)
+        for hour in hours {
+            for copyID in copyIDs[hour[2] as String] ?? [] {
+                try insert.execute(arguments: [feedKey, hour[0] as Int64, hour[1] as String, copyID, submissionID])
+            }
         }
     }
 

@@ -19,6 +19,15 @@ public protocol CorroborationStore: Sendable {
     func observableReporters(_ keys: [String]) async throws -> [String: [String]]
     /// Marks an observable as released by corroboration; false when it already was.
     func markCorroborated(_ key: String, at: String) async throws -> Bool
+    /// Every observable marked released by corroboration (and not withdrawn), in key order.
+    func corroboratedObservables() async throws -> [String]
+    /// Withdraws an observable released by corroboration that no longer qualifies: as a revoked
+    /// release, the versions of its indicator (`indicatorID` in `feedID`, stored by
+    /// `providerOrganizationID`, the hub) vanish from every later read while the deliveries keep who
+    /// had them, and the observable is no longer marked released (it is released again once it
+    /// qualifies). With its audit entry, in one transaction; returns how many versions were withdrawn.
+    func withdrawCorroborated(_ key: String, indicatorID: String, feedID: String, providerOrganizationID: String,
+                              audit: AuditEvent) async throws -> Int
     /// Which of `values` (bare values, see `ObservableKey.bareValue`) some submission holds back from
     /// corroboration: marked TLP:RED or AMBER+STRICT, or one of its victim identifiers. One entry per
     /// holding organisation.

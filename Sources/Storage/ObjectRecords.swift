@@ -16,6 +16,9 @@ public struct IncomingObject: Sendable {
     public var tlp: TLPLevel?
     /// Who may read this version (see `Audience`); empty means the provider and hub staff only.
     public var audiences: [String]
+    /// For a released copy: the id of the original it was made from (an anonymised copy has an id
+    /// of its own), so that what is indexed by the original's id (observation hours) finds the copy.
+    public var originalID: String?
 
     public init(stixID: String, type: String, specVersion: String, version: String?,
                 versionMicroseconds: Int64?, bytes: [UInt8], tlp: TLPLevel? = nil, audiences: [String] = []) {

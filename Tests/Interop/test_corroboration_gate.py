@@ -216,6 +216,39 @@ def test_k_and_sectors_are_configured_once_for_the_hub(tmp_path):
     assert refused.returncode != 0 and "at least 2" in refused.stderr
 
 
+def test_indicators_released_under_looser_rules_are_withdrawn_when_serve_starts_under_stricter_ones(tmp_path):
+    """A hub that ran k = 2 from one sector: what the current rule would not release (two
+    organisations of one sector; a value inside a member's domain) is withdrawn at `serve` start, as a
+    revoked release: gone from members' reads, the deliveries kept, a revoke audit entry each."""
+    data = str(tmp_path / "hub")
+    users = build(data, "--corroboration-k", "2", "--corroboration-sectors", "1")
+    collection = feed_id(data, "Default")
+    with serving(data) as url:
+        world = {"data": data, "url": url, "users": users, "objects": f"{url}/hub/collections/{collection}/objects/"}
+        report(world, "B", "ipv4-addr", "45.77.10.16")
+        report(world, "E", "ipv4-addr", "45.77.10.16")
+        for user in ["C", "D", "G"]:
+            report(world, user, "ipv4-addr", "45.77.99.16")
+        read = corroborated(world, "G")
+        assert {pattern("ipv4-addr", "45.77.10.16"), pattern("ipv4-addr", "45.77.99.16")} <= set(read), read
+    withdrawn_id = read[pattern("ipv4-addr", "45.77.10.16")]["id"]
+    # The operator raises the rule to k = 3 from 2 sectors.
+    with serving(data, "--corroboration-k", "3", "--corroboration-sectors", "2") as url:
+        world = {"data": data, "url": url, "users": users, "objects": f"{url}/hub/collections/{collection}/objects/"}
+        for user in ["B", "G"]:
+            assert set(corroborated(world, user)) == {pattern("ipv4-addr", "45.77.99.16")}
+        single = requests.get(f"{url}/hub/collections/{feed_id(data, 'CORROBORATED')}/objects/{withdrawn_id}/",
+                              auth=users["G"], headers={"Accept": TAXII}, timeout=30)
+        assert single.status_code == 404, single.text
+    with sqlite3.connect(f"file:{data}/hub.sqlite?mode=ro", uri=True) as db:
+        revokes = [json.loads(row[0]) for row in db.execute(
+            "SELECT details FROM audit_entry WHERE action = 'revoke' AND subject = ?", (withdrawn_id,))]
+        delivered = {row[0] for row in db.execute("SELECT stix_id FROM delivery")}
+    assert len(revokes) == 1 and revokes[0]["observable"] == "ipv4-addr:45.77.10.16", revokes
+    assert withdrawn_id in delivered, "the audit of reads no longer says who had the withdrawn indicator"
+    assert kakehashi(data, "audit", "verify").returncode == 0
+
+
 # MARK: - Item 6: `kakehashi submit` goes through the same intake
 
 

@@ -3,7 +3,7 @@
 // and victim identifiers, members' domains and ranges) never counted, probes recorded, and the
 // corroborated indicator carrying the bare observable only.
 import Accounts
-import Consent
+@testable import Consent
 import Foundation
 import HubTesting
 import Ingestion
@@ -201,5 +201,71 @@ struct CorroborationTests {
         #expect(try await world.hub.store.observableReportCounts(["ipv4-addr:45.77.10.14"]) == ["ipv4-addr:45.77.10.14": 2])
         try await world.report("F", "ipv4-addr", "45.77.10.14")
         #expect(try await world.isCorroborated("ipv4-addr", "45.77.10.14"))
+    }
+
+    @Test("indicators released under earlier rules that these rules would not release are withdrawn; the rest stay")
+    func earlierReleasesRechecked() async throws {
+        // A hub that ran the old rules: k = 2 from one sector, and no held values.
+        let old = CorroborationRule(organizations: 2, sectors: 1)
+        let world = try await World.make(rule: old)
+        defer { world.hub.remove() }
+        let a = world.members["A"]!.organization.id
+        try await world.hub.store.addIdentifier(OrganizationIdentifier(kind: .domain, value: "denryoku-a.example.jp"), organizationID: a)
+        // Two organisations of one sector (released at k = 2).
+        try await world.report("B", "ipv4-addr", "45.77.10.11")
+        try await world.report("E", "ipv4-addr", "45.77.10.11")
+        // A value A marked RED, and a host inside A's domain, each reported by C and D: the old rules,
+        // without held values, released them.
+        try await world.report("A", "ipv4-addr", "185.220.101.47", marking: red)
+        for member in ["C", "D"] {
+            try await world.report(member, "ipv4-addr", "185.220.101.47")
+            try await world.report(member, "domain-name", "vpn.denryoku-a.example.jp")
+        }
+        let oldGate = Corroboration(store: world.hub.store, hubIdentityID: "identity--5a4f2c29-9a1e-4c55-8d8c-2f0d8c3b9e11",
+                                    rule: old)
+        _ = try await oldGate.release(["ipv4-addr:185.220.101.47": 3, "domain-name:vpn.denryoku-a.example.jp": 2],
+                                      screen: HeldScreen())
+        // Three organisations from three sectors: released under either rule.
+        for member in ["B", "C", "D"] { try await world.report(member, "ipv4-addr", "45.77.99.1") }
+
+        let feed = try #require(try await world.hub.store.feed(named: Corroboration.feedName))
+        let policy = PolicyEngine(store: world.hub.store)
+        func patternsReadBy(_ member: String) async throws -> Set<String> {
+            let reader = try #require(try await policy.reader(for: world.members[member]!, feed: feed, purpose: .api, ledger: nil))
+            return Set(try await reader.page(ObjectQuery(feedID: feed.id)).objects.compactMap {
+                (try JSONSerialization.jsonObject(with: $0.bytes) as? [String: Any])?["pattern"] as? String
+            })
+        }
+        let all: Set = ["[ipv4-addr:value = '45.77.10.11']", "[ipv4-addr:value = '185.220.101.47']",
+                        "[domain-name:value = 'vpn.denryoku-a.example.jp']", "[ipv4-addr:value = '45.77.99.1']"]
+        #expect(try await patternsReadBy("G") == all)
+        // G received the held value's indicator before the upgrade.
+        let heldIndicator = "indicator--" + Corroboration.uuid(from: "ipv4-addr:185.220.101.47")
+        let carried = try #require(try await world.hub.store.submissions(organizationID: nil).first {
+            $0.feedID == feed.id && $0.successes.first?.id == heldIndicator
+        })
+        try await world.hub.store.recordReads([], deliveries: [Delivery(
+            organizationID: world.members["G"]!.organization.id, submissionID: carried.id, releaseID: nil,
+            stixID: heldIndicator, version: carried.successes[0].version!, deliveredAt: "2026-11-01T10:00:00Z", path: "taxii")])
+        let auditBefore = try await world.hub.store.auditEntries(after: 0, limit: 100_000).count
+
+        // The hub now runs the standard rule (k = 3 from 2 sectors, held values never count).
+        let gate = Corroboration(store: world.hub.store, hubIdentityID: oldGate.hubIdentityID, rule: .standard)
+        let withdrawn = try await gate.withdrawUnqualified()
+        #expect(Set(withdrawn) == ["ipv4-addr:45.77.10.11", "ipv4-addr:185.220.101.47", "domain-name:vpn.denryoku-a.example.jp"])
+        for member in ["A", "B", "G"] {
+            #expect(try await patternsReadBy(member) == ["[ipv4-addr:value = '45.77.99.1']"], "\(member) still reads withdrawn indicators")
+        }
+        // The audit keeps who had the withdrawn indicator, and records each withdrawal.
+        #expect(try await world.hub.store.deliveries(submissionID: carried.id).map(\.organizationID) == [world.members["G"]!.organization.id])
+        let entries = try await world.hub.store.auditEntries(after: 0, limit: 100_000).dropFirst(auditBefore)
+        let withdrawals = entries.filter { $0.event.action == .revoke && $0.event.details["kind"] == "corroboration" }
+        #expect(Set(withdrawals.compactMap { $0.event.details["observable"] }) == Set(withdrawn))
+        // Run again (every serve start): nothing more to withdraw, and nothing written.
+        #expect(try await gate.withdrawUnqualified().isEmpty)
+        #expect(try await world.hub.store.auditEntries(after: 0, limit: 100_000).count == auditBefore + withdrawals.count)
+        // A withdrawn value that qualifies later is released again.
+        try await world.report("G", "ipv4-addr", "45.77.10.11")
+        #expect(try await patternsReadBy("B").contains("[ipv4-addr:value = '45.77.10.11']"))
     }
 }

@@ -111,13 +111,14 @@ extension Probe {
             }
         }
 
-        // The preview of an anonymised release: the provider's users (hub staff may be refused).
+        // The preview of an anonymised release: the provider's users and hub staff (analysts prepare
+        // proposals, so they see what a release would share); no one else.
         for (s, id) in submissionIDs.enumerated() {
             let preview = try await request("/api/v1/submissions/\(id)/preview", headers: member.apiHeaders)
             if let organization, world.submissions[s].provider == organization {
                 if preview.status != .ok { fail("api", "\(who) GET preview of S\(s) (its own) answered \(preview.status)") }
             } else if organization == nil {
-                if preview.status != .ok && preview.status != .forbidden { fail("api", "\(who) GET preview of S\(s) answered \(preview.status)") }
+                if preview.status != .ok { fail("api", "\(who) GET preview of S\(s) answered \(preview.status), expected 200 (hub staff)") }
             } else if preview.status != .notFound || !leaks(preview).isEmpty {
                 fail("leak", "\(who) GET preview of S\(s) (not its own) answered \(preview.status) naming \(leaks(preview))")
             }

@@ -108,6 +108,32 @@ struct ServedOnceTests {
         }
     }
 
+    @Test("an incremental poll serves a version once when an older copy became visible through a join and a newer copy was released after it")
+    func servedOnceAcrossAJoin() async throws {
+        let h = try await SmallHub.make(); defer { h.hub.remove() }
+        let gasSIG = try await h.hub.store.createGroup(TrustGroup(name: "ガスSIG"))
+        try await h.hub.store.addMember(organizationID: h.a.principal.organization.id, toGroup: gasSIG.id)
+        try await h.withServer { client in
+            let submission = try await client.post([indicator(1, markings: [.green])], as: h.a)
+            // A releases to the gas SIG, which B is not in yet; B's poller runs and remembers the moment.
+            #expect(try await client.release(submission, #"{"groups": ["ガスSIG"]}"#, as: h.a).status == .created)
+            #expect(try await client.objects(as: h.b).objects.isEmpty)
+            try await Task.sleep(for: .milliseconds(5))
+            let lastPoll = ISO8601DateFormatter.stix.string(from: Date())
+            try await Task.sleep(for: .milliseconds(5))
+            // B joins the gas SIG (the SIG's copy is B's from now), then A also releases to B by name.
+            try await h.hub.store.addMember(organizationID: h.b.principal.organization.id, toGroup: gasSIG.id)
+            try await Task.sleep(for: .milliseconds(5))
+            #expect(try await client.release(submission, #"{"organizations": ["ガスB社"]}"#, as: h.a).status == .created)
+            for query in ["added_after=\(lastPoll)", "added_after=\(lastPoll)&match[version]=all", ""] {
+                let poll = Self.versions(try await client.objects(as: h.b, query: query).objects)
+                #expect(poll == ["\(indicatorID(1))@2025-06-01T00:00:00.000Z"], "B GET objects?\(query): \(poll)")
+            }
+            let manifest = try await client.get("/hub/collections/\(h.feed.id)/manifest/?added_after=\(lastPoll)", as: h.b)
+            #expect((manifest.object["objects"] as? [Any])?.count == 1, "B manifest after its last poll: \(manifest.bodyText)")
+        }
+    }
+
     @Test("a provider keeps seeing its latest original when another organisation posts a newer version")
     func newerVersionFromAnotherProvider() async throws {
         let h = try await SmallHub.make(bWrites: true); defer { h.hub.remove() }

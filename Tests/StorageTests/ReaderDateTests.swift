@@ -28,6 +28,9 @@ struct ReaderDateTests {
             (1, "p1", [own]), (2, "p1", [group]), (3, "p1", [clients]), (4, "p1", [other]),
             (2, "p2", [own]), (5, "p1", [group, clients]), (6, "p1", [own, group]), (3, "p2", [group]),
             (7, "p1", [clients]), (8, "p1", [group]), (9, "p1", [own]), (10, "p1", [other, group]),
+            // A third copy of version 3, stored after every key became the reader's: a listing that
+            // serves an older copy (dated by a join) does not serve this one again.
+            (3, "p3", [own]),
         ]
         var rows: [Row] = []
         for (n, provider, audiences) in plan {
@@ -63,7 +66,7 @@ struct ReaderDateTests {
             return listing
         }
 
-        for addedAfter in [nil, rows[0].added, rows[5].added, rows[7].added + 1, rows[11].added] as [Int64?] {
+        for addedAfter in [nil, rows[0].added, rows[5].added, rows[7].added, rows[7].added + 1, rows[11].added] as [Int64?] {
             for limit in [1, 2, 3, 5, 100] {
                 var query = ObjectQuery(feedID: feed.id, addedAfterMicroseconds: addedAfter, limit: limit)
                 var listing: [String] = []
