@@ -3,7 +3,7 @@
 //
 // One module per concern; dependencies point one way:
 //   STIXPatterning <- STIX ------------------------------.
-//   Storage <- SQLiteStorage                               v
+//   Storage <- SQLiteStorage, PostgresStorage              v
 //   Storage <- Accounts <- SharingPolicy <- Ingestion, Consent <- TAXIIServer, HubAPI <- HubServer <- KakehashiCLI
 import PackageDescription
 
@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // STIX patterning grammar: lexer, parser and syntax tree.
@@ -56,6 +58,13 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
+        // Storage on PostgreSQL (PostgresNIO): the same contract as SQLiteStorage, for hubs that outgrow one file.
+        .target(name: "PostgresStorage", dependencies: [
+            "Storage", "STIX",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         // Who may see what: the one policy engine every read path asks.
         .target(name: "SharingPolicy", dependencies: ["Storage", "Accounts", "STIX", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
@@ -161,7 +170,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .testTarget(name: "StorageTests", dependencies: [
-            "Storage", "SQLiteStorage", "HubTesting", "STIX", .product(name: "GRDB", package: "GRDB.swift"),
+            "Storage", "SQLiteStorage", "PostgresStorage", "HubTesting", "STIX", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "TAXIIServerTests", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",

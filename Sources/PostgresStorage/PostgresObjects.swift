@@ -1,0 +1,328 @@
+// PostgresStorage object versions: appending submitted STIX versions with their audiences, the hub's
+// own reads of them in position order, deletes and counts; and the submission rows appends record.
+//
+// Positions follow commit order as readers see it. A plain sequence does not: two writers may take
+// positions 10 and 11, and 11 commit first, so a reader paging past 11 would never see 10. Here an
+// append takes the append advisory lock (transaction-level, database-wide, so across instances too)
+// before it takes positions from `object_position`, and holds it to commit: appends commit one after
+// another in position order, and a snapshot that shows a position shows every lower one. The cost is
+// one writer of objects at a time per database, as on SQLite; a visibility watermark would lift it.
+//
+// Reads for a reader are in PostgresReaderReads; submission extras in PostgresCorroboration.
+import Foundation
+import PostgresNIO
+import STIX
+@_spi(ReadGate) import Storage
+
+extension PostgresHubStore {
+    public func append(_ objects: [IncomingObject], to feedID: String,
+                       recording submission: Submission, extras: SubmissionExtras?) async throws -> [AppendResult] {
+        try await append(objects, submission: submission, extras: extras, feedID: feedID, countingReports: false).results
+    }
+
+    public func appendCountingReports(_ objects: [IncomingObject], to feedID: String,
+                                      recording submission: Submission, extras: SubmissionExtras) async throws -> AppendOutcome {
+        try await append(objects, submission: submission, extras: extras, feedID: feedID, countingReports: true)
+    }
+
+    /// Waits for the whole stream (nothing is written while it is still being checked), then appends
+    /// it in one transaction; an abandoned stream writes nothing.
+    public func append(_ stream: IncomingStream, to feedID: String, countingReports: Bool) async throws -> AppendOutcome {
+        guard let collected = await stream.collected() else { throw CancellationError() }
+        return try await append(collected.objects, submission: collected.submission, extras: collected.extras,
+                                feedID: feedID, countingReports: countingReports)
+    }
+
+    func append(_ objects: [IncomingObject], submission: Submission, extras: SubmissionExtras?, feedID: String,
+                countingReports: Bool) async throws -> AppendOutcome {
+        let (outcome, head) = try await transaction(duplicate: "submission \(submission.id)") { c in
+            let feedKey = try await self.feedKey(feedID, on: c)
+            try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.Lock.append.rawValue))", logger: self.logger)
+            let results = try await self.insert(objects, feedKey: feedKey, submissionID: submission.id,
+                                                providerOrganizationID: submission.organizationID, releaseID: "", on: c)
+            var counts: [String: Int] = [:]
+            if let extras {
+                counts = try await self.insert(extras, submissionID: submission.id, organizationID: submission.organizationID,
+                                               feedKey: feedKey, countingReports: countingReports, on: c)
+            }
+            let head = try await self.record(submission, results: results, feedID: feedID, on: c)
+            return (AppendOutcome(results: results, observableReportCounts: counts), head)
+        }
+        auditHeads.record(head)
+        return outcome
+    }
+
+    func feedKey(_ feedID: String, on c: PostgresConnection) async throws -> Int64 {
+        for try await key in try await c.query("SELECT key FROM feed WHERE id = \(feedID)", logger: logger).decode(Int64.self) {
+            return key
+        }
+        throw StoreError.notFound("feed \(feedID)")
+    }
+
+    /// Inserts versions with strictly increasing positions and date_added, keeping the first/latest
+    /// marks of each (feed, id, release, provider) series, and the versions' audiences. The caller
+    /// holds the append lock.
+    func insert(_ objects: [IncomingObject], feedKey: Int64, submissionID: String, providerOrganizationID: String,
+                releaseID: String, on c: PostgresConnection) async throws -> [AppendResult] {
+        var lastAdded: Int64 = 0
+        for try await value in try await c.query(
+            "SELECT date_added_us FROM object_version ORDER BY position DESC LIMIT 1", logger: logger).decode(Int64.self) {
+            lastAdded = value
+        }
+        var dateAdded = max(Int64(Date().timeIntervalSince1970 * 1_000_000), lastAdded + 1)
+        var stored: [String: Series] = [:]
+        let ids = Array(Set(objects.map(\.stixID)))
+        for try await (id, version) in try await c.query("""
+            SELECT stix_id, version_us FROM object_version
+            WHERE feed_key = \(feedKey) AND release_id = \(releaseID) AND provider_org_id = \(providerOrganizationID)
+              AND stix_id = ANY(\(ids))
+            """, logger: logger).decode((String, Int64).self) {
+            stored[id, default: Series()].insert(version)
+        }
+        let defaultAudiences = [Audience.organization(providerOrganizationID), Audience.hubStaff]
+        var results: [AppendResult] = []
+        results.reserveCapacity(objects.count)
+        for object in objects {
+            let versionKey = object.versionMicroseconds ?? -1
+            var isLatest = true, isFirst = true
+            if let known = stored[object.stixID] {
+                if known.versions.contains(versionKey) {
+                    results.append(.alreadyPresent)
+                    continue
+                }
+                isLatest = versionKey > known.newest
+                isFirst = versionKey < known.oldest
+                if isLatest || isFirst {
+                    try await c.query("""
+                        UPDATE object_version SET is_latest = is_latest AND NOT \(isLatest), is_first = is_first AND NOT \(isFirst)
+                        WHERE feed_key = \(feedKey) AND stix_id = \(object.stixID) AND release_id = \(releaseID)
+                          AND provider_org_id = \(providerOrganizationID)
+                        """, logger: logger)
+                }
+            }
+            let audiences = object.audiences.isEmpty ? defaultAudiences : object.audiences
+            var unique: [String] = []
+            for audience in audiences where !unique.contains(audience) { unique.append(audience) }
+            var position: Int64 = 0
+            for try await value in try await c.query("""
+                WITH inserted AS (
+                  INSERT INTO object_version (position, feed_key, stix_id, type, spec_version, version, version_us,
+                      date_added_us, is_latest, is_first, submission_id, provider_org_id, release_id, tlp, json)
+                  VALUES (nextval('object_position'), \(feedKey), \(object.stixID), \(object.type), \(object.specVersion),
+                          \(object.version), \(versionKey), \(dateAdded), \(isLatest), \(isFirst), \(submissionID),
+                          \(providerOrganizationID), \(releaseID), \(object.tlp?.rawValue), \(Data(object.bytes)))
+                  RETURNING position),
+                audience AS (
+                  INSERT INTO object_audience (feed_key, audience, position)
+                  SELECT \(feedKey), a, position FROM inserted, unnest(\(unique)::text[]) AS a
+                  ON CONFLICT DO NOTHING)
+                SELECT position FROM inserted
+                """, logger: logger).decode(Int64.self) {
+                position = value
+            }
+            stored[object.stixID, default: Series()].insert(versionKey)
+            results.append(.stored(position: position))
+            dateAdded += 1
+        }
+        return results
+    }
+
+    /// The submission row (its outcome noting duplicates) and its audit entry; returns the audit head.
+    func record(_ submission: Submission, results: [AppendResult], feedID: String,
+                on c: PostgresConnection) async throws -> AuditHead {
+        var outcome = SubmissionOutcome(successes: submission.successes, failures: submission.failures,
+                                        pendings: submission.pendings)
+        if outcome.successes.count == results.count {
+            for (index, result) in results.enumerated() where result == .alreadyPresent {
+                outcome.successes[index].message = "this version was already in the collection; stored once"
+            }
+        }
+        let positions = results.compactMap { if case .stored(let position) = $0 { position } else { nil } }
+        let outcomeJSON = try JSONEncoder().encode(outcome)
+        try await c.query("""
+            INSERT INTO submission (id, feed_id, organization_id, user_id, request_timestamp, outcome, first_position, last_position)
+            VALUES (\(submission.id), \(feedID), \(submission.organizationID), \(submission.userID),
+                    \(submission.requestTimestamp), \(outcomeJSON), \(positions.first), \(positions.last))
+            """, logger: logger)
+        let stored = positions.count
+        return try await appendAudit([AuditEvent(
+            action: .write, actorUserID: submission.userID, actorOrganizationID: submission.organizationID,
+            subject: submission.id,
+            details: ["feed": feedID, "accepted": String(outcome.successes.count),
+                      "rejected": String(outcome.failures.count), "stored": String(stored)])], on: c)
+    }
+
+    struct SubmissionOutcome: Codable {
+        var successes: [ObjectOutcome]
+        var failures: [ObjectOutcome]
+        var pendings: [ObjectOutcome]
+    }
+
+    // MARK: - Submissions
+
+    public func submissions(organizationID: String?) async throws -> [Submission] {
+        if let organizationID {
+            return try await rows("""
+                SELECT * FROM submission WHERE organization_id = \(organizationID) ORDER BY request_timestamp COLLATE "C" DESC
+                """).map(Self.submission(from:))
+        }
+        return try await rows("SELECT * FROM submission ORDER BY request_timestamp COLLATE \"C\" DESC").map(Self.submission(from:))
+    }
+
+    public func submission(id: String) async throws -> Submission? {
+        try await rows("SELECT * FROM submission WHERE id = \(id)").first.map(Self.submission(from:))
+    }
+
+    static func submission(from row: PostgresRandomAccessRow) throws -> Submission {
+        let outcome = try JSONDecoder().decode(SubmissionOutcome.self, from: try row.get("outcome", as: Data.self))
+        return Submission(id: try row.get("id"), feedID: try row.get("feed_id"), organizationID: try row.get("organization_id"),
+                          userID: try row.get("user_id"), requestTimestamp: try row.get("request_timestamp"),
+                          successes: outcome.successes, failures: outcome.failures, pendings: outcome.pendings)
+    }
+
+    // MARK: - Reads
+
+    @_spi(ReadGate) public func objects(_ query: ObjectQuery, for scope: ReadScope) async throws -> ObjectPage {
+        if scope.audiences != nil { return try await readerObjects(query, scope: scope) }
+        return try await client.withConnection { c in
+            guard let feedKey = try? await self.feedKey(query.feedID, on: c) else { return ObjectPage(objects: [], more: false) }
+            var after = query.afterPosition ?? 0
+            if let addedAfter = query.addedAfterMicroseconds {
+                // date_added grows with position (every append sets it above the newest stored).
+                guard let first = try await self.firstPosition(addedAfter: addedAfter, on: c) else { return ObjectPage(objects: [], more: false) }
+                after = max(after, first - 1)
+            }
+            var query = query
+            if query.listingStart == nil { query.listingStart = after }
+            var sql = """
+                SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
+                       ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
+                FROM object_version ov WHERE ov.feed_key = $1 AND ov.position > $2
+                """
+            var binds = PostgresBindings()
+            binds.append(feedKey)
+            binds.append(after)
+            Self.appendHubFilters(query, to: &sql, binds: &binds)
+            sql += " ORDER BY ov.position LIMIT $\(binds.count + 1)"
+            binds.append(query.limit + 1)
+            var objects: [StoredObject] = []
+            for row in try await c.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger).collect() {
+                objects.append(try Self.storedObject(row.makeRandomAccess(), feedID: query.feedID))
+            }
+            let more = objects.count > query.limit
+            if more { objects.removeLast() }
+            var page = ObjectPage(objects: objects, more: more)
+            page.listingStart = query.listingStart
+            return page
+        }
+    }
+
+    /// The filters of a hub read (ids, types, spec versions, submission, version selection by the
+    /// stored first/latest marks), as SQLiteHubStore.appendFilters with no audiences.
+    static func appendHubFilters(_ query: ObjectQuery, to sql: inout String, binds: inout PostgresBindings) {
+        func bind(_ values: [String]) -> String {
+            binds.append(values)
+            return "$\(binds.count)"
+        }
+        if !query.ids.isEmpty { sql += " AND ov.stix_id = ANY(\(bind(query.ids)))" }
+        if !query.types.isEmpty { sql += " AND ov.type = ANY(\(bind(query.types)))" }
+        if !query.specVersions.isEmpty { sql += " AND ov.spec_version = ANY(\(bind(query.specVersions)))" }
+        if let submissionID = query.submissionID {
+            binds.append(submissionID)
+            let marker = "$\(binds.count)"
+            if query.includeReleasedCopies {
+                sql += " AND ov.submission_id = \(marker)"
+            } else {
+                sql += """
+                     AND ov.position BETWEEN (SELECT first_position FROM submission WHERE id = \(marker))
+                                         AND (SELECT last_position FROM submission WHERE id = \(marker))
+                     AND ov.submission_id = \(marker) AND ov.release_id = ''
+                    """
+            }
+        }
+        let selection = query.versions
+        if !selection.all {
+            var alternatives: [String] = []
+            if selection.last { alternatives.append("ov.is_latest") }
+            if selection.first { alternatives.append("ov.is_first") }
+            if !selection.instants.isEmpty {
+                binds.append(selection.instants)
+                alternatives.append("ov.version_us = ANY($\(binds.count))")
+            }
+            sql += alternatives.isEmpty ? " AND false" : " AND (\(alternatives.joined(separator: " OR ")))"
+        }
+    }
+
+    static func storedObject(_ row: PostgresRandomAccessRow, feedID: String) throws -> StoredObject {
+        let dateAdded: Int64 = try row.get("date_added_us")
+        let version: String? = try row.get("version")
+        let releaseID: String = try row.get("release_id")
+        return StoredObject(
+            position: try row.get("position"), feedID: feedID, stixID: try row.get("stix_id"), type: try row.get("type"),
+            specVersion: try row.get("spec_version"),
+            version: version ?? STIXTimestamp.formatting(microseconds: dateAdded),
+            dateAddedMicroseconds: dateAdded, bytes: try row.get("json"), submissionID: try row.get("submission_id"),
+            providerOrganizationID: try row.get("provider_org_id"), releaseID: releaseID.isEmpty ? nil : releaseID,
+            tlp: try row.get("tlp", as: String?.self).flatMap(TLPLevel.init(rawValue:)),
+            versionMicroseconds: version == nil ? nil : try row.get("version_us", as: Int64.self))
+    }
+
+    // MARK: - Deletes and counts
+
+    public func deleteObject(id stixID: String, feedID: String, versions: VersionSelection,
+                             provider: String?) async throws -> Int {
+        try await transaction { c in
+            guard let feedKey = try? await self.feedKey(feedID, on: c) else { return 0 }
+            var sql = "SELECT ov.position FROM object_version AS ov WHERE ov.feed_key = $1 AND ov.stix_id = $2"
+            var binds = PostgresBindings()
+            binds.append(feedKey)
+            binds.append(stixID)
+            if let provider {
+                binds.append(provider)
+                sql += " AND ov.provider_org_id = $\(binds.count)"
+            }
+            Self.appendHubFilters(ObjectQuery(feedID: feedID, versions: versions), to: &sql, binds: &binds)
+            var positions: [Int64] = []
+            for try await position in try await c.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger)
+                .decode(Int64.self) { positions.append(position) }
+            guard !positions.isEmpty else { return 0 }
+            try await c.query("DELETE FROM object_audience WHERE feed_key = \(feedKey) AND position = ANY(\(positions))",
+                              logger: self.logger)
+            try await c.query("DELETE FROM object_version WHERE position = ANY(\(positions))", logger: self.logger)
+            // Re-mark the first and the latest of what remains in each series.
+            try await c.query("""
+                UPDATE object_version ov SET
+                  is_latest = (ov.version_us = (SELECT max(o.version_us) FROM object_version o
+                                                WHERE o.feed_key = ov.feed_key AND o.stix_id = ov.stix_id
+                                                  AND o.release_id = ov.release_id AND o.provider_org_id = ov.provider_org_id)),
+                  is_first = (ov.version_us = (SELECT min(o.version_us) FROM object_version o
+                                               WHERE o.feed_key = ov.feed_key AND o.stix_id = ov.stix_id
+                                                 AND o.release_id = ov.release_id AND o.provider_org_id = ov.provider_org_id))
+                WHERE ov.feed_key = \(feedKey) AND ov.stix_id = \(stixID)
+                """, logger: self.logger)
+            return positions.count
+        }
+    }
+
+    public func objectCount(feedID: String) async throws -> Int {
+        for row in try await rows("""
+            SELECT count(*) AS n FROM object_version WHERE feed_key = (SELECT key FROM feed WHERE id = \(feedID)) AND release_id = ''
+            """) {
+            return Int(try row.get("n", as: Int64.self))
+        }
+        return 0
+    }
+}
+
+/// The versions (version_us) stored in one series of an id: (feed, id, release, provider).
+struct Series {
+    private(set) var versions: Set<Int64> = []
+    private(set) var oldest = Int64.max
+    private(set) var newest = Int64.min
+
+    mutating func insert(_ version: Int64) {
+        versions.insert(version)
+        oldest = min(oldest, version)
+        newest = max(newest, version)
+    }
+}
