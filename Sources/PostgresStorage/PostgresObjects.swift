@@ -40,12 +40,8 @@ extension PostgresHubStore {
             try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.Lock.append.rawValue))", logger: self.logger)
             let results = try await self.insert(objects, feedKey: feedKey, submissionID: submission.id,
                                                 providerOrganizationID: submission.organizationID, releaseID: "", on: c)
-            var counts: [String: Int] = [:]
-            if let extras {
-                counts = try await self.insert(extras, submissionID: submission.id, organizationID: submission.organizationID,
-                                               feedKey: feedKey, countingReports: countingReports, on: c)
-            }
-            let head = try await self.record(submission, results: results, feedID: feedID, on: c)
+            let (counts, head) = try await self.record(submission, results: results, extras: extras, feedID: feedID,
+                                                       feedKey: feedKey, countingReports: countingReports, on: c)
             return (AppendOutcome(results: results, observableReportCounts: counts), head)
         }
         auditHeads.record(head)
@@ -127,9 +123,10 @@ extension PostgresHubStore {
         return results
     }
 
-    /// The submission row (its outcome noting duplicates) and its audit entry; returns the audit head.
-    func record(_ submission: Submission, results: [AppendResult], feedID: String,
-                on c: PostgresConnection) async throws -> AuditHead {
+    /// The submission row (its outcome noting duplicates), its extras and its audit entry; returns
+    /// the observables' report counts (with `countingReports`) and the audit head.
+    func record(_ submission: Submission, results: [AppendResult], extras: SubmissionExtras?, feedID: String, feedKey: Int64,
+                countingReports: Bool, on c: PostgresConnection) async throws -> ([String: Int], AuditHead) {
         var outcome = SubmissionOutcome(successes: submission.successes, failures: submission.failures,
                                         pendings: submission.pendings)
         if outcome.successes.count == results.count {
@@ -144,12 +141,18 @@ extension PostgresHubStore {
             VALUES (\(submission.id), \(feedID), \(submission.organizationID), \(submission.userID),
                     \(submission.requestTimestamp), \(outcomeJSON), \(positions.first), \(positions.last))
             """, logger: logger)
+        var counts: [String: Int] = [:]
+        if let extras {
+            counts = try await insert(extras, submissionID: submission.id, organizationID: submission.organizationID,
+                                      feedKey: feedKey, countingReports: countingReports, on: c)
+        }
         let stored = positions.count
-        return try await appendAudit([AuditEvent(
+        let head = try await appendAudit([AuditEvent(
             action: .write, actorUserID: submission.userID, actorOrganizationID: submission.organizationID,
             subject: submission.id,
             details: ["feed": feedID, "accepted": String(outcome.successes.count),
                       "rejected": String(outcome.failures.count), "stored": String(stored)])], on: c)
+        return (counts, head)
     }
 
     struct SubmissionOutcome: Codable {

@@ -181,6 +181,9 @@ enum PostgresSchema {
                 PRIMARY KEY (feed_key, audience, position)
             )
             """,
+            // Deletes and revocations remove audience rows by position (SQLite lists the feed's
+            // audience keys instead, to spare this index its insert per version).
+            "CREATE INDEX object_audience_by_position ON object_audience (position)",
             """
             CREATE TABLE release (
                 id text PRIMARY KEY,
