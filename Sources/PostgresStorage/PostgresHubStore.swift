@@ -54,8 +54,11 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     }
 
     /// Connects to the database at `location`, brings its schema up to date and starts following the
-    /// account generation. The audit key is created 0600 at `auditKey` when absent.
+    /// account generation. The audit key is created 0600 at `auditKey` when absent. Throws
+    /// `StoreError.unavailable` (naming the location, never the password) when the server cannot be
+    /// used, or gives no connection within `connectTimeout`.
     public static func connect(to location: PostgresLocation, auditKey: URL, auditHead: URL,
+                               connectTimeout: Duration = .seconds(15),
                                logger: Logger = Logger(label: "kakehashi.postgres")) async throws -> PostgresHubStore {
         let seal: AuditSeal
         do {
@@ -68,8 +71,20 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         let store = PostgresHubStore(client: client, running: running, location: location, logger: logger,
                                      auditSeal: seal, auditHead: auditHead)
         do {
-            try await PostgresSchema.migrate(client, logger: logger)
-            try await store.refreshGeneration()
+            // The pool retries a server that does not answer without end: give up after
+            // `connectTimeout`, with an error that says so, rather than hang.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await PostgresSchema.migrate(client, logger: logger)
+                    try await store.refreshGeneration()
+                }
+                group.addTask {
+                    try await Task.sleep(for: connectTimeout)
+                    throw StoreError.unavailable("no connection within \(connectTimeout)")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
         } catch {
             await store.close()
             throw StoreError.unavailable("\(location): \(Self.reason(error))")

@@ -2,6 +2,7 @@
 // revocation, proposals and standing consent, k-corroboration reports and held values, and two
 // stores on one database writing at once. Run against every back end (see StoreFixtures).
 import Foundation
+import PostgresStorage
 import STIX
 @_spi(ReadGate) import Storage
 import Testing
@@ -236,5 +237,44 @@ struct ConsentAndCorroborationContractTests {
         #expect(entries.map(\.sequence) == Array(1...Int64(entries.count)))
         #expect(entries.count == 60)
         #expect(AuditChain.verify(entries, seal: hub.store.auditSeal).isEmpty)
+    }
+}
+
+@Suite("PostgreSQL location")
+struct PostgresLocationTests {
+    @Test("the password comes from PGPASSWORD or a file, never from the URL, and is never described")
+    func password() throws {
+        let location = try PostgresLocation(url: "postgres://hub@db.example:6543/kakehashi?sslmode=require",
+                                            environment: ["PGPASSWORD": "s3cret-pw"])
+        #expect(location.host == "db.example" && location.port == 6543 && location.database == "kakehashi")
+        #expect(location.tls == .require)
+        #expect(!location.description.contains("s3cret-pw"))
+        #expect(throws: StoreLocationError.self) {
+            try PostgresLocation(url: "postgres://hub:s3cret-pw@db.example/kakehashi")
+        }
+        #expect(throws: StoreLocationError.self) { try PostgresLocation(url: "postgres://hub@db.example") }
+        #expect(throws: StoreLocationError.self) { try PostgresLocation(url: "mysql://hub@db.example/x") }
+        #expect(throws: StoreLocationError.self) { try PostgresLocation(url: "postgres://hub@db.example/x?sslmode=maybe") }
+    }
+
+    @Test("a server that does not answer is a clear error within the timeout, not a hang")
+    func unreachable() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kakehashi-pg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Port 9 (discard): nothing listens on it here.
+        let location = try PostgresLocation(url: "postgres://hub@127.0.0.1:9/kakehashi?sslmode=disable",
+                                            environment: ["PGPASSWORD": "s3cret-pw"])
+        let started = ContinuousClock.now
+        do {
+            _ = try await PostgresHubStore.connect(to: location, auditKey: directory.appendingPathComponent("audit.key"),
+                                                   auditHead: directory.appendingPathComponent("audit.head"),
+                                                   connectTimeout: .seconds(2))
+            Issue.record("connected to nothing")
+        } catch let error as StoreError {
+            #expect(!error.description.contains("s3cret-pw"))
+            #expect(error.description.contains("127.0.0.1:9"))
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 }
