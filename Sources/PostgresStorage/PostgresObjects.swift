@@ -65,7 +65,7 @@ extension PostgresHubStore {
             "SELECT date_added_us FROM object_version ORDER BY position DESC LIMIT 1", logger: logger).decode(Int64.self) {
             lastAdded = value
         }
-        var dateAdded = max(Int64(Date().timeIntervalSince1970 * 1_000_000), lastAdded + 1)
+        let dateAdded = max(Int64(Date().timeIntervalSince1970 * 1_000_000), lastAdded + 1)
         var stored: [String: Series] = [:]
         let ids = Array(Set(objects.map(\.stixID)))
         for try await (id, version) in try await c.query("""
@@ -76,8 +76,16 @@ extension PostgresHubStore {
             stored[id, default: Series()].insert(version)
         }
         let defaultAudiences = [Audience.organization(providerOrganizationID), Audience.hubStaff]
+        // Decided here, then written with a few statements whatever the number of objects (one
+        // round trip per object made ingest about 40 times slower than SQLite's: 5,000 objects in
+        // 5.2 s against 0.12 s, debug build, test server on loopback).
+        struct Row { var object: IncomingObject; var versionKey: Int64; var isLatest: Bool; var isFirst: Bool }
+        var rows: [Row] = []
         var results: [AppendResult] = []
         results.reserveCapacity(objects.count)
+        var clearLatest: Set<String> = [], clearFirst: Set<String> = []
+        // The rows of this batch that are the latest and the first of their series so far.
+        var batchLatest: [String: Int] = [:], batchFirst: [String: Int] = [:]
         for object in objects {
             let versionKey = object.versionMicroseconds ?? -1
             var isLatest = true, isFirst = true
@@ -88,39 +96,71 @@ extension PostgresHubStore {
                 }
                 isLatest = versionKey > known.newest
                 isFirst = versionKey < known.oldest
-                if isLatest || isFirst {
-                    try await c.query("""
-                        UPDATE object_version SET is_latest = is_latest AND NOT \(isLatest), is_first = is_first AND NOT \(isFirst)
-                        WHERE feed_key = \(feedKey) AND stix_id = \(object.stixID) AND release_id = \(releaseID)
-                          AND provider_org_id = \(providerOrganizationID)
-                        """, logger: logger)
+                if isLatest {
+                    if let index = batchLatest[object.stixID] { rows[index].isLatest = false } else { clearLatest.insert(object.stixID) }
+                }
+                if isFirst {
+                    if let index = batchFirst[object.stixID] { rows[index].isFirst = false } else { clearFirst.insert(object.stixID) }
                 }
             }
-            let audiences = object.audiences.isEmpty ? defaultAudiences : object.audiences
+            if isLatest { batchLatest[object.stixID] = rows.count }
+            if isFirst { batchFirst[object.stixID] = rows.count }
+            rows.append(Row(object: object, versionKey: versionKey, isLatest: isLatest, isFirst: isFirst))
+            stored[object.stixID, default: Series()].insert(versionKey)
+            results.append(.stored(position: 0))
+        }
+        guard !rows.isEmpty else { return results }
+        // Only rows stored before this batch: the batch's own are not inserted yet.
+        if !clearLatest.isEmpty {
+            try await c.query("""
+                UPDATE object_version SET is_latest = false
+                WHERE feed_key = \(feedKey) AND stix_id = ANY(\(Array(clearLatest))) AND release_id = \(releaseID)
+                  AND provider_org_id = \(providerOrganizationID) AND is_latest
+                """, logger: logger)
+        }
+        if !clearFirst.isEmpty {
+            try await c.query("""
+                UPDATE object_version SET is_first = false
+                WHERE feed_key = \(feedKey) AND stix_id = ANY(\(Array(clearFirst))) AND release_id = \(releaseID)
+                  AND provider_org_id = \(providerOrganizationID) AND is_first
+                """, logger: logger)
+        }
+        // One run of positions (the caller holds the append lock, so nobody else takes any meanwhile).
+        var positions: [Int64] = []
+        for try await position in try await c.query("""
+            SELECT nextval('object_position') FROM generate_series(1, \(rows.count))
+            """, logger: logger).decode(Int64.self) { positions.append(position) }
+        positions.sort()
+        var audiencePositions: [Int64] = [], audienceKeys: [String] = []
+        for (row, position) in zip(rows, positions) {
+            let audiences = row.object.audiences.isEmpty ? defaultAudiences : row.object.audiences
             var unique: [String] = []
             for audience in audiences where !unique.contains(audience) { unique.append(audience) }
-            var position: Int64 = 0
-            for try await value in try await c.query("""
-                WITH inserted AS (
-                  INSERT INTO object_version (position, feed_key, stix_id, type, spec_version, version, version_us,
-                      date_added_us, is_latest, is_first, submission_id, provider_org_id, release_id, tlp, json)
-                  VALUES (nextval('object_position'), \(feedKey), \(object.stixID), \(object.type), \(object.specVersion),
-                          \(object.version), \(versionKey), \(dateAdded), \(isLatest), \(isFirst), \(submissionID),
-                          \(providerOrganizationID), \(releaseID), \(object.tlp?.rawValue), \(Data(object.bytes)))
-                  RETURNING position),
-                audience AS (
-                  INSERT INTO object_audience (feed_key, audience, position)
-                  SELECT \(feedKey), a, position FROM inserted, unnest(\(unique)::text[]) AS a
-                  ON CONFLICT DO NOTHING)
-                SELECT position FROM inserted
-                """, logger: logger).decode(Int64.self) {
-                position = value
-            }
-            stored[object.stixID, default: Series()].insert(versionKey)
-            results.append(.stored(position: position))
-            dateAdded += 1
+            for audience in unique { audiencePositions.append(position); audienceKeys.append(audience) }
         }
-        return results
+        let dates = rows.indices.map { dateAdded + Int64($0) }
+        try await c.query("""
+            INSERT INTO object_version (position, feed_key, stix_id, type, spec_version, version, version_us,
+                date_added_us, is_latest, is_first, submission_id, provider_org_id, release_id, tlp, json)
+            SELECT p, \(feedKey), i, t, sv, CASE WHEN hv THEN v END, vu, da, l, f, \(submissionID), \(providerOrganizationID),
+                   \(releaseID), CASE WHEN ht THEN tl END, j
+            FROM unnest(\(positions), \(rows.map(\.object.stixID)), \(rows.map(\.object.type)), \(rows.map(\.object.specVersion)),
+                        \(rows.map { $0.object.version != nil }), \(rows.map { $0.object.version ?? "" }), \(rows.map(\.versionKey)),
+                        \(dates), \(rows.map(\.isLatest)), \(rows.map(\.isFirst)),
+                        \(rows.map { $0.object.tlp != nil }), \(rows.map { $0.object.tlp?.rawValue ?? "" }),
+                        \(rows.map { ByteBuffer(bytes: $0.object.bytes) }))
+                 AS r(p, i, t, sv, hv, v, vu, da, l, f, ht, tl, j)
+            """, logger: logger)
+        try await c.query("""
+            INSERT INTO object_audience (feed_key, audience, position)
+            SELECT \(feedKey), a, p FROM unnest(\(audiencePositions), \(audienceKeys)) AS x(p, a)
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        var next = positions.makeIterator()
+        return results.map { result in
+            if case .stored = result { return .stored(position: next.next()!) }
+            return result
+        }
     }
 
     /// The submission row (its outcome noting duplicates), its extras and its audit entry; returns
