@@ -250,7 +250,7 @@ extension PostgresHubStore {
             binds.append(query.limit + 1)
             var objects: [StoredObject] = []
             for row in try await c.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger).collect() {
-                objects.append(try Self.storedObject(row.makeRandomAccess(), feedID: query.feedID))
+                objects.append(try Self.storedObject(row, feedID: query.feedID))
             }
             let more = objects.count > query.limit
             if more { objects.removeLast() }
@@ -296,18 +296,22 @@ extension PostgresHubStore {
         }
     }
 
-    static func storedObject(_ row: PostgresRandomAccessRow, feedID: String) throws -> StoredObject {
-        let dateAdded: Int64 = try row.get("date_added_us")
-        let version: String? = try row.get("version")
-        let releaseID: String = try row.get("release_id")
+    /// A row of `objectColumns` (and, with `effective`, the reader's date for it as a 13th column),
+    /// decoded by position. Paging costs about 0.13 s per 1,000 objects in a debug build whether
+    /// decoded by name or by position, while the server answers in under 1 ms (EXPLAIN ANALYZE):
+    /// the time is in the client; measure a release build before optimising.
+    static func storedObject(_ row: PostgresRow, feedID: String, effective: Bool = false) throws -> StoredObject {
+        let (position, stixID, type, specVersion, version, dateAdded, json, submissionID, provider, releaseID, tlp, versionKey)
+            = try row.decode((Int64, String, String, String, String?, Int64, ByteBuffer, String, String, String, String?, Int64).self)
+        var readerDate = dateAdded
+        if effective { readerDate = try row.makeRandomAccess()[12].decode(Int64.self) }
         return StoredObject(
-            position: try row.get("position"), feedID: feedID, stixID: try row.get("stix_id"), type: try row.get("type"),
-            specVersion: try row.get("spec_version"),
+            position: position, feedID: feedID, stixID: stixID, type: type, specVersion: specVersion,
             version: version ?? STIXTimestamp.formatting(microseconds: dateAdded),
-            dateAddedMicroseconds: dateAdded, bytes: try row.get("json"), submissionID: try row.get("submission_id"),
-            providerOrganizationID: try row.get("provider_org_id"), releaseID: releaseID.isEmpty ? nil : releaseID,
-            tlp: try row.get("tlp", as: String?.self).flatMap(TLPLevel.init(rawValue:)),
-            versionMicroseconds: version == nil ? nil : try row.get("version_us", as: Int64.self))
+            dateAddedMicroseconds: readerDate, bytes: Data(json.readableBytesView), submissionID: submissionID,
+            providerOrganizationID: provider, releaseID: releaseID.isEmpty ? nil : releaseID,
+            tlp: tlp.flatMap(TLPLevel.init(rawValue:)),
+            versionMicroseconds: version == nil ? nil : versionKey)
     }
 
     // MARK: - Deletes and counts

@@ -241,10 +241,7 @@ extension PostgresHubStore {
     func read(_ sql: BoundSQL, query: ObjectQuery, effectiveDate: Bool = false, on c: PostgresConnection) async throws -> ObjectPage {
         var objects: [StoredObject] = []
         for row in try await c.query(sql.query, logger: logger).collect() {
-            let row = row.makeRandomAccess()
-            var object = try Self.storedObject(row, feedID: query.feedID)
-            if effectiveDate { object.dateAddedMicroseconds = try row.get("effective") }
-            objects.append(object)
+            objects.append(try Self.storedObject(row, feedID: query.feedID, effective: effectiveDate))
         }
         let more = objects.count > query.limit
         if more { objects.removeLast() }
