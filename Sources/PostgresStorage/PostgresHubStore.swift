@@ -4,6 +4,8 @@
 // tells every instance's caches about changes made by any other.
 //
 // Behaviour follows SQLiteStorage to the byte; both pass one contract suite (Tests/StorageTests).
+// Not yet: the CLI's `--database postgres://…`, several instances (the append lock is correct across
+// instances but serialises their appends), TLS tried against a TLS server, `migrate`, metrics.
 // Every write commits before it returns (PostgreSQL's default synchronous_commit = on: durable
 // before acknowledged). The audit key and the recorded audit head stay files, as with SQLite.
 import Foundation
