@@ -3,7 +3,7 @@
 //
 // One module per concern; dependencies point one way:
 //   STIXPatterning <- STIX ------------------------------.
-//   AuditTrail <- Storage <- SQLiteStorage                 v
+//   AuditTrail <- Storage <- SQLiteStorage, PostgresStorage v
 //   Storage <- Accounts <- SharingPolicy <- Ingestion, Consent <- TAXIIServer, HubAPI <- HubServer <- KakehashiCLI
 import PackageDescription
 
@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // STIX patterning grammar: lexer, parser and syntax tree.
@@ -63,6 +65,13 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
+        ], swiftSettings: swiftSettings),
+        // Storage on PostgreSQL (PostgresNIO): the same contract as SQLiteStorage, for hubs that outgrow one file.
+        .target(name: "PostgresStorage", dependencies: [
+            "Storage", "STIX",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         // Who may see what: the one policy engine every read path asks.
         .target(name: "SharingPolicy", dependencies: ["Storage", "Accounts", "STIX", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
@@ -171,7 +180,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .testTarget(name: "StorageTests", dependencies: [
-            "Storage", "SQLiteStorage", "HubTesting", "STIX", .product(name: "GRDB", package: "GRDB.swift"),
+            "Storage", "SQLiteStorage", "PostgresStorage", "HubTesting", "STIX", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "TAXIIServerTests", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",

@@ -27,15 +27,10 @@ struct ObservationReadTests {
                                         stixID: id))
     }
 
-    @Test("records held by another organisation do not use up the reader's 1,000")
-    func heldRecordsDoNotCount() async throws {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kakehashi-observations-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteHubStore(path: directory.appendingPathComponent("hub.sqlite").path,
-                                       auditKey: directory.appendingPathComponent("audit.key"),
-                                       auditHead: directory.appendingPathComponent("audit.head"))
+    @Test("records held by another organisation do not use up the reader's 1,000", arguments: Backend.underTest)
+    func heldRecordsDoNotCount(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let store = hub.store
         let feed = try await store.createFeed(Feed(name: "Darknet", title: "Darknet"))
         // 1,200 hours that organisation "held" keeps to itself, then three of the reader's own.
         let held = (0..<1_200).map(observed)

@@ -11,15 +11,10 @@ import Testing
 struct ReaderDateTests {
     struct Row { var position: Int64; var id: String; var version: String; var added: Int64; var audiences: [String] }
 
-    @Test("listings by the reader's dates, paged at every size and from added_after, match the rule")
-    func pagesFollowTheReadersDates() async throws {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kakehashi-dates-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteHubStore(path: directory.appendingPathComponent("hub.sqlite").path,
-                                       auditKey: directory.appendingPathComponent("audit.key"),
-                                       auditHead: directory.appendingPathComponent("audit.head"))
+    @Test("listings by the reader's dates, paged at every size and from added_after, match the rule", arguments: Backend.underTest)
+    func pagesFollowTheReadersDates(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let store = hub.store
         let feed = try await store.createFeed(Feed(name: "Default", title: "Default"))
         let own = "org:r", group = "group:g", clients = "clients:p", other = "org:x"
         // Twelve submissions, one object each (some the same version from another provider: copies),

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("HubStore groups and audit")
 struct TrustGroupAndAuditTests {
-    @Test("trust groups, memberships, group grants and identifiers", arguments: Backend.allCases)
+    @Test("trust groups, memberships, group grants and identifiers", arguments: Backend.underTest)
     func groups(_ backend: Backend) async throws {
         let hub = try await backend.makeHub(); defer { hub.remove() }
         let a = try await hub.store.createOrganization(Organization(name: "電力A社", sector: "電力"))
@@ -36,7 +36,7 @@ struct TrustGroupAndAuditTests {
         #expect(try await hub.store.identifiers(organizationID: a.id).contains(OrganizationIdentifier(kind: .phone, value: "v-phone")))
     }
 
-    @Test("the audit chain verifies, and detects an altered or deleted entry", arguments: Backend.allCases)
+    @Test("the audit chain verifies, and detects an altered or deleted entry", arguments: Backend.underTest)
     func auditChain(_ backend: Backend) async throws {
         let hub = try await backend.makeHub(); defer { hub.remove() }
         for n in 0..<5 {
@@ -64,15 +64,16 @@ struct TrustGroupAndAuditTests {
         #expect(!AuditChain.verify(entries, seal: AuditSeal(key: Array(repeating: 7, count: 32))).isEmpty)
     }
 
-    @Test("the audit key is created 0600 outside the database, reused on reopening, and refused when others can read it")
-    func auditKeyFile() async throws {
-        let hub = try await TestHub.make(); defer { hub.remove() }
+    @Test("the audit key is created 0600 outside the database, reused on reopening, and refused when others can read it",
+          arguments: Backend.underTest)
+    func auditKeyFile(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
         let keyPath = hub.directory.appendingPathComponent("audit.key").path
         let mode = try FileManager.default.attributesOfItem(atPath: keyPath)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
         try await hub.store.appendAudit([AuditEvent(action: .login, actorUserID: "u", actorOrganizationID: "o", subject: "x")])
         #expect(try await hub.reopened().store.verifyAuditTrail().isIntact)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyPath)
-        #expect(throws: StoreError.self) { try hub.reopened() }
+        await #expect(throws: StoreError.self) { try await hub.reopened() }
     }
 }

@@ -1,0 +1,220 @@
+// PostgresStorage: the HubStore on PostgreSQL (PostgresNIO: async, a pool of connections, no
+// blocking threads), for hubs that outgrow one SQLite file. It owns the connection pool, the
+// schema (PostgresSchema), the transactions every write runs in, and the account generation that
+// tells every instance's caches about changes made by any other.
+//
+// Behaviour follows SQLiteStorage to the byte; both pass one contract suite (Tests/StorageTests).
+// Not yet: the CLI's `--database postgres://…`, several instances (the append lock is correct across
+// instances but serialises their appends), TLS tried against a TLS server, `migrate`, metrics.
+// Every write commits before it returns (PostgreSQL's default synchronous_commit = on: durable
+// before acknowledged). The audit key and the recorded audit head stay files, as with SQLite.
+import Foundation
+import Logging
+import PostgresNIO
+import Storage
+import Synchronization
+
+/// The hub's store in a PostgreSQL database.
+///
+/// ```swift
+/// let location = try PostgresLocation(url: "postgres://kakehashi@127.0.0.1:5432/hub",
+///                                     environment: ProcessInfo.processInfo.environment)
+/// let store = try await PostgresHubStore.connect(to: location, auditKey: dataURL.appendingPathComponent("audit.key"),
+///                                                auditHead: dataURL.appendingPathComponent("audit.head"))
+/// let orgs = try await store.organizations()
+/// await store.close()
+/// ```
+public final class PostgresHubStore: HubStore, @unchecked Sendable {
+    // @unchecked: every stored property is immutable after `connect`, or atomic.
+    let client: PostgresClient
+    let logger: Logger
+    public let location: PostgresLocation
+    /// Seals the audit chain; read from a key file outside the database.
+    public let auditSeal: AuditSeal
+    /// Where the newest audit entry is recorded after each append, outside the database.
+    let auditHeads: AuditHeadFile
+    /// Changes to accounts made through this store (seen at once here).
+    let localGeneration = Atomic<UInt64>(0)
+    /// The stored account generation as last read (by `connect` and then every `generationInterval`).
+    let storedGeneration = Atomic<UInt64>(0)
+    private let running: Task<Void, Never>
+    private let polling = Mutex<Task<Void, Never>?>(nil)
+
+    /// How often the stored account generation is read: changes made through another instance (or
+    /// the CLI) reach this one's caches within this time.
+    static let generationInterval: Duration = .milliseconds(200)
+
+    /// This store's account changes plus the stored count of everyone's, as last read.
+    public var accountsGeneration: UInt64 {
+        localGeneration.load(ordering: .acquiring) &+ storedGeneration.load(ordering: .acquiring)
+    }
+
+    private init(client: PostgresClient, running: Task<Void, Never>, location: PostgresLocation, logger: Logger,
+                 auditSeal: AuditSeal, auditHead: URL) {
+        self.client = client; self.running = running; self.location = location; self.logger = logger
+        self.auditSeal = auditSeal; self.auditHeads = AuditHeadFile(url: auditHead)
+    }
+
+    /// Connects to the database at `location`, brings its schema up to date and starts following the
+    /// account generation. The audit key is created 0600 at `auditKey` when absent. Throws
+    /// `StoreError.unavailable` (naming the location, never the password) when the server cannot be
+    /// used, or gives no connection within `connectTimeout`.
+    public static func connect(to location: PostgresLocation, auditKey: URL, auditHead: URL,
+                               connectTimeout: Duration = .seconds(15),
+                               logger: Logger = Logger(label: "kakehashi.postgres")) async throws -> PostgresHubStore {
+        let seal: AuditSeal
+        do {
+            seal = try AuditSeal.loadOrCreate(at: auditKey)
+        } catch {
+            throw StoreError.unavailable("\(error)")
+        }
+        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
+        let running = Task { await client.run() }
+        let store = PostgresHubStore(client: client, running: running, location: location, logger: logger,
+                                     auditSeal: seal, auditHead: auditHead)
+        do {
+            // The pool retries a server that does not answer without end: give up after
+            // `connectTimeout`, with an error that says so, rather than hang.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await PostgresSchema.migrate(client, logger: logger)
+                    try await store.refreshGeneration()
+                }
+                group.addTask {
+                    try await Task.sleep(for: connectTimeout)
+                    throw StoreError.unavailable("no connection within \(connectTimeout)")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            await store.close()
+            throw StoreError.unavailable("\(location): \(Self.reason(error))")
+        }
+        store.startPolling()
+        return store
+    }
+
+    /// Stops following the generation and closes every connection (after writing the audit head).
+    public func close() async {
+        polling.withLock { $0?.cancel() }
+        await auditHeads.written()
+        running.cancel()
+    }
+
+    // MARK: - Account generation
+
+    func refreshGeneration() async throws {
+        let rows = try await client.query("SELECT value FROM account_generation WHERE id = 0", logger: logger)
+        for try await value in rows.decode(Int64.self) {
+            storedGeneration.store(UInt64(bitPattern: value), ordering: .releasing)
+        }
+    }
+
+    private func startPolling() {
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.generationInterval)
+                guard let self else { return }
+                try? await self.refreshGeneration()
+            }
+        }
+        polling.withLock { $0 = task }
+    }
+
+    /// Notes an account change made through this store (its own caches see it before the next poll).
+    func accountChanged() { localGeneration.add(1, ordering: .releasing) }
+
+    // MARK: - Queries and transactions
+
+    /// The rows of one query, outside any transaction.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        do {
+            return try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+        } catch {
+            throw Self.storeError(error, what: "record")
+        }
+    }
+
+    /// Runs `body` in one transaction on one connection, committed (and so durable) before it returns.
+    /// A uniqueness violation becomes `StoreError.duplicate(what)`, a missing reference `.notFound`.
+    func transaction<Result: Sendable>(duplicate what: String = "record",
+                                       _ body: @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    let result = try await body(connection)
+                    try await connection.query("COMMIT", logger: logger)
+                    return result
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        } catch {
+            throw Self.storeError(error, what: what)
+        }
+    }
+
+    static func storeError(_ error: any Error, what: String) -> any Error {
+        guard let error = error as? PSQLError else { return error }
+        switch error.serverInfo?[.sqlState] {
+        case "23505": return StoreError.duplicate(what)
+        case "23503": return StoreError.notFound("a record that \(what) refers to")
+        default: return StoreError.unavailable(reason(error))
+        }
+    }
+
+    /// What went wrong, in words that name no query parameters (they may hold secrets).
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            return "\(error.code)"
+        }
+        if let error = error as? StoreError { return error.description }
+        return String(describing: type(of: error))
+    }
+
+    /// The instant a way of reading made now takes effect: after every version stored so far (see
+    /// SQLiteHubStore.sinceNow).
+    static func sinceNow(_ connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        var newest: Int64 = 0
+        for try await value in try await connection.query(
+            "SELECT date_added_us FROM object_version ORDER BY position DESC LIMIT 1", logger: logger).decode(Int64.self) {
+            newest = value
+        }
+        return max(now, newest + 1)
+    }
+}
+
+extension PostgresRandomAccessRow {
+    /// The column `name` decoded as `T` (optional types decode NULL as nil).
+    func get<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
+        try self[name].decode(T.self)
+    }
+}
+
+extension PostgresHubStore {
+    /// Creates an empty database `name` on the server at `location` (connecting to the database
+    /// `location` names). `name` must be a plain identifier: lower-case letters, digits, `_`.
+    ///
+    /// ```swift
+    /// try await PostgresHubStore.createDatabase("kakehashi_test_1", at: location)
+    /// ```
+    public static func createDatabase(_ name: String, at location: PostgresLocation,
+                                      logger: Logger = Logger(label: "kakehashi.postgres")) async throws {
+        guard !name.isEmpty, name.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }) else {
+            throw StoreLocationError.invalid("a database name is lower-case letters, digits and _")
+        }
+        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        do {
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        } catch {
+            throw storeError(error, what: "database \(name)")
+        }
+    }
+}

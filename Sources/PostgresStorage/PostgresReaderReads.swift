@@ -1,0 +1,301 @@
+// PostgresStorage reads for a reader: the versions a ReadScope's audience keys reach, served once,
+// first/last decided over what the reader may see, and each dated for that reader (issue 12 item
+// 16). A port of SQLiteStorage's ObjectVersions reads, statement for statement, so both back ends
+// page alike; differences are noted where PostgreSQL needs them (GREATEST ignores NULL where
+// SQLite's MAX(a, b, …) returns it, so the NULL of "visible through no key" is kept explicitly).
+import Foundation
+import PostgresNIO
+import STIX
+@_spi(ReadGate) import Storage
+
+/// A statement being built, with `$n` parameters numbered as they are bound. A class, so that text
+/// and binds can be added in one expression (`sql.text += "… \(sql.bind(x))"`).
+final class BoundSQL {
+    var text: String
+    var binds = PostgresBindings()
+
+    init(_ text: String) { self.text = text }
+
+    /// Binds `value` and returns its `$n`.
+    func bind<Value: PostgresEncodable & PostgresNonThrowingEncodable>(_ value: Value) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    func bind(_ value: [String]) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    func bind(_ value: [Int64]) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    var query: PostgresQuery { PostgresQuery(unsafeSQL: text, binds: binds) }
+}
+
+extension PostgresHubStore {
+    static let objectColumns = """
+        ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
+        ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
+        """
+
+    /// A reader's page (`scope.audiences` not nil), in one repeatable-read transaction: a listing
+    /// merges one statement per audience key, which must all see one snapshot.
+    func readerObjects(_ query: ObjectQuery, scope: ReadScope) async throws -> ObjectPage {
+        try await client.withConnection { c in
+            try await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: self.logger)
+            do {
+                let page = try await self.readerObjects(query, scope: scope, on: c)
+                try await c.query("COMMIT", logger: self.logger)
+                return page
+            } catch {
+                _ = try? await c.query("ROLLBACK", logger: self.logger)
+                throw error
+            }
+        }
+    }
+
+    func readerObjects(_ query: ObjectQuery, scope: ReadScope, on c: PostgresConnection) async throws -> ObjectPage {
+        guard let feedKey = try? await feedKey(query.feedID, on: c) else { return ObjectPage(objects: [], more: false) }
+        if let page = try await pageByEffectiveDate(query, scope: scope, feedKey: feedKey, on: c) { return page }
+        return try await objects(query, audiences: scope.audiences ?? [], feedKey: feedKey, on: c)
+    }
+
+    /// See SQLiteHubStore.pageByEffectiveDate: the backlog a reader gained later, dated for it.
+    func pageByEffectiveDate(_ query: ObjectQuery, scope: ReadScope, feedKey: Int64,
+                             on c: PostgresConnection) async throws -> ObjectPage? {
+        guard let since = scope.audienceSince, !since.isEmpty else { return nil }
+        let latest = scope.latestSince
+        guard latest > 0 else { return nil }
+        if let addedAfter = query.addedAfterMicroseconds, addedAfter >= latest { return nil }
+        if query.afterPosition != nil && query.afterDateAdded == nil { return nil }
+        let boundary = try await firstPosition(addedAfter: latest - 1, on: c)
+        if let boundary, let after = query.afterPosition, after >= boundary { return nil }
+        let keys = since.keys.sorted()
+        var lowest: Int64?
+        for try await position in try await c.query("""
+            SELECT min(position) FROM object_audience WHERE feed_key = \(feedKey) AND audience = ANY(\(keys))
+            """, logger: logger).decode(Int64?.self) { lowest = position }
+        guard let lowest else { return nil }
+        if let boundary, lowest >= boundary { return nil }
+        var query = query
+        if query.listingStart == nil {
+            var start = query.afterPosition ?? 0
+            if let addedAfter = query.addedAfterMicroseconds, let first = try await firstPosition(addedAfter: addedAfter, on: c) {
+                start = max(start, first - 1)
+            }
+            query.listingStart = start
+        }
+        // A version's date for this reader: the latest of when read access to the feed became its,
+        // its date_added, and the earliest instant at which one of the keys it is visible through
+        // became the reader's (NULL when it is visible through none).
+        func dated(_ alias: String, in sql: BoundSQL) -> String {
+            var cases = ""
+            for key in keys { cases += " WHEN \(sql.bind(key)) THEN \(sql.bind(since[key] ?? 0))::bigint" }
+            let keyList = sql.bind(keys)
+            let feedSince = sql.bind(scope.feedSince)
+            let viaKey = """
+                (SELECT min(CASE k.audience\(cases) ELSE 0::bigint END) FROM object_audience k
+                 WHERE k.feed_key = \(alias).feed_key AND k.audience = ANY(\(keyList)) AND k.position = \(alias).position)
+                """
+            return "(SELECT CASE WHEN v IS NULL THEN NULL ELSE GREATEST(\(feedSince)::bigint, \(alias).date_added_us, v) END FROM \(viaKey) AS d(v))"
+        }
+        var merged: [Int64: StoredObject] = [:]
+        var walkLeftMore = false
+        walks: for key in keys {
+            let own = max(scope.feedSince, since[key] ?? 0)
+            var start = lowest - 1
+            if let afterDate = query.afterDateAdded, let afterPosition = query.afterPosition {
+                if own == afterDate {
+                    start = max(start, afterPosition)
+                } else if own < afterDate {
+                    guard let first = try await firstPosition(addedAfter: afterDate - 1, on: c) else { continue walks }
+                    start = max(start, afterPosition, first - 1)
+                }
+            }
+            if let addedAfter = query.addedAfterMicroseconds, own <= addedAfter {
+                guard let first = try await firstPosition(addedAfter: addedAfter, on: c) else { continue walks }
+                start = max(start, first - 1)
+            }
+            let sql = BoundSQL("")
+            let effective = dated("ov", in: sql)
+            sql.text = """
+                SELECT * FROM (
+                  SELECT \(Self.objectColumns), \(effective) AS effective
+                  FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
+                  WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(key))
+                    AND oa.position > \(sql.bind(start)) AND oa.position < \(sql.bind(boundary ?? Int64.max))
+                """
+            appendFilters(query, audiences: keys, servedOnceByPosition: false, to: sql)
+            sql.text += " ORDER BY oa.position) AS w WHERE w.effective = GREATEST(\(sql.bind(own))::bigint, w.date_added_us)"
+            if let addedAfter = query.addedAfterMicroseconds {
+                sql.text += " AND w.effective > \(sql.bind(addedAfter))"
+            }
+            if let afterDate = query.afterDateAdded, let afterPosition = query.afterPosition {
+                let date = sql.bind(afterDate)
+                sql.text += " AND (w.effective > \(date) OR (w.effective = \(date) AND w.position > \(sql.bind(afterPosition))))"
+            }
+            // Served once: of the copies of one version the reader may see, only the one it could see
+            // first (earliest date for it, then position), counting from the listing's added_after.
+            let otherDate = dated("o2", in: sql)
+            sql.text += """
+                 AND NOT EXISTS (SELECT 1 FROM (
+                     SELECT o2.position AS other_position, \(otherDate) AS other_date FROM object_version o2
+                     WHERE o2.feed_key = \(sql.bind(feedKey)) AND o2.stix_id = w.stix_id
+                       AND o2.version_us = w.version_us AND o2.position <> w.position) AS c
+                   WHERE c.other_date IS NOT NULL
+                     AND (c.other_date < w.effective OR (c.other_date = w.effective AND c.other_position < w.position))
+                """
+            if let addedAfter = query.addedAfterMicroseconds {
+                sql.text += " AND c.other_date > \(sql.bind(addedAfter))"
+            }
+            sql.text += ") ORDER BY w.position LIMIT \(sql.bind(query.limit + 1))"
+            let walk = try await read(sql, query: query, effectiveDate: true, on: c)
+            walkLeftMore = walkLeftMore || walk.more
+            for object in walk.objects { merged[object.position] = object }
+        }
+        var backlog = merged.values.sorted {
+            ($0.dateAddedMicroseconds, $0.position) < ($1.dateAddedMicroseconds, $1.position)
+        }
+        let backlogMore = backlog.count > query.limit || walkLeftMore
+        if backlog.count > query.limit { backlog.removeSubrange(query.limit...) }
+        var page = ObjectPage(objects: backlog, more: backlogMore)
+        if !page.more, let boundary {
+            var rest = query
+            rest.afterPosition = boundary - 1
+            rest.afterDateAdded = nil
+            rest.addedAfterMicroseconds = nil
+            rest.limit = query.limit - page.objects.count
+            let more = try await objects(rest, audiences: keys, feedKey: feedKey, on: c)
+            page.objects += more.objects
+            page.more = more.more
+        }
+        page.listingStart = query.listingStart
+        return page
+    }
+
+    /// A reader's page in position order, each version dated as stored.
+    func objects(_ query: ObjectQuery, audiences: [String], feedKey: Int64, on c: PostgresConnection) async throws -> ObjectPage {
+        var after = query.afterPosition ?? 0
+        if let addedAfter = query.addedAfterMicroseconds {
+            guard let first = try await firstPosition(addedAfter: addedAfter, on: c) else { return ObjectPage(objects: [], more: false) }
+            after = max(after, first - 1)
+        }
+        var query = query
+        if query.listingStart == nil { query.listingStart = after }
+        if !query.ids.isEmpty {
+            let sql = BoundSQL("")
+            sql.text = """
+                SELECT \(Self.objectColumns) FROM object_version ov
+                WHERE ov.feed_key = \(sql.bind(feedKey)) AND ov.position > \(sql.bind(after))
+                  AND EXISTS (SELECT 1 FROM object_audience oa WHERE oa.position = ov.position AND oa.feed_key = ov.feed_key
+                              AND oa.audience = ANY(\(sql.bind(Array(Set(audiences))))))
+                """
+            appendFilters(query, audiences: audiences, to: sql)
+            sql.text += " ORDER BY ov.position LIMIT \(sql.bind(query.limit + 1))"
+            var page = try await read(sql, query: query, on: c)
+            page.listingStart = query.listingStart
+            return page
+        }
+        var merged: [Int64: StoredObject] = [:]
+        var more = false
+        for audience in Set(audiences) {
+            let page = try await page(feedKey: feedKey, audience: audience, readerKeys: audiences, after: after, query: query, on: c)
+            more = more || page.more
+            for object in page.objects { merged[object.position] = object }
+        }
+        var objects = merged.values.sorted { $0.position < $1.position }
+        if objects.count > query.limit {
+            objects.removeSubrange(query.limit...)
+            more = true
+        } else if more, let last = objects.last {
+            var probe = query
+            probe.limit = 1
+            more = false
+            for audience in Set(audiences) where !more {
+                more = try await !page(feedKey: feedKey, audience: audience, readerKeys: audiences, after: last.position,
+                                       query: probe, on: c).objects.isEmpty
+            }
+        }
+        return ObjectPage(objects: objects, more: more, listingStart: query.listingStart)
+    }
+
+    /// One audience key's walk in position order.
+    func page(feedKey: Int64, audience: String, readerKeys: [String], after: Int64, query: ObjectQuery,
+              on c: PostgresConnection) async throws -> ObjectPage {
+        let sql = BoundSQL("")
+        sql.text = """
+            SELECT \(Self.objectColumns)
+            FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
+            WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(audience)) AND oa.position > \(sql.bind(after))
+            """
+        appendFilters(query, audiences: readerKeys, to: sql)
+        sql.text += " ORDER BY oa.position LIMIT \(sql.bind(query.limit + 1))"
+        return try await read(sql, query: query, on: c)
+    }
+
+    /// Runs a page query (`limit + 1` rows) and tells whether there is more; with `effectiveDate`,
+    /// the column `effective` is the version's date_added for this reader.
+    func read(_ sql: BoundSQL, query: ObjectQuery, effectiveDate: Bool = false, on c: PostgresConnection) async throws -> ObjectPage {
+        var objects: [StoredObject] = []
+        for row in try await c.query(sql.query, logger: logger).collect() {
+            objects.append(try Self.storedObject(row, feedID: query.feedID, effective: effectiveDate))
+        }
+        let more = objects.count > query.limit
+        if more { objects.removeLast() }
+        return ObjectPage(objects: objects, more: more)
+    }
+
+    /// The reader's filters (SQLiteHubStore.appendFilters with audiences): first, last and served
+    /// once are decided over what the reader may see.
+    func appendFilters(_ query: ObjectQuery, audiences: [String], servedOnceByPosition: Bool = true, to sql: BoundSQL) {
+        if !query.ids.isEmpty { sql.text += " AND ov.stix_id = ANY(\(sql.bind(query.ids)))" }
+        if !query.types.isEmpty { sql.text += " AND ov.type = ANY(\(sql.bind(query.types)))" }
+        if !query.specVersions.isEmpty { sql.text += " AND ov.spec_version = ANY(\(sql.bind(query.specVersions)))" }
+        if let submissionID = query.submissionID {
+            let marker = sql.bind(submissionID)
+            if query.includeReleasedCopies {
+                sql.text += " AND ov.submission_id = \(marker)"
+            } else {
+                sql.text += """
+                     AND ov.position BETWEEN (SELECT first_position FROM submission WHERE id = \(marker))
+                                         AND (SELECT last_position FROM submission WHERE id = \(marker))
+                     AND ov.submission_id = \(marker) AND ov.release_id = ''
+                    """
+            }
+        }
+        let keys = Array(Set(audiences)).sorted()
+        func visibleOther(_ condition: String, _ sql: BoundSQL) -> String {
+            """
+            EXISTS (SELECT 1 FROM object_version o2 JOIN object_audience a2
+                      ON a2.feed_key = o2.feed_key AND a2.position = o2.position AND a2.audience = ANY(\(sql.bind(keys)))
+                    WHERE o2.feed_key = ov.feed_key AND o2.stix_id = ov.stix_id AND \(condition))
+            """
+        }
+        if servedOnceByPosition {
+            let start = sql.bind(query.listingStart ?? 0)
+            sql.text += " AND NOT " + visibleOther(
+                "o2.version_us = ov.version_us AND o2.position < ov.position AND o2.position > \(start)", sql)
+        }
+        let selection = query.versions
+        if !selection.all {
+            var alternatives: [String] = []
+            if selection.last { alternatives.append("NOT " + visibleOther("o2.version_us > ov.version_us", sql)) }
+            if selection.first { alternatives.append("NOT " + visibleOther("o2.version_us < ov.version_us", sql)) }
+            if !selection.instants.isEmpty { alternatives.append("ov.version_us = ANY(\(sql.bind(selection.instants)))") }
+            sql.text += alternatives.isEmpty ? " AND false" : " AND (\(alternatives.joined(separator: " OR ")))"
+        }
+    }
+
+    /// The first position whose version was added after `instant`, nil when none was (date_added
+    /// grows with position; the index object_by_date_added answers it).
+    func firstPosition(addedAfter instant: Int64, on c: PostgresConnection) async throws -> Int64? {
+        var first: Int64?
+        for try await position in try await c.query("""
+            SELECT position FROM object_version WHERE date_added_us > \(instant) ORDER BY date_added_us LIMIT 1
+            """, logger: logger).decode(Int64.self) { first = position }
+        return first
+    }
+}

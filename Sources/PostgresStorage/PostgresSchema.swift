@@ -1,0 +1,377 @@
+// PostgresStorage schema: the versioned migrations that create and evolve the hub's PostgreSQL
+// database, applied in order under an advisory lock so that several instances starting at once
+// migrate it exactly once.
+//
+// v1 is the SQLite schema as it stands after its v13 (Sources/SQLiteStorage/Schema.swift), written
+// for PostgreSQL: `user` is `hub_user` (a reserved word), names unique case-insensitively through an
+// index on lower(name), booleans as boolean, bytes as bytea, the account generation bumped by
+// statement triggers. Never edit a shipped migration; add a new one.
+import Foundation
+import Logging
+import PostgresNIO
+
+enum PostgresSchema {
+    /// One migration: a name recorded in `kakehashi_migration` and its statements, run in one transaction.
+    struct Migration {
+        let name: String
+        let statements: [String]
+    }
+
+    /// Every advisory lock the store takes, by purpose (one 64-bit key space per database).
+    enum Lock: Int64 {
+        /// Held while migrating.
+        case migration = 0x6B6B_6873_0001
+        /// Held from the first audit insert of a transaction to its commit: the chain is one line.
+        case audit = 0x6B6B_6873_0002
+        /// Held from assigning object positions to commit: positions commit in order (see PostgresObjects).
+        case append = 0x6B6B_6873_0003
+    }
+
+    static let accountTables = ["organization", "hub_user", "api_token", "feed", "feed_grant", "trust_group",
+                                "trust_group_member", "feed_group_grant", "organization_client"]
+
+    static let migrations: [Migration] = [
+        Migration(name: "v1-hub", statements: [
+            """
+            CREATE TABLE organization (
+                id text PRIMARY KEY,
+                name text NOT NULL,
+                sector text, size text, country text,
+                created_at double precision NOT NULL,
+                disabled_at double precision
+            )
+            """,
+            "CREATE UNIQUE INDEX organization_name ON organization (lower(name))",
+            """
+            CREATE TABLE hub_user (
+                id text PRIMARY KEY,
+                organization_id text NOT NULL REFERENCES organization(id),
+                email text NOT NULL,
+                role text NOT NULL,
+                password_hash text,
+                created_at double precision NOT NULL,
+                disabled_at double precision
+            )
+            """,
+            "CREATE UNIQUE INDEX hub_user_email ON hub_user (lower(email))",
+            "CREATE INDEX hub_user_by_org ON hub_user (organization_id)",
+            """
+            CREATE TABLE api_token (
+                id text PRIMARY KEY,
+                user_id text NOT NULL REFERENCES hub_user(id) ON DELETE CASCADE,
+                secret_hash text NOT NULL UNIQUE,
+                label text NOT NULL,
+                created_at double precision NOT NULL,
+                revoked_at double precision
+            )
+            """,
+            "CREATE INDEX api_token_by_user ON api_token (user_id)",
+            """
+            CREATE TABLE feed (
+                key bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL UNIQUE,
+                name text NOT NULL,
+                title text NOT NULL,
+                description text,
+                severity text NOT NULL,
+                created_at double precision NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX feed_name ON feed (lower(name))",
+            """
+            CREATE TABLE feed_grant (
+                feed_id text NOT NULL REFERENCES feed(id),
+                organization_id text NOT NULL REFERENCES organization(id),
+                can_read boolean NOT NULL,
+                can_write boolean NOT NULL,
+                read_since_us bigint NOT NULL DEFAULT 0,
+                PRIMARY KEY (feed_id, organization_id)
+            )
+            """,
+            "CREATE INDEX feed_grant_by_org ON feed_grant (organization_id)",
+            """
+            CREATE TABLE trust_group (
+                id text PRIMARY KEY,
+                name text NOT NULL,
+                created_at double precision NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX trust_group_name ON trust_group (lower(name))",
+            """
+            CREATE TABLE trust_group_member (
+                group_id text NOT NULL REFERENCES trust_group(id) ON DELETE CASCADE,
+                organization_id text NOT NULL REFERENCES organization(id) ON DELETE CASCADE,
+                since_us bigint NOT NULL DEFAULT 0,
+                PRIMARY KEY (group_id, organization_id)
+            )
+            """,
+            "CREATE INDEX trust_group_member_by_org ON trust_group_member (organization_id)",
+            """
+            CREATE TABLE feed_group_grant (
+                feed_id text NOT NULL REFERENCES feed(id),
+                group_id text NOT NULL REFERENCES trust_group(id) ON DELETE CASCADE,
+                can_read boolean NOT NULL,
+                can_write boolean NOT NULL,
+                read_since_us bigint NOT NULL DEFAULT 0,
+                PRIMARY KEY (feed_id, group_id)
+            )
+            """,
+            """
+            CREATE TABLE organization_identifier (
+                organization_id text NOT NULL REFERENCES organization(id) ON DELETE CASCADE,
+                kind text NOT NULL,
+                value text NOT NULL,
+                PRIMARY KEY (organization_id, kind, value)
+            )
+            """,
+            """
+            CREATE TABLE organization_client (
+                organization_id text NOT NULL REFERENCES organization(id),
+                client_id text NOT NULL REFERENCES organization(id),
+                since_us bigint NOT NULL DEFAULT 0,
+                PRIMARY KEY (organization_id, client_id)
+            )
+            """,
+            "CREATE INDEX organization_client_by_client ON organization_client (client_id)",
+            """
+            CREATE TABLE submission (
+                id text PRIMARY KEY,
+                feed_id text NOT NULL,
+                organization_id text NOT NULL,
+                user_id text,
+                request_timestamp text NOT NULL,
+                outcome bytea NOT NULL,
+                first_position bigint,
+                last_position bigint
+            )
+            """,
+            // One row per stored STIX object version. `position` is the paging key, taken from
+            // object_position under the append lock, so positions commit in order (PostgresObjects).
+            "CREATE SEQUENCE object_position",
+            """
+            CREATE TABLE object_version (
+                position bigint PRIMARY KEY,
+                feed_key bigint NOT NULL REFERENCES feed(key),
+                stix_id text NOT NULL,
+                type text NOT NULL,
+                spec_version text NOT NULL,
+                version text,
+                version_us bigint NOT NULL,
+                date_added_us bigint NOT NULL,
+                is_latest boolean NOT NULL,
+                is_first boolean NOT NULL,
+                submission_id text NOT NULL,
+                provider_org_id text NOT NULL,
+                release_id text NOT NULL DEFAULT '',
+                tlp text,
+                json bytea NOT NULL
+            )
+            """,
+            "CREATE INDEX object_by_id ON object_version (feed_key, stix_id)",
+            "CREATE INDEX object_by_release ON object_version (release_id) WHERE release_id <> ''",
+            "CREATE INDEX object_by_submission ON object_version (submission_id)",
+            // date_added grows with position: `added_after` finds its first position through this
+            // index (SQLite binary-searches positions instead, see its v9).
+            "CREATE INDEX object_by_date_added ON object_version (date_added_us)",
+            """
+            CREATE TABLE object_audience (
+                feed_key bigint NOT NULL,
+                audience text NOT NULL,
+                position bigint NOT NULL,
+                PRIMARY KEY (feed_key, audience, position)
+            )
+            """,
+            // Deletes and revocations remove audience rows by position (SQLite lists the feed's
+            // audience keys instead, to spare this index its insert per version).
+            "CREATE INDEX object_audience_by_position ON object_audience (position)",
+            """
+            CREATE TABLE release (
+                id text PRIMARY KEY,
+                submission_id text NOT NULL REFERENCES submission(id),
+                provider_org_id text NOT NULL,
+                scope bytea NOT NULL,
+                anonymized boolean NOT NULL,
+                kind text NOT NULL,
+                created_by text,
+                created_at text NOT NULL,
+                revoked_at text,
+                revoked_by text
+            )
+            """,
+            "CREATE INDEX release_by_submission ON release (submission_id)",
+            """
+            CREATE TABLE delivery (
+                organization_id text NOT NULL,
+                submission_id text NOT NULL,
+                release_id text,
+                stix_id text NOT NULL,
+                version text NOT NULL,
+                delivered_at text NOT NULL,
+                path text NOT NULL
+            )
+            """,
+            "CREATE INDEX delivery_by_submission ON delivery (submission_id, organization_id)",
+            """
+            CREATE TABLE proposal (
+                id text PRIMARY KEY,
+                submission_id text NOT NULL REFERENCES submission(id),
+                provider_org_id text NOT NULL,
+                body bytea NOT NULL,
+                state text NOT NULL,
+                proposed_at text NOT NULL
+            )
+            """,
+            "CREATE INDEX proposal_by_provider ON proposal (provider_org_id, proposed_at)",
+            """
+            CREATE TABLE standing_consent (
+                organization_id text PRIMARY KEY REFERENCES organization(id),
+                rules bytea NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE submission_detail (
+                submission_id text PRIMARY KEY REFERENCES submission(id),
+                kind text NOT NULL,
+                detail bytea NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE sample (
+                sha256 text NOT NULL,
+                submission_id text NOT NULL REFERENCES submission(id),
+                file_object_id text NOT NULL,
+                name text,
+                size bigint NOT NULL,
+                PRIMARY KEY (sha256, submission_id)
+            )
+            """,
+            """
+            CREATE TABLE observation_hour (
+                feed_key bigint NOT NULL,
+                hour_start_us bigint NOT NULL,
+                source text NOT NULL,
+                stix_id text NOT NULL,
+                submission_id text NOT NULL,
+                PRIMARY KEY (feed_key, hour_start_us, source, stix_id)
+            )
+            """,
+            """
+            CREATE TABLE observable_report (
+                observable text NOT NULL,
+                organization_id text NOT NULL,
+                submission_id text NOT NULL,
+                independent boolean NOT NULL DEFAULT true,
+                PRIMARY KEY (observable, organization_id)
+            )
+            """,
+            """
+            CREATE TABLE observable_source (
+                observable text NOT NULL,
+                submission_id text NOT NULL
+            )
+            """,
+            "CREATE INDEX observable_source_by_observable ON observable_source (observable)",
+            """
+            CREATE TABLE corroborated_observable (
+                observable text PRIMARY KEY,
+                released_at text NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE held_value (
+                value text NOT NULL,
+                organization_id text NOT NULL,
+                submission_id text NOT NULL,
+                is_range boolean NOT NULL
+            )
+            """,
+            "CREATE INDEX held_value_by_value ON held_value (value)",
+            "CREATE INDEX held_value_ranges ON held_value (is_range) WHERE is_range",
+            """
+            CREATE TABLE observable_probe (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                organization_id text NOT NULL,
+                submission_id text NOT NULL,
+                observable text NOT NULL,
+                holders bigint NOT NULL,
+                recorded_at text NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE audit_entry (
+                sequence bigint PRIMARY KEY,
+                recorded_at text NOT NULL,
+                action text NOT NULL,
+                actor_user_id text,
+                actor_organization_id text,
+                subject text NOT NULL,
+                details text NOT NULL,
+                previous_hash text NOT NULL,
+                hash text NOT NULL
+            )
+            """,
+            "CREATE INDEX audit_by_subject ON audit_entry (subject)",
+            // Append-only: the hub never updates or deletes audit entries.
+            """
+            CREATE FUNCTION kakehashi_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$
+            """,
+            """
+            CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_entry
+            FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_audit_append_only()
+            """,
+            // Counts every change to what decides a sign-in or a reader's rights, by any instance
+            // (AccountStore.accountsGeneration). Statement triggers also count a statement that
+            // changed nothing: one cache miss too many, never one too few.
+            """
+            CREATE TABLE account_generation (
+                id integer PRIMARY KEY CHECK (id = 0),
+                value bigint NOT NULL
+            )
+            """,
+            "INSERT INTO account_generation (id, value) VALUES (0, 0)",
+            """
+            CREATE FUNCTION kakehashi_account_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN UPDATE account_generation SET value = value + 1 WHERE id = 0; RETURN NULL; END $$
+            """,
+        ] + accountTables.map { table in
+            """
+            CREATE TRIGGER \(table)_generation AFTER INSERT OR UPDATE OR DELETE ON \(table)
+            FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_account_changed()
+            """
+        }),
+    ]
+
+    /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.withConnection { connection in
+            try await connection.query("SELECT pg_advisory_lock(\(Lock.migration.rawValue))", logger: logger)
+            do {
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS kakehashi_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                    """, logger: logger)
+                var applied: Set<String> = []
+                for try await name in try await connection.query("SELECT name FROM kakehashi_migration", logger: logger)
+                    .decode(String.self) { applied.insert(name) }
+                for migration in migrations where !applied.contains(migration.name) {
+                    try await connection.query("BEGIN", logger: logger)
+                    do {
+                        for statement in migration.statements {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        try await connection.query("INSERT INTO kakehashi_migration (name) VALUES (\(migration.name))",
+                                                   logger: logger)
+                        try await connection.query("COMMIT", logger: logger)
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
+                    }
+                }
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Lock.migration.rawValue))", logger: logger)
+                throw error
+            }
+            try await connection.query("SELECT pg_advisory_unlock(\(Lock.migration.rawValue))", logger: logger)
+        }
+    }
+}
