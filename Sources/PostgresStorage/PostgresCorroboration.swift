@@ -178,6 +178,33 @@ extension PostgresHubStore {
         }
     }
 
+    public func corroboratedObservables() async throws -> [String] {
+        try await rows("SELECT observable FROM corroborated_observable ORDER BY observable").map { try $0.get("observable") }
+    }
+
+    public func withdrawCorroborated(_ key: String, indicatorID: String, feedID: String, providerOrganizationID: String,
+                                     audit: AuditEvent) async throws -> Int {
+        let (withdrawn, head) = try await transaction { c in
+            try await c.query("DELETE FROM corroborated_observable WHERE observable = \(key)", logger: self.logger)
+            // As a revoked release: no audience reaches the indicator's versions any more; the
+            // deliveries keep who had them.
+            var withdrawn = 0
+            for try await _ in try await c.query("""
+                WITH withdrawn AS (
+                    SELECT ov.feed_key, ov.position FROM object_version ov JOIN feed f ON f.key = ov.feed_key
+                    WHERE f.id = \(feedID) AND ov.stix_id = \(indicatorID) AND ov.provider_org_id = \(providerOrganizationID)
+                ), removed AS (
+                    DELETE FROM object_audience oa USING withdrawn w
+                    WHERE oa.feed_key = w.feed_key AND oa.position = w.position
+                )
+                SELECT position FROM withdrawn
+                """, logger: self.logger) { withdrawn += 1 }
+            return (withdrawn, try await self.appendAudit([audit], on: c))
+        }
+        auditHeads.record(head)
+        return withdrawn
+    }
+
     public func heldValues(_ values: [String]) async throws -> [HeldValue] {
         let unique = Array(Set(values))
         guard !unique.isEmpty else { return [] }

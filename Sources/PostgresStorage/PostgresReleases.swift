@@ -20,6 +20,21 @@ extension PostgresHubStore {
             try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.Lock.append.rawValue))", logger: self.logger)
             _ = try await self.insert(copies, feedKey: feedKey, submissionID: release.submissionID,
                                       providerOrganizationID: release.providerOrganizationID, releaseID: release.id, on: c)
+            // Released `observed-data` copies with ids of their own (anonymised) are listed under
+            // their hours too, as SQLiteStorage does, so `GET /api/v1/observations` finds them.
+            var originals: [String] = [], copyIDs: [String] = []
+            for copy in copies where copy.type == "observed-data" {
+                if let original = copy.originalID, original != copy.stixID { originals.append(original); copyIDs.append(copy.stixID) }
+            }
+            if !originals.isEmpty {
+                try await c.query("""
+                    INSERT INTO observation_hour (feed_key, hour_start_us, source, stix_id, submission_id)
+                    SELECT h.feed_key, h.hour_start_us, h.source, m.copy, h.submission_id
+                    FROM observation_hour h JOIN unnest(\(originals), \(copyIDs)) AS m(original, copy) ON m.original = h.stix_id
+                    WHERE h.feed_key = \(feedKey) AND h.submission_id = \(release.submissionID)
+                    ON CONFLICT DO NOTHING
+                    """, logger: self.logger)
+            }
             return try await self.appendAudit([audit], on: c)
         }
         auditHeads.record(head)
