@@ -72,7 +72,6 @@ extension PostgresHubStore {
         if let addedAfter = query.addedAfterMicroseconds, addedAfter >= latest { return nil }
         if query.afterPosition != nil && query.afterDateAdded == nil { return nil }
         let boundary = try await firstPosition(addedAfter: latest - 1, on: c)
-        if let boundary, let after = query.afterPosition, after >= boundary { return nil }
         let keys = since.keys.sorted()
         var lowest: Int64?
         for try await position in try await c.query("""
@@ -101,6 +100,28 @@ extension PostgresHubStore {
                  WHERE k.feed_key = \(alias).feed_key AND k.audience = ANY(\(keyList)) AND k.position = \(alias).position)
                 """
             return "(SELECT CASE WHEN v IS NULL THEN NULL ELSE GREATEST(\(feedSince)::bigint, \(alias).date_added_us, v) END FROM \(viaKey) AS d(v))"
+        }
+        // Served once across the boundary: a version with a copy in the backlog that this listing
+        // serves (dated after its added_after) was served there, earlier in the reader's order, so
+        // its copies stored since are not served again. (Backlog copies after the listing's start
+        // are already counted by the positional rule; those at or before it are not.)
+        let addedAfter = query.addedAfterMicroseconds
+        func servedInBacklog(before boundary: Int64) -> Condition {
+            { sql in
+                var text = """
+                    NOT EXISTS (SELECT 1 FROM object_version o2 JOIN object_audience a2
+                                  ON a2.feed_key = o2.feed_key AND a2.position = o2.position
+                                     AND a2.audience = ANY(\(sql.bind(keys)))
+                                WHERE o2.feed_key = ov.feed_key AND o2.stix_id = ov.stix_id
+                                  AND o2.version_us = ov.version_us AND o2.position < \(sql.bind(boundary))
+                    """
+                if let addedAfter { text += " AND \(dated("o2", in: sql)) > \(sql.bind(addedAfter))" }
+                return text + ")"
+            }
+        }
+        // A page wholly after the backlog: by position.
+        if let boundary, let after = query.afterPosition, after >= boundary {
+            return try await objects(query, audiences: keys, feedKey: feedKey, excluding: servedInBacklog(before: boundary), on: c)
         }
         var merged: [Int64: StoredObject] = [:]
         var walkLeftMore = false
@@ -168,7 +189,8 @@ extension PostgresHubStore {
             rest.afterDateAdded = nil
             rest.addedAfterMicroseconds = nil
             rest.limit = query.limit - page.objects.count
-            let more = try await objects(rest, audiences: keys, feedKey: feedKey, on: c)
+            let more = try await objects(rest, audiences: keys, feedKey: feedKey,
+                                         excluding: servedInBacklog(before: boundary), on: c)
             page.objects += more.objects
             page.more = more.more
         }
@@ -176,8 +198,11 @@ extension PostgresHubStore {
         return page
     }
 
-    /// A reader's page in position order, each version dated as stored.
-    func objects(_ query: ObjectQuery, audiences: [String], feedKey: Int64, on c: PostgresConnection) async throws -> ObjectPage {
+    /// A reader's page in position order, each version dated as stored. `excluding`: one more
+    /// condition on `ov` every version read must meet (served once across a reader's backlog, see
+    /// pageByEffectiveDate).
+    func objects(_ query: ObjectQuery, audiences: [String], feedKey: Int64, excluding: Condition? = nil,
+                 on c: PostgresConnection) async throws -> ObjectPage {
         var after = query.afterPosition ?? 0
         if let addedAfter = query.addedAfterMicroseconds {
             guard let first = try await firstPosition(addedAfter: addedAfter, on: c) else { return ObjectPage(objects: [], more: false) }
@@ -193,7 +218,7 @@ extension PostgresHubStore {
                   AND EXISTS (SELECT 1 FROM object_audience oa WHERE oa.position = ov.position AND oa.feed_key = ov.feed_key
                               AND oa.audience = ANY(\(sql.bind(Array(Set(audiences))))))
                 """
-            appendFilters(query, audiences: audiences, to: sql)
+            appendFilters(query, audiences: audiences, excluding: excluding, to: sql)
             sql.text += " ORDER BY ov.position LIMIT \(sql.bind(query.limit + 1))"
             var page = try await read(sql, query: query, on: c)
             page.listingStart = query.listingStart
@@ -202,7 +227,8 @@ extension PostgresHubStore {
         var merged: [Int64: StoredObject] = [:]
         var more = false
         for audience in Set(audiences) {
-            let page = try await page(feedKey: feedKey, audience: audience, readerKeys: audiences, after: after, query: query, on: c)
+            let page = try await page(feedKey: feedKey, audience: audience, readerKeys: audiences, after: after, query: query,
+                                      excluding: excluding, on: c)
             more = more || page.more
             for object in page.objects { merged[object.position] = object }
         }
@@ -216,7 +242,7 @@ extension PostgresHubStore {
             more = false
             for audience in Set(audiences) where !more {
                 more = try await !page(feedKey: feedKey, audience: audience, readerKeys: audiences, after: last.position,
-                                       query: probe, on: c).objects.isEmpty
+                                       query: probe, excluding: excluding, on: c).objects.isEmpty
             }
         }
         return ObjectPage(objects: objects, more: more, listingStart: query.listingStart)
@@ -224,14 +250,14 @@ extension PostgresHubStore {
 
     /// One audience key's walk in position order.
     func page(feedKey: Int64, audience: String, readerKeys: [String], after: Int64, query: ObjectQuery,
-              on c: PostgresConnection) async throws -> ObjectPage {
+              excluding: Condition? = nil, on c: PostgresConnection) async throws -> ObjectPage {
         let sql = BoundSQL("")
         sql.text = """
             SELECT \(Self.objectColumns)
             FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
             WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(audience)) AND oa.position > \(sql.bind(after))
             """
-        appendFilters(query, audiences: readerKeys, to: sql)
+        appendFilters(query, audiences: readerKeys, excluding: excluding, to: sql)
         sql.text += " ORDER BY oa.position LIMIT \(sql.bind(query.limit + 1))"
         return try await read(sql, query: query, on: c)
     }
@@ -248,9 +274,15 @@ extension PostgresHubStore {
         return ObjectPage(objects: objects, more: more)
     }
 
+    /// A condition on `ov`, written into the statement being built (binding its values there).
+    typealias Condition = (BoundSQL) -> String
+
     /// The reader's filters (SQLiteHubStore.appendFilters with audiences): first, last and served
-    /// once are decided over what the reader may see.
-    func appendFilters(_ query: ObjectQuery, audiences: [String], servedOnceByPosition: Bool = true, to sql: BoundSQL) {
+    /// once are decided over what the reader may see; `excluding`: one more condition every version
+    /// read must meet.
+    func appendFilters(_ query: ObjectQuery, audiences: [String], servedOnceByPosition: Bool = true,
+                       excluding: Condition? = nil, to sql: BoundSQL) {
+        if let excluding { sql.text += " AND " + excluding(sql) }
         if !query.ids.isEmpty { sql.text += " AND ov.stix_id = ANY(\(sql.bind(query.ids)))" }
         if !query.types.isEmpty { sql.text += " AND ov.type = ANY(\(sql.bind(query.types)))" }
         if !query.specVersions.isEmpty { sql.text += " AND ov.spec_version = ANY(\(sql.bind(query.specVersions)))" }
