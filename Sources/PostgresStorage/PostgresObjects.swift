@@ -66,14 +66,14 @@ extension PostgresHubStore {
             lastAdded = value
         }
         let dateAdded = max(Int64(Date().timeIntervalSince1970 * 1_000_000), lastAdded + 1)
-        var stored: [String: Series] = [:]
+        var stored: [String: VersionSeries] = [:]
         let ids = Array(Set(objects.map(\.stixID)))
         for try await (id, version) in try await c.query("""
             SELECT stix_id, version_us FROM object_version
             WHERE feed_key = \(feedKey) AND release_id = \(releaseID) AND provider_org_id = \(providerOrganizationID)
               AND stix_id = ANY(\(ids))
             """, logger: logger).decode((String, Int64).self) {
-            stored[id, default: Series()].insert(version)
+            stored[id, default: VersionSeries()].insert(version)
         }
         let defaultAudiences = [Audience.organization(providerOrganizationID), Audience.hubStaff]
         // Decided here, then written with a few statements whatever the number of objects (one
@@ -106,7 +106,7 @@ extension PostgresHubStore {
             if isLatest { batchLatest[object.stixID] = rows.count }
             if isFirst { batchFirst[object.stixID] = rows.count }
             rows.append(Row(object: object, versionKey: versionKey, isLatest: isLatest, isFirst: isFirst))
-            stored[object.stixID, default: Series()].insert(versionKey)
+            stored[object.stixID, default: VersionSeries()].insert(versionKey)
             results.append(.stored(position: 0))
         }
         guard !rows.isEmpty else { return results }
@@ -358,18 +358,5 @@ extension PostgresHubStore {
             return Int(try row.get("n", as: Int64.self))
         }
         return 0
-    }
-}
-
-/// The versions (version_us) stored in one series of an id: (feed, id, release, provider).
-struct Series {
-    private(set) var versions: Set<Int64> = []
-    private(set) var oldest = Int64.max
-    private(set) var newest = Int64.min
-
-    mutating func insert(_ version: Int64) {
-        versions.insert(version)
-        oldest = min(oldest, version)
-        newest = max(newest, version)
     }
 }

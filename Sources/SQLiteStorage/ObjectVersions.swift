@@ -121,7 +121,7 @@ extension SQLiteHubStore {
         // (most ids are new), then kept up to date as the envelope's own versions go in. A version
         // already in its series is stored once: this check is the series' uniqueness, and it holds
         // because every insert runs here, inside the single writer's transaction.
-        var stored: [String: Series] = [:]
+        var stored: [String: VersionSeries] = [:]
         let hashes = Dictionary(objects.map { ($0.stixID, KeyHash.of($0.stixID)) }, uniquingKeysWith: { first, _ in first })
         let ids = Array(hashes.keys)
         for start in stride(from: 0, to: ids.count, by: 500) {
@@ -136,7 +136,7 @@ extension SQLiteHubStore {
                 let id: String = row[0]
                 // Another id with the same hash is not part of this series.
                 guard hashes[id] != nil else { continue }
-                stored[id, default: Series()].insert(row[1])
+                stored[id, default: VersionSeries()].insert(row[1])
             }
         }
 
@@ -164,7 +164,7 @@ extension SQLiteHubStore {
             row.bind(12, providerOrganizationID); row.bind(13, releaseID); row.bind(14, object.tlp?.rawValue)
             row.bind(15, blob: object.bytes)
             try row.step()
-            stored[object.stixID, default: Series()].insert(versionKey)
+            stored[object.stixID, default: VersionSeries()].insert(versionKey)
             let position = db.lastInsertedRowID
             let audiences = object.audiences.isEmpty ? defaultAudiences : object.audiences
             for (index, audience) in audiences.enumerated() where !audiences[..<index].contains(audience) {
@@ -765,18 +765,5 @@ extension SQLiteHubStore {
         list("pendings", outcome.pendings)
         out.append(UInt8(ascii: "}"))
         return Data(out)
-    }
-}
-
-/// The versions (version_us) stored in one series of an id: (feed, id, release, provider).
-struct Series {
-    private(set) var versions: Set<Int64> = []
-    private(set) var oldest = Int64.max
-    private(set) var newest = Int64.min
-
-    mutating func insert(_ version: Int64) {
-        versions.insert(version)
-        oldest = min(oldest, version)
-        newest = max(newest, version)
     }
 }
