@@ -4,7 +4,7 @@
 // tells every instance's caches about changes made by any other.
 //
 // Behaviour follows SQLiteStorage to the byte; both pass one contract suite (Tests/StorageTests).
-// Not yet: the CLI's `--database postgres://…`, several instances (the append lock is correct across
+// Not yet: several instances (the append lock is correct across
 // instances but serialises their appends), TLS tried against a TLS server, `migrate`, metrics.
 // Every write commits before it returns (PostgreSQL's default synchronous_commit = on: durable
 // before acknowledged). The audit key and the recorded audit head stay files, as with SQLite.
@@ -68,8 +68,18 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         } catch {
             throw StoreError.unavailable("\(error)")
         }
+        // One connection first: a wrong password or an unreachable server is reported at once, with
+        // the server's reason (the pool would retry it quietly until `connectTimeout`).
+        do {
+            let probe = try await PostgresConnection.connect(
+                configuration: try location.connectionConfiguration(connectTimeout: connectTimeout),
+                id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw StoreError.unavailable("\(location): \(Self.reason(error))")
+        }
         let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
-        let running = Task { await client.run() }
+        let running = await startRunning(client)
         let store = PostgresHubStore(client: client, running: running, location: location, logger: logger,
                                      auditSeal: seal, auditHead: auditHead)
         do {
@@ -93,6 +103,19 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         }
         store.startPolling()
         return store
+    }
+
+    /// Starts `client.run()` in a task and returns once that task has begun, so that the first query
+    /// does not lease a connection before the pool runs (PostgresNIO warns "PostgresClient.run() hasn't
+    /// been called yet" then). `run()` marks the pool running before its first suspension point.
+    static func startRunning(_ client: PostgresClient) async -> Task<Void, Never> {
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let task = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        return task
     }
 
     /// Stops following the generation and closes every connection (after writing the audit head).
@@ -170,9 +193,15 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     static func reason(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
+            // A connection that failed below PostgreSQL (refused, unreachable, TLS): say how.
+            // (Only then: other underlying errors, e.g. decoding ones, may quote stored values.)
+            if error.code == .connectionError, let underlying = error.underlying { return "\(error.code): \(underlying)" }
             return "\(error.code)"
         }
-        if let error = error as? StoreError { return error.description }
+        if let error = error as? StoreError {
+            if case .unavailable(let why) = error { return why }
+            return error.description
+        }
         return String(describing: type(of: error))
     }
 
@@ -209,7 +238,7 @@ extension PostgresHubStore {
             throw StoreLocationError.invalid("a database name is lower-case letters, digits and _")
         }
         let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
-        let running = Task { await client.run() }
+        let running = await startRunning(client)
         defer { running.cancel() }
         do {
             try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
