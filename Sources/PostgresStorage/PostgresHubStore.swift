@@ -39,6 +39,8 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     let storedGeneration = Atomic<UInt64>(0)
     private let running: Task<Void, Never>
     private let polling = Mutex<Task<Void, Never>?>(nil)
+    /// Callers of `currentAccountsGeneration` waiting for the next read, and whether one is under way.
+    private let generationReads = Mutex<(waiting: [CheckedContinuation<UInt64, Never>], reading: Bool)>(([], false))
 
     /// How often the stored account generation is read: changes made through another instance (or
     /// the CLI) reach this one's caches within this time.
@@ -143,6 +145,44 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
             }
         }
         polling.withLock { $0 = task }
+    }
+
+    /// The stored generation read now (`HubStore.currentAccountsGeneration`), so that a change any
+    /// process committed before this call is seen, as on SQLite. Callers that arrive while a read is
+    /// under way wait for the next one (which starts after they arrived), so concurrent requests
+    /// share a few reads instead of making one each. When the read fails: a value never returned
+    /// before, so every cache misses (as SQLiteHubStore.accountsGeneration does).
+    public func currentAccountsGeneration() async -> UInt64 {
+        await withCheckedContinuation { (done: CheckedContinuation<UInt64, Never>) in
+            let start = generationReads.withLock { state -> Bool in
+                state.waiting.append(done)
+                guard !state.reading else { return false }
+                state.reading = true
+                return true
+            }
+            if start { Task { await self.readGenerationForWaiting() } }
+        }
+    }
+
+    /// Reads the stored generation for everyone waiting, again while more arrived meanwhile.
+    private func readGenerationForWaiting() async {
+        while true {
+            let batch = generationReads.withLock { state -> [CheckedContinuation<UInt64, Never>] in
+                let batch = state.waiting
+                state.waiting = []
+                if batch.isEmpty { state.reading = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let value: UInt64
+            do {
+                try await refreshGeneration()
+                value = accountsGeneration
+            } catch {
+                value = UInt64.max &- localGeneration.add(1, ordering: .relaxed).newValue
+            }
+            for waiting in batch { waiting.resume(returning: value) }
+        }
     }
 
     /// Notes an account change made through this store (its own caches see it before the next poll).
