@@ -80,7 +80,8 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         } catch {
             throw StoreError.unavailable("\(location): \(Self.reason(error))")
         }
-        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
+        let client = PostgresClient(configuration: try location.clientConfiguration(),
+                                    backgroundLogger: StartedPoolLogHandler.wrapping(logger))
         let running = await startRunning(client)
         let store = PostgresHubStore(client: client, running: running, location: location, logger: logger,
                                      auditSeal: seal, auditHead: auditHead)
@@ -109,7 +110,9 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
 
     /// Starts `client.run()` in a task and returns once that task has begun, so that the first query
     /// does not lease a connection before the pool runs (PostgresNIO warns "PostgresClient.run() hasn't
-    /// been called yet" then). `run()` marks the pool running before its first suspension point.
+    /// been called yet" then). `run()` marks the pool running right after, before its first suspension
+    /// point; a lease in those few instructions (a loaded machine) waits for the pool like any other,
+    /// and the pool's logger (StartedPoolLogHandler) leaves out the warning it would cause.
     static func startRunning(_ client: PostgresClient) async -> Task<Void, Never> {
         let (started, signal) = AsyncStream<Void>.makeStream()
         let task = Task {
@@ -277,7 +280,7 @@ extension PostgresHubStore {
         guard !name.isEmpty, name.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }) else {
             throw StoreLocationError.invalid("a database name is lower-case letters, digits and _")
         }
-        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
+        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: StartedPoolLogHandler.wrapping(logger))
         let running = await startRunning(client)
         defer { running.cancel() }
         do {
@@ -285,5 +288,44 @@ extension PostgresHubStore {
         } catch {
             throw storeError(error, what: "database \(name)")
         }
+    }
+}
+
+/// The pool's logger: everything the given logger logs, except PostgresNIO's warning that a connection
+/// was leased before `PostgresClient.run()` was called. `connect` starts `run()` before any lease, but
+/// `run()` notes that it runs a few instructions after it starts; a lease that wins that race is
+/// served once the pool runs, so the warning would be wrong.
+struct StartedPoolLogHandler: LogHandler {
+    var base: any LogHandler
+
+    static func wrapping(_ logger: Logger) -> Logger {
+        let base = logger.handler
+        var wrapped = Logger(label: logger.label) { _ in StartedPoolLogHandler(base: base) }
+        wrapped.logLevel = logger.logLevel
+        return wrapped
+    }
+
+    func log(event: LogEvent) {
+        if event.level == .warning, event.message.description.contains("`PostgresClient.run()` hasn't been called yet") {
+            return
+        }
+        base.log(event: event)
+    }
+
+    var metadataProvider: Logger.MetadataProvider? {
+        get { base.metadataProvider }
+        set { base.metadataProvider = newValue }
+    }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+    var logLevel: Logger.Level {
+        get { base.logLevel }
+        set { base.logLevel = newValue }
     }
 }
