@@ -43,7 +43,7 @@ struct Demo: AsyncParsableCommand {
         let (store, services, created) = try await OpenedHub.initialise(url, database: database)
         guard created else {
             try? fm.removeItem(at: url)
-            throw CommandFailure("the database \(database.description(directory: url)) already holds a hub; the demo needs an empty database")
+            throw CommandFailure("\(database.description(directory: url)) already holds a hub; the demo needs an empty database")
         }
         fm.createFile(atPath: url.appendingPathComponent(Self.marker).path, contents: Data())
         let key = try SampleVaultKey.loadOrCreate(at: url.appendingPathComponent("vault.key"))

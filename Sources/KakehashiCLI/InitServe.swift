@@ -94,9 +94,8 @@ struct Serve: AsyncParsableCommand {
                                                  defaultTLP: defaultTlp.flatMap(TLPLevel.init(rawValue:)))
         try await withdrawUnqualifiedCorroborations(store: hub.store, anonymization: hub.anonymization,
                                                     rule: settings.corroboration)
-        // Which database, before the listening line (a supervisor reads up to that line).
-        FileHandle.standardOutput.write(Data("database: \(hub.databaseDescription)\n".utf8))
-        try await serve(store: hub.store, services: hub.services, anonymization: hub.anonymization, host: host, port: port, publicURL: publicUrl,
+        try await serve(store: hub.store, services: hub.services, database: hub.databaseDescription,
+                        anonymization: hub.anonymization, host: host, port: port, publicURL: publicUrl,
                         banner: nil,
                         defaultTLP: settings.defaultTLP, corroboration: settings.corroboration,
                         vault: try hub.vault(data, maximumMegabytes: maxSampleMb),
@@ -115,11 +114,12 @@ func withdrawUnqualifiedCorroborations(store: any HubStore, anonymization: Anony
     }
 }
 
-/// Runs the HTTP server until SIGINT/SIGTERM; prints `listening on URL` once it accepts connections.
+/// Runs the HTTP server until SIGINT/SIGTERM; prints `listening on URL` once it accepts connections
+/// (then `database: …`, where the hub's data is, when `database` is given).
 /// On either signal the server finishes the requests in flight, the ledger writes every pending read
 /// record, the audit head file is written and the database closed (SQLite: checkpointed first); then it
 /// returns. `services` are the store's (see `SQLiteHubStore.services`, `PostgresHubStore.services`).
-func serve(store: any HubStore, services: [any Service], anonymization: AnonymizationSettings, host: String, port: Int, publicURL: String? = nil,
+func serve(store: any HubStore, services: [any Service], database: String? = nil, anonymization: AnonymizationSettings, host: String, port: Int, publicURL: String? = nil,
            banner: (@Sendable (String) -> String)?, defaultTLP: TLPLevel = .amber,
            corroboration: CorroborationRule = .standard,
            vault: SampleVault? = nil, warningLists: WarningLists = .bundled,
@@ -131,6 +131,8 @@ func serve(store: any HubStore, services: [any Service], anonymization: Anonymiz
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"
+        // After the listening line, which supervisors read first: the database, without a password.
+        if let database { text += "database: \(database)\n" }
         // Unbuffered, so a supervising process sees it at once even through a pipe.
         FileHandle.standardOutput.write(Data(text.utf8))
     }

@@ -20,7 +20,7 @@ from conftest import BACKEND, BIN, postgres_bin, postgres_url, psql
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgres", reason="runs on the PostgreSQL pass (KAKEHASHI_TEST_BACKEND=postgres)")
 
-ROLE = "kakehashi_pw"
+ROLE = f"kakehashi_pw_{uuid.uuid4().hex[:8]}"
 PASSWORD = "Pw-" + uuid.uuid4().hex       # unique: any occurrence anywhere is this test's leak
 TAXII = {"Content-Type": "application/taxii+json;version=2.1", "Accept": "application/taxii+json;version=2.1"}
 NOW = "2026-11-01T09:00:00.000Z"
@@ -30,7 +30,6 @@ NOW = "2026-11-01T09:00:00.000Z"
 def password_role():
     """A role that must give its password (scram-sha-256 for it alone on the test server, whose other
     roles keep trust authentication)."""
-    psql("postgres", f"DROP ROLE IF EXISTS {ROLE}")
     psql("postgres", f"CREATE ROLE {ROLE} LOGIN PASSWORD '{PASSWORD}'")
     [[hba_file]] = psql("postgres", "SHOW hba_file")
     with open(hba_file) as file:
@@ -46,11 +45,18 @@ def password_role():
         with open(hba_file, "w") as file:
             file.write(original)
         psql("postgres", "SELECT pg_reload_conf()")
+        for name in _created:
+            psql("postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        psql("postgres", f"DROP ROLE {ROLE}")
+
+
+_created = []
 
 
 def new_database(owner):
     name = f"kakehashi_cli_{uuid.uuid4().hex[:12]}"
     psql("postgres", f"CREATE DATABASE {name} OWNER {owner}")
+    _created.append(name)
     return name
 
 
@@ -117,7 +123,8 @@ def serve_and_use(data, password_option, env):
             printed.append(line)
             match = re.search(r"listening on (http://\S+)", line)
             url = match.group(1) if match else None
-        assert any(line.startswith("database: PostgreSQL postgres://" + ROLE + "@") for line in printed), printed
+        printed.append(process.stdout.readline())      # the database follows the listening line
+        assert printed[-1].startswith("database: PostgreSQL postgres://" + ROLE + "@"), printed
         assert_no_password(command_lines())
         assert not any(PASSWORD in line for line in printed)
         root = f"{url}/hub/collections/"
