@@ -81,7 +81,9 @@ struct OpenedHub {
 
     /// Creates the data directory, the database and the operator organisation. Idempotent. With
     /// PostgreSQL the database is reached first: when it cannot be, nothing is left behind (a data
-    /// directory or audit key this call created is removed again) and hub.json is not written.
+    /// directory or audit key this call created is removed again) and hub.json is not written; nor
+    /// when it already holds a hub and this data directory has no audit key (a second directory for
+    /// that hub needs the first one's keys, not new ones).
     @discardableResult
     static func initialise(_ url: URL, database: HubDatabase = .sqlite) async throws
         -> (store: any HubStore, services: [any Service], created: Bool) {
@@ -101,10 +103,27 @@ struct OpenedHub {
             throw error
         }
         let store = opened.store
+        let existed = try await store.organization(named: hubOperatorName) != nil
+        if existed, case .postgres = database, !auditKeyExisted {
+            // A hub on this database was initialised from another data directory: this one has just
+            // got a new audit key, which would seal entries the other instances' key does not verify
+            // (and a new anonymisation key and hub identity). Another instance runs on a copy of the
+            // first directory's keys instead.
+            if !directoryExisted {
+                try? fm.removeItem(at: url)
+            } else {
+                try? fm.removeItem(at: url.appendingPathComponent("audit.key"))
+            }
+            throw CommandFailure("""
+                \(database.description(directory: url)) already holds a hub, initialised from another data directory; \
+                to run another instance on it, use that directory (or a copy of its audit.key, anonymization.key, \
+                vault.key and hub.json, with samples/ shared) instead of init (README, Operations)
+                """)
+        }
         try HubSecrets.create(url)
         try database.record(in: url)
         _ = try SampleVaultKey.loadOrCreate(at: url.appendingPathComponent("vault.key"))
-        if try await store.organization(named: hubOperatorName) != nil { return (store, opened.services, false) }
+        if existed { return (store, opened.services, false) }
         _ = try await store.createOrganization(Organization(name: hubOperatorName, sector: "hub", size: nil,
                                                             country: "JP"))
         return (store, opened.services, true)

@@ -22,7 +22,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import BACKEND, BIN, Hub, database_rows, kakehashi
+from conftest import BACKEND, BIN, Hub, database_rows, kakehashi, recorded_database_url
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "postgres",
@@ -174,6 +174,41 @@ def test_a_next_cursor_from_one_instance_pages_on_the_other(pair):
             objects += extra
     assert turn >= 9
     assert seen == [o["id"] for o in objects]
+
+
+def test_a_second_data_directory_gets_the_first_ones_keys_not_new_ones(pair, tmp_path):
+    """`init` of a new data directory on a database that already holds a hub would give it a new audit
+    key (entries the other instances cannot verify), anonymisation key and hub identity: refused, and
+    nothing is left behind; a copy of the first directory serves the same hub."""
+    hub, (one, _) = pair
+    url = recorded_database_url(hub.data)
+    second = str(tmp_path / "second")
+    refused = subprocess.run([BIN, "init", "--data", second, "--database", url], capture_output=True, text=True,
+                             timeout=120)
+    assert refused.returncode != 0 and "already holds a hub" in refused.stderr and "audit.key" in refused.stderr, \
+        refused.stderr
+    assert not os.path.exists(second)
+    os.mkdir(second, 0o700)
+    kept = subprocess.run([BIN, "init", "--data", second, "--database", url], capture_output=True, text=True,
+                          timeout=120)
+    assert kept.returncode != 0 and sorted(os.listdir(second)) == []
+    # The documented way: a copy of the directory's keys and hub.json (samples/ shared).
+    copy = str(tmp_path / "copy")
+    os.mkdir(copy, 0o700)
+    for name in ("audit.key", "anonymization.key", "vault.key", "hub.json"):
+        subprocess.run(["cp", "-a", os.path.join(hub.data, name), copy], check=True)
+    third = Instance(copy, "three")
+    third.start()
+    try:
+        objects = [indicator(f"indicator--{uuid.uuid4()}", CREATED, n) for n in range(3)]
+        session = requests.Session()
+        assert post(session, third, hub.feed_id, hub.writer_token, objects)["success_count"] == 3
+        envelope, _ = get_page(session, one, hub.feed_id, hub.writer_token, **{"match[id]": objects[0]["id"]})
+        assert [o["id"] for o in envelope["objects"]] == [objects[0]["id"]]
+    finally:
+        third.stop()
+    assert "intact" in kakehashi(copy, "audit", "verify").stdout
+    assert "intact" in kakehashi(hub.data, "audit", "verify").stdout
 
 
 # MARK: - The correctness run
