@@ -80,22 +80,44 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         return copy
     }
 
-    func clientConfiguration() throws -> PostgresClient.Configuration {
-        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+    /// The TLS settings for `tls` (nil: plain): `prefer` as libpq's (encrypted when offered, the
+    /// certificate not verified), `require` verifying the server's chain against `rootCertificate`
+    /// or the system's roots.
+    var tlsConfiguration: TLSConfiguration? {
+        guard tls != .disable else { return nil }
+        var configuration = TLSConfiguration.makeClientConfiguration()
         if let rootCertificate {
-            tlsConfiguration.trustRoots = .file(rootCertificate)
+            configuration.trustRoots = .file(rootCertificate)
         }
+        if tls == .prefer { configuration.certificateVerification = .none }
+        return configuration
+    }
+
+    func clientConfiguration() throws -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
-        switch self.tls {
-        case .disable: tls = .disable
-        case .prefer:
-            // As libpq's `prefer`: encrypted when offered, the certificate not verified.
-            tlsConfiguration.certificateVerification = .none
-            tls = .prefer(tlsConfiguration)
-        case .require: tls = .require(tlsConfiguration)
+        switch (self.tls, tlsConfiguration) {
+        case (.prefer, let configuration?): tls = .prefer(configuration)
+        case (.require, let configuration?): tls = .require(configuration)
+        default: tls = .disable
         }
         return PostgresClient.Configuration(host: host, port: port, username: username, password: password,
                                             database: database, tls: tls)
+    }
+
+    /// The same settings for one connection outside the pool.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            switch (self.tls, tlsConfiguration) {
+            case (.prefer, let configuration?): tls = .prefer(try NIOSSLContext(configuration: configuration))
+            case (.require, let configuration?): tls = .require(try NIOSSLContext(configuration: configuration))
+            default: tls = .disable
+            }
+        } catch {
+            throw StoreLocationError.invalid("cannot use sslrootcert \(rootCertificate ?? "(none)"): \(error)")
+        }
+        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password,
+                                                database: database, tls: tls)
     }
 }
 

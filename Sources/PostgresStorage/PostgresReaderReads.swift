@@ -44,7 +44,7 @@ extension PostgresHubStore {
     /// A reader's page (`scope.audiences` not nil), in one repeatable-read transaction: a listing
     /// merges one statement per audience key, which must all see one snapshot.
     func readerObjects(_ query: ObjectQuery, scope: ReadScope) async throws -> ObjectPage {
-        try await client.withConnection { c in
+        try await measuredConnection(.read) { c in
             try await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: self.logger)
             do {
                 let page = try await self.readerObjects(query, scope: scope, on: c)
