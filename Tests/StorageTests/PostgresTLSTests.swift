@@ -60,7 +60,11 @@ struct PostgresTLSTests {
         #expect(try await store.verifyAuditTrail().isIntact)
         await store.close()
 
-        // The same server without TLS: not encrypted (so the check above can tell).
+        // `prefer` (the default) takes the TLS the server offers, without a CA to check it by.
+        let preferred = try await Self.connect(try Self.location("prefer", database: name), directory: directory)
+        #expect(try await Self.encrypted(preferred))
+        await preferred.close()
+        // The same server without TLS: not encrypted (so the checks above can tell).
         let plain = try await Self.connect(try Self.location("disable", database: name), directory: directory)
         #expect(try await !Self.encrypted(plain))
         await plain.close()
@@ -77,6 +81,7 @@ struct PostgresTLSTests {
             Issue.record("connected to a server whose certificate the given CA did not sign")
         } catch let error as StoreError {
             let description = error.description
+            print("sslmode=require with another CA: \(description)")
             #expect(description.contains("TLS handshake failed"), "\(description)")
             #expect(description.contains("127.0.0.1"), "\(description)")
             #expect(!description.contains("no connection within"), "waited for the timeout: \(description)")
