@@ -85,11 +85,7 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
             // `connectTimeout`, with an error that says so, rather than hang.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    // The pool retries a connection that fails without end; one made directly fails
-                    // with the reason (TLS, login, database).
-                    let first = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(),
-                                                                     id: 0, logger: logger)
-                    try? await first.close()
+                    try await firstConnection(to: location, until: .now + connectTimeout, logger: logger)
                     try await PostgresSchema.migrate(client, logger: logger)
                     try await store.refreshGeneration()
                 }
@@ -106,6 +102,32 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         }
         store.startPolling()
         return store
+    }
+
+    /// Makes one connection outside the pool and closes it. The pool retries a connection that fails
+    /// without end, so a refused TLS handshake, login or database would only show as a timeout; made
+    /// directly, it fails at once with the reason. A server that is not up yet (refused, or starting)
+    /// is tried again every 250 ms until `deadline`, as the pool would.
+    static func firstConnection(to location: PostgresLocation, until deadline: ContinuousClock.Instant,
+                                logger: Logger) async throws {
+        let configuration = try location.connectionConfiguration()
+        while true {
+            do {
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+                try? await connection.close()
+                return
+            } catch let error as PSQLError where isTransient(error) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+
+    /// A server not reachable yet (nothing listens, or PostgreSQL is starting up or shutting down),
+    /// as opposed to one that answered and refused (TLS, login, database).
+    static func isTransient(_ error: PSQLError) -> Bool {
+        if let state = error.serverInfo?[.sqlState] { return state == "57P03" }
+        guard error.code == .connectionError, let underlying = error.underlying else { return false }
+        return !(underlying is NIOSSLError || underlying is BoringSSLError)
     }
 
     /// Stops following the generation and closes every connection (after writing the audit head).
