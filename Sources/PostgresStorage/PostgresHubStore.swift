@@ -65,7 +65,8 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     /// account generation. The audit key is created 0600 at `auditKey` when absent. Throws
     /// `StoreError.unavailable` (naming the location, never the password) when the server cannot be
     /// used, or gives no connection within `connectTimeout`: a refused TLS handshake, a missing
-    /// database or a refused login is said at once, from a first connection made outside the pool.
+    /// database, a refused login or an unreachable server is said at once, from a first connection
+    /// made outside the pool.
     /// Metrics go to `metricsFactory` (nil: swift-metrics' global system, see PostgresMetrics).
     public static func connect(to location: PostgresLocation, auditKey: URL, auditHead: URL,
                                connectTimeout: Duration = .seconds(15), metricsFactory: (any MetricsFactory)? = nil,
@@ -76,6 +77,16 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         } catch {
             throw StoreError.unavailable("\(error)")
         }
+        // One connection first: a wrong password or an unreachable server is reported at once, with
+        // the server's reason (the pool would retry it quietly until `connectTimeout`).
+        do {
+            let probe = try await PostgresConnection.connect(
+                configuration: try location.connectionConfiguration(connectTimeout: connectTimeout),
+                id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw StoreError.unavailable("\(location): \(Self.reason(error))")
+        }
         let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
         let running = Task { await client.run() }
         let store = PostgresHubStore(client: client, running: running, location: location, logger: logger,
@@ -85,7 +96,6 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
             // `connectTimeout`, with an error that says so, rather than hang.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await firstConnection(to: location, until: .now + connectTimeout, logger: logger)
                     try await PostgresSchema.migrate(client, logger: logger)
                     try await store.refreshGeneration()
                 }
@@ -102,32 +112,6 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         }
         store.startPolling()
         return store
-    }
-
-    /// Makes one connection outside the pool and closes it. The pool retries a connection that fails
-    /// without end, so a refused TLS handshake, login or database would only show as a timeout; made
-    /// directly, it fails at once with the reason. A server that is not up yet (refused, or starting)
-    /// is tried again every 250 ms until `deadline`, as the pool would.
-    static func firstConnection(to location: PostgresLocation, until deadline: ContinuousClock.Instant,
-                                logger: Logger) async throws {
-        let configuration = try location.connectionConfiguration()
-        while true {
-            do {
-                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
-                try? await connection.close()
-                return
-            } catch let error as PSQLError where isTransient(error) && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(250))
-            }
-        }
-    }
-
-    /// A server not reachable yet (nothing listens, or PostgreSQL is starting up or shutting down),
-    /// as opposed to one that answered and refused (TLS, login, database).
-    static func isTransient(_ error: PSQLError) -> Bool {
-        if let state = error.serverInfo?[.sqlState] { return state == "57P03" }
-        guard error.code == .connectionError, let underlying = error.underlying else { return false }
-        return !(underlying is NIOSSLError || underlying is BoringSSLError)
     }
 
     /// Stops following the generation and closes every connection (after writing the audit head).
@@ -218,18 +202,21 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
             if error.code == .sslUnsupported { return "the server does not offer TLS (sslmode=require)" }
-            // A connection's own failure (TLS handshake, refused connection): the underlying error
-            // says which; it never holds a query's parameters.
-            if let underlying = error.underlying {
-                if underlying is NIOSSLError || underlying is BoringSSLError {
-                    return "TLS handshake failed (is sslrootcert the CA that signed the server's certificate?): \(underlying)"
-                }
-                return "\(error.code): \(underlying)"
+            if let underlying = error.underlying, underlying is NIOSSLError || underlying is BoringSSLError {
+                return "TLS handshake failed (is sslrootcert the CA that signed the server's certificate?): \(underlying)"
             }
+            // A connection that failed below PostgreSQL (refused, unreachable, TLS): say how.
+            // (Only then: other underlying errors, e.g. decoding ones, may quote stored values.)
+            if error.code == .connectionError, let underlying = error.underlying { return "\(error.code): \(underlying)" }
             return "\(error.code)"
         }
-        if let error = error as? StoreError { return error.description }
+        if let error = error as? StoreError {
+            if case .unavailable(let why) = error { return why }
+            return error.description
+        }
         if let error = error as? StoreLocationError { return error.description }
+        // TLS settings that cannot be used (an sslrootcert file missing or not a certificate).
+        if let error = error as? NIOSSLError { return "cannot use the TLS settings (sslrootcert): \(error)" }
         return String(describing: type(of: error))
     }
 

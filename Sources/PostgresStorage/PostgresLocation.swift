@@ -80,44 +80,42 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         return copy
     }
 
-    /// The TLS settings for `tls` (nil: plain): `prefer` as libpq's (encrypted when offered, the
-    /// certificate not verified), `require` verifying the server's chain against `rootCertificate`
-    /// or the system's roots.
-    var tlsConfiguration: TLSConfiguration? {
-        guard tls != .disable else { return nil }
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        if let rootCertificate {
-            configuration.trustRoots = .file(rootCertificate)
-        }
-        if tls == .prefer { configuration.certificateVerification = .none }
-        return configuration
-    }
-
     func clientConfiguration() throws -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
-        switch (self.tls, tlsConfiguration) {
-        case (.prefer, let configuration?): tls = .prefer(configuration)
-        case (.require, let configuration?): tls = .require(configuration)
-        default: tls = .disable
+        switch self.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(tlsConfiguration)
+        case .require: tls = .require(tlsConfiguration)
         }
         return PostgresClient.Configuration(host: host, port: port, username: username, password: password,
                                             database: database, tls: tls)
     }
 
-    /// The same settings for one connection outside the pool.
-    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    /// The same for one connection outside the pool (the probe `PostgresHubStore.connect` makes first).
+    func connectionConfiguration(connectTimeout: Duration) throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS
-        do {
-            switch (self.tls, tlsConfiguration) {
-            case (.prefer, let configuration?): tls = .prefer(try NIOSSLContext(configuration: configuration))
-            case (.require, let configuration?): tls = .require(try NIOSSLContext(configuration: configuration))
-            default: tls = .disable
-            }
-        } catch {
-            throw StoreLocationError.invalid("cannot use sslrootcert \(rootCertificate ?? "(none)"): \(error)")
+        switch self.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: tlsConfiguration))
+        case .require: tls = .require(try NIOSSLContext(configuration: tlsConfiguration))
         }
-        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password,
-                                                database: database, tls: tls)
+        var configuration = PostgresConnection.Configuration(host: host, port: port, username: username,
+                                                             password: password, database: database, tls: tls)
+        let (seconds, attoseconds) = connectTimeout.components
+        configuration.options.connectTimeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return configuration
+    }
+
+    private var tlsConfiguration: TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let rootCertificate {
+            configuration.trustRoots = .file(rootCertificate)
+        }
+        if self.tls == .prefer {
+            // As libpq's `prefer`: encrypted when offered, the certificate not verified.
+            configuration.certificateVerification = .none
+        }
+        return configuration
     }
 }
 
