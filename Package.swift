@@ -73,6 +73,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         // Who may see what: the one policy engine every read path asks.
         .target(name: "SharingPolicy", dependencies: ["Storage", "Accounts", "STIX", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
@@ -146,7 +147,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The `kakehashi` command.
         .executableTarget(name: "KakehashiCLI", dependencies: [
-            "Storage", "SQLiteStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
+            "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
             "HubServer", "HubHTTP", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -45,6 +45,8 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     let metrics: PostgresMetrics
     /// Tests only: run inside every append's transaction once its positions are taken, before commit.
     let afterPositions = Mutex<(@Sendable () async -> Void)?>(nil)
+    /// Callers of `currentAccountsGeneration` waiting for the next read, and whether one is under way.
+    private let generationReads = Mutex<(waiting: [CheckedContinuation<UInt64, Never>], reading: Bool)>(([], false))
 
     /// How often the stored account generation is read: changes made through another instance (or
     /// the CLI) reach this one's caches within this time.
@@ -87,8 +89,9 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         } catch {
             throw StoreError.unavailable("\(location): \(Self.reason(error))")
         }
-        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
-        let running = Task { await client.run() }
+        let client = PostgresClient(configuration: try location.clientConfiguration(),
+                                    backgroundLogger: StartedPoolLogHandler.wrapping(logger))
+        let running = await startRunning(client)
         let store = PostgresHubStore(client: client, running: running, location: location, logger: logger,
                                      auditSeal: seal, auditHead: auditHead, metrics: PostgresMetrics(factory: metricsFactory))
         do {
@@ -112,6 +115,21 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         }
         store.startPolling()
         return store
+    }
+
+    /// Starts `client.run()` in a task and returns once that task has begun, so that the first query
+    /// does not lease a connection before the pool runs (PostgresNIO warns "PostgresClient.run() hasn't
+    /// been called yet" then). `run()` marks the pool running right after, before its first suspension
+    /// point; a lease in those few instructions (a loaded machine) waits for the pool like any other,
+    /// and the pool's logger (StartedPoolLogHandler) leaves out the warning it would cause.
+    static func startRunning(_ client: PostgresClient) async -> Task<Void, Never> {
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let task = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        return task
     }
 
     /// Stops following the generation and closes every connection (after writing the audit head).
@@ -149,6 +167,44 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     /// ```
     func pauseAppends(afterPositions pause: (@Sendable () async -> Void)?) {
         afterPositions.withLock { $0 = pause }
+    }
+
+    /// The stored generation read now (`HubStore.currentAccountsGeneration`), so that a change any
+    /// process committed before this call is seen, as on SQLite. Callers that arrive while a read is
+    /// under way wait for the next one (which starts after they arrived), so concurrent requests
+    /// share a few reads instead of making one each. When the read fails: a value never returned
+    /// before, so every cache misses (as SQLiteHubStore.accountsGeneration does).
+    public func currentAccountsGeneration() async -> UInt64 {
+        await withCheckedContinuation { (done: CheckedContinuation<UInt64, Never>) in
+            let start = generationReads.withLock { state -> Bool in
+                state.waiting.append(done)
+                guard !state.reading else { return false }
+                state.reading = true
+                return true
+            }
+            if start { Task { await self.readGenerationForWaiting() } }
+        }
+    }
+
+    /// Reads the stored generation for everyone waiting, again while more arrived meanwhile.
+    private func readGenerationForWaiting() async {
+        while true {
+            let batch = generationReads.withLock { state -> [CheckedContinuation<UInt64, Never>] in
+                let batch = state.waiting
+                state.waiting = []
+                if batch.isEmpty { state.reading = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let value: UInt64
+            do {
+                try await refreshGeneration()
+                value = accountsGeneration
+            } catch {
+                value = UInt64.max &- localGeneration.add(1, ordering: .relaxed).newValue
+            }
+            for waiting in batch { waiting.resume(returning: value) }
+        }
     }
 
     /// Notes an account change made through this store (its own caches see it before the next poll).
@@ -252,13 +308,52 @@ extension PostgresHubStore {
         guard !name.isEmpty, name.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }) else {
             throw StoreLocationError.invalid("a database name is lower-case letters, digits and _")
         }
-        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
-        let running = Task { await client.run() }
+        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: StartedPoolLogHandler.wrapping(logger))
+        let running = await startRunning(client)
         defer { running.cancel() }
         do {
             try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         } catch {
             throw storeError(error, what: "database \(name)")
         }
+    }
+}
+
+/// The pool's logger: everything the given logger logs, except PostgresNIO's warning that a connection
+/// was leased before `PostgresClient.run()` was called. `connect` starts `run()` before any lease, but
+/// `run()` notes that it runs a few instructions after it starts; a lease that wins that race is
+/// served once the pool runs, so the warning would be wrong.
+struct StartedPoolLogHandler: LogHandler {
+    var base: any LogHandler
+
+    static func wrapping(_ logger: Logger) -> Logger {
+        let base = logger.handler
+        var wrapped = Logger(label: logger.label) { _ in StartedPoolLogHandler(base: base) }
+        wrapped.logLevel = logger.logLevel
+        return wrapped
+    }
+
+    func log(event: LogEvent) {
+        if event.level == .warning, event.message.description.contains("`PostgresClient.run()` hasn't been called yet") {
+            return
+        }
+        base.log(event: event)
+    }
+
+    var metadataProvider: Logger.MetadataProvider? {
+        get { base.metadataProvider }
+        set { base.metadataProvider = newValue }
+    }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+    var logLevel: Logger.Level {
+        get { base.logLevel }
+        set { base.logLevel = newValue }
     }
 }
