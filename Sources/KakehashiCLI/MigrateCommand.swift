@@ -1,0 +1,182 @@
+// `kakehashi migrate --from … --to …`: moves a hub between SQLite and PostgreSQL (Storage.HubCopy)
+// and checks the copy — the audit chain verified on both sides, every table's row count and content
+// hash compared — exiting non-zero on any difference. The data directory keeps the hub's keys
+// (audit.key, audit.head and the rest) in both directions; only the database moves.
+import ArgumentParser
+import Foundation
+import PostgresStorage
+import SQLiteStorage
+import Storage
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the hub from SQLite to PostgreSQL or back, then check the copy.",
+        discussion: """
+            kakehashi migrate --from DATA_DIR --to postgres://user@host:port/db
+                copies DATA_DIR/hub.sqlite into the PostgreSQL database, which must be empty.
+            kakehashi migrate --from postgres://user@host:port/db --to DATA_DIR
+                copies the PostgreSQL database into DATA_DIR/hub.sqlite, which must not hold a hub yet.
+
+            The data directory is the hub's, with its keys (audit.key, audit.head, anonymization.key, \
+            vault.key, hub.json, samples/): they stay files there and serve both sides. To move a \
+            PostgreSQL hub to a new directory, copy its data directory there first. Stop the servers \
+            while the hub moves. The password comes from PGPASSWORD or --password-file, never from the URL.
+
+            Every object keeps its exact bytes, position, date added and version (TAXII answers and \
+            `next` cursors stay the same); accounts (password and token hashes as stored), grants, \
+            submissions, releases, proposals, consent, corroboration records, delivery records and the \
+            audit chain are copied as they are. The source is only read. A failed copy leaves the target \
+            as it was: PostgreSQL in one transaction (a database that had no schema keeps an empty one), \
+            SQLite through hub.sqlite.migrating, renamed into place when complete. Afterwards the command \
+            verifies the audit chain on both sides and prints each table's row count and content hash \
+            on both sides; it exits non-zero on any difference.
+            """)
+
+    @Option(help: "Where the hub is: a data directory, or postgres://user@host:port/database.") var from: String
+    @Option(help: "Where to copy it: postgres://user@host:port/database, or a data directory.") var to: String
+    @Option(name: .customLong("password-file"), help: "A file whose first line is the database password (else PGPASSWORD).")
+    var passwordFile: String?
+
+    static func isPostgres(_ place: String) -> Bool { place.hasPrefix("postgres://") || place.hasPrefix("postgresql://") }
+
+    func validate() throws {
+        switch (Self.isPostgres(from), Self.isPostgres(to)) {
+        case (false, true), (true, false): return
+        case (true, true): throw ValidationError("both sides are PostgreSQL: use pg_dump and pg_restore")
+        case (false, false): throw ValidationError("both sides are data directories: use `kakehashi backup`")
+        }
+    }
+
+    func run() async throws {
+        let toPostgres = Self.isPostgres(to)
+        let data = URL(fileURLWithPath: toPostgres ? from : to, isDirectory: true)
+        let url = toPostgres ? to : from
+        let location: PostgresLocation
+        do {
+            location = try PostgresLocation(url: url, environment: ProcessInfo.processInfo.environment, passwordFile: passwordFile)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        let database = data.appendingPathComponent("hub.sqlite").path
+        let auditKey = data.appendingPathComponent("audit.key"), auditHead = data.appendingPathComponent("audit.head")
+        guard FileManager.default.fileExists(atPath: auditKey.path) else {
+            throw CommandFailure("no audit.key in \(data.path): the data directory keeps the hub's keys; "
+                                 + (toPostgres ? "is it the hub's data directory?" : "copy the PostgreSQL hub's data directory there first"))
+        }
+        let sqliteName = "\(database)", postgresName = "\(location)"
+        print("migrating \(toPostgres ? sqliteName : postgresName) -> \(toPostgres ? postgresName : sqliteName)")
+
+        // The target first: a target that holds a hub is refused before anything else happens.
+        if toPostgres {
+            if let occupied = try await PostgresHubStore.occupiedTable(at: location) {
+                throw CommandFailure("\(HubCopyError.targetNotEmpty("\(location): \(occupied)"))")
+            }
+        } else if FileManager.default.fileExists(atPath: database) {
+            if let occupied = try SQLiteHubCopy.occupiedTable(database: database) {
+                throw CommandFailure("\(HubCopyError.targetNotEmpty("\(database): \(occupied)"))")
+            }
+        }
+
+        // The source's audit chain must be whole: a broken one is reported and nothing is copied.
+        let sourceAudit: AuditVerification
+        let postgres: PostgresHubStore
+        if toPostgres {
+            guard FileManager.default.fileExists(atPath: database) else { throw CommandFailure("no hub in \(data.path) (no hub.sqlite)") }
+            do {
+                try SQLiteHubCopy.checkSource(database: database)
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+            let source = try SQLiteHubStore(directory: data)
+            sourceAudit = try await source.verifyAuditTrail()
+            postgres = try await PostgresHubStore.connect(to: location, auditKey: auditKey, auditHead: auditHead)
+        } else {
+            postgres = try await PostgresHubStore.connect(to: location, auditKey: auditKey, auditHead: auditHead)
+            sourceAudit = try await postgres.verifyAuditTrail()
+        }
+        do {
+            try await migrate(toPostgres: toPostgres, postgres: postgres, database: database, data: data, sourceAudit: sourceAudit)
+        } catch {
+            await postgres.close()
+            throw error
+        }
+        await postgres.close()
+    }
+
+    func migrate(toPostgres: Bool, postgres: PostgresHubStore, database: String, data: URL,
+                 sourceAudit: AuditVerification) async throws {
+        Self.printAudit("source", sourceAudit)
+        guard sourceAudit.isIntact else {
+            throw CommandFailure("the source's audit trail has \(sourceAudit.problems.count) break(s): nothing was copied")
+        }
+
+        let started = ContinuousClock.now
+        let source: HubCopySummary
+        do {
+            if toPostgres {
+                source = try await SQLiteHubCopy.reading(database: database) { reading in
+                    try await postgres.copyWriting { writing in try await HubCopy.copy(from: reading, to: writing) }
+                }
+            } else {
+                source = try await postgres.copyReading { reading in
+                    try await SQLiteHubCopy.writing(database: database) { writing in
+                        try await HubCopy.copy(from: reading, to: writing)
+                    }
+                }
+            }
+        } catch {
+            let kept = toPostgres ? "nothing was written to the database (one that had no schema keeps an empty one)"
+                                  : "nothing was written (\(database).migrating was removed)"
+            throw CommandFailure("the copy failed, \(kept): \(error)")
+        }
+        let elapsed = started.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(String(format: "copied %d rows in %d tables in %.2f s (%.0f rows/s)", source.rows, source.tables.count,
+                     seconds, Double(source.rows) / max(seconds, 0.001)))
+
+        // The copy, read back on its own.
+        let target: HubCopySummary
+        let targetAudit: AuditVerification
+        if toPostgres {
+            target = try await postgres.copyReading { try await HubCopy.summary(of: $0) }
+            targetAudit = try await postgres.verifyAuditTrail()
+        } else {
+            target = try await SQLiteHubCopy.reading(database: database) { try await HubCopy.summary(of: $0) }
+            targetAudit = try await SQLiteHubStore(directory: data).verifyAuditTrail()
+        }
+
+        var differences: [String] = []
+        print("table".padding(toLength: 26, withPad: " ", startingAt: 0) + "      source rows       target rows  source hash       target hash")
+        for (mine, theirs) in zip(source.tables, target.tables) {
+            let same = mine == theirs
+            if !same { differences.append("table \(mine.name)") }
+            print(mine.name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                  + String(format: "%17d %17d", mine.rows, theirs.rows)
+                  + "  \(mine.hash.prefix(16))  \(theirs.hash.prefix(16))  \(same ? "same" : "DIFFERENT")")
+        }
+        for name in HubCopyTables.counters {
+            let mine = source.counters[name] ?? 0, theirs = target.counters[name] ?? 0
+            if mine != theirs { differences.append("counter \(name)") }
+            print("counter \(name): \(mine) -> \(theirs)  \(mine == theirs ? "same" : "DIFFERENT")")
+        }
+        Self.printAudit("target", targetAudit)
+        if !targetAudit.isIntact || targetAudit.entryCount != sourceAudit.entryCount || targetAudit.headHash != sourceAudit.headHash {
+            differences.append("the audit trail")
+        }
+        guard differences.isEmpty else {
+            let remove = toPostgres ? "drop and recreate the database \(postgres.location.database)" : "remove \(database)"
+            throw CommandFailure("the copy differs from its source (\(differences.joined(separator: ", "))); to undo it, \(remove)")
+        }
+        print("the copy equals its source: \(target.rows) rows, audit trail intact on both sides")
+    }
+
+    static func printAudit(_ side: String, _ result: AuditVerification) {
+        if result.isIntact {
+            let anchored = result.recordedHead.map { "recorded head: entry \($0.sequence)" } ?? "no head recorded yet"
+            print("audit verify on the \(side): intact, \(result.entryCount) entries, head \(result.headHash) (\(anchored))")
+        } else {
+            print("audit verify on the \(side): BROKEN, \(result.problems.count) break(s)")
+            for problem in result.problems.prefix(50) { print("TAMPERED: \(problem.description)") }
+        }
+    }
+}
