@@ -141,8 +141,9 @@ extension PostgresHubStore {
         }
     }
 
+    /// A database error in words that name no query parameters (they hold the copied rows); any other error as it is.
     static func copyError(_ error: any Error) -> any Error {
-        if error is HubCopyError || error is StoreError { return error }
+        guard error is PSQLError else { return error }
         return StoreError.unavailable(reason(error))
     }
 
@@ -255,17 +256,17 @@ extension PostgresHubStore {
             switch (type, value) {
             case (_, .null): bindings.appendNull()
             case ("int8", .integer(let integer)), ("int4", .integer(let integer)), ("int2", .integer(let integer)):
-                try bindings.append(integer)
-            case ("bool", .integer(let integer)): try bindings.append(integer != 0)
-            case ("float8", .real(let real)): try bindings.append(real)
-            case ("bytea", .bytes(let bytes)): try bindings.append(ByteBuffer(bytes: bytes))
-            case ("bytea", .text(let text)): try bindings.append(ByteBuffer(string: text))
-            case ("text", .text(let text)): try bindings.append(text)
+                bindings.append(integer)
+            case ("bool", .integer(let integer)): bindings.append(integer != 0)
+            case ("float8", .real(let real)): bindings.append(real)
+            case ("bytea", .bytes(let bytes)): bindings.append(ByteBuffer(bytes: bytes))
+            case ("bytea", .text(let text)): bindings.append(ByteBuffer(string: text))
+            case ("text", .text(let text)): bindings.append(text)
             case ("text", .bytes(let bytes)):
                 guard let text = String(validating: bytes, as: UTF8.self) else {
                     throw HubCopyError.invalidValue("\(column): bytes that are not UTF-8 text")
                 }
-                try bindings.append(text)
+                bindings.append(text)
             default:
                 throw HubCopyError.invalidValue("\(column): a value of another kind for a column of type \(type)")
             }
