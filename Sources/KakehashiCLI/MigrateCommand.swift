@@ -66,16 +66,7 @@ struct Migrate: AsyncParsableCommand {
         let sqliteName = "\(database)", postgresName = "\(location)"
         print("migrating \(toPostgres ? sqliteName : postgresName) -> \(toPostgres ? postgresName : sqliteName)")
 
-        // The target first: a target that holds a hub is refused before anything else happens.
-        if toPostgres {
-            if let occupied = try await PostgresHubStore.occupiedTable(at: location) {
-                throw CommandFailure("\(HubCopyError.targetNotEmpty("\(location): \(occupied)"))")
-            }
-        } else if FileManager.default.fileExists(atPath: database) {
-            if let occupied = try SQLiteHubCopy.occupiedTable(database: database) {
-                throw CommandFailure("\(HubCopyError.targetNotEmpty("\(database): \(occupied)"))")
-            }
-        }
+        try await Self.refuseOccupied(toPostgres ? nil : database, location: toPostgres ? location : nil)
 
         // The source's audit chain must be whole: a broken one is reported and nothing is copied.
         let sourceAudit: AuditVerification
@@ -103,32 +94,25 @@ struct Migrate: AsyncParsableCommand {
         await postgres.close()
     }
 
+    /// A target that holds a hub is refused before anything else happens (nothing is opened for writing).
+    static func refuseOccupied(_ database: String?, location: PostgresLocation?) async throws {
+        if let location, let occupied = try await PostgresHubStore.occupiedTable(at: location) {
+            throw CommandFailure("\(HubCopyError.targetNotEmpty("\(location): \(occupied)"))")
+        }
+        if let database, FileManager.default.fileExists(atPath: database),
+           let occupied = try SQLiteHubCopy.occupiedTable(database: database) {
+            throw CommandFailure("\(HubCopyError.targetNotEmpty("\(database): \(occupied)"))")
+        }
+    }
+
     func migrate(toPostgres: Bool, postgres: PostgresHubStore, database: String, data: URL,
                  sourceAudit: AuditVerification) async throws {
         Self.printAudit("source", sourceAudit)
         guard sourceAudit.isIntact else {
             throw CommandFailure("the source's audit trail has \(sourceAudit.problems.count) break(s): nothing was copied")
         }
-
         let started = ContinuousClock.now
-        let source: HubCopySummary
-        do {
-            if toPostgres {
-                source = try await SQLiteHubCopy.reading(database: database) { reading in
-                    try await postgres.copyWriting { writing in try await HubCopy.copy(from: reading, to: writing) }
-                }
-            } else {
-                source = try await postgres.copyReading { reading in
-                    try await SQLiteHubCopy.writing(database: database) { writing in
-                        try await HubCopy.copy(from: reading, to: writing)
-                    }
-                }
-            }
-        } catch {
-            let kept = toPostgres ? "nothing was written to the database (one that had no schema keeps an empty one)"
-                                  : "nothing was written (\(database).migrating was removed)"
-            throw CommandFailure("the copy failed, \(kept): \(error)")
-        }
+        let source = try await copy(toPostgres: toPostgres, postgres: postgres, database: database)
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(String(format: "copied %d rows in %d tables in %.2f s (%.0f rows/s)", source.rows, source.tables.count,
@@ -144,7 +128,39 @@ struct Migrate: AsyncParsableCommand {
             target = try await SQLiteHubCopy.reading(database: database) { try await HubCopy.summary(of: $0) }
             targetAudit = try await SQLiteHubStore(directory: data).verifyAuditTrail()
         }
+        var differences = Self.compare(source, target)
+        Self.printAudit("target", targetAudit)
+        if !targetAudit.isIntact || targetAudit.entryCount != sourceAudit.entryCount || targetAudit.headHash != sourceAudit.headHash {
+            differences.append("the audit trail")
+        }
+        guard differences.isEmpty else {
+            let remove = toPostgres ? "drop and recreate the database \(postgres.location.database)" : "remove \(database)"
+            throw CommandFailure("the copy differs from its source (\(differences.joined(separator: ", "))); to undo it, \(remove)")
+        }
+        print("the copy equals its source: \(target.rows) rows, audit trail intact on both sides")
+    }
 
+    /// Copies every table, in one transaction on PostgreSQL or through a temporary file on SQLite;
+    /// returns the source's summary.
+    func copy(toPostgres: Bool, postgres: PostgresHubStore, database: String) async throws -> HubCopySummary {
+        do {
+            if toPostgres {
+                return try await SQLiteHubCopy.reading(database: database) { reading in
+                    try await postgres.copyWriting { writing in try await HubCopy.copy(from: reading, to: writing) }
+                }
+            }
+            return try await postgres.copyReading { reading in
+                try await SQLiteHubCopy.writing(database: database) { writing in try await HubCopy.copy(from: reading, to: writing) }
+            }
+        } catch {
+            let kept = toPostgres ? "nothing was written to the database (one that had no schema keeps an empty one)"
+                                  : "nothing was written (\(database).migrating was removed)"
+            throw CommandFailure("the copy failed, \(kept): \(error)")
+        }
+    }
+
+    /// Prints each table's rows and hash on both sides and the counters; returns what differs.
+    static func compare(_ source: HubCopySummary, _ target: HubCopySummary) -> [String] {
         var differences: [String] = []
         print("table".padding(toLength: 26, withPad: " ", startingAt: 0) + "      source rows       target rows  source hash       target hash")
         for (mine, theirs) in zip(source.tables, target.tables) {
@@ -159,15 +175,7 @@ struct Migrate: AsyncParsableCommand {
             if mine != theirs { differences.append("counter \(name)") }
             print("counter \(name): \(mine) -> \(theirs)  \(mine == theirs ? "same" : "DIFFERENT")")
         }
-        Self.printAudit("target", targetAudit)
-        if !targetAudit.isIntact || targetAudit.entryCount != sourceAudit.entryCount || targetAudit.headHash != sourceAudit.headHash {
-            differences.append("the audit trail")
-        }
-        guard differences.isEmpty else {
-            let remove = toPostgres ? "drop and recreate the database \(postgres.location.database)" : "remove \(database)"
-            throw CommandFailure("the copy differs from its source (\(differences.joined(separator: ", "))); to undo it, \(remove)")
-        }
-        print("the copy equals its source: \(target.rows) rows, audit trail intact on both sides")
+        return differences
     }
 
     static func printAudit(_ side: String, _ result: AuditVerification) {
