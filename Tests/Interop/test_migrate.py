@@ -8,6 +8,7 @@ and nothing is copied; the password never comes from the command line.
 Uses the PostgreSQL server named by KAKEHASHI_TEST_POSTGRES_URL, or starts a private one with
 scripts/postgres-test-server (stopped by its pid)."""
 import contextlib
+import glob
 import hashlib
 import os
 import re
@@ -52,9 +53,12 @@ def server_url():
         shutil.rmtree(values["KAKEHASHI_TEST_POSTGRES_DIR"], ignore_errors=True)
 
 
+PSQL = shutil.which("psql") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))), "psql")
+
+
 def psql(server, sql, database=None):
     parts = urlsplit(server)
-    result = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-h", parts.hostname, "-p", str(parts.port),
+    result = subprocess.run([PSQL, "-X", "-q", "-t", "-A", "-h", parts.hostname, "-p", str(parts.port),
                              "-U", parts.username, "-d", database or parts.path.lstrip("/"), "-c", sql],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
