@@ -218,22 +218,27 @@ extension PostgresHubStore {
             let head = "INSERT INTO \(name) (" + table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ") + ")\(overriding) VALUES "
             // At most 30,000 parameters a statement (the protocol allows 65,535).
             let perStatement = max(1, min(1_000, 30_000 / table.columns.count))
+            var statements: [Int: String] = [:]
             for start in stride(from: 0, to: rows.count, by: perStatement) {
-                var bindings = PostgresBindings(capacity: perStatement * table.columns.count)
-                var tuples: [String] = []
-                var parameter = 0
-                for row in rows[start..<min(start + perStatement, rows.count)] {
-                    var placeholders: [String] = []
+                let chunk = rows[start..<min(start + perStatement, rows.count)]
+                var bindings = PostgresBindings(capacity: chunk.count * table.columns.count)
+                for row in chunk {
                     for (index, value) in row.enumerated() {
-                        parameter += 1
-                        placeholders.append("$\(parameter)::\(types[index].type)")
                         try Self.bind(value, as: types[index].type, column: "\(name).\(table.columns[index].name)", into: &bindings)
                     }
-                    tuples.append("(" + placeholders.joined(separator: ", ") + ")")
                 }
-                try await connection.query(PostgresQuery(unsafeSQL: head + tuples.joined(separator: ", "), binds: bindings),
-                                           logger: logger)
+                let sql = statements[chunk.count] ?? head + Self.tuples(chunk.count, types: types.map(\.type))
+                statements[chunk.count] = sql
+                try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
             }
+        }
+
+        /// `($1::int8, $2::text, …), (…)` for `count` rows of columns of these types.
+        static func tuples(_ count: Int, types: [String]) -> String {
+            var parameter = 0
+            return (0..<count).map { _ in
+                "(" + types.map { type in parameter += 1; return "$\(parameter)::\(type)" }.joined(separator: ", ") + ")"
+            }.joined(separator: ", ")
         }
 
         func advance(_ counters: [String: Int64]) async throws {
