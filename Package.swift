@@ -72,6 +72,7 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ], swiftSettings: swiftSettings),
         // Who may see what: the one policy engine every read path asks.
         .target(name: "SharingPolicy", dependencies: ["Storage", "Accounts", "STIX", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
@@ -183,7 +184,7 @@ let package = Package(
             "Storage", "SQLiteStorage", "PostgresStorage", "HubTesting", "STIX", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "TAXIIServerTests", dependencies: [
-            "Storage", "SQLiteStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",
+            "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",
             "Consent", "Anonymization", "SharingPolicy", "HubServer", "HubHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

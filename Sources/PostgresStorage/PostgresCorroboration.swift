@@ -64,7 +64,7 @@ extension PostgresHubStore {
 
     @_spi(ReadGate) public func observationObjectIDs(feedID: String, fromMicroseconds: Int64, toMicroseconds: Int64,
                                                      source: String?, limit: Int, for scope: ReadScope) async throws -> [String] {
-        try await client.withConnection { c in
+        try await measuredConnection(.read) { c in
             let feedKey = try await self.feedKey(feedID, on: c)
             let sql = BoundSQL("")
             sql.text = """
@@ -94,7 +94,7 @@ extension PostgresHubStore {
     public func recordObservables(_ keys: [String], organizationID: String, submissionID: String) async throws -> [String: Int] {
         guard !keys.isEmpty else { return [:] }
         return try await transaction { c in
-            try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.Lock.append.rawValue))", logger: self.logger)
+            try await self.lock(.append, on: c)
             return try await self.report(keys, organizationID: organizationID, submissionID: submissionID, counting: true, on: c)
         }
     }

@@ -4,12 +4,15 @@
 // tells every instance's caches about changes made by any other.
 //
 // Behaviour follows SQLiteStorage to the byte; both pass one contract suite (Tests/StorageTests).
-// Not yet: the CLI's `--database postgres://…`, several instances (the append lock is correct across
-// instances but serialises their appends), TLS tried against a TLS server, `migrate`, metrics.
+// Several instances share one database (Tests/StorageTests/ConcurrentInstancesTests): appends take
+// one advisory lock across them, so they commit one at a time. Reads, transactions and lock waits are
+// measured (PostgresMetrics).
 // Every write commits before it returns (PostgreSQL's default synchronous_commit = on: durable
 // before acknowledged). The audit key and the recorded audit head stay files, as with SQLite.
+import CoreMetrics
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
 import Storage
 import Synchronization
@@ -39,6 +42,9 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     let storedGeneration = Atomic<UInt64>(0)
     private let running: Task<Void, Never>
     private let polling = Mutex<Task<Void, Never>?>(nil)
+    let metrics: PostgresMetrics
+    /// Tests only: run inside every append's transaction once its positions are taken, before commit.
+    let afterPositions = Mutex<(@Sendable () async -> Void)?>(nil)
 
     /// How often the stored account generation is read: changes made through another instance (or
     /// the CLI) reach this one's caches within this time.
@@ -50,17 +56,20 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     }
 
     private init(client: PostgresClient, running: Task<Void, Never>, location: PostgresLocation, logger: Logger,
-                 auditSeal: AuditSeal, auditHead: URL) {
+                 auditSeal: AuditSeal, auditHead: URL, metrics: PostgresMetrics) {
         self.client = client; self.running = running; self.location = location; self.logger = logger
-        self.auditSeal = auditSeal; self.auditHeads = AuditHeadFile(url: auditHead)
+        self.auditSeal = auditSeal; self.auditHeads = AuditHeadFile(url: auditHead); self.metrics = metrics
     }
 
     /// Connects to the database at `location`, brings its schema up to date and starts following the
     /// account generation. The audit key is created 0600 at `auditKey` when absent. Throws
     /// `StoreError.unavailable` (naming the location, never the password) when the server cannot be
-    /// used, or gives no connection within `connectTimeout`.
+    /// used, or gives no connection within `connectTimeout`: a refused TLS handshake, a missing
+    /// database, a refused login or an unreachable server is said at once, from a first connection
+    /// made outside the pool.
+    /// Metrics go to `metricsFactory` (nil: swift-metrics' global system, see PostgresMetrics).
     public static func connect(to location: PostgresLocation, auditKey: URL, auditHead: URL,
-                               connectTimeout: Duration = .seconds(15),
+                               connectTimeout: Duration = .seconds(15), metricsFactory: (any MetricsFactory)? = nil,
                                logger: Logger = Logger(label: "kakehashi.postgres")) async throws -> PostgresHubStore {
         let seal: AuditSeal
         do {
@@ -68,10 +77,20 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         } catch {
             throw StoreError.unavailable("\(error)")
         }
+        // One connection first: a wrong password or an unreachable server is reported at once, with
+        // the server's reason (the pool would retry it quietly until `connectTimeout`).
+        do {
+            let probe = try await PostgresConnection.connect(
+                configuration: try location.connectionConfiguration(connectTimeout: connectTimeout),
+                id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw StoreError.unavailable("\(location): \(Self.reason(error))")
+        }
         let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
         let running = Task { await client.run() }
         let store = PostgresHubStore(client: client, running: running, location: location, logger: logger,
-                                     auditSeal: seal, auditHead: auditHead)
+                                     auditSeal: seal, auditHead: auditHead, metrics: PostgresMetrics(factory: metricsFactory))
         do {
             // The pool retries a server that does not answer without end: give up after
             // `connectTimeout`, with an error that says so, rather than hang.
@@ -122,6 +141,16 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         polling.withLock { $0 = task }
     }
 
+    /// Tests only: `pause` runs inside every later append's transaction once its positions are
+    /// taken, before it commits (nil: no pause). Shows what a reader sees while a writer is slow.
+    ///
+    /// ```swift
+    /// store.pauseAppends { await released.wait() }
+    /// ```
+    func pauseAppends(afterPositions pause: (@Sendable () async -> Void)?) {
+        afterPositions.withLock { $0 = pause }
+    }
+
     /// Notes an account change made through this store (its own caches see it before the next poll).
     func accountChanged() { localGeneration.add(1, ordering: .releasing) }
 
@@ -130,7 +159,9 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     /// The rows of one query, outside any transaction.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
         do {
-            return try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+            return try await measuredConnection(.read) { connection in
+                try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+            }
         } catch {
             throw Self.storeError(error, what: "record")
         }
@@ -141,7 +172,7 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     func transaction<Result: Sendable>(duplicate what: String = "record",
                                        _ body: @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         do {
-            return try await client.withConnection { connection in
+            return try await measuredConnection(.write) { connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {
                     let result = try await body(connection)
@@ -170,9 +201,22 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     static func reason(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
+            if error.code == .sslUnsupported { return "the server does not offer TLS (sslmode=require)" }
+            if let underlying = error.underlying, underlying is NIOSSLError || underlying is BoringSSLError {
+                return "TLS handshake failed (is sslrootcert the CA that signed the server's certificate?): \(underlying)"
+            }
+            // A connection that failed below PostgreSQL (refused, unreachable, TLS): say how.
+            // (Only then: other underlying errors, e.g. decoding ones, may quote stored values.)
+            if error.code == .connectionError, let underlying = error.underlying { return "\(error.code): \(underlying)" }
             return "\(error.code)"
         }
-        if let error = error as? StoreError { return error.description }
+        if let error = error as? StoreError {
+            if case .unavailable(let why) = error { return why }
+            return error.description
+        }
+        if let error = error as? StoreLocationError { return error.description }
+        // TLS settings that cannot be used (an sslrootcert file missing or not a certificate).
+        if let error = error as? NIOSSLError { return "cannot use the TLS settings (sslrootcert): \(error)" }
         return String(describing: type(of: error))
     }
 
