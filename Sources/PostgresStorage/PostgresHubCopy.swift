@@ -123,8 +123,8 @@ extension PostgresHubStore {
         try await client.withConnection { c in
             try await c.query("BEGIN", logger: logger)
             do {
-                try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.Lock.append.rawValue))", logger: logger)
-                try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.Lock.audit.rawValue))", logger: logger)
+                try await self.lock(.append, on: c)
+                try await self.lock(.audit, on: c)
                 let catalogue = try await Self.copyCatalogue(on: c, logger: logger)
                 let problems = Self.copyMismatches(catalogue)
                 if !problems.isEmpty { throw HubCopyError.schemaMismatch(problems) }
