@@ -19,8 +19,8 @@ struct Migrate: AsyncParsableCommand {
 
             The data directory is the hub's, with its keys (audit.key, audit.head, anonymization.key, \
             vault.key, hub.json, samples/): they stay files there and serve both sides. To move a \
-            PostgreSQL hub to a new directory, copy its data directory there first. Stop the servers \
-            while the hub moves. The password comes from PGPASSWORD or --password-file, never from the URL.
+            PostgreSQL hub to a new directory, copy its data directory there first (a database_url in \
+            its hub.json is removed once the copy is verified). Stop the servers while the hub moves. The password comes from PGPASSWORD or --password-file, never from the URL.
 
             Every object keeps its exact bytes, position, date added and version (TAXII answers and \
             `next` cursors stay the same); accounts (password and token hashes as stored), grants, \
@@ -138,6 +138,21 @@ struct Migrate: AsyncParsableCommand {
             throw CommandFailure("the copy differs from its source (\(differences.joined(separator: ", "))); to undo it, \(remove)")
         }
         print("the copy equals its source: \(target.rows) rows, audit trail intact on both sides")
+        if !toPostgres, try Self.forgetPostgres(in: data) {
+            print("hub.json in \(data.path) no longer names the PostgreSQL database: commands there use hub.sqlite")
+        }
+    }
+
+    /// Removes the PostgreSQL database recorded in the data directory's hub.json (`database_url`,
+    /// as `kakehashi init --database` records it), so that the directory's commands use the new
+    /// hub.sqlite; the other entries stay. Returns whether there was one.
+    static func forgetPostgres(in data: URL) throws -> Bool {
+        let file = data.appendingPathComponent("hub.json")
+        guard let contents = FileManager.default.contents(atPath: file.path),
+              var hub = try JSONSerialization.jsonObject(with: contents) as? [String: Any],
+              hub.removeValue(forKey: "database_url") != nil else { return false }
+        try JSONSerialization.data(withJSONObject: hub, options: [.sortedKeys]).write(to: file, options: .atomic)
+        return true
     }
 
     /// Copies every table, in one transaction on PostgreSQL or through a temporary file on SQLite;

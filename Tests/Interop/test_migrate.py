@@ -10,6 +10,7 @@ scripts/postgres-test-server (stopped by its pid)."""
 import contextlib
 import glob
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -170,10 +171,17 @@ def test_round_trip_keeps_objects_taxii_answers_and_audit(demo, server_url):
     assert int(psql(server_url, "SELECT count(*) FROM object_version", urlsplit(target).path.lstrip("/"))) == len(before_objects)
 
     # Back, into a fresh data directory holding the hub's keys.
+    # As the PostgreSQL hub's own directory would: its hub.json names the database.
     back = keys_only(data, os.path.join(root, "back"))
+    with open(os.path.join(back, "hub.json")) as f:
+        settings = json.load(f)
+    with open(os.path.join(back, "hub.json"), "w") as f:
+        json.dump({**settings, "database_url": target}, f, sort_keys=True)
     out = run("migrate", "--from", target, "--to", back)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "the copy equals its source" in out.stdout
+    with open(os.path.join(back, "hub.json")) as f:
+        assert json.load(f) == settings, "the database_url is removed, the other settings kept"
     assert objects_json(back) == before_objects, "every object's JSON, position, date added and version kept"
     assert not os.path.exists(os.path.join(back, "hub.sqlite.migrating"))
     verified_back = run("audit", "verify", "--data", back)
@@ -194,8 +202,23 @@ def test_serve_from_postgres_answers_alike(demo, server_url):
     target = fresh_database(server_url)
     out = run("migrate", "--from", data, "--to", target)
     assert out.returncode == 0, out.stdout + out.stderr
+    # A data directory for the PostgreSQL hub: the keys, and the database named in hub.json (as
+    # `kakehashi init --database` records it), without hub.sqlite.
     keys = keys_only(data, os.path.join(root, "pg-keys"))
-    with serving(keys, "--database", target) as url:
+    with open(os.path.join(keys, "hub.json")) as f:
+        settings = json.load(f)
+    settings["database_url"] = target
+    with open(os.path.join(keys, "hub.json"), "w") as f:
+        json.dump(settings, f, sort_keys=True)
+    with serving(keys) as url:
+        assert taxii_answers(url, demo["user"], demo["token"]) == demo["answers"]
+    # And back from it: the copy's directory forgets the PostgreSQL database.
+    back = keys_only(keys, os.path.join(root, "pg-back"))
+    out = run("migrate", "--from", target, "--to", back)
+    assert out.returncode == 0, out.stdout + out.stderr
+    with open(os.path.join(back, "hub.json")) as f:
+        assert "database_url" not in json.load(f)
+    with serving(back) as url:
         assert taxii_answers(url, demo["user"], demo["token"]) == demo["answers"]
 
 
