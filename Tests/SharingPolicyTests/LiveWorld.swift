@@ -1,8 +1,9 @@
-// A generated world made real: a SQLite TestHub with the world's organisations (one member user
-// each, a read-only user in some), recorded clients, a hub analyst, trust groups and feed rights; the
-// real HTTP server (HubApplication, TAXII and the JSON API) on a free port; submissions posted through
-// TAXII, releases, revocations and analysts' proposals through `/api/v1`. `Probe` then reads every
-// path as every reader and lists every difference from `SharingRules`, in both directions.
+// A generated world made real: a TestHub (SQLite, or PostgreSQL: KAKEHASHI_TEST_BACKEND) with the
+// world's organisations (one member user each, a read-only user in some), recorded clients, a hub
+// analyst, trust groups and feed rights; the real HTTP server (HubApplication, TAXII and the JSON API)
+// on a free port; submissions posted through TAXII, releases, revocations and analysts' proposals
+// through `/api/v1`. `Probe` then reads every path as every reader and lists every difference from
+// `SharingRules`, in both directions.
 import Foundation
 import HTTPTypes
 import Hummingbird
