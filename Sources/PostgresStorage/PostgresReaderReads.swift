@@ -122,15 +122,18 @@ extension PostgresHubStore {
             ? try await firstPosition(addedAfter: query.afterDateAdded! - 1, on: c) : nil
         let firstAfterAddedAfter = backlog.needsFirstAfterAddedAfter
             ? try await firstPosition(addedAfter: query.addedAfterMicroseconds!, on: c) : nil
-        var walks: [ObjectPage] = []
+        // One walk per key, all in one statement (UNION ALL branches tagged with their walk): one
+        // round trip.
+        let sql = BoundSQL("")
+        var branches: [String] = []
         for key in keys {
             guard let start = backlog.walkStart(key: key, lowest: lowest, firstAfterCursorDate: firstAfterCursorDate,
                                                 firstAfterAddedAfter: firstAfterAddedAfter) else { continue }
             let own = backlog.own(key)
-            let sql = BoundSQL("")
+            sql.text = ""
             let effective = dated("ov", in: sql)
             sql.text = """
-                SELECT * FROM (
+                (SELECT w.*, \(branches.count)::bigint AS walk FROM (
                   SELECT \(Self.objectColumns), \(effective) AS effective
                   FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
                   WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(key))
@@ -159,8 +162,23 @@ extension PostgresHubStore {
             if let addedAfter = query.addedAfterMicroseconds {
                 sql.text += " AND c.other_date > \(sql.bind(addedAfter))"
             }
-            sql.text += ") ORDER BY w.position LIMIT \(sql.bind(query.limit + 1))"
-            walks.append(try await read(sql, query: query, effectiveDate: true, on: c))
+            sql.text += ") ORDER BY w.position LIMIT \(sql.bind(query.limit + 1)))"
+            branches.append(sql.text)
+        }
+        var walks: [ObjectPage] = []
+        if !branches.isEmpty {
+            sql.text = branches.joined(separator: "\nUNION ALL\n")
+            var rows = [[StoredObject]](repeating: [], count: branches.count)
+            for row in try await c.query(sql.query, logger: logger).collect() {
+                let walk = try row.makeRandomAccess()[13].decode(Int64.self)
+                rows[Int(walk)].append(try Self.storedObject(row, feedID: query.feedID, effective: true))
+            }
+            // Each walk as a statement of its own would give it: its first `limit` in position order,
+            // and whether there was more.
+            walks = rows.map { walk in
+                let objects = walk.sorted { $0.position < $1.position }
+                return ObjectPage(objects: Array(objects.prefix(query.limit)), more: objects.count > query.limit)
+            }
         }
         var page = backlog.merge(walks)
         if let boundary, let rest = backlog.rest(after: page, boundary: boundary) {
@@ -201,9 +219,9 @@ extension PostgresHubStore {
         }
         var merged: [Int64: StoredObject] = [:]
         var more = false
-        for audience in Set(audiences) {
-            let page = try await page(feedKey: feedKey, audience: audience, readerKeys: audiences, after: after, query: query,
-                                      excluding: excluding, on: c)
+        let walks = Array(Set(audiences)).sorted()
+        for page in try await pages(feedKey: feedKey, audiences: walks, readerKeys: audiences, after: after, query: query,
+                                    excluding: excluding, on: c) {
             more = more || page.more
             for object in page.objects { merged[object.position] = object }
         }
@@ -214,27 +232,39 @@ extension PostgresHubStore {
         } else if more, let last = objects.last {
             var probe = query
             probe.limit = 1
-            more = false
-            for audience in Set(audiences) where !more {
-                more = try await !page(feedKey: feedKey, audience: audience, readerKeys: audiences, after: last.position,
-                                       query: probe, excluding: excluding, on: c).objects.isEmpty
-            }
+            more = try await pages(feedKey: feedKey, audiences: walks, readerKeys: audiences, after: last.position,
+                                   query: probe, excluding: excluding, on: c).contains { !$0.objects.isEmpty }
         }
         return ObjectPage(objects: objects, more: more, listingStart: query.listingStart)
     }
 
-    /// One audience key's walk in position order.
-    func page(feedKey: Int64, audience: String, readerKeys: [String], after: Int64, query: ObjectQuery,
-              excluding: Condition? = nil, on c: PostgresConnection) async throws -> ObjectPage {
+    /// Each audience key's walk in position order (`limit + 1` rows each), in one statement and so
+    /// one round trip: the walks are UNION ALL branches, each row tagged with its walk's index.
+    func pages(feedKey: Int64, audiences: [String], readerKeys: [String], after: Int64, query: ObjectQuery,
+               excluding: Condition? = nil, on c: PostgresConnection) async throws -> [ObjectPage] {
+        guard !audiences.isEmpty else { return [] }
         let sql = BoundSQL("")
-        sql.text = """
-            SELECT \(Self.objectColumns)
-            FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
-            WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(audience)) AND oa.position > \(sql.bind(after))
-            """
-        appendFilters(query, audiences: readerKeys, excluding: excluding, to: sql)
-        sql.text += " ORDER BY oa.position LIMIT \(sql.bind(query.limit + 1))"
-        return try await read(sql, query: query, on: c)
+        var branches: [String] = []
+        for (walk, audience) in audiences.enumerated() {
+            sql.text = """
+                (SELECT \(Self.objectColumns), \(walk)::bigint AS walk
+                FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
+                WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(audience)) AND oa.position > \(sql.bind(after))
+                """
+            appendFilters(query, audiences: readerKeys, excluding: excluding, to: sql)
+            sql.text += " ORDER BY oa.position LIMIT \(sql.bind(query.limit + 1)))"
+            branches.append(sql.text)
+        }
+        sql.text = branches.joined(separator: "\nUNION ALL\n")
+        var walks = [[StoredObject]](repeating: [], count: audiences.count)
+        for row in try await c.query(sql.query, logger: logger).collect() {
+            let walk = try row.makeRandomAccess()[12].decode(Int64.self)
+            walks[Int(walk)].append(try Self.storedObject(row, feedID: query.feedID))
+        }
+        return walks.map { rows in
+            let objects = rows.sorted { $0.position < $1.position }
+            return ObjectPage(objects: Array(objects.prefix(query.limit)), more: objects.count > query.limit)
+        }
     }
 
     /// Runs a page query (`limit + 1` rows) and tells whether there is more; with `effectiveDate`,
