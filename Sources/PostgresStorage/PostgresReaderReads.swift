@@ -41,10 +41,14 @@ extension PostgresHubStore {
         ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
         """
 
-    /// A reader's page (`scope.audiences` not nil), in one repeatable-read transaction: a listing
-    /// merges one statement per audience key, which must all see one snapshot.
+    /// A reader's page (`scope.audiences` not nil), in one repeatable-read transaction when it takes
+    /// more than one statement (they must all see one snapshot); a page one statement answers (no
+    /// backlog to date, no added_after) is read without one, saving two round trips.
     func readerObjects(_ query: ObjectQuery, scope: ReadScope) async throws -> ObjectPage {
-        try await measuredConnection(.read) { c in
+        if query.addedAfterMicroseconds == nil && ReaderBacklog(query: query, scope: scope) == nil {
+            return try await measuredConnection(.read) { c in try await self.readerObjects(query, scope: scope, on: c) }
+        }
+        return try await measuredConnection(.read) { c in
             try await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: self.logger)
             do {
                 let page = try await self.readerObjects(query, scope: scope, on: c)
@@ -69,12 +73,14 @@ extension PostgresHubStore {
                              on c: PostgresConnection) async throws -> ObjectPage? {
         guard var backlog = ReaderBacklog(query: query, scope: scope) else { return nil }
         let since = backlog.since
-        let boundary = try await firstPosition(addedAfter: backlog.latest - 1, on: c)
         let keys = backlog.keys
-        var lowest: Int64?
-        for try await position in try await c.query("""
-            SELECT min(position) FROM object_audience WHERE feed_key = \(feedKey) AND audience = ANY(\(keys))
-            """, logger: logger).decode(Int64?.self) { lowest = position }
+        // The first position stored after the latest way of reading began, and the lowest position
+        // any of those ways reaches: one round trip.
+        var boundary: Int64?, lowest: Int64?
+        for try await (first, low) in try await c.query("""
+            SELECT (SELECT position FROM object_version WHERE date_added_us > \(backlog.latest - 1) ORDER BY date_added_us LIMIT 1),
+                   (SELECT min(position) FROM object_audience WHERE feed_key = \(feedKey) AND audience = ANY(\(keys)))
+            """, logger: logger).decode((Int64?, Int64?).self) { (boundary, lowest) = (first, low) }
         guard ReaderBacklog.hasBacklog(lowest: lowest, boundary: boundary), let lowest else { return nil }
         if backlog.needsListingStart, let addedAfter = query.addedAfterMicroseconds {
             backlog.start(firstAddedAfter: try await firstPosition(addedAfter: addedAfter, on: c))
@@ -217,31 +223,23 @@ extension PostgresHubStore {
             page.listingStart = query.listingStart
             return page
         }
+        // The page is the first `limit` of the walks' union, each walk's first `limit` holding its
+        // part; there is more exactly when the union of each walk's first `limit + 1` is larger.
         var merged: [Int64: StoredObject] = [:]
-        var more = false
-        let walks = Array(Set(audiences)).sorted()
-        for page in try await pages(feedKey: feedKey, audiences: walks, readerKeys: audiences, after: after, query: query,
-                                    excluding: excluding, on: c) {
-            more = more || page.more
-            for object in page.objects { merged[object.position] = object }
+        for walk in try await walks(feedKey: feedKey, audiences: Array(Set(audiences)).sorted(), readerKeys: audiences,
+                                    after: after, query: query, excluding: excluding, on: c) {
+            for object in walk { merged[object.position] = object }
         }
         var objects = merged.values.sorted { $0.position < $1.position }
-        if objects.count > query.limit {
-            objects.removeSubrange(query.limit...)
-            more = true
-        } else if more, let last = objects.last {
-            var probe = query
-            probe.limit = 1
-            more = try await pages(feedKey: feedKey, audiences: walks, readerKeys: audiences, after: last.position,
-                                   query: probe, excluding: excluding, on: c).contains { !$0.objects.isEmpty }
-        }
+        let more = objects.count > query.limit
+        if more { objects.removeSubrange(query.limit...) }
         return ObjectPage(objects: objects, more: more, listingStart: query.listingStart)
     }
 
-    /// Each audience key's walk in position order (`limit + 1` rows each), in one statement and so
-    /// one round trip: the walks are UNION ALL branches, each row tagged with its walk's index.
-    func pages(feedKey: Int64, audiences: [String], readerKeys: [String], after: Int64, query: ObjectQuery,
-               excluding: Condition? = nil, on c: PostgresConnection) async throws -> [ObjectPage] {
+    /// Each audience key's walk in position order (its first `limit + 1` versions), in one statement
+    /// and so one round trip: the walks are UNION ALL branches, each row tagged with its walk's index.
+    func walks(feedKey: Int64, audiences: [String], readerKeys: [String], after: Int64, query: ObjectQuery,
+               excluding: Condition? = nil, on c: PostgresConnection) async throws -> [[StoredObject]] {
         guard !audiences.isEmpty else { return [] }
         let sql = BoundSQL("")
         var branches: [String] = []
@@ -261,10 +259,7 @@ extension PostgresHubStore {
             let walk = try row.makeRandomAccess()[12].decode(Int64.self)
             walks[Int(walk)].append(try Self.storedObject(row, feedID: query.feedID))
         }
-        return walks.map { rows in
-            let objects = rows.sorted { $0.position < $1.position }
-            return ObjectPage(objects: Array(objects.prefix(query.limit)), more: objects.count > query.limit)
-        }
+        return walks
     }
 
     /// Runs a page query (`limit + 1` rows) and tells whether there is more; with `effectiveDate`,
