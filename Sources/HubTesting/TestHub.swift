@@ -7,6 +7,7 @@ import PostgresStorage
 import ServiceLifecycle
 import SQLiteStorage
 import Storage
+import Synchronization
 
 /// A hub on a real store in a fresh temporary directory (which holds the audit key and head, and on
 /// SQLite the database file): SQLite unless the environment chooses PostgreSQL (see `Backend.underTest`).
@@ -72,6 +73,7 @@ public struct TestHub: Sendable {
                 throw StoreError.unavailable("KAKEHASHI_TEST_BACKEND=postgres needs KAKEHASHI_TEST_POSTGRES_URL (scripts/postgres-test-server)")
             }
             let server = try PostgresLocation(url: url, environment: ProcessInfo.processInfo.environment)
+            Self.announcePostgres(server)
             let name = "kakehashi_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
             try await PostgresHubStore.createDatabase(name, at: server)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -83,6 +85,16 @@ public struct TestHub: Sendable {
         _ = try await hub.store.createOrganization(Organization(name: "Kakehashi Hub", sector: "hub", country: "JP"))
         return hub
     }
+
+    /// Says once per run that hubs are on PostgreSQL, and on which server (no password).
+    private static func announcePostgres(_ server: PostgresLocation) {
+        announced.withLock { done in
+            guard !done else { return }
+            done = true
+            FileHandle.standardError.write(Data("note: test hubs are on PostgreSQL (\(server)), a fresh database each\n".utf8))
+        }
+    }
+    private static let announced = Mutex(false)
 
     init(backend: Backend, directory: URL, store: any HubStore, location: PostgresLocation?) {
         self.backend = backend; self.directory = directory; self.store = store; self.location = location
