@@ -32,9 +32,11 @@ struct LiveWorld: Sendable {
     /// Creates the accounts, groups and rights (through the store, as an operator's CLI would).
     static func make(_ world: World) async throws -> LiveWorld {
         let hub = try await TestHub.make()
-        // What `kakehashi init` leaves beside the database, so the CLI's export can open the hub.
-        try JSONSerialization.data(withJSONObject: ["hub_identity_id": anonymization.hubIdentityID])
-            .write(to: hub.directory.appendingPathComponent("hub.json"))
+        // What `kakehashi init` leaves beside the database, so the CLI's export can open the hub (on
+        // PostgreSQL, hub.json records the database, as `init --database` does).
+        var settings = ["hub_identity_id": anonymization.hubIdentityID]
+        if let location = hub.location { settings["database_url"] = location.description }
+        try JSONSerialization.data(withJSONObject: settings).write(to: hub.directory.appendingPathComponent("hub.json"))
         try Data(repeating: 7, count: 32).write(to: hub.directory.appendingPathComponent("anonymization.key"))
         var feeds: [Feed] = []
         for f in world.feeds.indices { feeds.append(try await hub.feed(world.feedName(f))) }

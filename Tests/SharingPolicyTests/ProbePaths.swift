@@ -173,15 +173,12 @@ extension Probe {
     /// exactly what hub staff may read of it, every version, as posted.
     func checkExport(phase: String) throws {
         guard let binary = Self.kakehashiBinary else { return }
-        var database: [String] = []
-        if let location = live.hub.location {
-            guard Self.exportTakesDatabase else { return }
-            database = ["--database", location.description]
-        }
+        // On PostgreSQL the CLI finds the database in hub.json (LiveWorld), once it can open one.
+        if live.hub.location != nil && !Self.exportTakesDatabase { return }
         for f in world.feeds.indices {
             let process = Process()
             process.executableURL = binary
-            process.arguments = ["export", "--feed", world.feedName(f), "--data", live.hub.directory.path] + database
+            process.arguments = ["export", "--feed", world.feedName(f), "--data", live.hub.directory.path]
             let output = Pipe(), errors = Pipe()
             process.standardOutput = output
             process.standardError = errors
@@ -209,7 +206,7 @@ extension Probe {
         }
     }
 
-    /// True when the binary's `export` opens a PostgreSQL hub (`--database`); on a PostgreSQL run
+    /// True when the binary's `export` can open a PostgreSQL hub (it has `--database`); on a PostgreSQL run
     /// without it, the export is not checked, and that is said.
     static let exportTakesDatabase: Bool = {
         guard let binary = kakehashiBinary else { return false }
