@@ -153,15 +153,12 @@ public struct TestHub: Sendable {
         if let store = store as? PostgresHubStore { await store.close() } else { try sqlite?.close() }
     }
 
-    /// Removes the files; a PostgreSQL store's connections are closed first (its database stays on
-    /// the test server, which is thrown away whole).
+    /// Removes the files at once (a test process may end right after); a PostgreSQL store's
+    /// connections are then closed in the background (its database stays on the test server, which
+    /// is thrown away whole).
     public func remove() {
-        if let store = store as? PostgresHubStore {
-            let directory = directory
-            Task { await store.close(); try? FileManager.default.removeItem(at: directory) }
-        } else {
-            try? FileManager.default.removeItem(at: directory)
-        }
+        try? FileManager.default.removeItem(at: directory)
+        if let store = store as? PostgresHubStore { Task { await store.close() } }
     }
 
     public func feed(_ name: String, title: String? = nil) async throws -> Feed {
