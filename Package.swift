@@ -143,7 +143,8 @@ let package = Package(
         .target(name: "DemoCorpus", swiftSettings: swiftSettings),
         // Test helpers: temporary stores, a live server on a free port.
         .target(name: "HubTesting", dependencies: [
-            "Storage", "SQLiteStorage", "Accounts",
+            "Storage", "SQLiteStorage", "PostgresStorage", "Accounts",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         // The `kakehashi` command.
         .executableTarget(name: "KakehashiCLI", dependencies: [
