@@ -17,18 +17,18 @@ struct HubCopyTests {
 
     @Test("every table and column of the SQLite schema is copied; an unknown table is refused")
     func sqliteCatalogue() async throws {
-        let hub = try await TestHub.make(); defer { hub.remove() }
-        #expect(try SQLiteHubCopy.mismatches(database: hub.store.path) == [])
+        let hub = try await TestHub.make(backend: .sqlite); defer { hub.remove() }
+        #expect(try SQLiteHubCopy.mismatches(database: hub.sqlite!.path) == [])
         // A table the copy does not know: reported, and a copy from this file refused.
-        let queue = try DatabaseQueue(path: hub.store.path)
+        let queue = try DatabaseQueue(path: hub.sqlite!.path)
         try await queue.write { db in
             try db.execute(sql: "CREATE TABLE watchlist (id TEXT PRIMARY KEY)")
             try db.execute(sql: "ALTER TABLE feed ADD COLUMN colour TEXT")
         }
         try queue.close()
-        #expect(try SQLiteHubCopy.mismatches(database: hub.store.path) == ["table watchlist is not copied",
+        #expect(try SQLiteHubCopy.mismatches(database: hub.sqlite!.path) == ["table watchlist is not copied",
                                                                         "column feed.colour is not copied"])
-        #expect(throws: HubCopyError.self) { try SQLiteHubCopy.checkSource(database: hub.store.path) }
+        #expect(throws: HubCopyError.self) { try SQLiteHubCopy.checkSource(database: hub.sqlite!.path) }
     }
 
     @Test("every table and column of the PostgreSQL schema is copied; kakehashi_key_hash equals KeyHash",
@@ -49,20 +49,20 @@ struct HubCopyTests {
 
     @Test("a hub copied to another SQLite file keeps every row, counter, object and its audit chain")
     func sqliteToSQLite() async throws {
-        let hub = try await TestHub.make(); defer { hub.remove() }
+        let hub = try await TestHub.make(backend: .sqlite); defer { hub.remove() }
         let fill = try await HubFill.populate(hub.store)
         let copyDirectory = try Self.keysOnly(from: hub.directory); defer { try? FileManager.default.removeItem(at: copyDirectory) }
         let copyPath = copyDirectory.appendingPathComponent("hub.sqlite").path
-        let source = try await SQLiteHubCopy.reading(database: hub.store.path) { reading in
+        let source = try await SQLiteHubCopy.reading(database: hub.sqlite!.path) { reading in
             try await SQLiteHubCopy.writing(database: copyPath) { writing in try await HubCopy.copy(from: reading, to: writing) }
         }
         #expect(source.counters["object_position"] == fill.largestPosition)
         #expect(source.tables.first { $0.name == "object_version" }!.rows >= 6)
-        #expect(try await SQLiteHubCopy.reading(database: hub.store.path) { try await HubCopy.summary(of: $0) } == source)
+        #expect(try await SQLiteHubCopy.reading(database: hub.sqlite!.path) { try await HubCopy.summary(of: $0) } == source)
         #expect(try await SQLiteHubCopy.reading(database: copyPath) { try await HubCopy.summary(of: $0) } == source)
         // The copy has rows now: a second copy into it is refused and changes nothing.
         await #expect(throws: HubCopyError.self) {
-            try await SQLiteHubCopy.reading(database: hub.store.path) { reading in
+            try await SQLiteHubCopy.reading(database: hub.sqlite!.path) { reading in
                 try await SQLiteHubCopy.writing(database: copyPath) { writing in try await HubCopy.copy(from: reading, to: writing) }
             }
         }
@@ -73,12 +73,12 @@ struct HubCopyTests {
 
     @Test("a failed copy into SQLite leaves no file behind")
     func failedSQLiteCopy() async throws {
-        let hub = try await TestHub.make(); defer { hub.remove() }
+        let hub = try await TestHub.make(backend: .sqlite); defer { hub.remove() }
         _ = try await HubFill.populate(hub.store)
         let copyDirectory = try Self.keysOnly(from: hub.directory); defer { try? FileManager.default.removeItem(at: copyDirectory) }
         let copyPath = copyDirectory.appendingPathComponent("hub.sqlite").path
         await #expect(throws: Interrupted.self) {
-            try await SQLiteHubCopy.reading(database: hub.store.path) { reading in
+            try await SQLiteHubCopy.reading(database: hub.sqlite!.path) { reading in
                 try await SQLiteHubCopy.writing(database: copyPath) { writing in
                     _ = try await HubCopy.copy(from: reading, to: InterruptedWriting(inner: writing, after: "object_version"))
                 }
@@ -91,9 +91,9 @@ struct HubCopyTests {
     @Test("a hub copied SQLite -> PostgreSQL -> SQLite keeps every row, counter, object and its audit chain; non-empty targets refused",
           .enabled(if: postgresAvailable, "needs KAKEHASHI_TEST_POSTGRES_URL"))
     func roundTripThroughPostgres() async throws {
-        let hub = try await TestHub.make(); defer { hub.remove() }
+        let hub = try await TestHub.make(backend: .sqlite); defer { hub.remove() }
         let fill = try await HubFill.populate(hub.store)
-        let source = try await SQLiteHubCopy.reading(database: hub.store.path) { try await HubCopy.summary(of: $0) }
+        let source = try await SQLiteHubCopy.reading(database: hub.sqlite!.path) { try await HubCopy.summary(of: $0) }
 
         // To PostgreSQL, with the same key and head files.
         let server = try PostgresLocation(url: Backend.postgresURL!, environment: ProcessInfo.processInfo.environment)
@@ -102,7 +102,7 @@ struct HubCopyTests {
         let postgres = try await ContractHub.open(server.database(name), directory: hub.directory)
         defer { Task { await postgres.close() } }
         #expect(try await PostgresHubStore.occupiedTable(at: server.database(name)) == nil)
-        let copied = try await SQLiteHubCopy.reading(database: hub.store.path) { reading in
+        let copied = try await SQLiteHubCopy.reading(database: hub.sqlite!.path) { reading in
             try await postgres.copyWriting { writing in try await HubCopy.copy(from: reading, to: writing) }
         }
         #expect(copied == source)
@@ -111,7 +111,7 @@ struct HubCopyTests {
         // A second copy into it is refused and changes nothing.
         #expect(try await PostgresHubStore.occupiedTable(at: server.database(name)) != nil)
         await #expect(throws: HubCopyError.self) {
-            try await SQLiteHubCopy.reading(database: hub.store.path) { reading in
+            try await SQLiteHubCopy.reading(database: hub.sqlite!.path) { reading in
                 try await postgres.copyWriting { writing in try await HubCopy.copy(from: reading, to: writing) }
             }
         }
@@ -141,7 +141,7 @@ struct HubCopyTests {
     @Test("a failed copy into PostgreSQL leaves the database empty",
           .enabled(if: postgresAvailable, "needs KAKEHASHI_TEST_POSTGRES_URL"))
     func failedPostgresCopy() async throws {
-        let hub = try await TestHub.make(); defer { hub.remove() }
+        let hub = try await TestHub.make(backend: .sqlite); defer { hub.remove() }
         _ = try await HubFill.populate(hub.store)
         let server = try PostgresLocation(url: Backend.postgresURL!, environment: ProcessInfo.processInfo.environment)
         let name = "kakehashi_copy_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
@@ -149,7 +149,7 @@ struct HubCopyTests {
         let postgres = try await ContractHub.open(server.database(name), directory: hub.directory)
         defer { Task { await postgres.close() } }
         await #expect(throws: Interrupted.self) {
-            try await SQLiteHubCopy.reading(database: hub.store.path) { reading in
+            try await SQLiteHubCopy.reading(database: hub.sqlite!.path) { reading in
                 try await postgres.copyWriting { writing in
                     _ = try await HubCopy.copy(from: reading, to: InterruptedWriting(inner: writing, after: "object_version"))
                 }
