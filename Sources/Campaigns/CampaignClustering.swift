@@ -39,8 +39,10 @@ public struct ClusteringSettings: Sendable {
     public var strongLinkWeight = 1.0
     /// Two groups join when their mean link weight (missing links count 0) reaches this.
     public var averageLinkage = 0.3
-    /// A link without strong or medium evidence needs this many distinct kinds of similarity.
+    /// A link without strong or medium evidence needs this many distinct kinds of similarity…
     public var minimumWeakKinds = 2
+    /// …and at least this weight: a common mailer and a stock subject phrase are not a campaign.
+    public var minimumWeakWeight = 0.5
 
     public init(weights: EvidenceWeights = EvidenceWeights(), exclusions: ValueExclusions = .freeMail) {
         self.weights = weights; self.exclusions = exclusions
@@ -150,7 +152,8 @@ public struct CampaignClustering: Sendable {
     func edgeWeight(_ link: EvidenceLink) -> Double? {
         guard !link.evidence.isEmpty else { return nil }
         let hasInfrastructure = link.evidence.contains { $0.kind.strength != .weak }
-        guard hasInfrastructure || link.weakKinds >= settings.minimumWeakKinds else { return nil }
+        guard hasInfrastructure || (link.weakKinds >= settings.minimumWeakKinds && link.weight >= settings.minimumWeakWeight)
+        else { return nil }
         return min(link.weight, 1)
     }
 

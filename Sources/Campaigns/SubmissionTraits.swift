@@ -187,7 +187,8 @@ struct TraitReader {
             traits.senderAddress = address
             traits.senderDomain = parts[1]
             if freeMailDomains.contains(parts[1]) {
-                traits.freeMailPattern = TextTemplates.localPartPattern(parts[0]) + "@" + parts[1]
+                // The recipe, not the provider: campaigns spread their accounts over several providers.
+                traits.freeMailPattern = TextTemplates.localPartPattern(parts[0]) + "@<free-mail>"
             }
         }
         if let bounce = attack.returnPath.first.flatMap({ ObservableNormalization.address($0.address) }),

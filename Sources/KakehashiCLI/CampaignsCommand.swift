@@ -29,6 +29,9 @@ struct CampaignsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON (the only format).") var json = false
         @Option(help: "A file of values that never link (one a line; '#' comments).") var exclusions: String?
         @Option(help: "Mean link weight at which two groups join (default 0.3).") var averageLinkage: Double?
+        @Option(help: "Weight of one kind of evidence, e.g. x-mailer=0.1 (repeatable).") var weight: [String] = []
+        @Option(help: "Least weight of a link made of similarity alone (default 0.5).") var minimumWeakWeight: Double?
+        @Flag(help: "Also print each file's links on arrival with their evidence.") var evidence = false
 
         func run() async throws {
             let folder = URL(fileURLWithPath: directory)
@@ -37,6 +40,15 @@ struct CampaignsCommand: AsyncParsableCommand {
             guard !names.isEmpty else { throw CommandFailure("no .eml files in \(directory)") }
             var settings = ClusteringSettings(exclusions: try Self.exclusions(file: exclusions))
             if let averageLinkage { settings.averageLinkage = averageLinkage }
+            if let minimumWeakWeight { settings.minimumWeakWeight = minimumWeakWeight }
+            for item in weight {
+                let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let kind = EvidenceKind(rawValue: parts[0]), let value = Double(parts[1]), value >= 0 else {
+                    throw CommandFailure("--weight takes KIND=NUMBER with KIND one of " +
+                                         EvidenceKind.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                settings.weights[kind] = value
+            }
             var engine = CampaignClustering(settings: settings)
             var rows: [(file: String, submission: String, arrival: CampaignArrival?)] = []
             var excluded: [String: Int] = [:]
@@ -57,6 +69,7 @@ struct CampaignsCommand: AsyncParsableCommand {
                     members.append(("incremental", .string(arrival.campaignID)))
                     members.append(("outcome", .string(Self.outcomeName(arrival.outcome))))
                     members.append(("links", .number(String(arrival.links.filter { !$0.evidence.isEmpty }.count))))
+                    if evidence { members.append(("evidence", .array(arrival.links.compactMap(Self.linkJSON)))) }
                 }
                 members.append(("campaign", engine.campaign(of: row.submission).map { .string($0) } ?? .null))
                 return .object(JSONObject(members))
@@ -71,6 +84,16 @@ struct CampaignsCommand: AsyncParsableCommand {
                 ("excluded", .object(JSONObject(excluded.keys.sorted().map { ($0, .number(String(excluded[$0]!))) }))),
             ]))
             print(String(decoding: output.serialized(), as: UTF8.self))
+        }
+
+        static func linkJSON(_ link: EvidenceLink) -> JSONValue? {
+            guard !link.evidence.isEmpty else { return nil }
+            return .object(JSONObject([
+                ("with", .string(link.second)), ("weight", .number(String(format: "%.3f", link.weight))),
+                ("evidence", .array(link.evidence.map { item in
+                    .string("\(item.kind.rawValue) \(String(format: "%.2f", item.weight)) \(item.values.prefix(2).joined(separator: " | "))")
+                })),
+            ]))
         }
 
         static func outcomeName(_ outcome: CampaignArrival.Outcome) -> String {

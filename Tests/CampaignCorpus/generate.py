@@ -186,6 +186,8 @@ class Corpus:
         password = rng.choice(pools.ZIP_PASSWORDS[pool])
         lookalike = rng.choice(["{core}-{suffix}.com", "{core}-secure.net", "mail-{core}.info", "{core}.account-check.com"])
         free_prefix = rng.choice(["acct", "info", "desk", "hr"])
+        # The accounts a hijacker took over are its own (one botnet's victims), not another campaign's.
+        partners = ["%s%d.co.jp" % (word, rng.randint(2, 99)) for word in rng.sample(pools.PARTNER_WORDS[pool], 4)]
         waves = rng.randint(2, 4)
         for wave in range(waves):
             when = start + dt.timedelta(days=wave * rng.randint(5, 12))
@@ -212,7 +214,7 @@ class Corpus:
                         attachment=(name, attachment_data), **common)
                 elif case == "hijack":
                     thread_subject, thread_text = rng.choice(pools.THREADS[pool])
-                    partner = "%s.co.jp" % rng.choice(pools.PARTNER_WORDS[pool])
+                    partner = rng.choice(partners)
                     colleague = self.person((None, partner, None, None))
                     quoted = ("\n\nFrom: %s <%s>\nSent: %s\nTo: %s\nSubject: %s\n\n%s\n%s\n"
                               % (recipient["name"], recipient["address"], (moment - dt.timedelta(days=30)).strftime("%Y/%m/%d %H:%M"),
@@ -268,14 +270,18 @@ class Corpus:
         sender = ("お知らせ", "news@" + vendor) if rng.random() < 0.6 else ("事務局", "jimukyoku%d@%s" % (
             rng.randint(1, 999), rng.choice(pools.FREEMAIL)))
         hosts = rng.sample(pools.SHARED_HOSTS, 2)
-        words = rng.sample(range(len(pools.SENTENCES[pool])), 2)
-        body = ("%s様\n\n%s\nhttps://%s/assets/%d.css\nhttps://%s/img/%d.png\n参考: DNS %s\n本号のトピック %d 件\n%s\n"
-                % (recipient["family"], self.pools_sentence(words[0]), hosts[0], rng.randint(1, 9999), hosts[1],
-                   rng.randint(1, 9999), rng.choice(pools.SHARED_IPS), rng.randint(3, 30), self.pools_sentence(words[1])))
+        sentences = rng.sample(pools.NOISE_SENTENCES[self.pool], 3)
+        lines = ["%s様" % recipient["family"] if rng.random() < 0.5 else "お客様各位", ""] + sentences[:2]
+        lines.insert(rng.randint(2, len(lines)), "https://%s/assets/%d.css" % (hosts[0], rng.randint(1, 9999)))
+        if rng.random() < 0.5:
+            lines.append("https://%s/img/%d.png" % (hosts[1], rng.randint(1, 9999)))
+        if rng.random() < 0.4:
+            lines.append(rng.choice(["参考: DNS %s", "DNS server: %s", "(resolver %s)"]) % rng.choice(pools.SHARED_IPS))
+        lines += [sentences[2], "", vendor]
+        body = "\n".join(lines) + "\n"
         helo, ip = rng.choice(pools.SHARED_SENDING)
         self.submit(when, org, recipient, label, "noise", sender=sender,
-                    subject="%s 第%d号" % (rng.choice(["メールマガジン", "ニュースレター", "Weekly Digest", "ご案内"]),
-                                           rng.randint(1, 400)),
+                    subject=rng.choice(pools.NOISE_SUBJECTS[self.pool]),
                     body=body, mailer=rng.choice(pools.COMMON_MAILERS), helo=helo, ip=ip)
 
     def build(self, campaigns_per_case, singles, noise):

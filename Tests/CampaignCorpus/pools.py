@@ -139,3 +139,26 @@ SHARED_SENDING = [("o1.ptr1234.sendgrid-mail.example", "149.72.10.20"), ("mta-07
                   ("smtp.rentalserver-relay.example", "157.7.44.8")]
 NEWSLETTER_VENDORS = {"A": ["techweekly-news.jp", "kikai-shimbun.example", "office-supply-mart.jp", "seminar-navi.example"],
                       "B": ["daily-it-digest.jp", "sangyo-times.example", "bungu-direct.jp", "event-portal.example"]}
+
+# Benign mail members report anyway: subjects and sentences of newsletters and notices (each noise
+# message draws its own, as unrelated senders write unrelated text).
+NOISE_SUBJECTS = {
+    "A": ["今月の新製品情報", "展示会出展のお知らせ", "価格改定のご案内", "年末年始の営業について", "ユーザー会開催報告",
+          "Product update: new dashboard", "Webinar recording available", "夏季休業のお知らせ", "導入事例のご紹介",
+          "アンケートご協力のお願い", "Monthly security bulletin", "サポート終了製品のご案内"],
+    "B": ["新サービス開始のお知らせ", "業界セミナー開催報告", "送料改定のご連絡", "ゴールデンウィーク期間の対応", "お客様の声特集",
+          "Release notes for version 5", "Conference highlights", "冬季休業日のご案内", "活用事例インタビュー",
+          "満足度調査のお願い", "Quarterly threat landscape", "旧バージョン提供終了のお知らせ"],
+}
+NOISE_SENTENCES = {
+    "A": ["平素より格別のお引き立てを賜り厚く御礼申し上げます。", "詳しくは弊社ウェブサイトをご覧ください。", "配信停止をご希望の方は下記よりお手続きください。",
+          "今後とも変わらぬご愛顧を賜りますようお願い申し上げます。", "新しい管理画面では操作性が大きく向上しました。", "会場は東京ビッグサイト西ホールです。",
+          "We are excited to share the latest features with you.", "The recording and slides are now available on demand.",
+          "ご登録いただいたメールアドレスにお送りしています。", "期間中のお問い合わせは休業明けに順次対応いたします。",
+          "本メールは配信専用です。", "Thank you for being a valued customer."],
+    "B": ["日頃より大変お世話になっております。", "詳細は特設ページにてご案内しております。", "メールの受信設定は会員ページから変更できます。",
+          "引き続きよろしくお願い申し上げます。", "新サービスでは請求書の電子化に対応しました。", "会場は大阪国際会議場です。",
+          "Here is what is new in this release.", "Session videos can be watched from the archive page.",
+          "本メールは会員登録いただいた方にお送りしています。", "休業期間中にいただいたご注文は順次発送いたします。",
+          "このメールへの返信はできません。", "We appreciate your feedback."],
+}
