@@ -82,6 +82,8 @@ public struct CampaignClustering: Sendable {
     var positions: [String: Int] = [:]
     /// Index key → positions holding it: exact values by kind, and similarity buckets.
     var index: [String: [Int32]] = [:]
+    /// Position → its index keys (computed once: building them is most of an arrival's cost).
+    var keysByPosition: [[String]] = []
     /// Position → cluster id.
     var cluster: [String] = []
     var members: [String: [Int]] = [:]
@@ -190,7 +192,7 @@ public struct CampaignClustering: Sendable {
     /// Positions sharing at least one usable key with `position`, in ascending order.
     func neighbours(of position: Int, below limit: Int? = nil) -> [Int] {
         var found = Set<Int>()
-        for key in Self.keys(of: traits[position]) where !isTooCommon(key) {
+        for key in keysByPosition[position] where !isTooCommon(key) {
             for other in index[key, default: []] where Int(other) != position && Int(other) < (limit ?? Int.max) {
                 found.insert(Int(other))
             }
@@ -212,7 +214,9 @@ public struct CampaignClustering: Sendable {
         let position = traits.count
         traits.append(new)
         positions[new.submissionID] = position
-        for key in Self.keys(of: new) { index[key, default: []].append(Int32(position)) }
+        let keys = Self.keys(of: new)
+        keysByPosition.append(keys)
+        for key in keys { index[key, default: []].append(Int32(position)) }
         return position
     }
 
@@ -304,6 +308,7 @@ public struct CampaignClustering: Sendable {
         self.traits = sorted.traits
         self.positions = sorted.positions
         self.index = sorted.index
+        self.keysByPosition = sorted.keysByPosition
         self.cluster = labels
         self.members = [:]
         for (position, id) in labels.enumerated() { members[id, default: []].append(position) }
@@ -314,11 +319,9 @@ public struct CampaignClustering: Sendable {
     /// and whether it unites at once.
     func allEdges() -> [(Int, Int, Double, Bool)] {
         var edges: [(Int, Int, Double, Bool)] = []
-        var commonByPosition: [Int: [EvidenceKind: Set<String>]] = [:]
         for position in traits.indices {
             var linker = linking
-            linker.tooCommon = commonByPosition[position] ?? tooCommonValues(of: position)
-            commonByPosition[position] = nil
+            linker.tooCommon = tooCommonValues(of: position)
             for other in neighbours(of: position, below: position) {
                 let link = linker.link(traits[position], traits[other])
                 if let weight = edgeWeight(link) { edges.append((other, position, weight, isUniting(link))) }

@@ -199,7 +199,8 @@ public struct EvidenceLinking: Sendable {
         var evidence: [Evidence] = []
         var excluded: [ExcludedValue] = []
         for kind in SubmissionTraits.exactKinds {
-            let shared = Set(a.values(of: kind)).intersection(b.values(of: kind)).sorted()
+            let shared = Self.sortedIntersection(a.values(of: kind), b.values(of: kind))
+            guard !shared.isEmpty else { continue }
             var counted: [String] = []
             for value in shared {
                 if let list = exclusions.listName(kind, value) {
@@ -216,6 +217,15 @@ public struct EvidenceLinking: Sendable {
         }
         similarity(a, b, into: &evidence)
         return EvidenceLink(first: a.submissionID, second: b.submissionID, evidence: evidence, excluded: excluded)
+    }
+
+    /// The common values of two value lists, sorted (lists are short: a nested scan beats building sets).
+    static func sortedIntersection(_ a: [String], _ b: [String]) -> [String] {
+        guard !a.isEmpty, !b.isEmpty else { return [] }
+        if a.count * b.count > 64 { return Set(a).intersection(b).sorted() }
+        var result: [String] = []
+        for value in a where b.contains(value) && !result.contains(value) { result.append(value) }
+        return result.count > 1 ? result.sorted() : result
     }
 
     func similarity(_ a: SubmissionTraits, _ b: SubmissionTraits, into evidence: inout [Evidence]) {

@@ -231,13 +231,15 @@ public enum LookalikeDomains {
     /// The construction of `host` from `victim`'s domain with the victim's name masked, or nil when
     /// `host` does not imitate it. Same construction against different victims gives the same template.
     public static func template(of host: String, imitating victim: String) -> String? {
-        guard host != victim, !host.hasSuffix("." + victim) else { return nil }
-        let core = coreName(of: victim)
+        // The victim's registrable domain: a recipient's mail host names the same organisation.
+        let base = PublicSuffixList.registrableDomain(of: victim) ?? victim
+        guard host != base, !host.hasSuffix("." + base) else { return nil }
+        let core = coreName(of: base)
         guard core.count >= 4 else { return nil }
         if host.contains(core) {
             var template = host.replacingOccurrences(of: core, with: "<victim>")
             // The victim's own suffix written into the look-alike ("-co-jp") is part of the recipe.
-            let suffix = victim.dropFirst(core.count)
+            let suffix = base.dropFirst(core.count)
             if suffix.count > 1 {
                 let dashed = suffix.dropFirst().replacingOccurrences(of: ".", with: "-")
                 template = template.replacingOccurrences(of: "<victim>-" + dashed, with: "<victim>-<suffix>")

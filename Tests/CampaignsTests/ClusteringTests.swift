@@ -59,11 +59,15 @@ import Testing
     @Test func oneKindOfSimilarityAloneLinksNothing() {
         var engine = CampaignClustering()
         let subject = "【重要】アカウント確認のお願い 12345"
-        _ = engine.add(Self.traits("s1", mailer: "the bat! (v9.1.18)", subject: subject))
+        let body = "お世話になっております。下記URLよりログインのうえ内容をご確認ください。期限までにご対応いただけない場合、アカウントが停止されます。"
+        _ = engine.add(Self.traits("s1", mailer: "the bat! (v9.1.18)", subject: subject, body: body))
         #expect(engine.add(Self.traits("s2", mailer: "the bat! (v9.1.18)")).outcome == .created, "the mailer alone")
         #expect(engine.add(Self.traits("s3", subject: subject)).outcome == .created, "the subject alone")
-        let both = engine.add(Self.traits("s4", mailer: "the bat! (v9.1.18)", subject: subject))
-        #expect(both.campaignID == "candidate-s1", "mailer and subject together")
+        #expect(engine.add(Self.traits("s4", mailer: "the bat! (v9.1.18)", subject: subject)).outcome == .created,
+                "a mailer and a stock subject phrase weigh less than minimumWeakWeight")
+        let three = engine.add(Self.traits("s5", mailer: "the bat! (v9.1.18)", subject: subject, body: body))
+        #expect(three.campaignID == "candidate-s1", "mailer, subject and body together")
+        #expect(three.links.first { $0.second == "s1" }?.evidence.map(\.kind) == [.mailer, .subjectTemplate, .bodyTemplate])
     }
 
     @Test func oneLinkDoesNotChainTwoCampaigns() {
