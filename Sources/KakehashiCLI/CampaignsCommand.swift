@@ -35,8 +35,10 @@ struct CampaignsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let folder = URL(fileURLWithPath: directory)
-            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-                .filter { $0.lowercased().hasSuffix(".eml") }.sorted()
+            guard let listing = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
+                throw CommandFailure("cannot read the directory \(directory)")
+            }
+            let names = listing.filter { $0.lowercased().hasSuffix(".eml") }.sorted()
             guard !names.isEmpty else { throw CommandFailure("no .eml files in \(directory)") }
             var settings = ClusteringSettings(exclusions: try Self.exclusions(file: exclusions))
             if let averageLinkage { settings.averageLinkage = averageLinkage }
@@ -70,6 +72,8 @@ struct CampaignsCommand: AsyncParsableCommand {
                     members.append(("outcome", .string(Self.outcomeName(arrival.outcome))))
                     members.append(("links", .number(String(arrival.links.filter { !$0.evidence.isEmpty }.count))))
                     if evidence { members.append(("evidence", .array(arrival.links.compactMap(Self.linkJSON)))) }
+                } else {
+                    members.append(("error", .string("not an e-mail message; left out")))
                 }
                 members.append(("campaign", engine.campaign(of: row.submission).map { .string($0) } ?? .null))
                 return .object(JSONObject(members))
