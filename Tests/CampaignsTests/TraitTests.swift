@@ -159,3 +159,46 @@ import Specimens
         }
     }
 }
+
+@Suite struct VictimSideNeverLinksTests {
+    /// Two unrelated attacks on the same member: same recipient, same internal relays, the
+    /// recipient's name in both subjects and bodies, each from its own infrastructure.
+    static func attack(sender: String, ip: String, c2: String, subject: String, words: String) -> String {
+        """
+        Received: from mx1.hokuto-denryoku.co.jp (mx1.hokuto-denryoku.co.jp [10.1.2.3]) by mbx01.hokuto.local with ESMTP id AB12; Tue, 01 Sep 2026 10:00:03 +0900
+        Received: from mail.\(sender) (mail.\(sender) [\(ip)]) by mx1.hokuto-denryoku.co.jp (Postfix) with ESMTPS id F00 for <taro.yamada@hokuto-denryoku.co.jp>; Tue, 01 Sep 2026 10:00:00 +0900
+        From: Notice <info@\(sender)>
+        To: Taro Yamada <taro.yamada@hokuto-denryoku.co.jp>
+        Subject: \(subject) Hokuto Denryoku Yamada
+        Date: Tue, 01 Sep 2026 09:59:00 +0900
+        Message-ID: <x1@\(sender)>
+        MIME-Version: 1.0
+        Content-Type: text/plain; charset=UTF-8
+
+        Dear Yamada,
+        \(words) https://\(c2)/a
+        Hokuto Denryoku intranet http://portal.hokuto-denryoku.co.jp/ from 10.1.2.3, Taro Yamada.
+
+        """
+    }
+
+    @Test func recipientsTheirDomainAndRelaysLinkNothing() throws {
+        let victims = ["taro.yamada@hokuto-denryoku.co.jp", "Taro Yamada", "Yamada", "Hokuto Denryoku",
+                       "hokuto-denryoku.co.jp", "mx1.hokuto-denryoku.co.jp", "portal.hokuto-denryoku.co.jp", "10.1.2.3"]
+        func traits(_ id: String, _ text: String) throws -> SubmissionTraits {
+            let report = ForwardedAttack(try MailMessage.parse(Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8)))
+            return SubmissionTraits(submissionID: id, organization: "hokuto", report: report, victimIdentifiers: victims)
+        }
+        let a = try traits("a", Self.attack(sender: "alpha-mail.example", ip: "185.1.1.1", c2: "c2-alpha.example", subject: "Invoice overdue",
+                                         words: "Your invoice is overdue; pay it today through the portal below or the account closes."))
+        let b = try traits("b", Self.attack(sender: "beta-notice.example", ip: "91.2.2.2", c2: "c2-beta.example", subject: "Password expiry",
+                                         words: "Mailbox password expires tonight, so renew credentials using this secure page."))
+        let link = EvidenceLinking(exclusions: .none).link(a, b)
+        #expect(link.evidence.isEmpty, "shared only victim-side values: \(link.evidence)")
+        #expect(a.c2Hosts == ["c2-alpha.example"])
+        #expect(a.c2IPs.isEmpty && a.sendingIP == "185.1.1.1")
+        var engine = CampaignClustering(settings: ClusteringSettings(exclusions: .none))
+        _ = engine.add(a)
+        #expect(engine.add(b).outcome == .created)
+    }
+}
