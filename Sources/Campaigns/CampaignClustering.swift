@@ -10,8 +10,9 @@
 // joins by average linkage (the mean link weight between two groups, a missing link counting 0) over
 // a threshold. Average linkage is what stops chaining: one weak link between two campaigns of ten
 // submissions each averages 1/100 of its weight. A link made of similarity alone must agree on at
-// least two kinds (subject and body, or naming and X-Mailer …). Connected components over the same
-// edges chained the noise into the campaigns (see the README of the corpus for the figures).
+// least two kinds (subject and body, or naming and X-Mailer …) and weigh 0.5. Connected components
+// over the same links let one single attack chain two campaigns: mean ARI 0.928 against 0.994 for
+// average linkage at 0.3 (pool A, five seeds; the figures for other thresholds are in the README).
 
 /// A campaign the analysts confirmed: its identity and the submissions they put in it.
 public struct CampaignPin: Sendable, Hashable, Codable {

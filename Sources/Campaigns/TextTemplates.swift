@@ -9,7 +9,7 @@ import Foundation
 ///
 /// ```swift
 /// let template = TextTemplates.mask("【重要】12月3日までにご確認ください 山田様", masking: ["山田"])
-/// // "【重要】<date>までにご確認ください <name>様"
+/// // "【重要】 <date> までにご確認ください <name> 様"
 /// let signature = TextTemplates.signature(of: template, size: 64)
 /// TextTemplates.similarity(signature, signature)   // 1.0
 /// ```
