@@ -72,6 +72,8 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         // Who may see what: the one policy engine every read path asks.
         .target(name: "SharingPolicy", dependencies: ["Storage", "Accounts", "STIX", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
@@ -149,7 +151,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The `kakehashi` command.
         .executableTarget(name: "KakehashiCLI", dependencies: [
-            "Storage", "SQLiteStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
+            "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
             "HubServer", "HubHTTP", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens", "Campaigns",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -188,7 +190,7 @@ let package = Package(
             "Storage", "SQLiteStorage", "PostgresStorage", "HubTesting", "STIX", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "TAXIIServerTests", dependencies: [
-            "Storage", "SQLiteStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",
+            "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",
             "Consent", "Anonymization", "SharingPolicy", "HubServer", "HubHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -63,7 +63,7 @@ public final class Authenticator: Sendable {
     /// The principal for a Bearer token, or nil when the token is unknown.
     public func principal(bearerToken token: String) async throws -> Principal? {
         let secretHash = Credentials.hashTokenSecret(token)
-        let generation = store.accountsGeneration
+        let generation = await store.currentAccountsGeneration()
         let now = Date()
         if principalLifetime > 0, let hit = tokenPrincipals.withLock({ $0[secretHash] }),
            hit.generation == generation, hit.expires > now {

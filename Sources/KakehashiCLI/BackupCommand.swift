@@ -1,5 +1,5 @@
 // `kakehashi backup --to FILE`: an online copy of the hub's database, taken while the server runs,
-// checked before the command reports success.
+// checked before the command reports success. A hub on PostgreSQL is backed up with pg_dump instead.
 import ArgumentParser
 import Foundation
 import SQLiteStorage
@@ -21,6 +21,15 @@ struct Backup: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if case .postgres(let location, _) = try HubDatabase.resolve(data.databaseOptions, directory: data.url,
+                                                                      initialising: false) {
+            throw CommandFailure("""
+                the hub in \(data.data) keeps its data in PostgreSQL (\(location)); back it up with pg_dump, e.g. \
+                `pg_dump --format=custom --file=hub.dump --host=\(location.host) --port=\(location.port) \
+                --username=\(location.username) \(location.database)` (password from PGPASSWORD), and keep the data \
+                directory's audit.key, anonymization.key, vault.key, hub.json and samples/ with it (README, Operations)
+                """)
+        }
         let report: OnlineBackup.Report
         do {
             report = try await OnlineBackup.take(directory: data.url, to: URL(fileURLWithPath: to))

@@ -7,7 +7,6 @@ import Foundation
 import Specimens
 import Ingestion
 import SharingPolicy
-import SQLiteStorage
 import Storage
 
 struct Demo: AsyncParsableCommand {
@@ -18,6 +17,7 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Option(help: "How many STIX objects to load.") var objects = 3000
     @Flag(help: "Load the data and exit without serving.") var noServe = false
+    @OptionGroup var databaseOptions: DatabaseOptions
 
     static let demoPassword = "kakehashi-demo-2026"
     static let marker = ".kakehashi-demo"
@@ -25,14 +25,26 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let url = URL(fileURLWithPath: data, isDirectory: true)
         let fm = FileManager.default
-        if fm.fileExists(atPath: url.path) {
+        if databaseOptions.database != nil {
+            // The demo replaces an earlier demo by removing its directory; a database is not removed:
+            // on PostgreSQL the demo needs a new data directory and an empty database.
+            let isNew = try !fm.fileExists(atPath: url.path) || fm.contentsOfDirectory(atPath: url.path).isEmpty
+            guard isNew else {
+                throw CommandFailure("\(data) is not empty; a demo on PostgreSQL needs a new data directory and an empty database")
+            }
+        } else if fm.fileExists(atPath: url.path) {
             let isEmpty = try fm.contentsOfDirectory(atPath: url.path).isEmpty
             guard fm.fileExists(atPath: url.appendingPathComponent(Self.marker).path) || isEmpty else {
                 throw CommandFailure("\(data) exists and is not a demo directory; choose another --data")
             }
             try fm.removeItem(at: url)
         }
-        let (store, _) = try await OpenedHub.initialise(url)
+        let database = try HubDatabase.resolve(databaseOptions, directory: url, initialising: true)
+        let (store, services, created) = try await OpenedHub.initialise(url, database: database)
+        guard created else {
+            try? fm.removeItem(at: url)
+            throw CommandFailure("\(database.description(directory: url)) already holds a hub; the demo needs an empty database")
+        }
         fm.createFile(atPath: url.appendingPathComponent(Self.marker).path, contents: Data())
         let key = try SampleVaultKey.loadOrCreate(at: url.appendingPathComponent("vault.key"))
         let vault = try SampleVault(directory: url.appendingPathComponent("samples"), key: key)
@@ -55,12 +67,12 @@ struct Demo: AsyncParsableCommand {
             print("Loaded, not serving. Start it with: kakehashi serve --data \(data) --port \(shownPort)\n")
             return
         }
-        try await serve(store: store, anonymization: try HubSecrets.load(url), host: host, port: port, banner: banner,
+        try await serve(store: store, services: services, anonymization: try HubSecrets.load(url), host: host, port: port, banner: banner,
                         vault: vault)
     }
 
     /// The first member's held hand-overs (an attack e-mail with its sample, an incident report).
-    func loadHandOvers(into store: SQLiteHubStore, vault: SampleVault) async throws -> [String] {
+    func loadHandOvers(into store: any HubStore, vault: SampleVault) async throws -> [String] {
         guard let first = DemoCorpus.organizations.first(where: { $0.role != "operator" }),
               let user = try await store.user(email: "soc@\(first.domain)"),
               let organization = try await store.organization(id: user.organizationID),
@@ -70,7 +82,7 @@ struct Demo: AsyncParsableCommand {
     }
 
     /// Organisations, users, feeds, grants and objects; returns (email, role, token) to print.
-    func load(into store: SQLiteHubStore) async throws -> [(String, String, String)] {
+    func load(into store: any HubStore) async throws -> [(String, String, String)] {
         let admin = AccountAdministration(store: store, bcryptCost: 10)
         guard let hubOrg = try await store.organization(named: hubOperatorName) else {
             throw CommandFailure("the demo hub has no operator organisation")

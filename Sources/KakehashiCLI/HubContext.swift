@@ -4,33 +4,42 @@ import Anonymization
 import Consent
 import Foundation
 import Ingestion
+import ServiceLifecycle
 import SharingPolicy
 import Specimens
-import SQLiteStorage
 import Storage
 
 /// The name of the organisation `kakehashi init` creates for the hub operator.
 let hubOperatorName = "Kakehashi Hub"
 
-/// An opened hub: its store and the operator's organisation.
+/// An opened hub: its store (SQLite or PostgreSQL, see HubDatabase) and the operator's organisation.
 struct OpenedHub {
-    let store: SQLiteHubStore
+    let store: any HubStore
+    /// The store's background work, for a server's ServiceGroup (graceful shutdown closes the store).
+    let services: [any Service]
+    /// Where the data is, for the operator (no password).
+    let databaseDescription: String
     let operatorOrganization: Organization
     let anonymization: AnonymizationSettings
     /// The rules every way in applies to a submission (hub.json).
     let settings: IntakeSettings
 
-    /// Opens the hub in `data`; fails with a clear message when `kakehashi init` was not run there.
-    static func open(_ data: DataOption) async throws -> OpenedHub {
-        let file = data.url.appendingPathComponent("hub.sqlite").path
-        guard FileManager.default.fileExists(atPath: file) else {
-            throw CommandFailure("no hub in \(data.data); run `kakehashi init --data \(data.data)` first")
+    /// Opens the hub in `data` on the database recorded in its hub.json (or SQLite); fails with a
+    /// clear message when `kakehashi init` was not run there.
+    static func open(_ data: DataOption, serving: Bool = false) async throws -> OpenedHub {
+        let database = try HubDatabase.resolve(data.databaseOptions, directory: data.url, initialising: false)
+        if case .sqlite = database {
+            let file = data.url.appendingPathComponent("hub.sqlite").path
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw CommandFailure("no hub in \(data.data); run `kakehashi init --data \(data.data)` first")
+            }
         }
-        let store = try SQLiteHubStore(directory: data.url)
+        let (store, services) = try await database.open(directory: data.url, serving: serving)
         guard let hubOrg = try await store.organization(named: hubOperatorName) else {
             throw CommandFailure("the hub in \(data.data) has no operator organisation; was it initialised by kakehashi init?")
         }
-        return OpenedHub(store: store, operatorOrganization: hubOrg, anonymization: try HubSecrets.load(data.url),
+        return OpenedHub(store: store, services: services, databaseDescription: database.description(directory: data.url),
+                         operatorOrganization: hubOrg, anonymization: try HubSecrets.load(data.url),
                          settings: try IntakeSettings.load(data.url))
     }
 
@@ -70,18 +79,35 @@ struct OpenedHub {
                   organization: operatorOrganization)
     }
 
-    /// Creates the data directory, the database and the operator organisation. Idempotent.
+    /// Creates the data directory, the database and the operator organisation. Idempotent. With
+    /// PostgreSQL the database is reached first: when it cannot be, nothing is left behind (a data
+    /// directory or audit key this call created is removed again) and hub.json is not written.
     @discardableResult
-    static func initialise(_ url: URL) async throws -> (store: SQLiteHubStore, created: Bool) {
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let store = try SQLiteHubStore(directory: url)
+    static func initialise(_ url: URL, database: HubDatabase = .sqlite) async throws
+        -> (store: any HubStore, services: [any Service], created: Bool) {
+        let fm = FileManager.default
+        let directoryExisted = fm.fileExists(atPath: url.path)
+        let auditKeyExisted = fm.fileExists(atPath: url.appendingPathComponent("audit.key").path)
+        try fm.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let opened: (store: any HubStore, services: [any Service])
+        do {
+            opened = try await database.open(directory: url)
+        } catch {
+            if !directoryExisted {
+                try? fm.removeItem(at: url)
+            } else if !auditKeyExisted {
+                try? fm.removeItem(at: url.appendingPathComponent("audit.key"))
+            }
+            throw error
+        }
+        let store = opened.store
         try HubSecrets.create(url)
+        try database.record(in: url)
         _ = try SampleVaultKey.loadOrCreate(at: url.appendingPathComponent("vault.key"))
-        if try await store.organization(named: hubOperatorName) != nil { return (store, false) }
+        if try await store.organization(named: hubOperatorName) != nil { return (store, opened.services, false) }
         _ = try await store.createOrganization(Organization(name: hubOperatorName, sector: "hub", size: nil,
                                                             country: "JP"))
-        return (store, true)
+        return (store, opened.services, true)
     }
 }
 

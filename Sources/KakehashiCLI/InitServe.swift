@@ -6,7 +6,7 @@ import Logging
 import IndicatorExtraction
 import Ingestion
 import Specimens
-import SQLiteStorage
+import ServiceLifecycle
 import Storage
 import Anonymization
 import Consent
@@ -22,8 +22,10 @@ struct Init: AsyncParsableCommand {
     func validate() throws { try corroboration.validate() }
 
     func run() async throws {
-        let (store, created) = try await OpenedHub.initialise(data.url)
+        let database = try HubDatabase.resolve(data.databaseOptions, directory: data.url, initialising: true)
+        let (store, _, created) = try await OpenedHub.initialise(data.url, database: database)
         print(created ? "initialised a new hub in \(data.data)" : "the hub in \(data.data) is already initialised")
+        if case .postgres = database { print("database: \(database.description(directory: data.url))") }
         let settings = try IntakeSettings.update(data.url, k: corroboration.corroborationK,
                                                  sectors: corroboration.corroborationSectors, defaultTLP: nil)
         if created || corroboration.given {
@@ -85,14 +87,15 @@ struct Serve: AsyncParsableCommand {
         // Before the store opens: its read/write timings and write queue report into the hub's registry.
         let metrics = HubMetrics()
         MetricsSystem.bootstrap(metrics.factory)
-        let hub = try await OpenedHub.open(data)
+        let hub = try await OpenedHub.open(data, serving: true)
         // Options given are recorded in hub.json: `kakehashi submit` beside this server applies the same.
         let settings = try IntakeSettings.update(data.url, k: corroboration.corroborationK,
                                                  sectors: corroboration.corroborationSectors,
                                                  defaultTLP: defaultTlp.flatMap(TLPLevel.init(rawValue:)))
         try await withdrawUnqualifiedCorroborations(store: hub.store, anonymization: hub.anonymization,
                                                     rule: settings.corroboration)
-        try await serve(store: hub.store, anonymization: hub.anonymization, host: host, port: port, publicURL: publicUrl,
+        try await serve(store: hub.store, services: hub.services, database: hub.databaseDescription,
+                        anonymization: hub.anonymization, host: host, port: port, publicURL: publicUrl,
                         banner: nil,
                         defaultTLP: settings.defaultTLP, corroboration: settings.corroboration,
                         vault: try hub.vault(data, maximumMegabytes: maxSampleMb),
@@ -102,7 +105,7 @@ struct Serve: AsyncParsableCommand {
 
 /// Withdraws the corroborated indicators the hub's rule and held data no longer release (released
 /// under earlier rules, or before k or the sectors were raised), saying how many on stderr.
-func withdrawUnqualifiedCorroborations(store: SQLiteHubStore, anonymization: AnonymizationSettings,
+func withdrawUnqualifiedCorroborations(store: any HubStore, anonymization: AnonymizationSettings,
                                        rule: CorroborationRule) async throws {
     let withdrawn = try await Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID, rule: rule)
         .withdrawUnqualified()
@@ -111,10 +114,12 @@ func withdrawUnqualifiedCorroborations(store: SQLiteHubStore, anonymization: Ano
     }
 }
 
-/// Runs the HTTP server until SIGINT/SIGTERM; prints `listening on URL` once it accepts connections.
+/// Runs the HTTP server until SIGINT/SIGTERM; prints `listening on URL` once it accepts connections
+/// (then `database: …`, where the hub's data is, when `database` is given).
 /// On either signal the server finishes the requests in flight, the ledger writes every pending read
-/// record, the audit head file is written and the database checkpointed and closed; then it returns.
-func serve(store: SQLiteHubStore, anonymization: AnonymizationSettings, host: String, port: Int, publicURL: String? = nil,
+/// record, the audit head file is written and the database closed (SQLite: checkpointed first); then it
+/// returns. `services` are the store's (see `SQLiteHubStore.services`, `PostgresHubStore.services`).
+func serve(store: any HubStore, services: [any Service], database: String? = nil, anonymization: AnonymizationSettings, host: String, port: Int, publicURL: String? = nil,
            banner: (@Sendable (String) -> String)?, defaultTLP: TLPLevel = .amber,
            corroboration: CorroborationRule = .standard,
            vault: SampleVault? = nil, warningLists: WarningLists = .bundled,
@@ -122,10 +127,12 @@ func serve(store: SQLiteHubStore, anonymization: AnonymizationSettings, host: St
     let app = HubApplication.make(store: store, anonymization: anonymization, corroboration: corroboration,
                                   defaultTLP: defaultTLP, vault: vault, warningLists: warningLists,
                                   host: host, port: port, publicURL: publicURL,
-                                  services: store.services, metrics: metrics) { boundPort in
+                                  services: services, metrics: metrics) { boundPort in
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"
+        // After the listening line, which supervisors read first: the database, without a password.
+        if let database { text += "database: \(database)\n" }
         // Unbuffered, so a supervising process sees it at once even through a pipe.
         FileHandle.standardOutput.write(Data(text.utf8))
     }

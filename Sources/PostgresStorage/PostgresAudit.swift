@@ -23,7 +23,7 @@ extension PostgresHubStore {
     /// The transaction-level advisory lock serialises appends across connections and instances
     /// until commit, so two transactions never extend the chain from the same head.
     func appendAudit(_ events: [AuditEvent], on connection: PostgresConnection) async throws -> AuditHead {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.Lock.audit.rawValue))", logger: logger)
+        try await lock(.audit, on: connection)
         var sequence: Int64 = 0
         var previous = AuditChain.genesis
         for try await (last, hash) in try await connection.query(

@@ -4,12 +4,15 @@
 // tells every instance's caches about changes made by any other.
 //
 // Behaviour follows SQLiteStorage to the byte; both pass one contract suite (Tests/StorageTests).
-// Not yet: the CLI's `--database postgres://…`, several instances (the append lock is correct across
-// instances but serialises their appends), TLS tried against a TLS server, `migrate`, metrics.
+// Several instances share one database (Tests/StorageTests/ConcurrentInstancesTests): appends take
+// one advisory lock across them, so they commit one at a time. Reads, transactions and lock waits are
+// measured (PostgresMetrics).
 // Every write commits before it returns (PostgreSQL's default synchronous_commit = on: durable
 // before acknowledged). The audit key and the recorded audit head stay files, as with SQLite.
+import CoreMetrics
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
 import Storage
 import Synchronization
@@ -39,6 +42,11 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     let storedGeneration = Atomic<UInt64>(0)
     private let running: Task<Void, Never>
     private let polling = Mutex<Task<Void, Never>?>(nil)
+    let metrics: PostgresMetrics
+    /// Tests only: run inside every append's transaction once its positions are taken, before commit.
+    let afterPositions = Mutex<(@Sendable () async -> Void)?>(nil)
+    /// Callers of `currentAccountsGeneration` waiting for the next read, and whether one is under way.
+    private let generationReads = Mutex<(waiting: [CheckedContinuation<UInt64, Never>], reading: Bool)>(([], false))
 
     /// How often the stored account generation is read: changes made through another instance (or
     /// the CLI) reach this one's caches within this time.
@@ -50,17 +58,20 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     }
 
     private init(client: PostgresClient, running: Task<Void, Never>, location: PostgresLocation, logger: Logger,
-                 auditSeal: AuditSeal, auditHead: URL) {
+                 auditSeal: AuditSeal, auditHead: URL, metrics: PostgresMetrics) {
         self.client = client; self.running = running; self.location = location; self.logger = logger
-        self.auditSeal = auditSeal; self.auditHeads = AuditHeadFile(url: auditHead)
+        self.auditSeal = auditSeal; self.auditHeads = AuditHeadFile(url: auditHead); self.metrics = metrics
     }
 
     /// Connects to the database at `location`, brings its schema up to date and starts following the
     /// account generation. The audit key is created 0600 at `auditKey` when absent. Throws
     /// `StoreError.unavailable` (naming the location, never the password) when the server cannot be
-    /// used, or gives no connection within `connectTimeout`.
+    /// used, or gives no connection within `connectTimeout`: a refused TLS handshake, a missing
+    /// database, a refused login or an unreachable server is said at once, from a first connection
+    /// made outside the pool.
+    /// Metrics go to `metricsFactory` (nil: swift-metrics' global system, see PostgresMetrics).
     public static func connect(to location: PostgresLocation, auditKey: URL, auditHead: URL,
-                               connectTimeout: Duration = .seconds(15),
+                               connectTimeout: Duration = .seconds(15), metricsFactory: (any MetricsFactory)? = nil,
                                logger: Logger = Logger(label: "kakehashi.postgres")) async throws -> PostgresHubStore {
         let seal: AuditSeal
         do {
@@ -68,10 +79,21 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         } catch {
             throw StoreError.unavailable("\(error)")
         }
-        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
-        let running = Task { await client.run() }
+        // One connection first: a wrong password or an unreachable server is reported at once, with
+        // the server's reason (the pool would retry it quietly until `connectTimeout`).
+        do {
+            let probe = try await PostgresConnection.connect(
+                configuration: try location.connectionConfiguration(connectTimeout: connectTimeout),
+                id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw StoreError.unavailable("\(location): \(Self.reason(error))")
+        }
+        let client = PostgresClient(configuration: try location.clientConfiguration(),
+                                    backgroundLogger: StartedPoolLogHandler.wrapping(logger))
+        let running = await startRunning(client)
         let store = PostgresHubStore(client: client, running: running, location: location, logger: logger,
-                                     auditSeal: seal, auditHead: auditHead)
+                                     auditSeal: seal, auditHead: auditHead, metrics: PostgresMetrics(factory: metricsFactory))
         do {
             // The pool retries a server that does not answer without end: give up after
             // `connectTimeout`, with an error that says so, rather than hang.
@@ -93,6 +115,21 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         }
         store.startPolling()
         return store
+    }
+
+    /// Starts `client.run()` in a task and returns once that task has begun, so that the first query
+    /// does not lease a connection before the pool runs (PostgresNIO warns "PostgresClient.run() hasn't
+    /// been called yet" then). `run()` marks the pool running right after, before its first suspension
+    /// point; a lease in those few instructions (a loaded machine) waits for the pool like any other,
+    /// and the pool's logger (StartedPoolLogHandler) leaves out the warning it would cause.
+    static func startRunning(_ client: PostgresClient) async -> Task<Void, Never> {
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let task = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        return task
     }
 
     /// Stops following the generation and closes every connection (after writing the audit head).
@@ -122,6 +159,54 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         polling.withLock { $0 = task }
     }
 
+    /// Tests only: `pause` runs inside every later append's transaction once its positions are
+    /// taken, before it commits (nil: no pause). Shows what a reader sees while a writer is slow.
+    ///
+    /// ```swift
+    /// store.pauseAppends { await released.wait() }
+    /// ```
+    func pauseAppends(afterPositions pause: (@Sendable () async -> Void)?) {
+        afterPositions.withLock { $0 = pause }
+    }
+
+    /// The stored generation read now (`HubStore.currentAccountsGeneration`), so that a change any
+    /// process committed before this call is seen, as on SQLite. Callers that arrive while a read is
+    /// under way wait for the next one (which starts after they arrived), so concurrent requests
+    /// share a few reads instead of making one each. When the read fails: a value never returned
+    /// before, so every cache misses (as SQLiteHubStore.accountsGeneration does).
+    public func currentAccountsGeneration() async -> UInt64 {
+        await withCheckedContinuation { (done: CheckedContinuation<UInt64, Never>) in
+            let start = generationReads.withLock { state -> Bool in
+                state.waiting.append(done)
+                guard !state.reading else { return false }
+                state.reading = true
+                return true
+            }
+            if start { Task { await self.readGenerationForWaiting() } }
+        }
+    }
+
+    /// Reads the stored generation for everyone waiting, again while more arrived meanwhile.
+    private func readGenerationForWaiting() async {
+        while true {
+            let batch = generationReads.withLock { state -> [CheckedContinuation<UInt64, Never>] in
+                let batch = state.waiting
+                state.waiting = []
+                if batch.isEmpty { state.reading = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let value: UInt64
+            do {
+                try await refreshGeneration()
+                value = accountsGeneration
+            } catch {
+                value = UInt64.max &- localGeneration.add(1, ordering: .relaxed).newValue
+            }
+            for waiting in batch { waiting.resume(returning: value) }
+        }
+    }
+
     /// Notes an account change made through this store (its own caches see it before the next poll).
     func accountChanged() { localGeneration.add(1, ordering: .releasing) }
 
@@ -130,7 +215,9 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     /// The rows of one query, outside any transaction.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
         do {
-            return try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+            return try await measuredConnection(.read) { connection in
+                try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+            }
         } catch {
             throw Self.storeError(error, what: "record")
         }
@@ -141,7 +228,7 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     func transaction<Result: Sendable>(duplicate what: String = "record",
                                        _ body: @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         do {
-            return try await client.withConnection { connection in
+            return try await measuredConnection(.write) { connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {
                     let result = try await body(connection)
@@ -170,9 +257,22 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     static func reason(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
+            if error.code == .sslUnsupported { return "the server does not offer TLS (sslmode=require)" }
+            if let underlying = error.underlying, underlying is NIOSSLError || underlying is BoringSSLError {
+                return "TLS handshake failed (is sslrootcert the CA that signed the server's certificate?): \(underlying)"
+            }
+            // A connection that failed below PostgreSQL (refused, unreachable, TLS): say how.
+            // (Only then: other underlying errors, e.g. decoding ones, may quote stored values.)
+            if error.code == .connectionError, let underlying = error.underlying { return "\(error.code): \(underlying)" }
             return "\(error.code)"
         }
-        if let error = error as? StoreError { return error.description }
+        if let error = error as? StoreError {
+            if case .unavailable(let why) = error { return why }
+            return error.description
+        }
+        if let error = error as? StoreLocationError { return error.description }
+        // TLS settings that cannot be used (an sslrootcert file missing or not a certificate).
+        if let error = error as? NIOSSLError { return "cannot use the TLS settings (sslrootcert): \(error)" }
         return String(describing: type(of: error))
     }
 
@@ -208,13 +308,52 @@ extension PostgresHubStore {
         guard !name.isEmpty, name.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }) else {
             throw StoreLocationError.invalid("a database name is lower-case letters, digits and _")
         }
-        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
-        let running = Task { await client.run() }
+        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: StartedPoolLogHandler.wrapping(logger))
+        let running = await startRunning(client)
         defer { running.cancel() }
         do {
             try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         } catch {
             throw storeError(error, what: "database \(name)")
         }
+    }
+}
+
+/// The pool's logger: everything the given logger logs, except PostgresNIO's warning that a connection
+/// was leased before `PostgresClient.run()` was called. `connect` starts `run()` before any lease, but
+/// `run()` notes that it runs a few instructions after it starts; a lease that wins that race is
+/// served once the pool runs, so the warning would be wrong.
+struct StartedPoolLogHandler: LogHandler {
+    var base: any LogHandler
+
+    static func wrapping(_ logger: Logger) -> Logger {
+        let base = logger.handler
+        var wrapped = Logger(label: logger.label) { _ in StartedPoolLogHandler(base: base) }
+        wrapped.logLevel = logger.logLevel
+        return wrapped
+    }
+
+    func log(event: LogEvent) {
+        if event.level == .warning, event.message.description.contains("`PostgresClient.run()` hasn't been called yet") {
+            return
+        }
+        base.log(event: event)
+    }
+
+    var metadataProvider: Logger.MetadataProvider? {
+        get { base.metadataProvider }
+        set { base.metadataProvider = newValue }
+    }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+    var logLevel: Logger.Level {
+        get { base.logLevel }
+        set { base.logLevel = newValue }
     }
 }

@@ -81,21 +81,41 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     }
 
     func clientConfiguration() throws -> PostgresClient.Configuration {
-        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-        if let rootCertificate {
-            tlsConfiguration.trustRoots = .file(rootCertificate)
-        }
         let tls: PostgresClient.Configuration.TLS
         switch self.tls {
         case .disable: tls = .disable
-        case .prefer:
-            // As libpq's `prefer`: encrypted when offered, the certificate not verified.
-            tlsConfiguration.certificateVerification = .none
-            tls = .prefer(tlsConfiguration)
+        case .prefer: tls = .prefer(tlsConfiguration)
         case .require: tls = .require(tlsConfiguration)
         }
         return PostgresClient.Configuration(host: host, port: port, username: username, password: password,
                                             database: database, tls: tls)
+    }
+
+    /// The same for one connection outside the pool (the probe `PostgresHubStore.connect` makes first).
+    func connectionConfiguration(connectTimeout: Duration) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch self.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: tlsConfiguration))
+        case .require: tls = .require(try NIOSSLContext(configuration: tlsConfiguration))
+        }
+        var configuration = PostgresConnection.Configuration(host: host, port: port, username: username,
+                                                             password: password, database: database, tls: tls)
+        let (seconds, attoseconds) = connectTimeout.components
+        configuration.options.connectTimeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return configuration
+    }
+
+    private var tlsConfiguration: TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let rootCertificate {
+            configuration.trustRoots = .file(rootCertificate)
+        }
+        if self.tls == .prefer {
+            // As libpq's `prefer`: encrypted when offered, the certificate not verified.
+            configuration.certificateVerification = .none
+        }
+        return configuration
     }
 }
 

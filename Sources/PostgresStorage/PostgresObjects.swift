@@ -37,9 +37,10 @@ extension PostgresHubStore {
                 countingReports: Bool) async throws -> AppendOutcome {
         let (outcome, head) = try await transaction(duplicate: "submission \(submission.id)") { c in
             let feedKey = try await self.feedKey(feedID, on: c)
-            try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.Lock.append.rawValue))", logger: self.logger)
+            try await self.lock(.append, on: c)
             let results = try await self.insert(objects, feedKey: feedKey, submissionID: submission.id,
                                                 providerOrganizationID: submission.organizationID, releaseID: "", on: c)
+            if let pause = self.afterPositions.withLock({ $0 }) { await pause() }
             let (counts, head) = try await self.record(submission, results: results, extras: extras, feedID: feedID,
                                                        feedKey: feedKey, countingReports: countingReports, on: c)
             return (AppendOutcome(results: results, observableReportCounts: counts), head)
@@ -227,7 +228,7 @@ extension PostgresHubStore {
 
     @_spi(ReadGate) public func objects(_ query: ObjectQuery, for scope: ReadScope) async throws -> ObjectPage {
         if scope.audiences != nil { return try await readerObjects(query, scope: scope) }
-        return try await client.withConnection { c in
+        return try await measuredConnection(.read) { c in
             guard let feedKey = try? await self.feedKey(query.feedID, on: c) else { return ObjectPage(objects: [], more: false) }
             var after = query.afterPosition ?? 0
             if let addedAfter = query.addedAfterMicroseconds {

@@ -44,7 +44,7 @@ extension PostgresHubStore {
     /// A reader's page (`scope.audiences` not nil), in one repeatable-read transaction: a listing
     /// merges one statement per audience key, which must all see one snapshot.
     func readerObjects(_ query: ObjectQuery, scope: ReadScope) async throws -> ObjectPage {
-        try await client.withConnection { c in
+        try await measuredConnection(.read) { c in
             try await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: self.logger)
             do {
                 let page = try await self.readerObjects(query, scope: scope, on: c)
@@ -63,30 +63,25 @@ extension PostgresHubStore {
         return try await objects(query, audiences: scope.audiences ?? [], feedKey: feedKey, on: c)
     }
 
-    /// See SQLiteHubStore.pageByEffectiveDate: the backlog a reader gained later, dated for it.
+    /// See SQLiteHubStore.pageByEffectiveDate: the backlog a reader gained later, dated for it
+    /// (the decisions between the queries are ReaderBacklog's).
     func pageByEffectiveDate(_ query: ObjectQuery, scope: ReadScope, feedKey: Int64,
                              on c: PostgresConnection) async throws -> ObjectPage? {
-        guard let since = scope.audienceSince, !since.isEmpty else { return nil }
-        let latest = scope.latestSince
-        guard latest > 0 else { return nil }
-        if let addedAfter = query.addedAfterMicroseconds, addedAfter >= latest { return nil }
-        if query.afterPosition != nil && query.afterDateAdded == nil { return nil }
-        let boundary = try await firstPosition(addedAfter: latest - 1, on: c)
-        let keys = since.keys.sorted()
+        guard var backlog = ReaderBacklog(query: query, scope: scope) else { return nil }
+        let since = backlog.since
+        let boundary = try await firstPosition(addedAfter: backlog.latest - 1, on: c)
+        let keys = backlog.keys
         var lowest: Int64?
         for try await position in try await c.query("""
             SELECT min(position) FROM object_audience WHERE feed_key = \(feedKey) AND audience = ANY(\(keys))
             """, logger: logger).decode(Int64?.self) { lowest = position }
-        guard let lowest else { return nil }
-        if let boundary, lowest >= boundary { return nil }
-        var query = query
-        if query.listingStart == nil {
-            var start = query.afterPosition ?? 0
-            if let addedAfter = query.addedAfterMicroseconds, let first = try await firstPosition(addedAfter: addedAfter, on: c) {
-                start = max(start, first - 1)
-            }
-            query.listingStart = start
+        guard ReaderBacklog.hasBacklog(lowest: lowest, boundary: boundary), let lowest else { return nil }
+        if backlog.needsListingStart, let addedAfter = query.addedAfterMicroseconds {
+            backlog.start(firstAddedAfter: try await firstPosition(addedAfter: addedAfter, on: c))
+        } else {
+            backlog.start(firstAddedAfter: nil)
         }
+        let query = backlog.query
         // A version's date for this reader: the latest of when read access to the feed became its,
         // its date_added, and the earliest instant at which one of the keys it is visible through
         // became the reader's (NULL when it is visible through none).
@@ -120,26 +115,18 @@ extension PostgresHubStore {
             }
         }
         // A page wholly after the backlog: by position.
-        if let boundary, let after = query.afterPosition, after >= boundary {
+        if let boundary, backlog.isAfterBacklog(boundary: boundary) {
             return try await objects(query, audiences: keys, feedKey: feedKey, excluding: servedInBacklog(before: boundary), on: c)
         }
-        var merged: [Int64: StoredObject] = [:]
-        var walkLeftMore = false
-        walks: for key in keys {
-            let own = max(scope.feedSince, since[key] ?? 0)
-            var start = lowest - 1
-            if let afterDate = query.afterDateAdded, let afterPosition = query.afterPosition {
-                if own == afterDate {
-                    start = max(start, afterPosition)
-                } else if own < afterDate {
-                    guard let first = try await firstPosition(addedAfter: afterDate - 1, on: c) else { continue walks }
-                    start = max(start, afterPosition, first - 1)
-                }
-            }
-            if let addedAfter = query.addedAfterMicroseconds, own <= addedAfter {
-                guard let first = try await firstPosition(addedAfter: addedAfter, on: c) else { continue walks }
-                start = max(start, first - 1)
-            }
+        let firstAfterCursorDate = backlog.needsFirstAfterCursorDate
+            ? try await firstPosition(addedAfter: query.afterDateAdded! - 1, on: c) : nil
+        let firstAfterAddedAfter = backlog.needsFirstAfterAddedAfter
+            ? try await firstPosition(addedAfter: query.addedAfterMicroseconds!, on: c) : nil
+        var walks: [ObjectPage] = []
+        for key in keys {
+            guard let start = backlog.walkStart(key: key, lowest: lowest, firstAfterCursorDate: firstAfterCursorDate,
+                                                firstAfterAddedAfter: firstAfterAddedAfter) else { continue }
+            let own = backlog.own(key)
             let sql = BoundSQL("")
             let effective = dated("ov", in: sql)
             sql.text = """
@@ -173,22 +160,10 @@ extension PostgresHubStore {
                 sql.text += " AND c.other_date > \(sql.bind(addedAfter))"
             }
             sql.text += ") ORDER BY w.position LIMIT \(sql.bind(query.limit + 1))"
-            let walk = try await read(sql, query: query, effectiveDate: true, on: c)
-            walkLeftMore = walkLeftMore || walk.more
-            for object in walk.objects { merged[object.position] = object }
+            walks.append(try await read(sql, query: query, effectiveDate: true, on: c))
         }
-        var backlog = merged.values.sorted {
-            ($0.dateAddedMicroseconds, $0.position) < ($1.dateAddedMicroseconds, $1.position)
-        }
-        let backlogMore = backlog.count > query.limit || walkLeftMore
-        if backlog.count > query.limit { backlog.removeSubrange(query.limit...) }
-        var page = ObjectPage(objects: backlog, more: backlogMore)
-        if !page.more, let boundary {
-            var rest = query
-            rest.afterPosition = boundary - 1
-            rest.afterDateAdded = nil
-            rest.addedAfterMicroseconds = nil
-            rest.limit = query.limit - page.objects.count
+        var page = backlog.merge(walks)
+        if let boundary, let rest = backlog.rest(after: page, boundary: boundary) {
             let more = try await objects(rest, audiences: keys, feedKey: feedKey,
                                          excluding: servedInBacklog(before: boundary), on: c)
             page.objects += more.objects

@@ -17,7 +17,7 @@ extension PostgresHubStore {
                         \(release.kind.rawValue), \(release.createdBy), \(release.createdAt))
                 """, logger: self.logger)
             // The copies take positions: under the append lock, like every append.
-            try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.Lock.append.rawValue))", logger: self.logger)
+            try await self.lock(.append, on: c)
             _ = try await self.insert(copies, feedKey: feedKey, submissionID: release.submissionID,
                                       providerOrganizationID: release.providerOrganizationID, releaseID: release.id, on: c)
             // Released `observed-data` copies with ids of their own (anonymised) are listed under

@@ -209,19 +209,16 @@ extension SQLiteHubStore {
     /// versions this listing served from the backlog (served once). The earlier ones (the backlog) are dated one by one;
     /// their order resumes from the cursor's (date, position).
     /// The backlog is read by one walk of the audience index per key, from the cursor on.
+    /// The decisions between the queries are ReaderBacklog's (shared with PostgreSQL).
     static func pageByEffectiveDate(_ query: ObjectQuery, scope: ReadScope, feedKey: Int64,
                                     in db: Database) throws -> ObjectPage? {
-        guard let since = scope.audienceSince, !since.isEmpty else { return nil }
-        let latest = scope.latestSince
-        guard latest > 0 else { return nil }
-        if let addedAfter = query.addedAfterMicroseconds, addedAfter >= latest { return nil }
-        // A cursor from before cursors carried a date: resumed by position.
-        if query.afterPosition != nil && query.afterDateAdded == nil { return nil }
+        guard var backlog = ReaderBacklog(query: query, scope: scope) else { return nil }
+        let since = backlog.since
         // The first position stored at or after `latest` (nil: everything was stored before it).
-        let boundary = try firstPosition(addedAfter: latest - 1, in: db)
+        let boundary = try firstPosition(addedAfter: backlog.latest - 1, in: db)
         // The first position the reader may see in this feed (one probe of the audience index per
         // key): the backlog lies between it and the boundary, and is empty when it starts at or after it.
-        let keys = since.keys.sorted()
+        let keys = backlog.keys
         let firstOfKey = try db.cachedStatement(sql: """
             SELECT position FROM object_audience WHERE feed_key = ? AND audience = ? ORDER BY position LIMIT 1
             """)
@@ -231,16 +228,13 @@ extension SQLiteHubStore {
                 lowest = min(lowest ?? position, position)
             }
         }
-        guard let lowest else { return nil }
-        if let boundary, lowest >= boundary { return nil }
-        var query = query
-        if query.listingStart == nil {
-            var start = query.afterPosition ?? 0
-            if let addedAfter = query.addedAfterMicroseconds, let first = try firstPosition(addedAfter: addedAfter, in: db) {
-                start = max(start, first - 1)
-            }
-            query.listingStart = start
+        guard ReaderBacklog.hasBacklog(lowest: lowest, boundary: boundary), let lowest else { return nil }
+        if backlog.needsListingStart, let addedAfter = query.addedAfterMicroseconds {
+            backlog.start(firstAddedAfter: try firstPosition(addedAfter: addedAfter, in: db))
+        } else {
+            backlog.start(firstAddedAfter: nil)
         }
+        let query = backlog.query
         // A version's date for this reader: the latest of when read access to the feed became its,
         // its date_added, and the earliest instant at which one of the keys it is visible through
         // became the reader's (NULL when it is visible through none).
@@ -283,30 +277,22 @@ extension SQLiteHubStore {
             return (sql + ")", arguments)
         }
         // A page wholly after the backlog: by position.
-        if let boundary, let after = query.afterPosition, after >= boundary {
+        if let boundary, backlog.isAfterBacklog(boundary: boundary) {
             return try objects(query, audiences: keys, feedKey: feedKey, excluding: servedInBacklog(before: boundary), in: db)
         }
         // One walk of the audience index per key, in position order, keeping the versions this key
         // dates (no other key made them visible earlier): within one walk the date is the later of
         // date_added and the key's own instant, so it grows with position and each walk is already
         // in the listing's order.
-        var merged: [Int64: StoredObject] = [:]
-        var walkLeftMore = false
-        walks: for key in keys {
-            let own = max(scope.feedSince, since[key] ?? 0)
-            var start = lowest - 1
-            if let afterDate = query.afterDateAdded, let afterPosition = query.afterPosition {
-                if own == afterDate {
-                    start = max(start, afterPosition)
-                } else if own < afterDate {
-                    guard let first = try firstPosition(addedAfter: afterDate - 1, in: db) else { continue walks }
-                    start = max(start, afterPosition, first - 1)
-                }
-            }
-            if let addedAfter = query.addedAfterMicroseconds, own <= addedAfter {
-                guard let first = try firstPosition(addedAfter: addedAfter, in: db) else { continue walks }
-                start = max(start, first - 1)
-            }
+        let firstAfterCursorDate = try backlog.needsFirstAfterCursorDate
+            ? firstPosition(addedAfter: query.afterDateAdded! - 1, in: db) : nil
+        let firstAfterAddedAfter = try backlog.needsFirstAfterAddedAfter
+            ? firstPosition(addedAfter: query.addedAfterMicroseconds!, in: db) : nil
+        var walks: [ObjectPage] = []
+        for key in keys {
+            guard let start = backlog.walkStart(key: key, lowest: lowest, firstAfterCursorDate: firstAfterCursorDate,
+                                                firstAfterAddedAfter: firstAfterAddedAfter) else { continue }
+            let own = backlog.own(key)
             var arguments = date.arguments
             var sql = """
                 SELECT * FROM (
@@ -348,24 +334,12 @@ extension SQLiteHubStore {
             _ = arguments.append(contentsOf: [query.limit + 1])
             // `read` keeps `limit` rows and tells whether more follow; every row kept from every walk
             // precedes what that walk left, so the first `limit` merged are still the next page.
-            let walk = try read(db, sql: sql, arguments: arguments, query: query, effectiveDate: true)
-            walkLeftMore = walkLeftMore || walk.more
-            for object in walk.objects { merged[object.position] = object }
+            walks.append(try read(db, sql: sql, arguments: arguments, query: query, effectiveDate: true))
         }
-        var backlog = merged.values.sorted {
-            ($0.dateAddedMicroseconds, $0.position) < ($1.dateAddedMicroseconds, $1.position)
-        }
-        let backlogMore = backlog.count > query.limit || walkLeftMore
-        if backlog.count > query.limit { backlog.removeSubrange(query.limit...) }
-        var page = ObjectPage(objects: backlog, more: backlogMore)
-        if !page.more, let boundary {
+        var page = backlog.merge(walks)
+        if let boundary, let rest = backlog.rest(after: page, boundary: boundary) {
             // The backlog is done: go on with what was stored since, by position (with no room
             // left, this only tells whether more follows).
-            var rest = query
-            rest.afterPosition = boundary - 1
-            rest.afterDateAdded = nil
-            rest.addedAfterMicroseconds = nil
-            rest.limit = query.limit - page.objects.count
             let more = try objects(rest, audiences: keys, feedKey: feedKey, excluding: servedInBacklog(before: boundary), in: db)
             page.objects += more.objects
             page.more = more.more

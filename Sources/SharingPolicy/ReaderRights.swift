@@ -34,7 +34,7 @@ final class ReaderRightsCache: Sendable {
     init(lifetime: TimeInterval) { self.lifetime = lifetime }
 
     func rights(organizationID: String, store: any HubStore, refresh: Bool = false) async throws -> ReaderRights {
-        let generation = store.accountsGeneration
+        let generation = await store.currentAccountsGeneration()
         let now = Date()
         if lifetime > 0, !refresh, let hit = entries.withLock({ $0[organizationID] }),
            hit.generation == generation, hit.expires > now {
@@ -60,7 +60,7 @@ final class FeedDirectoryCache: Sendable {
     init(lifetime: TimeInterval) { self.lifetime = lifetime }
 
     func feeds(store: any HubStore, refresh: Bool = false) async throws -> Snapshot {
-        let generation = store.accountsGeneration
+        let generation = await store.currentAccountsGeneration()
         let now = Date()
         if lifetime > 0, !refresh, let hit = snapshot.withLock({ $0 }), hit.generation == generation, hit.expires > now {
             return hit

@@ -53,6 +53,15 @@ public protocol AccountStore: Sendable {
     /// a cached view of someone's sign-in or rights taken at an older generation is known to be stale
     /// at once. Cheap enough to ask on every request.
     var accountsGeneration: UInt64 { get }
+    /// `accountsGeneration` as of this call: includes every change committed before it by any process.
+    /// Caches of sign-ins and rights ask this, so that a change made with the CLI beside a running
+    /// server is seen from the next request on. A back end whose `accountsGeneration` is only
+    /// refreshed now and then (PostgreSQL) reads the stored count here.
+    ///
+    /// ```swift
+    /// let generation = await store.currentAccountsGeneration()
+    /// ```
+    func currentAccountsGeneration() async -> UInt64
     /// Everything that decides an organisation's feed rights and audiences, read at once.
     func readerGrants(organizationID: String) async throws -> ReaderGrants
 
@@ -78,4 +87,10 @@ public protocol AccountStore: Sendable {
     func identifiers(organizationID: String) async throws -> [OrganizationIdentifier]
     /// Removes one identifier; false when the organisation had no such identifier.
     func removeIdentifier(_ identifier: OrganizationIdentifier, organizationID: String) async throws -> Bool
+}
+
+extension AccountStore {
+    /// For back ends whose `accountsGeneration` is always current (SQLite reads the stored count on
+    /// each call).
+    public func currentAccountsGeneration() async -> UInt64 { accountsGeneration }
 }

@@ -5,7 +5,6 @@ count again; probers are flagged to the operator), and `kakehashi submit` applie
 and corroboration exactly as a TAXII post does."""
 import json
 import os
-import sqlite3
 import tempfile
 import time
 import uuid
@@ -13,7 +12,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import feed_id, kakehashi, serving
+from conftest import database_rows, feed_id, kakehashi, serving
 
 TAXII = "application/taxii+json;version=2.1"
 RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
@@ -143,8 +142,8 @@ def test_held_values_of_one_member_are_never_laundered_and_the_prober_is_flagged
     assert {"Gas C", "Chem D", "Oil G", "電力E社"} <= set(rows) and "電力B社" not in rows and "電力A社" not in rows
     each = kakehashi(world["data"], "admin", "corroboration", "probes", "--each").stdout
     assert red_ip in each and red_mail in each and strict_host in each
-    with sqlite3.connect(f"file:{world['data']}/hub.sqlite?mode=ro", uri=True) as db:
-        actions = [row[0] for row in db.execute("SELECT action FROM audit_entry WHERE action = 'corroboration-probe'")]
+    actions = [row[0] for row in database_rows(world["data"],
+                                               "SELECT action FROM audit_entry WHERE action = 'corroboration-probe'")]
     assert len(actions) == 4
 
 
@@ -240,10 +239,9 @@ def test_indicators_released_under_looser_rules_are_withdrawn_when_serve_starts_
         single = requests.get(f"{url}/hub/collections/{feed_id(data, 'CORROBORATED')}/objects/{withdrawn_id}/",
                               auth=users["G"], headers={"Accept": TAXII}, timeout=30)
         assert single.status_code == 404, single.text
-    with sqlite3.connect(f"file:{data}/hub.sqlite?mode=ro", uri=True) as db:
-        revokes = [json.loads(row[0]) for row in db.execute(
-            "SELECT details FROM audit_entry WHERE action = 'revoke' AND subject = ?", (withdrawn_id,))]
-        delivered = {row[0] for row in db.execute("SELECT stix_id FROM delivery")}
+    revokes = [json.loads(row[0]) for row in database_rows(
+        data, "SELECT details FROM audit_entry WHERE action = 'revoke' AND subject = ?", withdrawn_id)]
+    delivered = {row[0] for row in database_rows(data, "SELECT stix_id FROM delivery")}
     assert len(revokes) == 1 and revokes[0]["observable"] == "ipv4-addr:45.77.10.16", revokes
     assert withdrawn_id in delivered, "the audit of reads no longer says who had the withdrawn indicator"
     assert kakehashi(data, "audit", "verify").returncode == 0

@@ -6,6 +6,7 @@ sign-in without NUL prefixes or silent truncation."""
 import json
 import os
 import stat
+import subprocess
 import tempfile
 import uuid
 
@@ -13,7 +14,7 @@ import pytest
 import requests
 import taxii2client.v21 as taxii
 
-from conftest import feed_id, kakehashi, serving
+from conftest import BACKEND, feed_id, hub_database, kakehashi, postgres_bin, postgres_url, serving
 
 TAXII = "application/taxii+json;version=2.1"
 RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
@@ -163,7 +164,8 @@ def test_files_the_hub_writes_are_private_whatever_the_directory(tmp_path):
     finally:
         os.umask(previous)
     written = [p for p in data.rglob("*")] + [exported]
-    assert any(p.name == "hub.sqlite" for p in written) and any(p.name == "hub.json" for p in written)
+    assert any(p.name == "hub.json" for p in written)
+    assert any(p.name == "hub.sqlite" for p in written) or BACKEND == "postgres"
     loose = {str(p.relative_to(tmp_path)): oct(stat.S_IMODE(p.stat().st_mode)) for p in written
              if stat.S_IMODE(p.stat().st_mode) & 0o077}
     assert loose == {}, f"readable by others: {loose}"
@@ -291,6 +293,14 @@ def test_links_served_and_stored_come_from_the_public_url(world):
         assert [a["url"].rsplit("/", 1)[0] for a in artifacts] == ["https://hub.example.jp/api/v1/samples"]
         for response in (sample, stored):
             assert "evil.example" not in response.text
+    if BACKEND == "postgres":
+        # Everything the database holds, bytea as text (escape format keeps printable ASCII).
+        dump = subprocess.run([postgres_bin("pg_dump"), "--data-only", "-d", postgres_url(hub_database(world["data"]))],
+                              capture_output=True, timeout=120, env=dict(os.environ, PGOPTIONS="-c bytea_output=escape"))
+        assert dump.returncode == 0, dump.stderr
+        assert b"https://hub.example.jp/api/v1/samples" in dump.stdout   # the stored link is in the dump
+        assert b"evil.example" not in dump.stdout
+        return
     stored_files = [name for name in os.listdir(world["data"]) if name.startswith("hub.sqlite")]
     assert "hub.sqlite" in stored_files
     for name in stored_files:              # the database and its WAL

@@ -12,7 +12,7 @@ import threading
 import requests
 import taxii2client.v21 as taxii
 
-from conftest import BIN, kakehashi, serving
+from conftest import BIN, kakehashi, serving, sqlite_only
 from test_taxii_interop import Bearer, stix_objects
 
 TAXII = {"Content-Type": "application/taxii+json;version=2.1", "Accept": "application/taxii+json;version=2.1"}
@@ -60,6 +60,8 @@ def test_metrics_for_staff_only_by_route_template(hub):
     assert hub.feed_id not in text and "soc@" not in text
 
 
+@sqlite_only("`kakehashi backup` is SQLite's online backup; a hub on PostgreSQL is backed up with pg_dump "
+             "(test_postgres_cli.py: test_pg_dump_and_pg_restore_make_a_working_hub)")
 def test_backup_while_writing_is_complete_verifies_and_restores(hub):
     acknowledged_before = []
     acknowledged = []

@@ -16,7 +16,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import feed_id, kakehashi, serving
+from conftest import BACKEND, feed_id, hub_database, kakehashi, psql, serving
 
 TAXII = "application/taxii+json;version=2.1"
 RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
@@ -212,10 +212,18 @@ def test_a_stored_proposal_that_lowers_a_marking_is_refused_at_approval(world, s
     assert proposed.status_code == 201, proposed.text
     proposal_id = proposed.json()["id"]
     lowered = bundle(dict(submitted["red"], object_marking_refs=[GREEN], modified=LATER), submitted["green"])
-    with sqlite3.connect(os.path.join(world["data"], "hub.sqlite"), timeout=30) as db:
-        body = json.loads(db.execute("SELECT body FROM proposal WHERE id = ?", (proposal_id,)).fetchone()[0])
+    if BACKEND == "postgres":
+        database = hub_database(world["data"])
+        [[text]] = psql(database, "SELECT convert_from(body, 'UTF8') FROM proposal WHERE id = :'v1'", proposal_id)
+        body = json.loads(text)
         body["processedBundle"] = base64.b64encode(json.dumps(lowered).encode()).decode()
-        db.execute("UPDATE proposal SET body = ? WHERE id = ?", (json.dumps(body).encode(), proposal_id))
+        psql(database, "UPDATE proposal SET body = convert_to(:'v1', 'UTF8') WHERE id = :'v2'",
+             json.dumps(body), proposal_id)
+    else:
+        with sqlite3.connect(os.path.join(world["data"], "hub.sqlite"), timeout=30) as db:
+            body = json.loads(db.execute("SELECT body FROM proposal WHERE id = ?", (proposal_id,)).fetchone()[0])
+            body["processedBundle"] = base64.b64encode(json.dumps(lowered).encode()).decode()
+            db.execute("UPDATE proposal SET body = ? WHERE id = ?", (json.dumps(body).encode(), proposal_id))
     shown = api(world, "A", f"proposals/{proposal_id}").json()
     assert "never lower a marking the provider set" in (shown["refused"] or ""), shown
     approved = api(world, "A", f"proposals/{proposal_id}/approve", "POST")

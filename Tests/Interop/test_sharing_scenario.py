@@ -12,7 +12,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import feed_id, kakehashi, serving
+from conftest import BACKEND, feed_id, hub_database, kakehashi, psql, serving
 
 TAXII = "application/taxii+json;version=2.1"
 AMBER = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"
@@ -139,22 +139,34 @@ def test_held_anonymised_release_recipients_and_audit(world):
     # The audit trail verifies; an edited entry is detected.
     verified = kakehashi(world["data"], "audit", "verify")
     assert "intact" in verified.stdout
-    database = sqlite3.connect(os.path.join(world["data"], "hub.sqlite"))
-    with pytest.raises(sqlite3.DatabaseError):
+    if BACKEND == "postgres":
+        # The same on PostgreSQL: the append-only trigger refuses, an operator with rights disables it.
+        database = hub_database(world["data"])
+        with pytest.raises(AssertionError, match="append-only|audit"):
+            psql(database, "UPDATE audit_entry SET subject = 'forged' WHERE sequence = 2")
+        psql(database, "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only;"
+                       "UPDATE audit_entry SET subject = 'forged' WHERE sequence = 2")
+    else:
+        database = sqlite3.connect(os.path.join(world["data"], "hub.sqlite"))
+        with pytest.raises(sqlite3.DatabaseError):
+            database.execute("UPDATE audit_entry SET subject = 'forged' WHERE sequence = 2")
+        database.execute("DROP TRIGGER audit_entry_no_update")
         database.execute("UPDATE audit_entry SET subject = 'forged' WHERE sequence = 2")
-    database.execute("DROP TRIGGER audit_entry_no_update")
-    database.execute("UPDATE audit_entry SET subject = 'forged' WHERE sequence = 2")
-    database.commit()
-    database.close()
+        database.commit()
+        database.close()
     tampered = kakehashi(world["data"], "audit", "verify", check=False)
     assert tampered.returncode != 0 and "entry 2 was altered" in tampered.stdout
 
     # Deleting the newest entries leaves a consistent chain; the head recorded outside the database
     # (audit.head, sealed with audit.key) reports it.
-    database = sqlite3.connect(os.path.join(world["data"], "hub.sqlite"))
-    database.execute("DROP TRIGGER audit_entry_no_delete")
-    database.execute("DELETE FROM audit_entry WHERE sequence >= (SELECT MAX(sequence) - 1 FROM audit_entry)")
-    database.commit()
-    database.close()
+    deletion = "DELETE FROM audit_entry WHERE sequence >= (SELECT MAX(sequence) - 1 FROM audit_entry)"
+    if BACKEND == "postgres":
+        psql(hub_database(world["data"]), deletion)   # the trigger is still disabled
+    else:
+        database = sqlite3.connect(os.path.join(world["data"], "hub.sqlite"))
+        database.execute("DROP TRIGGER audit_entry_no_delete")
+        database.execute(deletion)
+        database.commit()
+        database.close()
     truncated = kakehashi(world["data"], "audit", "verify", check=False)
     assert truncated.returncode != 0 and "were deleted" in truncated.stdout

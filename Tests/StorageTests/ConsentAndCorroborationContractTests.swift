@@ -57,6 +57,16 @@ struct ConsentAndCorroborationContractTests {
         #expect(hub.store.accountsGeneration != before)
     }
 
+    @Test("the current generation includes a change committed through another store just before (the CLI beside a server)",
+          arguments: Backend.underTest)
+    func currentGenerationAcrossStores(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let other = try await hub.reopened()
+        let before = await hub.store.currentAccountsGeneration()
+        _ = try await other.store.createOrganization(Organization(name: "即時E社"))
+        #expect(await hub.store.currentAccountsGeneration() != before)
+    }
+
     @Test("clients and patrons, and the reader grants they make", arguments: Backend.underTest)
     func clientsAndReaderGrants(_ backend: Backend) async throws {
         let hub = try await backend.makeHub(); defer { hub.remove() }
