@@ -98,6 +98,10 @@ let package = Package(
         // observations) written as STIX 2.1, with the victim identifiers found on the way.
         .target(name: "Extraction", dependencies: ["STIX", "IndicatorExtraction", "MailParsing", "Specimens"],
                 swiftSettings: swiftSettings),
+        // Campaigns: the traits of reported attack e-mails, the evidence linking submissions, and their
+        // clustering into campaign candidates (incremental and full, confirmed campaigns pinned).
+        .target(name: "Campaigns", dependencies: ["IndicatorExtraction", "MailParsing", "Specimens"],
+                swiftSettings: swiftSettings),
         // Ingestion: turning what members hand over (STIX envelopes for now) into stored submissions.
         .target(name: "Ingestion", dependencies: ["STIX", "Storage", "Accounts", "SharingPolicy", "Consent",
                                                   "Extraction", "Specimens"],
@@ -143,12 +147,13 @@ let package = Package(
         .target(name: "DemoCorpus", swiftSettings: swiftSettings),
         // Test helpers: temporary stores, a live server on a free port.
         .target(name: "HubTesting", dependencies: [
-            "Storage", "SQLiteStorage", "Accounts",
+            "Storage", "SQLiteStorage", "PostgresStorage", "Accounts",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         // The `kakehashi` command.
         .executableTarget(name: "KakehashiCLI", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
-            "HubServer", "HubHTTP", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens",
+            "HubServer", "HubHTTP", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens", "Campaigns",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -158,7 +163,7 @@ let package = Package(
         // Release-mode benchmark: Kakehashi against OASIS medallion.
         .executableTarget(name: "KakehashiBenchmark", dependencies: [
             "Storage", "SQLiteStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
-            "HubServer", "Anonymization", "Consent", "MailParsing", "Specimens", "Extraction",
+            "HubServer", "Anonymization", "Consent", "MailParsing", "Specimens", "Extraction", "Campaigns",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
@@ -170,6 +175,7 @@ let package = Package(
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], exclude: ["Corpus"]),
         .testTarget(name: "SpecimensTests", dependencies: ["Specimens", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "CampaignsTests", dependencies: ["Campaigns", "MailParsing", "Extraction", "Specimens"]),
         .testTarget(name: "AnonymizationTests", dependencies: ["Anonymization", "STIX"]),
         // The sharing rules attacked from every read path, against a separate statement of the rules.
         .testTarget(name: "SharingPolicyTests", dependencies: [

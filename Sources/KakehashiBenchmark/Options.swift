@@ -41,6 +41,8 @@ struct BenchmarkOptions: Sendable {
     var submissionsOnly = false
     /// Typical (~50 KB) attack e-mails parsed for the e-mail figure.
     var mailMessages = 5_000
+    /// Synthetic submissions fully re-clustered for the campaign figure.
+    var campaignSubmissions = 100_000
     /// Size of the sample stored in the vault for the sample-ingest figure.
     var sampleMegabytes = 100
     /// Python virtual environment holding medallion (created when missing).
@@ -68,6 +70,7 @@ struct BenchmarkOptions: Sendable {
           --skip-medallion     measure Kakehashi only
           --submissions        only measure submissions: e-mail parsing and sample vault ingest
           --mail N             ~50 KB attack e-mails parsed for the e-mail figure (default 5000)
+          --campaigns N        synthetic submissions clustered for the campaign figure (default 100000)
           --sample-mb N        sample size for the vault ingest figure (default 100)
           --keep-data          keep Kakehashi's data directory (SQLite files) and print its path
           --venv PATH          Python venv for medallion (default .build/bench-venv)
@@ -117,6 +120,7 @@ struct BenchmarkOptions: Sendable {
             case "--skip-medallion": options.skipMedallion = true
             case "--submissions": options.submissionsOnly = true
             case "--mail": options.mailMessages = try count(flag, minimum: 1)
+            case "--campaigns": options.campaignSubmissions = try count(flag, minimum: 10)
             case "--sample-mb": options.sampleMegabytes = try count(flag, minimum: 1)
             case "--keep-data": options.keepData = true
             case "--venv": options.venv = try value(flag)

@@ -20,6 +20,7 @@ if options.submissionsOnly {
     print(MailParsingThroughput.run(messages: options.mailMessages))
     print(EmailExtractionThroughput.run(messages: max(1, options.mailMessages / 2)))
     print(SampleThroughput.run(megabytes: options.sampleMegabytes))
+    print(CampaignThroughput.run(submissions: options.campaignSubmissions))
     exit(0)
 }
 let status = await BenchmarkRun(options: options).run()
@@ -27,4 +28,5 @@ print("\n== Submissions (release build, one core each)")
 print(MailParsingThroughput.run(messages: options.mailMessages))
 print(EmailExtractionThroughput.run(messages: max(1, options.mailMessages / 2)))
 print(SampleThroughput.run(megabytes: options.sampleMegabytes))
+print(CampaignThroughput.run(submissions: options.campaignSubmissions))
 exit(status)

@@ -103,8 +103,11 @@ extension PostgresHubStore {
     func report(_ keys: [String], organizationID: String, submissionID: String, counting: Bool,
                 on c: PostgresConnection) async throws -> [String: Int] {
         let unique = Array(Set(keys))
+        // Carried observables are kept by their key hash, as SQLiteStorage keeps them (so a hub
+        // copied between the two keeps them too).
+        let hashes = unique.map(KeyHash.of)
         try await c.query("""
-            INSERT INTO observable_source (observable, submission_id) SELECT k, \(submissionID) FROM unnest(\(unique)) AS k
+            INSERT INTO observable_source (observable_hash, submission_id) SELECT k, \(submissionID) FROM unnest(\(hashes)) AS k
             """, logger: logger)
         guard counting else { return [:] }
         var known: [String: (count: Int, mine: Bool)] = [:]
@@ -115,13 +118,15 @@ extension PostgresHubStore {
             if organization == organizationID { known[observable]!.mine = true }
         }
         // Those the organisation had received from the hub: a delivery to it of any object of a
-        // submission that carried the observable.
-        var received: Set<String> = []
-        for try await observable in try await c.query("""
-            SELECT DISTINCT s.observable FROM observable_source s
+        // submission that carried the observable. By hash alone, as SQLiteStorage: a colliding
+        // observable can only make a report count less, never more.
+        var receivedHashes: Set<Int64> = []
+        for try await hash in try await c.query("""
+            SELECT DISTINCT s.observable_hash FROM observable_source s
             JOIN delivery d ON d.submission_id = s.submission_id AND d.organization_id = \(organizationID)
-            WHERE s.observable = ANY(\(unique))
-            """, logger: logger).decode(String.self) { received.insert(observable) }
+            WHERE s.observable_hash = ANY(\(hashes))
+            """, logger: logger).decode(Int64.self) { receivedHashes.insert(hash) }
+        let received = Set(zip(unique, hashes).filter { receivedHashes.contains($0.1) }.map(\.0))
         var counts: [String: Int] = [:]
         var newKeys: [String] = [], newIndependent: [Bool] = []
         for key in unique {

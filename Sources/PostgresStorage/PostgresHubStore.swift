@@ -40,6 +40,9 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     let localGeneration = Atomic<UInt64>(0)
     /// The stored account generation as last read (by `connect` and then every `generationInterval`).
     let storedGeneration = Atomic<UInt64>(0)
+    /// Each feed's key (feed.key, never changed once the feed is stored), as read: saves every read
+    /// and append a round trip.
+    let feedKeys = Mutex<[String: Int64]>([:])
     private let running: Task<Void, Never>
     private let polling = Mutex<Task<Void, Never>?>(nil)
     let metrics: PostgresMetrics

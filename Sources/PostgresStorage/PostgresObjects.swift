@@ -49,8 +49,12 @@ extension PostgresHubStore {
         return outcome
     }
 
+    /// The key of the feed `feedID` (remembered once read: a feed's key never changes, and feeds
+    /// are never deleted). Throws `.notFound` for an unknown feed.
     func feedKey(_ feedID: String, on c: PostgresConnection) async throws -> Int64 {
+        if let key = feedKeys.withLock({ $0[feedID] }) { return key }
         for try await key in try await c.query("SELECT key FROM feed WHERE id = \(feedID)", logger: logger).decode(Int64.self) {
+            feedKeys.withLock { $0[feedID] = key }
             return key
         }
         throw StoreError.notFound("feed \(feedID)")

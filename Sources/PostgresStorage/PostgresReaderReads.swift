@@ -41,10 +41,14 @@ extension PostgresHubStore {
         ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
         """
 
-    /// A reader's page (`scope.audiences` not nil), in one repeatable-read transaction: a listing
-    /// merges one statement per audience key, which must all see one snapshot.
+    /// A reader's page (`scope.audiences` not nil), in one repeatable-read transaction when it takes
+    /// more than one statement (they must all see one snapshot); a page one statement answers (no
+    /// backlog to date, no added_after) is read without one, saving two round trips.
     func readerObjects(_ query: ObjectQuery, scope: ReadScope) async throws -> ObjectPage {
-        try await measuredConnection(.read) { c in
+        if query.addedAfterMicroseconds == nil && ReaderBacklog(query: query, scope: scope) == nil {
+            return try await measuredConnection(.read) { c in try await self.readerObjects(query, scope: scope, on: c) }
+        }
+        return try await measuredConnection(.read) { c in
             try await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: self.logger)
             do {
                 let page = try await self.readerObjects(query, scope: scope, on: c)
@@ -69,12 +73,14 @@ extension PostgresHubStore {
                              on c: PostgresConnection) async throws -> ObjectPage? {
         guard var backlog = ReaderBacklog(query: query, scope: scope) else { return nil }
         let since = backlog.since
-        let boundary = try await firstPosition(addedAfter: backlog.latest - 1, on: c)
         let keys = backlog.keys
-        var lowest: Int64?
-        for try await position in try await c.query("""
-            SELECT min(position) FROM object_audience WHERE feed_key = \(feedKey) AND audience = ANY(\(keys))
-            """, logger: logger).decode(Int64?.self) { lowest = position }
+        // The first position stored after the latest way of reading began, and the lowest position
+        // any of those ways reaches: one round trip.
+        var boundary: Int64?, lowest: Int64?
+        for try await (first, low) in try await c.query("""
+            SELECT (SELECT position FROM object_version WHERE date_added_us > \(backlog.latest - 1) ORDER BY date_added_us LIMIT 1),
+                   (SELECT min(position) FROM object_audience WHERE feed_key = \(feedKey) AND audience = ANY(\(keys)))
+            """, logger: logger).decode((Int64?, Int64?).self) { (boundary, lowest) = (first, low) }
         guard ReaderBacklog.hasBacklog(lowest: lowest, boundary: boundary), let lowest else { return nil }
         if backlog.needsListingStart, let addedAfter = query.addedAfterMicroseconds {
             backlog.start(firstAddedAfter: try await firstPosition(addedAfter: addedAfter, on: c))
@@ -122,15 +128,18 @@ extension PostgresHubStore {
             ? try await firstPosition(addedAfter: query.afterDateAdded! - 1, on: c) : nil
         let firstAfterAddedAfter = backlog.needsFirstAfterAddedAfter
             ? try await firstPosition(addedAfter: query.addedAfterMicroseconds!, on: c) : nil
-        var walks: [ObjectPage] = []
+        // One walk per key, all in one statement (UNION ALL branches tagged with their walk): one
+        // round trip.
+        let sql = BoundSQL("")
+        var branches: [String] = []
         for key in keys {
             guard let start = backlog.walkStart(key: key, lowest: lowest, firstAfterCursorDate: firstAfterCursorDate,
                                                 firstAfterAddedAfter: firstAfterAddedAfter) else { continue }
             let own = backlog.own(key)
-            let sql = BoundSQL("")
+            sql.text = ""
             let effective = dated("ov", in: sql)
             sql.text = """
-                SELECT * FROM (
+                (SELECT w.*, \(branches.count)::bigint AS walk FROM (
                   SELECT \(Self.objectColumns), \(effective) AS effective
                   FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
                   WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(key))
@@ -159,8 +168,23 @@ extension PostgresHubStore {
             if let addedAfter = query.addedAfterMicroseconds {
                 sql.text += " AND c.other_date > \(sql.bind(addedAfter))"
             }
-            sql.text += ") ORDER BY w.position LIMIT \(sql.bind(query.limit + 1))"
-            walks.append(try await read(sql, query: query, effectiveDate: true, on: c))
+            sql.text += ") ORDER BY w.position LIMIT \(sql.bind(query.limit + 1)))"
+            branches.append(sql.text)
+        }
+        var walks: [ObjectPage] = []
+        if !branches.isEmpty {
+            sql.text = branches.joined(separator: "\nUNION ALL\n")
+            var rows = [[StoredObject]](repeating: [], count: branches.count)
+            for row in try await c.query(sql.query, logger: logger).collect() {
+                let walk = try row.makeRandomAccess()[13].decode(Int64.self)
+                rows[Int(walk)].append(try Self.storedObject(row, feedID: query.feedID, effective: true))
+            }
+            // Each walk as a statement of its own would give it: its first `limit` in position order,
+            // and whether there was more.
+            walks = rows.map { walk in
+                let objects = walk.sorted { $0.position < $1.position }
+                return ObjectPage(objects: Array(objects.prefix(query.limit)), more: objects.count > query.limit)
+            }
         }
         var page = backlog.merge(walks)
         if let boundary, let rest = backlog.rest(after: page, boundary: boundary) {
@@ -199,42 +223,43 @@ extension PostgresHubStore {
             page.listingStart = query.listingStart
             return page
         }
+        // The page is the first `limit` of the walks' union, each walk's first `limit` holding its
+        // part; there is more exactly when the union of each walk's first `limit + 1` is larger.
         var merged: [Int64: StoredObject] = [:]
-        var more = false
-        for audience in Set(audiences) {
-            let page = try await page(feedKey: feedKey, audience: audience, readerKeys: audiences, after: after, query: query,
-                                      excluding: excluding, on: c)
-            more = more || page.more
-            for object in page.objects { merged[object.position] = object }
+        for walk in try await walks(feedKey: feedKey, audiences: Array(Set(audiences)).sorted(), readerKeys: audiences,
+                                    after: after, query: query, excluding: excluding, on: c) {
+            for object in walk { merged[object.position] = object }
         }
         var objects = merged.values.sorted { $0.position < $1.position }
-        if objects.count > query.limit {
-            objects.removeSubrange(query.limit...)
-            more = true
-        } else if more, let last = objects.last {
-            var probe = query
-            probe.limit = 1
-            more = false
-            for audience in Set(audiences) where !more {
-                more = try await !page(feedKey: feedKey, audience: audience, readerKeys: audiences, after: last.position,
-                                       query: probe, excluding: excluding, on: c).objects.isEmpty
-            }
-        }
+        let more = objects.count > query.limit
+        if more { objects.removeSubrange(query.limit...) }
         return ObjectPage(objects: objects, more: more, listingStart: query.listingStart)
     }
 
-    /// One audience key's walk in position order.
-    func page(feedKey: Int64, audience: String, readerKeys: [String], after: Int64, query: ObjectQuery,
-              excluding: Condition? = nil, on c: PostgresConnection) async throws -> ObjectPage {
+    /// Each audience key's walk in position order (its first `limit + 1` versions), in one statement
+    /// and so one round trip: the walks are UNION ALL branches, each row tagged with its walk's index.
+    func walks(feedKey: Int64, audiences: [String], readerKeys: [String], after: Int64, query: ObjectQuery,
+               excluding: Condition? = nil, on c: PostgresConnection) async throws -> [[StoredObject]] {
+        guard !audiences.isEmpty else { return [] }
         let sql = BoundSQL("")
-        sql.text = """
-            SELECT \(Self.objectColumns)
-            FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
-            WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(audience)) AND oa.position > \(sql.bind(after))
-            """
-        appendFilters(query, audiences: readerKeys, excluding: excluding, to: sql)
-        sql.text += " ORDER BY oa.position LIMIT \(sql.bind(query.limit + 1))"
-        return try await read(sql, query: query, on: c)
+        var branches: [String] = []
+        for (walk, audience) in audiences.enumerated() {
+            sql.text = """
+                (SELECT \(Self.objectColumns), \(walk)::bigint AS walk
+                FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
+                WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(audience)) AND oa.position > \(sql.bind(after))
+                """
+            appendFilters(query, audiences: readerKeys, excluding: excluding, to: sql)
+            sql.text += " ORDER BY oa.position LIMIT \(sql.bind(query.limit + 1)))"
+            branches.append(sql.text)
+        }
+        sql.text = branches.joined(separator: "\nUNION ALL\n")
+        var walks = [[StoredObject]](repeating: [], count: audiences.count)
+        for row in try await c.query(sql.query, logger: logger).collect() {
+            let walk = try row.makeRandomAccess()[12].decode(Int64.self)
+            walks[Int(walk)].append(try Self.storedObject(row, feedID: query.feedID))
+        }
+        return walks
     }
 
     /// Runs a page query (`limit + 1` rows) and tells whether there is more; with `effectiveDate`,

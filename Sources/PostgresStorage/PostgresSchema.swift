@@ -340,6 +340,34 @@ enum PostgresSchema {
             FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_account_changed()
             """
         }),
+        // The observables a submission carried are kept by their key hash (Storage.KeyHash), as
+        // SQLite keeps them, instead of their text: a hub copied from SQLite, which never stored
+        // that text, keeps them all (`kakehashi migrate`). kakehashi_key_hash computes the hash in
+        // SQL for the rows already stored (numeric arithmetic: FNV-1a modulo 2^64).
+        Migration(name: "v2-observable-source-hash", statements: [
+            """
+            CREATE FUNCTION kakehashi_key_hash(t text) RETURNS bigint LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+            DECLARE
+                b bytea := convert_to(t, 'UTF8');
+                h numeric := 14695981039346656037;
+                low integer;
+            BEGIN
+                FOR i IN 0 .. length(b) - 1 LOOP
+                    low := mod(h, 256)::integer;
+                    h := h - low + (low # get_byte(b, i));
+                    h := mod(h * 1099511628211, 18446744073709551616);
+                END LOOP;
+                IF h >= 9223372036854775808 THEN h := h - 18446744073709551616; END IF;
+                RETURN h::bigint;
+            END $$
+            """,
+            "ALTER TABLE observable_source ADD COLUMN observable_hash bigint",
+            "UPDATE observable_source SET observable_hash = kakehashi_key_hash(observable)",
+            "ALTER TABLE observable_source ALTER COLUMN observable_hash SET NOT NULL",
+            "DROP INDEX observable_source_by_observable",
+            "ALTER TABLE observable_source DROP COLUMN observable",
+            "CREATE INDEX observable_source_by_hash ON observable_source (observable_hash)",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.

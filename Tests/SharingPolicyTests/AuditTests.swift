@@ -165,11 +165,12 @@ struct AuditTests {
     }
 
     @Test("on the SQLite file, UPDATE and DELETE of audit entries are refused; dropping the guards and editing is detected",
+          .enabled(if: TestHub.Backend.isSQLiteRun, "edits the SQLite file: runs in the SQLite pass only"),
           .enabled(if: FileManager.default.isExecutableFile(atPath: sqlite3),
                    "needs the sqlite3 command-line tool (apt-get install sqlite3); the in-memory tests above still run"))
     func tamperingWithTheFile() async throws {
         let h = try await Self.session(); defer { h.hub.remove() }
-        let path = h.hub.store.path
+        let path = try #require(h.hub.sqlite).path
         let before = try await Self.entries(h.hub.store)
         try #require(before.count >= 5)
         let k = before[before.count / 2].sequence
@@ -193,7 +194,7 @@ struct AuditTests {
             UPDATE audit_entry SET subject = 'forged' WHERE sequence = \(k);
             """)
         #expect(edit.status == 0, "\(edit.output)")
-        let edited = try await Self.entries(try h.hub.reopened().store)
+        let edited = try await Self.entries(try await h.hub.reopened().store)
         let editProblems = AuditChain.verify(edited, seal: h.hub.store.auditSeal)
         #expect(editProblems.contains { $0.sequence == k && $0.description.contains("altered") }, "\(editProblems)")
 

@@ -1,8 +1,9 @@
-// A generated world made real: a SQLite TestHub with the world's organisations (one member user
-// each, a read-only user in some), recorded clients, a hub analyst, trust groups and feed rights; the
-// real HTTP server (HubApplication, TAXII and the JSON API) on a free port; submissions posted through
-// TAXII, releases, revocations and analysts' proposals through `/api/v1`. `Probe` then reads every
-// path as every reader and lists every difference from `SharingRules`, in both directions.
+// A generated world made real: a TestHub (SQLite, or PostgreSQL: KAKEHASHI_TEST_BACKEND) with the
+// world's organisations (one member user each, a read-only user in some), recorded clients, a hub
+// analyst, trust groups and feed rights; the real HTTP server (HubApplication, TAXII and the JSON API)
+// on a free port; submissions posted through TAXII, releases, revocations and analysts' proposals
+// through `/api/v1`. `Probe` then reads every path as every reader and lists every difference from
+// `SharingRules`, in both directions.
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -31,9 +32,11 @@ struct LiveWorld: Sendable {
     /// Creates the accounts, groups and rights (through the store, as an operator's CLI would).
     static func make(_ world: World) async throws -> LiveWorld {
         let hub = try await TestHub.make()
-        // What `kakehashi init` leaves beside the database, so the CLI's export can open the hub.
-        try JSONSerialization.data(withJSONObject: ["hub_identity_id": anonymization.hubIdentityID])
-            .write(to: hub.directory.appendingPathComponent("hub.json"))
+        // What `kakehashi init` leaves beside the database, so the CLI's export can open the hub (on
+        // PostgreSQL, hub.json records the database, as `init --database` does).
+        var settings = ["hub_identity_id": anonymization.hubIdentityID]
+        if let location = hub.location { settings["database_url"] = location.description }
+        try JSONSerialization.data(withJSONObject: settings).write(to: hub.directory.appendingPathComponent("hub.json"))
         try Data(repeating: 7, count: 32).write(to: hub.directory.appendingPathComponent("anonymization.key"))
         var feeds: [Feed] = []
         for f in world.feeds.indices { feeds.append(try await hub.feed(world.feedName(f))) }

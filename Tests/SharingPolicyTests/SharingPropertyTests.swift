@@ -1,5 +1,5 @@
-// The property test of the sharing rules: random worlds (WorldGenerator) are made real on a SQLite
-// hub behind the real HTTP server; submissions go in by TAXII POST, releases, revocations and
+// The property test of the sharing rules: random worlds (WorldGenerator) are made real on a hub
+// (SQLite, or PostgreSQL: TestHub) behind the real HTTP server; submissions go in by TAXII POST, releases, revocations and
 // analysts' proposals by the JSON API; after each phase every reader (each organisation's member, its
 // read-only user, recorded clients, a hub analyst, and someone without an account) reads every path —
 // TAXII objects (paged with small limits, latest and all versions), object/{id}, versions, manifest,
@@ -14,7 +14,7 @@ import Testing
 
 @Suite("Sharing rules on every read path")
 struct SharingPropertyTests {
-    /// Worlds per run; each is a fresh SQLite hub and server. `SHARING_WORLDS=200` runs more.
+    /// Worlds per run; each is a fresh hub (SQLite or PostgreSQL) and server. `SHARING_WORLDS=200` runs more.
     static let worldCount = ProcessInfo.processInfo.environment["SHARING_WORLDS"].flatMap(Int.init) ?? 20
     /// The seed of the run: fixed, so CI runs the same worlds every time and a failure is reproduced
     /// by running again; `SHARING_SEED=N` runs other worlds, `SHARING_SEED=random` a fresh seed. This

@@ -53,7 +53,7 @@ struct ContractHub: Sendable {
     let location: PostgresLocation?
 
     static func sqlite() async throws -> ContractHub {
-        let hub = try await TestHub.make()
+        let hub = try await TestHub.make(backend: .sqlite)
         return ContractHub(backend: .sqlite, store: hub.store, directory: hub.directory, location: nil)
     }
 

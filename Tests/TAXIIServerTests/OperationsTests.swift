@@ -30,7 +30,7 @@ struct OperationsTests {
         let f = try await TAXIIFixture.make()
         defer { f.hub.remove() }
         try await f.withServer { client in
-            try f.hub.store.close()
+            try await f.hub.close()
             let response = try await client.execute(uri: "/readyz", method: .get)
             #expect(response.status == .serviceUnavailable)
             #expect(String(buffer: response.body) == "not ready\n")

@@ -160,32 +160,32 @@ struct AccountStatusTests {
         let feed = try await hub.feed("C2")
         let member = try await hub.member("Org A", email: "a@a.example.jp", grants: [(feed, true, true)])
         // The server's store and authenticator (with a long principal cache), and the CLI's store.
-        let cli = try hub.reopened()
+        let cli = try await hub.reopened()
         let authenticator = Authenticator(store: hub.store, principalLifetime: 3600, bcryptCost: 4)
         #expect(try await authenticator.principal(bearerToken: member.token) != nil)
         #expect(try await authenticator.principal(basicUser: member.email, password: member.password) != nil)
 
         let admin = AccountAdministration(store: cli.store, bcryptCost: 4)
-        try await admin.setUserDisabled(id: member.principal.user.id, true, by: .hubOperator)
+        try await hub.propagated { try await admin.setUserDisabled(id: member.principal.user.id, true, by: .hubOperator) }
         #expect(try await authenticator.principal(bearerToken: member.token) == nil)
         #expect(try await authenticator.principal(basicUser: member.email, password: member.password) == nil)
-        try await admin.setUserDisabled(id: member.principal.user.id, false, by: .hubOperator)
+        try await hub.propagated { try await admin.setUserDisabled(id: member.principal.user.id, false, by: .hubOperator) }
         #expect(try await authenticator.principal(bearerToken: member.token) != nil)
 
-        try await admin.setOrganizationDisabled(id: member.principal.organization.id, true, by: .hubOperator)
+        try await hub.propagated { try await admin.setOrganizationDisabled(id: member.principal.organization.id, true, by: .hubOperator) }
         #expect(try await authenticator.principal(bearerToken: member.token) == nil)
         #expect(try await authenticator.principal(basicUser: member.email, password: member.password) == nil)
-        try await admin.setOrganizationDisabled(id: member.principal.organization.id, false, by: .hubOperator)
+        try await hub.propagated { try await admin.setOrganizationDisabled(id: member.principal.organization.id, false, by: .hubOperator) }
         #expect(try await authenticator.principal(basicUser: member.email, password: member.password) != nil)
 
         let tokens = try await admin.tokens(email: member.email, by: .hubOperator)
         #expect(tokens.count == 1)
-        try await admin.revokeToken(id: tokens[0].id, by: .hubOperator)
+        try await hub.propagated { try await admin.revokeToken(id: tokens[0].id, by: .hubOperator) }
         #expect(try await authenticator.principal(bearerToken: member.token) == nil)
         #expect(try await authenticator.principal(basicUser: member.email, password: member.token) == nil)
         #expect(try await authenticator.principal(basicUser: member.email, password: member.password) != nil)
 
-        try await admin.removeUser(id: member.principal.user.id, by: .hubOperator)
+        try await hub.propagated { try await admin.removeUser(id: member.principal.user.id, by: .hubOperator) }
         #expect(try await authenticator.principal(basicUser: member.email, password: member.password) == nil)
         #expect(try await hub.store.user(email: member.email) == nil)
         let audit = try await hub.store.auditEntries(after: 0, limit: 1_000).filter { $0.event.action == .account }

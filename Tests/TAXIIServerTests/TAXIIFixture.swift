@@ -1,5 +1,5 @@
-// Fixtures for TAXII tests: a real hub on SQLite served by the real HTTP server on a free port,
-// with members holding different rights.
+// Fixtures for TAXII tests: a real hub (SQLite, or PostgreSQL when the run says so: see TestHub)
+// served by the real HTTP server on a free port, with members holding different rights.
 import Foundation
 import HTTPTypes
 import Hummingbird
