@@ -368,6 +368,18 @@ enum PostgresSchema {
             "ALTER TABLE observable_source DROP COLUMN observable",
             "CREATE INDEX observable_source_by_hash ON observable_source (observable_hash)",
         ]),
+        // A version is stored once per feed, release and provider, as SQLite's UNIQUE constraint on
+        // object_version says. The append lock already keeps appends from racing (also across
+        // instances: Tests/StorageTests/ConcurrentInstancesTests); the index makes the database
+        // refuse a second copy even from a writer that skipped the lock. It leads with
+        // (feed_key, stix_id), so it also serves the look-ups object_by_id served.
+        Migration(name: "v3-object-version-unique", statements: [
+            """
+            CREATE UNIQUE INDEX object_version_unique
+                ON object_version (feed_key, stix_id, version_us, release_id, provider_org_id)
+            """,
+            "DROP INDEX object_by_id",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.
