@@ -72,23 +72,21 @@ final class PostgresServer: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: script) else {
             throw BenchmarkFailure("\(script) not found: run the benchmark from the repository root (scripts/benchmark does)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = ["--durable"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        // Run through system(3), which waits for the script itself: its server lives on after it.
+        let outputFile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("kakehashi-benchmark-postgres-\(UUID().uuidString.lowercased()).env")
+        let status = system("\(script) --durable > '\(outputFile.path)' < /dev/null")
+        let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(at: outputFile)
         func value(_ name: String) -> String? {
             output.split(separator: "\n").first { $0.hasPrefix(name + "=") }
                 .map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
         }
-        guard process.terminationStatus == 0, let url = value("KAKEHASHI_TEST_POSTGRES_URL"),
+        guard status == 0, let url = value("KAKEHASHI_TEST_POSTGRES_URL"),
               let pid = value("KAKEHASHI_TEST_POSTGRES_PID").flatMap({ pid_t($0) }),
               let directory = value("KAKEHASHI_TEST_POSTGRES_DIR"),
               let port = URLComponents(string: url)?.port else {
-            throw BenchmarkFailure("\(script) --durable failed (exit \(process.terminationStatus)): \(output.suffix(400))")
+            throw BenchmarkFailure("\(script) --durable failed (status \(status)): \(output.suffix(400))")
         }
         let server = PostgresServer(url: url, port: port, pid: pid, directory: directory)
         do {
