@@ -148,6 +148,7 @@ extension PostgresHubStore {
                   FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
                   WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(key))
                     AND oa.position > \(sql.bind(start)) AND oa.position < \(sql.bind(boundary ?? Int64.max))
+                    AND ov.position > \(sql.bind(start)) AND ov.position < \(sql.bind(boundary ?? Int64.max))
                 """
             appendFilters(query, audiences: keys, servedOnceByPosition: false, to: sql)
             sql.text += " ORDER BY oa.position) AS w WHERE w.effective = GREATEST(\(sql.bind(own))::bigint, w.date_added_us)"
@@ -248,7 +249,10 @@ extension PostgresHubStore {
         return ObjectPage(objects: objects, more: more, listingStart: query.listingStart)
     }
 
-    /// One audience key's walk in position order.
+    /// One audience key's walk in position order. The bound is repeated on `ov.position` (equal to
+    /// `oa.position`): PostgreSQL does not carry an inequality across the join, and without it a merge
+    /// join read object_version from its first position on every page, so that a page's time grew with
+    /// its place in the collection (210 ms a page of 1,000 at 90,000 objects in; 40 ms with the bound).
     func page(feedKey: Int64, audience: String, readerKeys: [String], after: Int64, query: ObjectQuery,
               excluding: Condition? = nil, on c: PostgresConnection) async throws -> ObjectPage {
         let sql = BoundSQL("")
@@ -256,6 +260,7 @@ extension PostgresHubStore {
             SELECT \(Self.objectColumns)
             FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
             WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(audience)) AND oa.position > \(sql.bind(after))
+              AND ov.position > \(sql.bind(after))
             """
         appendFilters(query, audiences: readerKeys, excluding: excluding, to: sql)
         sql.text += " ORDER BY oa.position LIMIT \(sql.bind(query.limit + 1))"
