@@ -1,7 +1,10 @@
 // KakehashiBenchmark — BenchmarkRun.swift
-// Owns the order of the whole run: the corpus, Kakehashi started in-process, the comparison against
-// Kakehashi, then medallion (started as a subprocess, always stopped by its pid, restarted from a
-// snapshot when a request timed out), then the Kakehashi-only large collection, then the report.
+// Owns the order of the whole run: the corpus; then for each backend in turn (SQLite, PostgreSQL
+// with one instance, with two behind nginx) Kakehashi started as its own process(es), the
+// comparison phases and the large collection (single-instance backends), then stopped; then
+// medallion (started as a subprocess, always stopped by its pid, restarted from a snapshot when a
+// request timed out); then the report. The private PostgreSQL server is started before the first
+// PostgreSQL backend and stopped by its pid at the end.
 import Foundation
 
 struct BenchmarkRun {
@@ -22,27 +25,54 @@ struct BenchmarkRun {
         }
 
         let client = TAXIIClient.make(connections: options.concurrency * 2, timeout: options.requestTimeout)
-        var kakehashiResults = ServerResults(name: "Kakehashi")
         var medallionResults = ServerResults(name: "medallion")
-        var large: LargeResults?
         var medallionVersion: String?
+        var measured: [BackendResults] = []
 
-        // Kakehashi
-        var kakehashi: KakehashiServer?
-        do {
-            let server = try await KakehashiServer.start()
-            kakehashi = server
-            progress("Kakehashi: listening on 127.0.0.1:\(server.port), data in \(server.directory.path)")
-            let endpoint = try await server.feed(named: "BENCH")
-            var fresh: [TAXIIEndpoint] = []
-            for round in 1..<max(1, options.ingestRounds) { fresh.append(try await server.feed(named: "BENCH-\(round + 1)")) }
-            let comparison = ComparisonRun(client: client, options: options, corpus: corpus,
-                                           recover: { _ in endpoint })
-            kakehashiResults = await comparison.run(on: endpoint, freshCollections: fresh)
-        } catch {
-            kakehashiResults.unavailable = "\(error)"
-            progress("Kakehashi: FAILED: \(error)")
+        var postgres: PostgresServer?
+        for backend in options.backends {
+            var results = BackendResults(backend: backend)
+            results.loadBefore = loadAverage()
+            progress("== Kakehashi \(backend.label) (load average \(results.loadBefore))")
+            if backend.usesPostgres && postgres == nil {
+                do {
+                    postgres = try await PostgresServer.start()
+                    progress("PostgreSQL: private server on 127.0.0.1:\(postgres!.port) (pid \(postgres!.pid)): \(postgres!.settings)")
+                } catch {
+                    results.comparison.unavailable = "\(error)"
+                    progress("PostgreSQL: FAILED: \(error)")
+                    measured.append(results)
+                    continue
+                }
+            }
+            var kakehashi: KakehashiServer?
+            do {
+                let server = try await KakehashiServer.start(backend: backend, postgres: postgres)
+                kakehashi = server
+                progress("Kakehashi \(backend.label): listening on 127.0.0.1:\(server.port)\(server.balancer == nil ? "" : " (nginx pid \(server.balancer!.process.processIdentifier))"), serve pid(s) \(server.pids), data in \(server.directory.path)")
+                let endpoint = try await server.feed(named: "BENCH")
+                var fresh: [TAXIIEndpoint] = []
+                for round in 1..<max(1, options.ingestRounds) { fresh.append(try await server.feed(named: "BENCH-\(round + 1)")) }
+                let comparison = ComparisonRun(client: client, options: options, corpus: corpus,
+                                               recover: { _ in endpoint })
+                results.comparison = await comparison.run(on: endpoint, freshCollections: fresh)
+            } catch {
+                results.comparison.unavailable = "\(error)"
+                progress("Kakehashi \(backend.label): FAILED: \(error)")
+            }
+            // The large collection on each single-instance backend (two instances share the one database).
+            if options.large > 0, backend.instances == 1, let server = kakehashi {
+                results.large = await LargeCollectionRun(client: client, options: options).run(on: server)
+            }
+            await kakehashi?.stop(keepData: options.keepData)
+            results.loadAfter = loadAverage()
+            measured.append(results)
         }
+        postgres?.stop()
+        if postgres != nil { progress("PostgreSQL: stopped (pid \(postgres!.pid))") }
+        // medallion is compared with the first backend measured (SQLite unless --backends says otherwise).
+        let kakehashiResults = measured.first?.comparison ?? ServerResults(name: "Kakehashi")
+        let large = measured.first?.large
 
         // medallion
         if options.skipMedallion {
@@ -84,17 +114,26 @@ struct BenchmarkRun {
             }
         }
 
-        // Kakehashi only: the large collection
-        if options.large > 0, let server = kakehashi {
-            large = await LargeCollectionRun(client: client, options: options).run(on: server)
-        }
-
-        await kakehashi?.stop(keepData: options.keepData)
         await client.shutdown()
 
         Report.results(kakehashi: kakehashiResults, medallion: medallionResults, large: large,
                        options: options, machine: machine, medallionVersion: medallionVersion)
-        return kakehashiResults.unavailable == nil ? 0 : 1
+        Report.backends(measured, options: options, postgresSettings: postgres?.settings)
+        return measured.allSatisfy { $0.comparison.unavailable == nil } ? 0 : 1
+    }
+}
+
+/// What one backend achieved: the comparison phases and, on a single instance, the large collection.
+struct BackendResults: Sendable {
+    let backend: Backend
+    var comparison: ServerResults
+    var large: LargeResults?
+    /// Load averages when the backend's run began and ended.
+    var loadBefore = "", loadAfter = ""
+
+    init(backend: Backend) {
+        self.backend = backend
+        comparison = ServerResults(name: "Kakehashi \(backend.label)")
     }
 }
 

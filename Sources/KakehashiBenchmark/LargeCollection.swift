@@ -59,7 +59,7 @@ struct LargeCollectionRun: Sendable {
         let seed = options.seed &+ 1_000_003  // other ids than the comparison corpus
         let batch = options.largeBatch
         let total = options.large
-        progress("Kakehashi large collection: loading \(Format.grouped(total)) objects in envelopes of \(Format.grouped(batch))")
+        progress("Kakehashi \(server.backend.label) large collection: loading \(Format.grouped(total)) objects in envelopes of \(Format.grouped(batch))")
 
         @Sendable func envelope(_ range: Range<Int>) -> ByteBuffer {
             BenchmarkCorpus.envelope(DemoCorpus.benchmarkIndicators(range: range, seed: seed))
@@ -118,7 +118,7 @@ struct LargeCollectionRun: Sendable {
         }
         guard loaded > 0 else { return results }
 
-        progress("Kakehashi large collection: paging \(Format.grouped(loaded)) objects with limit=\(options.pageSize)")
+        progress("Kakehashi \(server.backend.label) large collection: paging \(Format.grouped(loaded)) objects with limit=\(options.pageSize)")
         let pager = Pager(client: client, pageSize: options.pageSize)
         let (paging, times, urls) = await pager.page(on: endpoint, expected: loaded, budget: options.largeBudget,
                                                      reportEvery: max(1, loaded / options.pageSize / 4))
@@ -138,10 +138,10 @@ struct LargeCollectionRun: Sendable {
             results.notes.append("WARNING large paging returned \(Format.grouped(paging.objects)) objects, \(Format.grouped(loaded)) were loaded")
         }
         if !paging.complete { results.notes.append("large paging stopped: \(paging.failure ?? "?")") }
-        results.databaseBytes = server.databaseBytes
+        results.databaseBytes = await server.databaseBytes()
 
         let lookups = options.queries
-        progress("Kakehashi large collection: \(lookups) sequential GET object and \(lookups) match[id] look-ups of random ids")
+        progress("Kakehashi \(server.backend.label) large collection: \(lookups) sequential GET object and \(lookups) match[id] look-ups of random ids")
         var generator = SplitMix(seed: options.seed &+ 5)
         let ids = (0..<lookups).compactMap { _ -> String? in
             let index = Int(generator.next() % UInt64(loaded))

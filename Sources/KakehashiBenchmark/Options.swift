@@ -5,6 +5,8 @@ import Foundation
 
 /// What to measure and how hard; every loop of the benchmark is bounded by these counts and budgets.
 struct BenchmarkOptions: Sendable {
+    /// Where the Kakehashi side keeps its data, each measured with the same workload in turn.
+    var backends: [Backend] = [.sqlite]
     /// Size of the corpus both servers receive.
     var objects = 10_000
     /// Size of the Kakehashi-only large collection (0 skips it).
@@ -53,8 +55,12 @@ struct BenchmarkOptions: Sendable {
     static let usage = """
         usage: kakehashi-benchmark [--objects N] [--large M] [options]
 
+          --backends LIST      Kakehashi on sqlite, postgres (one instance), postgres2 (two instances
+                               behind nginx), comma-separated, or all (default sqlite); PostgreSQL is a
+                               private server with fsync on (scripts/postgres-test-server --durable)
           --objects N          corpus for the Kakehashi/medallion comparison (default 10000)
-          --large M            Kakehashi-only large collection, 0 to skip (default 1000000)
+          --large M            Kakehashi-only large collection, 0 to skip (default 1000000); on every
+                               single-instance backend
           --batch N            objects per POSTed envelope in the comparison (default 500)
           --ingest-rounds N    ingest the corpus N times, each into a fresh collection; median reported (default 3)
           --large-batch N      objects per POSTed envelope for the large collection (default 5000)
@@ -72,7 +78,7 @@ struct BenchmarkOptions: Sendable {
           --mail N             ~50 KB attack e-mails parsed for the e-mail figure (default 5000)
           --campaigns N        synthetic submissions clustered for the campaign figure (default 100000)
           --sample-mb N        sample size for the vault ingest figure (default 100)
-          --keep-data          keep Kakehashi's data directory (SQLite files) and print its path
+          --keep-data          keep Kakehashi's data directories (SQLite files) and print their paths
           --venv PATH          Python venv for medallion (default .build/bench-venv)
         """
 
@@ -103,6 +109,7 @@ struct BenchmarkOptions: Sendable {
         }
         while let flag = rest.popFirst() {
             switch flag {
+            case "--backends": options.backends = try Backend.list(try value(flag))
             case "--objects": options.objects = try count(flag, minimum: 1)
             case "--large": options.large = try count(flag, minimum: 0)
             case "--batch": options.batch = try count(flag, minimum: 1)

@@ -144,6 +144,7 @@ extension PostgresHubStore {
                   FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
                   WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(key))
                     AND oa.position > \(sql.bind(start)) AND oa.position < \(sql.bind(boundary ?? Int64.max))
+                    AND ov.position > \(sql.bind(start)) AND ov.position < \(sql.bind(boundary ?? Int64.max))
                 """
             appendFilters(query, audiences: keys, servedOnceByPosition: false, to: sql)
             sql.text += " ORDER BY oa.position) AS w WHERE w.effective = GREATEST(\(sql.bind(own))::bigint, w.date_added_us)"
@@ -238,6 +239,10 @@ extension PostgresHubStore {
 
     /// Each audience key's walk in position order (its first `limit + 1` versions), in one statement
     /// and so one round trip: the walks are UNION ALL branches, each row tagged with its walk's index.
+    /// The bound is repeated on `ov.position` (equal to `oa.position`): PostgreSQL does not carry an
+    /// inequality across the join, and without it a merge join read object_version from its first
+    /// position on every page, so that a page's time grew with its place in the collection (210 ms a
+    /// page of 1,000 at 90,000 objects in; 40 ms with the bound).
     func walks(feedKey: Int64, audiences: [String], readerKeys: [String], after: Int64, query: ObjectQuery,
                excluding: Condition? = nil, on c: PostgresConnection) async throws -> [[StoredObject]] {
         guard !audiences.isEmpty else { return [] }
@@ -248,6 +253,7 @@ extension PostgresHubStore {
                 (SELECT \(Self.objectColumns), \(walk)::bigint AS walk
                 FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
                 WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(audience)) AND oa.position > \(sql.bind(after))
+                  AND ov.position > \(sql.bind(after))
                 """
             appendFilters(query, audiences: readerKeys, excluding: excluding, to: sql)
             sql.text += " ORDER BY oa.position LIMIT \(sql.bind(query.limit + 1)))"
