@@ -176,7 +176,7 @@ final class NginxBalancer: @unchecked Sendable {
             .appendingPathComponent("kakehashi-benchmark-nginx-\(UUID().uuidString.lowercased())", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o755])
-        let port = try freePort()
+        let port = try freeLocalPort()
         let d = directory.path
         // Workers drop to an unprivileged user when nginx starts as root (Debian has no group `nobody`).
         let user = geteuid() == 0 ? "user nobody nogroup;\n" : ""
@@ -245,25 +245,6 @@ final class NginxBalancer: @unchecked Sendable {
     }
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on right now.
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw BenchmarkFailure("socket() failed") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw -> Int32 in
-            guard bind(fd, raw, length) == 0 else { return -1 }
-            return getsockname(fd, raw, &length)
-        }
-    }
-    guard bound == 0 else { throw BenchmarkFailure("no free port on 127.0.0.1") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
 
 /// Whether something accepts TCP connections on 127.0.0.1:`port`.
 func portAccepts(_ port: Int) -> Bool {
