@@ -109,6 +109,9 @@ let package = Package(
         // Consent: releases of held submissions, revocation, who received what.
         .target(name: "Consent", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Anonymization"],
                 swiftSettings: swiftSettings),
+        // SharingMetrics: the measures of sharing value (seed 001): coverage, lead time, daily counts.
+        .target(name: "SharingMetrics", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Consent"],
+                swiftSettings: swiftSettings),
         // HubHTTP: what every HTTP interface of the hub shares: request context, sign-in, error format.
         .target(name: "HubHTTP", dependencies: [
             "Accounts", "Storage",
@@ -126,7 +129,7 @@ let package = Package(
         // HubAPI: the JSON API under /api/v1 (submissions, releases, recipients), with its OpenAPI document.
         .target(name: "HubAPI", dependencies: [
             "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "Consent", "Anonymization", "HubHTTP",
-            "Extraction", "Specimens", "IndicatorExtraction",
+            "Extraction", "Specimens", "IndicatorExtraction", "SharingMetrics",
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -134,7 +137,7 @@ let package = Package(
         // HubServer: composes the HTTP interfaces into one application.
         .target(name: "HubServer", dependencies: [
             "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI", "Consent", "Specimens",
-            "IndicatorExtraction",
+            "IndicatorExtraction", "SharingMetrics",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -154,6 +157,7 @@ let package = Package(
         .executableTarget(name: "KakehashiCLI", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
             "HubServer", "HubHTTP", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens", "Campaigns",
+            "SharingMetrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -189,6 +193,10 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
+        .testTarget(name: "SharingMetricsTests", dependencies: [
+            "SharingMetrics", "Storage", "HubTesting", "Accounts", "SharingPolicy", "Consent", "Ingestion", "STIX",
+            "Anonymization",
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "StorageTests", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "HubTesting", "STIX", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

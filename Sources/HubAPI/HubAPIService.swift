@@ -10,6 +10,7 @@ import HubHTTP
 import Hummingbird
 import IndicatorExtraction
 import Ingestion
+import SharingMetrics
 import SharingPolicy
 import Specimens
 import STIX
@@ -39,11 +40,14 @@ public struct HubAPIService: Sendable {
     public let warningLists: WarningLists
     /// The base URL of links the API stores (sample download URLs); never the request's Host header.
     public let publicAddress: PublicAddress
+    /// Coverage, lead time and daily counts (`GET /api/v1/metrics/…`).
+    public let sharingMetrics: SharingMetrics
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
                 policy: PolicyEngine? = nil, vault: SampleVault? = nil, warningLists: WarningLists = .bundled,
-                maxBodySize: Int = 32 * 1024 * 1024, publicAddress: PublicAddress = PublicAddress()) {
+                maxBodySize: Int = 32 * 1024 * 1024, publicAddress: PublicAddress = PublicAddress(),
+                countries: CountryTable = CountryTable()) {
         self.publicAddress = publicAddress
         self.store = store
         self.authenticator = authenticator
@@ -55,6 +59,7 @@ public struct HubAPIService: Sendable {
         self.submissionDesk = SubmissionDesk(intake: intake, vault: vault)
         self.uploadLimit = Int(vault?.maximumSize ?? SampleVault.defaultMaximumSize)
         self.warningLists = warningLists
+        self.sharingMetrics = SharingMetrics(store: store, policy: self.policy, countries: countries)
     }
 
     public func addRoutes(to router: Router<HubRequestContext>) {
@@ -78,6 +83,7 @@ public struct HubAPIService: Sendable {
         api.put("standing-consent") { request, context in try await putStandingConsent(request, context) }
         addHandOverRoutes(to: api)
         addAccountRoutes(to: api)
+        addMetricsRoutes(to: api)
     }
 
     // MARK: - Handlers

@@ -10,6 +10,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import SharingMetrics
 import SharingPolicy
 import IndicatorExtraction
 import Specimens
@@ -42,7 +43,7 @@ public enum HubApplication {
         store: any HubStore, taxii: TAXIIConfiguration = TAXIIConfiguration(),
         anonymization: AnonymizationSettings, corroboration rule: CorroborationRule = .standard, defaultTLP: TLPLevel = .amber,
         vault: SampleVault? = nil, warningLists: WarningLists = .bundled, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, logger: Logger? = nil,
-        services: [any Service] = [], metrics: HubMetrics = HubMetrics(),
+        services: [any Service] = [], metrics: HubMetrics = HubMetrics(), countries: CountryTable = CountryTable(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
@@ -59,7 +60,8 @@ public enum HubApplication {
         taxiiService.addRoutes(to: router)
         HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
                       anonymization: anonymization, corroboration: corroboration, policy: policy,
-                      vault: vault, warningLists: warningLists, publicAddress: publicAddress).addRoutes(to: router)
+                      vault: vault, warningLists: warningLists, publicAddress: publicAddress,
+                      countries: countries).addRoutes(to: router)
         OperationsRoutes(store: store, metrics: metrics, ledger: ledger, authenticator: taxiiService.authenticator)
             .addRoutes(to: router)
         let logger = logger ?? Logger(label: "kakehashi") { HubLogHandler(label: $0) }

@@ -25,6 +25,8 @@ public final class HubMetrics: Sendable {
     public let factory: PrometheusMetricsFactory
     let signInRefusals: CoreMetrics.Counter
     let ledgerPending: CoreMetrics.Gauge
+    /// Submissions, observables by type, corroborated, deliveries (see `SharingGauges`).
+    public let sharing: SharingGauges
 
     /// Request latency buckets, seconds: from half a millisecond to ten seconds.
     static let latencyBuckets: [Duration] = [
@@ -40,6 +42,7 @@ public final class HubMetrics: Sendable {
         self.factory = factory
         signInRefusals = CoreMetrics.Counter(label: "kakehashi_signin_refusals_total", factory: factory)
         ledgerPending = CoreMetrics.Gauge(label: "kakehashi_delivery_ledger_pending_records", factory: factory)
+        sharing = SharingGauges(factory: factory)
     }
 
     /// The Prometheus text exposition of every metric so far.

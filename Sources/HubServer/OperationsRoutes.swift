@@ -56,6 +56,7 @@ public struct OperationsRoutes: Sendable {
             throw HubError.forbidden("Metrics are for the hub's staff.")
         }
         metrics.ledgerPending.record(await ledger.pendingRecords)
+        await metrics.sharing.refresh(from: store)
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         headers[.cacheControl] = "no-store"

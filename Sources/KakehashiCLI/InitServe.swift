@@ -7,6 +7,7 @@ import IndicatorExtraction
 import Ingestion
 import Specimens
 import ServiceLifecycle
+import SharingMetrics
 import Storage
 import Anonymization
 import Consent
@@ -72,6 +73,8 @@ struct Serve: AsyncParsableCommand {
     var maxSampleMb = 100
     @Option(help: "Public base URL written into links (TAXII discovery, sample downloads), e.g. https://hub.example.jp; default http://127.0.0.1:PORT of the listener. Never taken from a request's Host header.")
     var publicUrl: String?
+    @Option(help: "Directory of RIR delegated-extended statistics files (*.txt) the daily metrics take countries from (default DATA/rir; scripts/fetch-rir-stats).")
+    var rirDir: String?
 
     func validate() throws {
         if let publicUrl, !PublicAddress.isValid(publicUrl) {
@@ -87,6 +90,13 @@ struct Serve: AsyncParsableCommand {
         // Before the store opens: its read/write timings and write queue report into the hub's registry.
         let metrics = HubMetrics()
         MetricsSystem.bootstrap(metrics.factory)
+        let rir = rirDir.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? data.url.appendingPathComponent("rir", isDirectory: true)
+        let countries: CountryTable
+        do {
+            countries = try CountryTable.load(directory: rir)
+        } catch {
+            throw CommandFailure("cannot read the RIR statistics in \(rir.path): \(error.localizedDescription)")
+        }
         let hub = try await OpenedHub.open(data, serving: true)
         // Options given are recorded in hub.json: `kakehashi submit` beside this server applies the same.
         let settings = try IntakeSettings.update(data.url, k: corroboration.corroborationK,
@@ -99,7 +109,8 @@ struct Serve: AsyncParsableCommand {
                         banner: nil,
                         defaultTLP: settings.defaultTLP, corroboration: settings.corroboration,
                         vault: try hub.vault(data, maximumMegabytes: maxSampleMb),
-                        warningLists: try HandOver.warningLists(dataDirectory: data.url), metrics: metrics)
+                        warningLists: try HandOver.warningLists(dataDirectory: data.url), metrics: metrics,
+                        countries: countries)
     }
 }
 
@@ -123,11 +134,11 @@ func serve(store: any HubStore, services: [any Service], database: String? = nil
            banner: (@Sendable (String) -> String)?, defaultTLP: TLPLevel = .amber,
            corroboration: CorroborationRule = .standard,
            vault: SampleVault? = nil, warningLists: WarningLists = .bundled,
-           metrics: HubMetrics = HubMetrics()) async throws {
+           metrics: HubMetrics = HubMetrics(), countries: CountryTable = CountryTable()) async throws {
     let app = HubApplication.make(store: store, anonymization: anonymization, corroboration: corroboration,
                                   defaultTLP: defaultTLP, vault: vault, warningLists: warningLists,
                                   host: host, port: port, publicURL: publicURL,
-                                  services: services, metrics: metrics) { boundPort in
+                                  services: services, metrics: metrics, countries: countries) { boundPort in
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"

@@ -14,6 +14,8 @@ public enum HubReadPurpose: String, Sendable, Equatable {
     case submissionProcessing = "submission-processing"
     /// The operator's export of a feed (`kakehashi export`): what hub staff read.
     case operatorExport = "operator-export"
+    /// Classing new indicators for the sharing metrics' daily counts (SharingMetrics): counts only.
+    case metrics
 }
 
 /// Who one object read is for, as the store applies it.
