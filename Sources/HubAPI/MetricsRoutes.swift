@@ -6,6 +6,7 @@ import Foundation
 import HubHTTP
 import Hummingbird
 import SharingMetrics
+import Storage
 
 extension HubAPIService {
     /// Adds the metrics routes to the authenticated `/api/v1` group.

@@ -14,6 +14,7 @@ import Consent
 import Foundation
 import SharingPolicy
 import STIX
+import STIXPatterning
 import Storage
 
 /// Who a report is for.
