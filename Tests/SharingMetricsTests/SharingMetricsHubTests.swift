@@ -210,6 +210,13 @@ struct SharingMetricsHubTests {
         // A member counts only its own: D's first reports of its values (203.0.113.5 is new to D's view).
         let asD = try await metrics.daily(for: MetricsViewer(world.members["D"]!), principal: world.members["D"]!)
         #expect(asD.rows.reduce(0) { $0 + $1.count } == 2 && asD.rows.allSatisfy { $0.sector == "化学" })
+        // A feed a member cannot see is answered as one that does not exist; hub staff may name it.
+        _ = try await world.hub.feed("SECRET")
+        await #expect(throws: MetricsError.unknownFeed("SECRET")) {
+            try await metrics.coverage(for: MetricsViewer(world.members["D"]!), filter: MetricsFilter(feedName: "SECRET"),
+                                       principal: world.members["D"]!)
+        }
+        #expect(try await metrics.coverage(for: .hubStaff, filter: MetricsFilter(feedName: "SECRET")).rows.isEmpty)
         // An unknown feed, and a bad date, are clear errors.
         await #expect(throws: MetricsError.unknownFeed("NOPE")) {
             try await metrics.daily(for: .hubStaff, filter: MetricsFilter(feedName: "NOPE"))
