@@ -39,6 +39,8 @@ public struct HubAPIService: Sendable {
     public let warningLists: WarningLists
     /// The base URL of links the API stores (sample download URLs); never the request's Host header.
     public let publicAddress: PublicAddress
+    /// Members' sighting reports and their counts.
+    public let sightings: SightingDesk
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
@@ -55,6 +57,7 @@ public struct HubAPIService: Sendable {
         self.submissionDesk = SubmissionDesk(intake: intake, vault: vault)
         self.uploadLimit = Int(vault?.maximumSize ?? SampleVault.defaultMaximumSize)
         self.warningLists = warningLists
+        self.sightings = intake.sightings ?? SightingDesk(store: store, policy: self.policy, corroboration: nil)
     }
 
     public func addRoutes(to router: Router<HubRequestContext>) {
@@ -78,6 +81,7 @@ public struct HubAPIService: Sendable {
         api.put("standing-consent") { request, context in try await putStandingConsent(request, context) }
         addHandOverRoutes(to: api)
         addAccountRoutes(to: api)
+        addSightingRoutes(to: api)
     }
 
     // MARK: - Handlers
