@@ -280,7 +280,7 @@ public struct SightingDesk: Sendable {
             kind = known
         }
         guard let ref = properties["sighting_of_ref"]?.stringValue, ref.hasPrefix("indicator--") else {
-            return .failure(.invalid("sighting_of_ref must name an indicator the hub shared with you"))
+            return .failure(.invalid("sighting_of_ref must name an indicator you may read"))
         }
         do {
             let input = try SightingInput(

@@ -88,6 +88,7 @@ public struct EnvelopeIntake: Sendable {
         // takes reads the scanner's callback cannot wait for) and stored last.
         let takesSightings = sightings != nil
         var pendingSightings: [(value: JSONValue, facts: STIXObjectFacts, object: IncomingObject)] = []
+        var envelopeIDs = Set<String>()
         let envelope: ScannedEnvelope
         do {
             envelope = try EnvelopeScanner.scan(bytes, limits: limits, handingOver: Self.batchSize,
@@ -105,15 +106,16 @@ public struct EnvelopeIntake: Sendable {
                     case .success(let facts):
                         let version = facts.version
                         let tlp = PolicyEngine.tlpLevel(of: facts)
-                        let stored = IncomingObject(
+                        let incomingObject = IncomingObject(
                             stixID: facts.id, type: facts.type, specVersion: facts.specVersion, version: version,
                             versionMicroseconds: version.flatMap { STIXTimestamp($0)?.microsecondsSinceEpoch },
                             bytes: Array(object.bytes), tlp: tlp, audiences: audiences)
+                        if takesSightings { envelopeIDs.insert(facts.id) }
                         if takesSightings, facts.type == "sighting" {
-                            pendingSightings.append((object.value, facts, stored))
+                            pendingSightings.append((object.value, facts, incomingObject))
                             continue
                         }
-                        incoming.append(stored)
+                        incoming.append(incomingObject)
                         submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil,
                                                                   tlp: tlp?.rawValue))
                         markings.append(facts.objectMarkingRefs)
@@ -148,9 +150,10 @@ public struct EnvelopeIntake: Sendable {
             _ = try? await writer.value
             throw IntakeError(.malformed, "\(customTLP.id) declares TLP level \"\(customTLP.level)\" under an id of its own; mark objects with the well-known TLP marking-definition ids (TLP 2.0: \(TLPMarking.tlp2.map(\.name).joined(separator: ", "))) instead. Nothing was stored.")
         }
-        let sightingRecords = await decideSightings(pendingSightings, submission: &submission, markings: &markings,
-                                                    by: principal, stream: stream)
-        stored += sightingRecords.count
+        let before = submission.successes.count
+        let sightingRecords = await decideSightings(pendingSightings, envelopeIDs: envelopeIDs, submission: &submission,
+                                                    markings: &markings, by: principal, stream: stream)
+        stored += submission.successes.count - before
         // PAP levels come from marking definitions anywhere in the envelope, so they are known last.
         let papLevels = Self.papLevels(in: envelope)
         Self.retire(consume envelope)
@@ -200,29 +203,35 @@ public struct EnvelopeIntake: Sendable {
         return submission
     }
 
-    /// Decides the STIX sightings of an envelope: those the member may report are stored as its
-    /// objects (held like any submission) and returned as the reports to record; the others fail
-    /// alone, a sighting of an indicator the member may not read exactly as one of an indicator that
-    /// does not exist.
+    /// Decides the STIX sightings of an envelope: a member's sighting of an indicator stored before
+    /// is a sighting report; those it may report are stored as its objects (held like any
+    /// submission) and returned as the reports to record; the others fail alone, a sighting of an
+    /// indicator the member may not read exactly as one of an indicator that does not exist. Hub
+    /// staff's sightings (imports, the hub's own analysis), sightings of an object of the same
+    /// envelope (part of the member's own report) and of anything but an indicator are content,
+    /// stored as posted.
     func decideSightings(_ pending: [(value: JSONValue, facts: STIXObjectFacts, object: IncomingObject)],
-                         submission: inout Submission, markings: inout [[String]], by principal: Principal,
-                         stream: IncomingStream) async -> [[SightingRecord]] {
+                         envelopeIDs: Set<String>, submission: inout Submission, markings: inout [[String]],
+                         by principal: Principal, stream: IncomingStream) async -> [[SightingRecord]] {
         guard let sightings, !pending.isEmpty else { return [] }
         var accepted: [IncomingObject] = []
         var reports: [[SightingRecord]] = []
         for (value, facts, object) in pending {
+            let ref = value.objectValue?["sighting_of_ref"]?.stringValue ?? ""
+            let reporting = !principal.user.role.isHubStaff && ref.hasPrefix("indicator--") && !envelopeIDs.contains(ref)
             let decision: Result<[SightingRecord], HubError>
             do {
-                decision = try await sightings.records(forSighting: value, by: principal)
+                decision = reporting ? try await sightings.records(forSighting: value, by: principal) : .success([])
             } catch {
                 decision = .failure(.unavailable("the sighting could not be checked: \(error)"))
             }
             switch decision {
             case .success(let records):
                 accepted.append(object)
-                reports.append(records)
+                if !records.isEmpty { reports.append(records) }
                 submission.successes.append(ObjectOutcome(id: facts.id, version: facts.version,
-                                                          message: "recorded as a sighting", tlp: object.tlp?.rawValue))
+                                                          message: records.isEmpty ? nil : "recorded as a sighting",
+                                                          tlp: object.tlp?.rawValue))
                 markings.append(facts.objectMarkingRefs)
             case .failure(let error):
                 submission.failures.append(ObjectOutcome(id: facts.id, version: facts.version,

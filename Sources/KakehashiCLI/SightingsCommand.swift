@@ -51,7 +51,8 @@ struct SightingsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let hub = try await OpenedHub.open(data)
-            let principal = try await email.map { try await hub.principal(email: $0) } ?? hub.operatorPrincipal
+            var principal = hub.operatorPrincipal
+            if let email { principal = try await hub.principal(email: email) }
             try await SightingsCommand.printing {
                 try await SightingsCommand.desk(hub).summary(indicatorID: indicator, for: principal)
             }

@@ -6,9 +6,10 @@ import Accounts
 import Storage
 
 extension PolicyEngine {
-    /// Whether the principal may report sightings: a member's user who may write (not read-only),
-    /// of an organisation that reads with rights of its own (not a client that reads only through
-    /// its patrons), and not hub staff (sightings are members' reports).
+    /// Whether the principal may report sightings: a member's user who may write (not read-only), of
+    /// an organisation that may write some feed (a contributing member, by its own grant or a trust
+    /// group's; not a client that only receives, through its patrons or the corroborated feed), and
+    /// not hub staff (sightings are members' reports).
     ///
     /// ```swift
     /// guard try await policy.maySight(principal) else { throw HubError.forbidden("…") }
@@ -17,7 +18,7 @@ extension PolicyEngine {
         let role = principal.user.role
         guard role.mayWrite, !role.isHubStaff else { return false }
         let grants = try await rights(of: principal).grants
-        return !grants.grants.filter(\.canRead).isEmpty || !grants.groups.isEmpty
+        return grants.grants.contains(where: \.canWrite) || grants.groupGrants.contains(where: \.canWrite)
     }
 
     /// The newest version of the indicator `id` that the principal may read (in any feed it may
