@@ -232,7 +232,7 @@ public struct SightingDesk: Sendable {
             return (object.stixID, Self.observableKeys(of: object))
         }
         let candidates = Self.candidateKeys(for: input.value ?? "")
-        let submissions = try await store.submissionsCarrying(candidates, limit: 200)
+        let submissions = try await store.submissionsCarrying(Array(candidates), limit: 200)
         for object in try await policy.readableIndicators(inSubmissions: submissions, for: principal) {
             let matching = Self.observableKeys(of: object).filter(candidates.contains)
             if !matching.isEmpty { return (object.stixID, matching) }
