@@ -83,7 +83,8 @@ public protocol SightingStore: Sendable {
     // MARK: Sightings
     /// Stores one report's rows with its audit entry, in one transaction, durably.
     func recordSightings(_ records: [SightingRecord], audit: AuditEvent) async throws
-    /// Every row about the indicator `indicatorID` (nil: any) or one of `observables`, oldest first.
+    /// Every row about the indicator `indicatorID` (nil: any) or one of `observables`, oldest first
+    /// (then by report id and observable).
     /// Callers decide who may see what (only through the policy engine).
     func sightings(indicatorID: String?, observables: [String]) async throws -> [SightingRecord]
     /// Every row one organisation reported, oldest first: its values with first and last seen

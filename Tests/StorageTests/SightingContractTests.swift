@@ -30,7 +30,8 @@ struct SightingContractTests {
                                      recordedAt: "2026-11-06T00:00:00.000000Z", via: "taxii", stixID: "sighting--x")]
         try await store.recordSightings(first, audit: Self.audit("sighting-report--1"))
         try await store.recordSightings(second, audit: Self.audit("sighting-report--2"))
-        #expect(try await store.sightings(indicatorID: "indicator--a", observables: []) == first)
+        // Oldest first, then by report and observable.
+        #expect(try await store.sightings(indicatorID: "indicator--a", observables: []) == [first[1], first[0]])
         #expect(try await store.sightings(indicatorID: nil, observables: ["ipv4-addr:198.51.100.7"]) == [first[0], second[0]])
         #expect(try await store.sightings(indicatorID: "indicator--b", observables: ["domain-name:c2.example"])
                 == [first[1], second[0]])
