@@ -18,6 +18,11 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case account
     /// A member reported values that match other organisations' held data (k-corroboration probing).
     case corroborationProbe = "corroboration-probe"
+    /// A member reported a sighting (seen, false positive, expired) of an indicator.
+    case sighting
+    /// A value was put on review by false-positive reports, or an analyst cleared it
+    /// (`details["change"]` says which).
+    case review
 }
 
 /// One event to record; the store gives it its sequence number, time and hashes.

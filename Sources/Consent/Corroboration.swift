@@ -54,11 +54,15 @@ public enum ObservableExtraction {
 public struct CorroborationRule: Sendable, Equatable {
     public let organizations: Int
     public let sectors: Int
+    /// How many organisations' false-positive sightings put a value on review and out of the
+    /// corroborated feed (`SightingDesk`); k unless given.
+    public let falsePositives: Int
 
-    /// k at least 2, sectors at least 1 and at most k.
-    public init(organizations: Int = 3, sectors: Int = 2) {
+    /// k at least 2, sectors at least 1 and at most k; false positives at least 1 (default k).
+    public init(organizations: Int = 3, sectors: Int = 2, falsePositives: Int? = nil) {
         self.organizations = max(2, organizations)
         self.sectors = min(max(1, sectors), self.organizations)
+        self.falsePositives = max(1, falsePositives ?? self.organizations)
     }
 
     public static let standard = CorroborationRule()
@@ -132,7 +136,11 @@ public struct Corroboration: Sendable {
 
     func release(_ counts: [String: Int], screen: HeldScreen) async throws -> [String] {
         // Most counts are below k: only the others are looked at (in a stable release order).
-        let candidates = counts.filter { $0.value >= k }.keys.sorted()
+        var candidates = counts.filter { $0.value >= k }.keys.sorted()
+        guard !candidates.isEmpty else { return [] }
+        // A value members reported as a false positive stays out until an analyst clears it.
+        let onReview = try await store.reviews(of: candidates).filter { $0.value.state == .review }
+        candidates.removeAll { onReview[$0] != nil }
         guard !candidates.isEmpty else { return [] }
         let reporters = try await store.observableReporters(candidates)
         let sectors = Dictionary(try await store.organizations().map { ($0.id, $0.sector) }, uniquingKeysWith: { a, _ in a })
@@ -172,6 +180,7 @@ public struct Corroboration: Sendable {
         let sectors = Dictionary(organizations.map { ($0.id, $0.sector) }, uniquingKeysWith: { a, _ in a })
         guard let hub = organizations.first(where: { $0.sector == "hub" }),
               let feed = try await store.feed(named: Self.feedName) else { return [] }
+        let onReview = try await store.reviews(of: keys).filter { $0.value.state == .review }
         var withdrawn: [String] = []
         for key in keys {
             let reported = reporters[key] ?? []
@@ -179,6 +188,8 @@ public struct Corroboration: Sendable {
             let reason: String
             if !screen.holders(of: key).isEmpty {
                 reason = "held"
+            } else if onReview[key] != nil {
+                reason = "on review: reported a false positive"
             } else if reported.count < k || distinctSectors.count < rule.sectors {
                 reason = "fewer than \(k) organisations from \(rule.sectors) sectors"
             } else {
@@ -194,6 +205,36 @@ public struct Corroboration: Sendable {
         }
         return withdrawn
     }
+
+    /// Takes a value out of the corroborated feed because members reported it a false positive
+    /// (it is on review): as `withdrawUnqualified` does, with a `revoke` audit entry. False when it
+    /// was not released by corroboration.
+    @discardableResult
+    public func withdrawForReview(_ key: String, organizations: Int) async throws -> Bool {
+        guard try await store.corroboratedObservables().contains(key),
+              let hub = try await store.organizations().first(where: { $0.sector == "hub" }),
+              let feed = try await store.feed(named: Self.feedName) else { return false }
+        let indicatorID = "indicator--" + Self.uuid(from: key)
+        _ = try await store.withdrawCorroborated(
+            key, indicatorID: indicatorID, feedID: feed.id, providerOrganizationID: hub.id,
+            audit: AuditEvent(action: .revoke, actorUserID: nil, actorOrganizationID: hub.id, subject: indicatorID,
+                              details: ["kind": ReleaseKind.corroboration.rawValue, "observable": key,
+                                        "reason": "on review: \(organizations) organisations reported a false positive"]))
+        return true
+    }
+
+    /// Releases a value again once an analyst cleared its review, when it still qualifies.
+    /// Returns whether it was released.
+    @discardableResult
+    public func reconsider(_ key: String) async throws -> Bool {
+        let counts = try await store.observableReportCounts([key])
+        guard !counts.isEmpty else { return false }
+        let screen = try await HeldScreen.load(from: store, keys: [key])
+        return try await !release(counts.filter { screen.holders(of: $0.key).isEmpty }, screen: screen).isEmpty
+    }
+
+    /// The stable id of the corroborated indicator of an observable key.
+    public static func indicatorID(for key: String) -> String { "indicator--" + uuid(from: key) }
 
     /// A hub-authored TLP:GREEN indicator for the bare observable, readable by every member: nothing
     /// else (no count of reporters, no name, no types), so it says no more than the value itself.

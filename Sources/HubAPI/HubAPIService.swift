@@ -42,6 +42,8 @@ public struct HubAPIService: Sendable {
     public let publicAddress: PublicAddress
     /// Coverage, lead time and daily counts (`GET /api/v1/metrics/…`).
     public let sharingMetrics: SharingMetrics
+    /// Members' sighting reports and their counts.
+    public let sightings: SightingDesk
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
@@ -60,6 +62,7 @@ public struct HubAPIService: Sendable {
         self.uploadLimit = Int(vault?.maximumSize ?? SampleVault.defaultMaximumSize)
         self.warningLists = warningLists
         self.sharingMetrics = SharingMetrics(store: store, policy: self.policy, countries: countries)
+        self.sightings = intake.sightings ?? SightingDesk(store: store, policy: self.policy, corroboration: nil)
     }
 
     public func addRoutes(to router: Router<HubRequestContext>) {
@@ -84,6 +87,7 @@ public struct HubAPIService: Sendable {
         addHandOverRoutes(to: api)
         addAccountRoutes(to: api)
         addMetricsRoutes(to: api)
+        addSightingRoutes(to: api)
     }
 
     // MARK: - Handlers

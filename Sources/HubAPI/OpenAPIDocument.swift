@@ -86,6 +86,30 @@ enum OpenAPIDocument {
             "content": {"type": "string", "enum": ["technical", "all"]},
             "scope": {"type": "object", "properties": {"groups": {"type": "array", "items": {"type": "string"}}, "organizations": {"type": "array", "items": {"type": "string"}}, "all_members": {"type": "boolean"}, "public": {"type": "boolean"}}},
             "anonymize": {"type": "boolean"}}}}}},
+          "SightingRequest": {"type": "object", "additionalProperties": false, "properties": {
+            "indicator": {"type": "string", "description": "STIX id of an indicator you may read (or value)"},
+            "value": {"type": "string", "description": "an observable value (address, domain, URL, e-mail address, file hash) of an indicator you may read (or indicator)"},
+            "kind": {"type": "string", "enum": ["seen", "false-positive", "expired"], "default": "seen"},
+            "count": {"type": "integer", "minimum": 1, "maximum": 999999999, "default": 1},
+            "first_seen": {"type": "string", "format": "date-time"}, "last_seen": {"type": "string", "format": "date-time"},
+            "consent_to_be_named": {"type": "boolean", "default": false, "description": "let other members see your organisation's name with the counts"}}},
+          "SightingReceipt": {"type": "object", "required": ["id", "indicator", "kind", "count", "recorded_at"], "properties": {
+            "id": {"type": "string"}, "indicator": {"type": "string"}, "kind": {"type": "string"}, "count": {"type": "integer"},
+            "recorded_at": {"type": "string", "format": "date-time"}}},
+          "SightingSummary": {"type": "object", "required": ["indicator", "kinds"], "properties": {
+            "indicator": {"type": "string"},
+            "review": {"type": ["string", "null"], "enum": ["review", "cleared", null], "description": "hub staff only"},
+            "kinds": {"type": "array", "items": {"type": "object", "required": ["kind", "organizations", "sectors", "count", "named", "text"], "properties": {
+              "kind": {"type": "string", "enum": ["seen", "false-positive", "expired"]},
+              "organizations": {"type": "integer"}, "sectors": {"type": "integer", "description": "how many sectors; never which"},
+              "count": {"type": "integer"}, "first_seen": {"type": ["string", "null"]}, "last_seen": {"type": ["string", "null"]},
+              "named": {"type": "array", "items": {"type": "string"}, "description": "only organisations that consented to be named"},
+              "text": {"type": "string", "description": "e.g. seen by 4 organisations in 2 sectors"}}}}}},
+          "SightingReview": {"type": "object", "required": ["value", "state", "organizations", "placed_at", "reporters"], "properties": {
+            "value": {"type": "string", "description": "observable key, e.g. ipv4-addr:198.51.100.7"},
+            "state": {"type": "string", "enum": ["review", "cleared"]}, "organizations": {"type": "integer"},
+            "placed_at": {"type": "string"}, "cleared_at": {"type": ["string", "null"]},
+            "reporters": {"type": "array", "items": {"type": "string"}}}},
           "Recipients": {"type": "object", "required": ["submission", "recipients"], "properties": {
             "submission": {"type": "string"},
             "recipients": {"type": "array", "items": {"type": "object", "required": ["organization", "organization_id", "objects"], "properties": {
@@ -225,6 +249,31 @@ enum OpenAPIDocument {
             "responses": {"200": {"description": "stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StandingConsent"}}}},
               "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
               "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/sightings": {
+          "post": {"summary": "Report a sighting (seen, false positive, expired) of an indicator you may read, by its id or a value; members' users who may write",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SightingRequest"}}}},
+            "responses": {"201": {"description": "recorded (durable)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SightingReceipt"}}}},
+              "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/indicators/{id}/sightings": {
+          "get": {"summary": "The sightings of an indicator you may read, as counts per kind (names only of reporters that consented)",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "counts", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SightingSummary"}}}},
+              "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/sightings/review": {
+          "get": {"summary": "Values false-positive reports put on review, out of the corroborated feed (hub staff)",
+            "parameters": [{"name": "all", "in": "query", "required": false, "schema": {"type": "boolean"}, "description": "also those cleared"}],
+            "responses": {"200": {"description": "the review queue", "content": {"application/json": {"schema": {"type": "object", "properties": {"reviews": {"type": "array", "items": {"$ref": "#/components/schemas/SightingReview"}}}}}}},
+              "403": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/sightings/review/clear": {
+          "post": {"summary": "Clear a value on review (hub staff): corroboration may release it again",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["value"], "properties": {"value": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "cleared"}, "400": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
         },
         "/api/v1/releases/{id}/revoke": {
           "post": {"summary": "Revoke a release: its objects disappear from later reads",

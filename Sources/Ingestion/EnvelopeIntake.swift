@@ -43,11 +43,15 @@ public struct EnvelopeIntake: Sendable {
     public let desk: ConsentDesk?
     /// Records the observables of each submission and releases those corroborated by k organisations.
     public let corroboration: Corroboration?
+    /// Turns STIX `sighting` objects into sighting reports (with corroboration: every way in that
+    /// applies the hub's rules takes sightings too).
+    public let sightings: SightingDesk?
 
     public init(store: any HubStore, policy: PolicyEngine, limits: JSONLimits = .standard, desk: ConsentDesk? = nil,
                 corroboration: Corroboration? = nil) {
         self.store = store; self.policy = policy; self.limits = limits; self.desk = desk
         self.corroboration = corroboration
+        self.sightings = corroboration.map { SightingDesk(store: store, policy: policy, corroboration: $0) }
     }
 
     public func submit(envelope bytes: [UInt8], to feed: Feed, by principal: Principal,
@@ -80,6 +84,11 @@ public struct EnvelopeIntake: Sendable {
         let defaultTLP = policy.defaultTLP
         var stored = 0
         var customTLP: (id: String, level: String)? = nil
+        // STIX sightings are decided after the scan (whether the member may read what they sight
+        // takes reads the scanner's callback cannot wait for) and stored last.
+        let takesSightings = sightings != nil
+        var pendingSightings: [(value: JSONValue, facts: STIXObjectFacts, object: IncomingObject)] = []
+        var envelopeIDs = Set<String>()
         let envelope: ScannedEnvelope
         do {
             envelope = try EnvelopeScanner.scan(bytes, limits: limits, handingOver: Self.batchSize,
@@ -97,10 +106,16 @@ public struct EnvelopeIntake: Sendable {
                     case .success(let facts):
                         let version = facts.version
                         let tlp = PolicyEngine.tlpLevel(of: facts)
-                        incoming.append(IncomingObject(
+                        let incomingObject = IncomingObject(
                             stixID: facts.id, type: facts.type, specVersion: facts.specVersion, version: version,
                             versionMicroseconds: version.flatMap { STIXTimestamp($0)?.microsecondsSinceEpoch },
-                            bytes: Array(object.bytes), tlp: tlp, audiences: audiences))
+                            bytes: Array(object.bytes), tlp: tlp, audiences: audiences)
+                        if takesSightings { envelopeIDs.insert(facts.id) }
+                        if takesSightings, facts.type == "sighting" {
+                            pendingSightings.append((object.value, facts, incomingObject))
+                            continue
+                        }
+                        incoming.append(incomingObject)
                         submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil,
                                                                   tlp: tlp?.rawValue))
                         markings.append(facts.objectMarkingRefs)
@@ -135,6 +150,10 @@ public struct EnvelopeIntake: Sendable {
             _ = try? await writer.value
             throw IntakeError(.malformed, "\(customTLP.id) declares TLP level \"\(customTLP.level)\" under an id of its own; mark objects with the well-known TLP marking-definition ids (TLP 2.0: \(TLPMarking.tlp2.map(\.name).joined(separator: ", "))) instead. Nothing was stored.")
         }
+        let before = submission.successes.count
+        let sightingRecords = await decideSightings(pendingSightings, envelopeIDs: envelopeIDs, submission: &submission,
+                                                    markings: &markings, by: principal, stream: stream)
+        stored += submission.successes.count - before
         // PAP levels come from marking definitions anywhere in the envelope, so they are known last.
         let papLevels = Self.papLevels(in: envelope)
         Self.retire(consume envelope)
@@ -157,6 +176,10 @@ public struct EnvelopeIntake: Sendable {
         for (index, result) in results.enumerated() where result == .alreadyPresent {
             submission.successes[index].message = "this version was already in the collection; stored once"
         }
+        // The sightings the member may report are durable before the envelope is acknowledged.
+        if let sightings {
+            for records in sightingRecords { try await sightings.commit(records, by: principal) }
+        }
         // The submission is stored by now: what follows may fail without failing it; a failure is
         // recorded in the provider's audit trail.
         if let corroboration, !reportCounts.isEmpty {
@@ -178,6 +201,45 @@ public struct EnvelopeIntake: Sendable {
             }
         }
         return submission
+    }
+
+    /// Decides the STIX sightings of an envelope: a member's sighting of an indicator stored before
+    /// is a sighting report; those it may report are stored as its objects (held like any
+    /// submission) and returned as the reports to record; the others fail alone, a sighting of an
+    /// indicator the member may not read exactly as one of an indicator that does not exist. Hub
+    /// staff's sightings (imports, the hub's own analysis), sightings of an object of the same
+    /// envelope (part of the member's own report) and of anything but an indicator are content,
+    /// stored as posted.
+    func decideSightings(_ pending: [(value: JSONValue, facts: STIXObjectFacts, object: IncomingObject)],
+                         envelopeIDs: Set<String>, submission: inout Submission, markings: inout [[String]],
+                         by principal: Principal, stream: IncomingStream) async -> [[SightingRecord]] {
+        guard let sightings, !pending.isEmpty else { return [] }
+        var accepted: [IncomingObject] = []
+        var reports: [[SightingRecord]] = []
+        for (value, facts, object) in pending {
+            let ref = value.objectValue?["sighting_of_ref"]?.stringValue ?? ""
+            let reporting = !principal.user.role.isHubStaff && ref.hasPrefix("indicator--") && !envelopeIDs.contains(ref)
+            let decision: Result<[SightingRecord], HubError>
+            do {
+                decision = reporting ? try await sightings.records(forSighting: value, by: principal) : .success([])
+            } catch {
+                decision = .failure(.unavailable("the sighting could not be checked: \(error)"))
+            }
+            switch decision {
+            case .success(let records):
+                accepted.append(object)
+                if !records.isEmpty { reports.append(records) }
+                submission.successes.append(ObjectOutcome(id: facts.id, version: facts.version,
+                                                          message: records.isEmpty ? nil : "recorded as a sighting",
+                                                          tlp: object.tlp?.rawValue))
+                markings.append(facts.objectMarkingRefs)
+            case .failure(let error):
+                submission.failures.append(ObjectOutcome(id: facts.id, version: facts.version,
+                                                         message: "sighting not recorded: \(error.reason)"))
+            }
+        }
+        if !accepted.isEmpty { stream.send(accepted, observables: []) }
+        return reports
     }
 
     /// Whether an object's values are held back from corroboration: marked (or, unmarked, taken by

@@ -183,7 +183,8 @@ struct IntakeSettings: Equatable {
         var settings = IntakeSettings()
         let k = hub["corroboration_k"].flatMap { Int($0) } ?? settings.corroboration.organizations
         let sectors = hub["corroboration_sectors"].flatMap { Int($0) } ?? settings.corroboration.sectors
-        settings.corroboration = CorroborationRule(organizations: k, sectors: sectors)
+        settings.corroboration = CorroborationRule(organizations: k, sectors: sectors,
+                                                   falsePositives: hub["false_positive_k"].flatMap { Int($0) })
         if let text = hub["default_tlp"] {
             guard let level = TLPLevel(rawValue: text) else {
                 throw CommandFailure("hub.json in \(directory.path) names an unknown default_tlp \(text)")
@@ -198,6 +199,9 @@ struct IntakeSettings: Equatable {
         var hub = try Self.stored(directory)
         hub["corroboration_k"] = String(corroboration.organizations)
         hub["corroboration_sectors"] = String(corroboration.sectors)
+        // Absent: k, whatever k becomes later.
+        hub["false_positive_k"] = corroboration.falsePositives == corroboration.organizations
+            ? nil : String(corroboration.falsePositives)
         hub["default_tlp"] = defaultTLP.rawValue
         try JSONSerialization.data(withJSONObject: hub, options: [.sortedKeys])
             .write(to: directory.appendingPathComponent("hub.json"), options: .atomic)
@@ -205,12 +209,14 @@ struct IntakeSettings: Equatable {
 
     /// Applies the options a command was given (nil: keep) and saves when anything changed.
     /// Returns the settings now in force.
-    static func update(_ directory: URL, k: Int?, sectors: Int?, defaultTLP: TLPLevel?) throws -> IntakeSettings {
+    static func update(_ directory: URL, k: Int?, sectors: Int?, falsePositives: Int? = nil,
+                       defaultTLP: TLPLevel?) throws -> IntakeSettings {
         let current = try load(directory)
         var updated = current
-        if k != nil || sectors != nil {
+        if k != nil || sectors != nil || falsePositives != nil {
             updated.corroboration = CorroborationRule(organizations: k ?? current.corroboration.organizations,
-                                                      sectors: sectors ?? current.corroboration.sectors)
+                                                      sectors: sectors ?? current.corroboration.sectors,
+                                                      falsePositives: falsePositives ?? current.corroboration.falsePositives)
         }
         if let defaultTLP { updated.defaultTLP = defaultTLP }
         if updated != current { try updated.save(directory) }

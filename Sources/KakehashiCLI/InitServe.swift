@@ -28,7 +28,8 @@ struct Init: AsyncParsableCommand {
         print(created ? "initialised a new hub in \(data.data)" : "the hub in \(data.data) is already initialised")
         if case .postgres = database { print("database: \(database.description(directory: data.url))") }
         let settings = try IntakeSettings.update(data.url, k: corroboration.corroborationK,
-                                                 sectors: corroboration.corroborationSectors, defaultTLP: nil)
+                                                 sectors: corroboration.corroborationSectors,
+                                                 falsePositives: corroboration.falsePositiveK, defaultTLP: nil)
         if created || corroboration.given {
             print("k-corroboration: \(settings.corroboration.organizations) organisations from at least \(settings.corroboration.sectors) sectors")
         }
@@ -47,11 +48,14 @@ struct CorroborationOptions: ParsableArguments {
     var corroborationK: Int?
     @Option(help: "From how many different sectors those organisations must be (default 2; recorded in hub.json).")
     var corroborationSectors: Int?
+    @Option(help: "How many organisations' false-positive sightings put a value on review and out of the corroborated feed (default: k; recorded in hub.json).")
+    var falsePositiveK: Int?
 
-    var given: Bool { corroborationK != nil || corroborationSectors != nil }
+    var given: Bool { corroborationK != nil || corroborationSectors != nil || falsePositiveK != nil }
 
     func validate() throws {
         if let corroborationK, corroborationK < 2 { throw ValidationError("--corroboration-k must be at least 2") }
+        if let falsePositiveK, falsePositiveK < 1 { throw ValidationError("--false-positive-k must be at least 1") }
         if let corroborationSectors, corroborationSectors < 1 {
             throw ValidationError("--corroboration-sectors must be at least 1")
         }
@@ -101,6 +105,7 @@ struct Serve: AsyncParsableCommand {
         // Options given are recorded in hub.json: `kakehashi submit` beside this server applies the same.
         let settings = try IntakeSettings.update(data.url, k: corroboration.corroborationK,
                                                  sectors: corroboration.corroborationSectors,
+                                                 falsePositives: corroboration.falsePositiveK,
                                                  defaultTLP: defaultTlp.flatMap(TLPLevel.init(rawValue:)))
         try await withdrawUnqualifiedCorroborations(store: hub.store, anonymization: hub.anonymization,
                                                     rule: settings.corroboration)

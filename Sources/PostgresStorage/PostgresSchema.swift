@@ -380,6 +380,41 @@ enum PostgresSchema {
             """,
             "DROP INDEX object_by_id",
         ]),
+        // Members' sighting reports, one row per (report, observable), and the values false-positive
+        // reports put on review (as SQLite's v16-sightings).
+        Migration(name: "v6-sightings", statements: [
+            """
+            CREATE TABLE sighting (
+                id text NOT NULL,
+                observable text NOT NULL,
+                organization_id text NOT NULL,
+                user_id text,
+                indicator_id text NOT NULL,
+                kind text NOT NULL,
+                count bigint NOT NULL,
+                first_seen text,
+                last_seen text,
+                named boolean NOT NULL,
+                recorded_at text NOT NULL,
+                via text NOT NULL,
+                stix_id text,
+                PRIMARY KEY (id, observable)
+            )
+            """,
+            "CREATE INDEX sighting_by_observable ON sighting (observable)",
+            "CREATE INDEX sighting_by_indicator ON sighting (indicator_id)",
+            "CREATE INDEX sighting_by_organization ON sighting (organization_id)",
+            """
+            CREATE TABLE sighting_review (
+                observable text PRIMARY KEY,
+                state text NOT NULL,
+                organizations bigint NOT NULL,
+                placed_at text NOT NULL,
+                cleared_at text,
+                cleared_by text
+            )
+            """,
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.

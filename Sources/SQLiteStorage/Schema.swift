@@ -420,6 +420,40 @@ enum Schema {
             ALTER TABLE feed_group_grant ADD COLUMN read_since_us INTEGER NOT NULL DEFAULT 0;
             """)
         }
+        migrator.registerMigration("v16-sightings") { db in
+            // Members' sighting reports, one row per (report, observable), looked up by observable
+            // (counts, false-positive review), by indicator and by organisation (metrics); and the
+            // values false-positive reports put on review.
+            try db.execute(sql: """
+            CREATE TABLE sighting (
+                id TEXT NOT NULL,
+                observable TEXT NOT NULL,
+                organization_id TEXT NOT NULL,
+                user_id TEXT,
+                indicator_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                first_seen TEXT,
+                last_seen TEXT,
+                named INTEGER NOT NULL,
+                recorded_at TEXT NOT NULL,
+                via TEXT NOT NULL,
+                stix_id TEXT,
+                PRIMARY KEY (id, observable)
+            );
+            CREATE INDEX sighting_by_observable ON sighting(observable);
+            CREATE INDEX sighting_by_indicator ON sighting(indicator_id);
+            CREATE INDEX sighting_by_organization ON sighting(organization_id);
+            CREATE TABLE sighting_review (
+                observable TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                organizations INTEGER NOT NULL,
+                placed_at TEXT NOT NULL,
+                cleared_at TEXT,
+                cleared_by TEXT
+            );
+            """)
+        }
         return migrator
     }
 }
