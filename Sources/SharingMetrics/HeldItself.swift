@@ -1,6 +1,6 @@
 // SharingMetrics "held it itself": the moments an organisation showed it had a value on its own —
-// today its first submission of it; sighting records (Sources/Sightings) will be a second source
-// behind the same small protocol. Lead time measures from the hub's first delivery to the earliest of these.
+// its first submission of it, and its sighting reports of kind "seen" (a member that saw the value
+// on its own network held it itself). Lead time measures from the hub's first delivery to the earliest of these.
 import Foundation
 import STIX
 import Storage
@@ -46,6 +46,27 @@ public struct SubmittedHoldings: OwnHoldingSource {
             return OwnHolding(organizationID: holding.organizationID, observable: holding.observable, heldAt: at,
                               feedID: holding.feedID, how: "submitted")
         }
+    }
+}
+
+/// Holdings from sighting reports: each "seen" report, at its first-seen time (else when it was recorded).
+public struct SightedHoldings: OwnHoldingSource {
+    let store: any HubStore
+
+    public init(store: any HubStore) { self.store = store }
+
+    public func ownHoldings(organizationID: String?) async throws -> [OwnHolding] {
+        var organizations: [String]
+        if let organizationID { organizations = [organizationID] } else { organizations = try await store.organizations().map(\.id) }
+        var holdings: [OwnHolding] = []
+        for organization in organizations {
+            for record in try await store.sightings(organizationID: organization) where record.kind == .seen {
+                guard let at = MetricsTime.date(record.firstSeen ?? record.recordedAt) else { continue }
+                holdings.append(OwnHolding(organizationID: record.organizationID, observable: record.observable,
+                                           heldAt: at, feedID: nil, how: "sighted"))
+            }
+        }
+        return holdings
     }
 }
 

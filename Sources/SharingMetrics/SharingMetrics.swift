@@ -88,7 +88,7 @@ public struct SharingMetrics: Sendable {
     public let store: any HubStore
     public let policy: PolicyEngine
     public let countries: CountryTable
-    /// Where "the organisation held it itself" comes from (submissions; sightings later).
+    /// Where "the organisation held it itself" comes from (its submissions and its "seen" sightings).
     public let heldItself: [any OwnHoldingSource]
 
     public init(store: any HubStore, policy: PolicyEngine? = nil, countries: CountryTable = CountryTable(),
@@ -96,7 +96,7 @@ public struct SharingMetrics: Sendable {
         self.store = store
         self.policy = policy ?? PolicyEngine(store: store)
         self.countries = countries
-        self.heldItself = heldItself ?? [SubmittedHoldings(store: store)]
+        self.heldItself = heldItself ?? [SubmittedHoldings(store: store), SightedHoldings(store: store)]
     }
 
     // MARK: - Shared steps
