@@ -18,6 +18,9 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case account
     /// A member reported values that match other organisations' held data (k-corroboration probing).
     case corroborationProbe = "corroboration-probe"
+    /// An analyst confirmed, renamed, merged, split, rejected, re-clustered or released a campaign
+    /// (`details["change"]` says which).
+    case campaign
 }
 
 /// One event to record; the store gives it its sequence number, time and hashes.
