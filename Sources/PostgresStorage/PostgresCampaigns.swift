@@ -18,7 +18,7 @@ extension PostgresHubStore {
                     values.append("($\(n + 1), $\(n + 2), $\(n + 3), $\(n + 4))")
                     bindings.append(row.submissionID)
                     bindings.append(row.organizationID)
-                    bindings.append(Data(row.traits))
+                    try bindings.append(Data(row.traits))
                     bindings.append(row.recordedAt)
                 }
                 try await c.query(PostgresQuery(unsafeSQL: """

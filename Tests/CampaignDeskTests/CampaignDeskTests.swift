@@ -4,6 +4,7 @@
 // engine; a later joiner flagged and published as a new version; rejection that does not re-form;
 // merge and split that survive re-clustering; and members refused on every path.
 import Accounts
+import Anonymization
 import CampaignDesk
 import Campaigns
 import Consent
