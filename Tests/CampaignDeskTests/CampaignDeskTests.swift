@@ -22,7 +22,9 @@ struct CampaignDeskTests {
     static let payload = Array("MZ\u{90}campaign-payload-tsuru-\(String(repeating: "x", count: 300))".utf8)
 
     /// An attack e-mail of the campaign sent to one victim; `victim` appears in subject, body and file name.
-    static func email(victim: String, recipient: String, payload: [UInt8] = payload, c2: String = "login-check-portal.xyz") -> [UInt8] {
+    static func email(victim: String, recipient: String, payload: [UInt8] = payload, c2: String = "login-check-portal.xyz",
+                      other: Bool = false) -> [UInt8] {
+        if other { return otherEmail(victim: victim, recipient: recipient, payload: payload, c2: c2) }
         let attachment = Data(payload).base64EncodedString()
         let text = """
             From: "Suzuki Ichiro" <billing@invoice-center-jp.xyz>
@@ -46,6 +48,34 @@ struct CampaignDeskTests {
 
             \(attachment)
             --b1--
+
+            """
+        return Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8)
+    }
+
+    /// An attack e-mail of another campaign: other sender, mailer, lure and naming.
+    static func otherEmail(victim: String, recipient: String, payload: [UInt8], c2: String) -> [UInt8] {
+        let text = """
+            From: "Delivery Desk" <notice@parcel-track-center.top>
+            To: <\(recipient)>
+            Subject: Your parcel could not be delivered
+            Message-ID: <p\(abs(recipient.hashValue))@parcel-track-center.top>
+            X-Mailer: ParcelBlaster 2
+            Date: Mon, 02 Nov 2026 10:00:00 +0000
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="b2"
+
+            --b2
+            Content-Type: text/plain; charset=us-ascii
+
+            We attempted delivery today. Print the attached label and bring it to the depot, or track at https://\(c2)/track
+            --b2
+            Content-Type: application/octet-stream; name="label.iso"
+            Content-Disposition: attachment; filename="label.iso"
+            Content-Transfer-Encoding: base64
+
+            \(Data(payload).base64EncodedString())
+            --b2--
 
             """
         return Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8)
@@ -89,8 +119,11 @@ struct CampaignDeskTests {
     }
 
     static func submitEmail(_ world: World, _ member: TestHub.Member, victim: String, payload: [UInt8] = payload,
-                            c2: String = "login-check-portal.xyz") async throws -> Submission {
-        let extracted = try EmailSubmission.extract(email(victim: victim, recipient: member.email, payload: payload, c2: c2))
+                            c2: String = "login-check-portal.xyz", other: Bool = false) async throws -> Submission {
+        var extracted = try EmailSubmission.extract(email(victim: victim, recipient: member.email, payload: payload, c2: c2,
+                                                          other: other))
+        // The samples' bytes would go to the vault, which campaigns do not need here.
+        for index in extracted.samples.indices { extracted.samples[index].bytes = nil }
         return try await SubmissionDesk(intake: world.intake, vault: nil)
             .submit(extracted, kind: .email, sourceName: "attack.eml", to: world.feed, by: member.principal)
     }
@@ -168,8 +201,8 @@ struct CampaignDeskTests {
         var listed = try await world.desk.list(includeCandidates: true, by: world.analyst.principal)
         #expect(listed.isEmpty, "the rejected candidate formed again: \(listed.map(\.id))")
         // Another campaign (other payload, other C2) from two organisations.
-        let t1 = try await Self.submitEmail(world, a, victim: "電力A社", payload: other, c2: "other-c2-host.top")
-        let t2 = try await Self.submitEmail(world, c, victim: "Gas C", payload: other, c2: "other-c2-host.top")
+        let t1 = try await Self.submitEmail(world, a, victim: "電力A社", payload: other, c2: "other-c2-host.top", other: true)
+        let t2 = try await Self.submitEmail(world, c, victim: "Gas C", payload: other, c2: "other-c2-host.top", other: true)
         listed = try await world.desk.list(includeCandidates: true, by: world.analyst.principal)
         let second = try #require(listed.first { Set($0.submissionIDs) == [t1.id, t2.id] })
         let confirmed = try await world.desk.confirm(second.id, by: world.analyst.principal)
