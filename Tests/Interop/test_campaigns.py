@@ -179,16 +179,21 @@ def test_one_campaign_from_three_organisations_is_confirmed_released_and_read_by
         assert name not in text and email not in text
     for secret in ["denryoku-a", "denryoku-b", "gas-c.example", "担当者", "invoice_"]:
         assert secret not in text, secret
-    # An organisation outside the group reads nothing of it.
-    _, outside = read_campaign_feed(world, "E")
-    assert outside == []
+    # An organisation outside the group has no such collection, by TAXII or the raw objects URL.
+    collection = feed_id(world["data"], "CAMPAIGNS")
+    with pytest.raises(requests.exceptions.HTTPError) as refused:
+        read_campaign_feed(world, "E")
+    assert refused.value.response.status_code == 404
+    response = requests.get(f"{world['url']}/hub/collections/{collection}/objects/", auth=world["users"]["E"],
+                            headers={"Accept": "application/taxii+json;version=2.1"}, timeout=30)
+    assert response.status_code == 404 and "campaign" not in response.text
 
     # A later report joins the confirmed campaign: flagged to the analysts, a new version to the group.
     s4 = submit_api(world, "E", "Oil E")
     after = [c for c in campaigns(world) if c["id"] == confirmed["id"]][0]
     assert s4 in after["submissions"] and after["updates"] == [s4]
     assert after["released"]["versions"] == 2
-    versions = reader.get_object_versions(stix_id)["versions"]
+    versions = reader.object_versions(stix_id)["versions"]
     assert len(versions) == 2
     _, objects = read_campaign_feed(world, "D")
     text = json.dumps(objects, ensure_ascii=False)
