@@ -62,6 +62,8 @@ public actor CampaignDesk: SubmissionArrivals {
         self.store = store; self.policy = policy; self.anonymization = anonymization; self.settings = settings
     }
 
+    /// Submissions of more objects than this are bulk lists, not reports of one attack: not clustered.
+    static let largestReport = 500
     static let confirmedPrefix = "campaign--"
     static let rejectedPrefix = "rejected--"
     static func now() -> String { STIXTimestamp.now().text }
@@ -73,7 +75,10 @@ public actor CampaignDesk: SubmissionArrivals {
     /// alone. Hub staff's own content is not clustered. A failure is recorded in the audit trail;
     /// the submission stays stored.
     public func stored(_ submission: Submission, extracted: ExtractedSubmission?, by principal: Principal) async {
-        guard !principal.user.role.isHubStaff else { return }
+        // Hub content is not an attack report, and neither is a bulk list (a feed export, CSV of
+        // thousands of indicators, sensor statistics): its values would link everything.
+        guard !principal.user.role.isHubStaff, submission.successes.count <= Self.largestReport,
+              extracted?.observationHours.isEmpty ?? true else { return }
         do {
             let traits = try await traits(of: submission, extracted: extracted)
             guard StixTraits.isLinkable(traits) else { return }

@@ -241,5 +241,18 @@ struct CampaignDeskTests {
         let s2 = try await world.intake.submit(envelope: bundle(), to: world.feed, by: world.members[2].principal)
         let listed = try await world.desk.list(includeCandidates: true, by: world.analyst.principal)
         #expect(listed.map { Set($0.submissionIDs) } == [[s1.id, s2.id]])
+        // A bulk list carrying the same value (a feed export of 600 indicators) is not a report of one attack.
+        let now = "2026-11-01T00:00:00.000Z"
+        let bulk: [[String: Any]] = (0..<600).map { index in
+            ["type": "indicator", "spec_version": "2.1", "id": "indicator--\(UUID().uuidString.lowercased())",
+             "created": now, "modified": now, "valid_from": now, "pattern_type": "stix",
+             "pattern": index == 0 ? "[domain-name:value = 'stix-c2-host.top']" : "[ipv4-addr:value = '203.0.113.\(index % 250)']"]
+        }
+        let bytes = Array(try JSONSerialization.data(withJSONObject: ["type": "bundle", "id": "bundle--\(UUID().uuidString.lowercased())",
+                                                                     "objects": bulk] as [String: Any]))
+        let s3 = try await world.intake.submit(envelope: bytes, to: world.feed, by: world.members[1].principal)
+        #expect(try await world.desk.list(includeCandidates: true, by: world.analyst.principal)
+            .allSatisfy { !$0.submissionIDs.contains(s3.id) })
+        #expect(try await world.hub.store.traits(after: 0, limit: 100).map(\.submissionID) == [s1.id, s2.id])
     }
 }
