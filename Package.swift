@@ -102,6 +102,13 @@ let package = Package(
         // clustering into campaign candidates (incremental and full, confirmed campaigns pinned).
         .target(name: "Campaigns", dependencies: ["IndicatorExtraction", "MailParsing", "Specimens"],
                 swiftSettings: swiftSettings),
+        // CampaignDesk: campaigns on the stored hub — traits written and clustered on arrival, full
+        // re-clustering, the analysts' confirm/rename/merge/split/reject, and confirmed campaigns
+        // released as anonymised, hub-authored STIX.
+        .target(name: "CampaignDesk", dependencies: ["Campaigns", "Storage", "Accounts", "SharingPolicy", "Consent",
+                                                     "Anonymization", "STIX", "Ingestion", "Extraction",
+                                                     "IndicatorExtraction", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swiftSettings),
         // Ingestion: turning what members hand over (STIX envelopes for now) into stored submissions.
         .target(name: "Ingestion", dependencies: ["STIX", "Storage", "Accounts", "SharingPolicy", "Consent",
                                                   "Extraction", "Specimens"],
@@ -137,7 +144,7 @@ let package = Package(
         // HubServer: composes the HTTP interfaces into one application.
         .target(name: "HubServer", dependencies: [
             "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI", "Consent", "Specimens",
-            "IndicatorExtraction", "SharingMetrics",
+            "IndicatorExtraction", "SharingMetrics", "CampaignDesk", "Campaigns",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -157,7 +164,7 @@ let package = Package(
         .executableTarget(name: "KakehashiCLI", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
             "HubServer", "HubHTTP", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens", "Campaigns",
-            "SharingMetrics",
+            "SharingMetrics", "CampaignDesk",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -167,7 +174,7 @@ let package = Package(
         // Release-mode benchmark: Kakehashi against OASIS medallion.
         .executableTarget(name: "KakehashiBenchmark", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
-            "HubServer", "Anonymization", "Consent", "MailParsing", "Specimens", "Extraction", "Campaigns",
+            "HubServer", "Anonymization", "Consent", "MailParsing", "Specimens", "Extraction", "Campaigns", "CampaignDesk",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -182,6 +189,10 @@ let package = Package(
         .testTarget(name: "SpecimensTests", dependencies: ["Specimens", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CampaignsTests", dependencies: ["Campaigns", "MailParsing", "Extraction", "Specimens"]),
+        .testTarget(name: "CampaignDeskTests", dependencies: [
+            "CampaignDesk", "Campaigns", "HubTesting", "Storage", "Ingestion", "Accounts", "SharingPolicy", "Consent",
+            "Anonymization", "STIX", "Extraction", "MailParsing",
+        ]),
         .testTarget(name: "AnonymizationTests", dependencies: ["Anonymization", "STIX"]),
         // The sharing rules attacked from every read path, against a separate statement of the rules.
         .testTarget(name: "SharingPolicyTests", dependencies: [

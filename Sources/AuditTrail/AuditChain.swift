@@ -23,6 +23,9 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     /// A value was put on review by false-positive reports, or an analyst cleared it
     /// (`details["change"]` says which).
     case review
+    /// An analyst confirmed, renamed, merged, split, rejected, re-clustered or released a campaign
+    /// (`details["change"]` says which).
+    case campaign
 }
 
 /// One event to record; the store gives it its sequence number, time and hashes.

@@ -294,6 +294,16 @@ public struct CampaignClustering: Sendable {
         Self.candidatePrefix + (positions.map { traits[$0].submissionID }.min() ?? "")
     }
 
+    /// The submissions in a candidate or confirmed campaign, ordered by id.
+    public func submissions(in campaignID: String) -> [String] {
+        (members[campaignID] ?? []).map { traits[$0].submissionID }.sorted()
+    }
+
+    /// The traits of one submission, when added.
+    public func traits(of submissionID: String) -> SubmissionTraits? {
+        positions[submissionID].map { traits[$0] }
+    }
+
     // MARK: - Full re-clustering
 
     /// Clusters every submission again from scratch and returns the candidates and confirmed
@@ -314,6 +324,28 @@ public struct CampaignClustering: Sendable {
         self.members = [:]
         for (position, id) in labels.enumerated() { members[id, default: []].append(position) }
         return candidates
+    }
+
+    /// A full clustering of `traits` (each submission once) under `pins`, as `recluster()` makes
+    /// it, without placing each submission on arrival first: what a hub re-clustering its stored
+    /// submissions starts from.
+    ///
+    /// ```swift
+    /// let engine = CampaignClustering.clustering(stored, pins: confirmed, settings: settings)
+    /// engine.candidates
+    /// ```
+    public static func clustering(_ traits: [SubmissionTraits], pins: [CampaignPin],
+                                  settings: ClusteringSettings) -> CampaignClustering {
+        var engine = CampaignClustering(settings: settings)
+        for pin in pins { for id in pin.submissionIDs { engine.pinned[id] = pin.campaignID } }
+        var seen = Set<String>()
+        for item in traits.sorted(by: { $0.submissionID < $1.submissionID }) where seen.insert(item.submissionID).inserted {
+            _ = engine.insert(item)
+        }
+        let labels = engine.clusterAll()
+        engine.cluster = labels
+        for (position, id) in labels.enumerated() { engine.members[id, default: []].append(position) }
+        return engine
     }
 
     /// The edges of the whole graph: each linked pair once (lower position first), with its weight

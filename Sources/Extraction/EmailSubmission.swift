@@ -44,7 +44,9 @@ public enum EmailSubmission {
                                intakeAddresses: [String] = []) -> ExtractedSubmission {
         var writer = EmailWriter(report: report, author: author, extractor: extractor)
         writer.intakeAddresses = intakeAddresses
-        return writer.write()
+        var extracted = writer.write()
+        extracted.attackReport = report
+        return extracted
     }
 }
 

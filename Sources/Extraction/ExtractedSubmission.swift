@@ -3,6 +3,7 @@
 // the way (for the anonymiser, never shared), warnings for the provider, the samples it carried and
 // the hours its observations cover.
 import Foundation
+import MailParsing
 import STIX
 
 /// A sample found in a hand-over (an attachment, an uploaded file), for the vault.
@@ -43,6 +44,9 @@ public struct ExtractedSubmission: Sendable {
     public var observationHours: [ExtractedObservationHour]
     /// What each victim identifier is, where the extraction knows (e-mails); for the anonymiser's placeholders.
     public var victimIdentifierKinds: [String: VictimIdentifierKind] = [:]
+    /// The parsed report an attack e-mail was extracted from (nil for other hand-overs): what
+    /// campaign clustering reads its traits from (CampaignDesk).
+    public var attackReport: ForwardedAttack?
 
     public init(objects: [JSONObject], victimIdentifiers: [String] = [], warnings: [String] = [],
                 samples: [ExtractedSample] = [], observationHours: [ExtractedObservationHour] = []) {

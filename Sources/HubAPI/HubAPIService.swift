@@ -3,6 +3,7 @@
 // errors are `HubError`s (HubErrorMiddleware answers them). Handlers translate HTTP to the domain (ConsentDesk, EnvelopeIntake).
 import Accounts
 import Anonymization
+import CampaignDesk
 import Consent
 import Foundation
 import HTTPTypes
@@ -44,18 +45,24 @@ public struct HubAPIService: Sendable {
     public let sharingMetrics: SharingMetrics
     /// Members' sighting reports and their counts.
     public let sightings: SightingDesk
+    /// Campaigns for hub analysts (`/api/v1/campaigns`), and the clustering of each arrival.
+    public let campaigns: CampaignDesk?
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
                 policy: PolicyEngine? = nil, vault: SampleVault? = nil, warningLists: WarningLists = .bundled,
                 maxBodySize: Int = 32 * 1024 * 1024, publicAddress: PublicAddress = PublicAddress(),
-                countries: CountryTable = CountryTable()) {
+                countries: CountryTable = CountryTable(),
+                campaigns: CampaignDesk? = nil) {
         self.publicAddress = publicAddress
         self.store = store
         self.authenticator = authenticator
         self.policy = policy ?? PolicyEngine(store: store)
         self.desk = ConsentDesk(store: store, policy: self.policy, anonymization: anonymization)
-        self.intake = EnvelopeIntake(store: store, policy: self.policy, desk: desk, corroboration: corroboration)
+        var intake = EnvelopeIntake(store: store, policy: self.policy, desk: desk, corroboration: corroboration)
+        intake.arrivals = campaigns
+        self.intake = intake
+        self.campaigns = campaigns
         self.ledger = ledger
         self.maxBodySize = maxBodySize
         self.submissionDesk = SubmissionDesk(intake: intake, vault: vault)
@@ -88,6 +95,7 @@ public struct HubAPIService: Sendable {
         addAccountRoutes(to: api)
         addMetricsRoutes(to: api)
         addSightingRoutes(to: api)
+        addCampaignRoutes(to: api)
     }
 
     // MARK: - Handlers

@@ -18,6 +18,14 @@ enum OpenAPIDocument {
         "schemas": {
           "Error": {"type": "object", "required": ["title", "http_status"], "properties": {
             "title": {"type": "string"}, "description": {"type": "string"}, "http_status": {"type": "string"}}},
+          "Campaign": {"type": "object", "required": ["id", "name", "status", "submissions", "evidence", "updates", "released"], "properties": {
+            "id": {"type": "string"}, "name": {"type": ["string", "null"]},
+            "status": {"type": "string", "enum": ["candidate", "confirmed", "rejected"]},
+            "submissions": {"type": "array", "items": {"type": "string"}, "description": "submission ids, as kakehashi submit prints them"},
+            "evidence": {"type": "array", "items": {"type": "object", "properties": {"kind": {"type": "string"}, "values": {"type": "array", "items": {"type": "string"}}, "links": {"type": "integer"}}}},
+            "updates": {"type": "array", "items": {"type": "string"}, "description": "submissions that joined since the analysts last confirmed or released it"},
+            "released": {"type": ["object", "null"], "properties": {"stix_id": {"type": "string"}, "version": {"type": "string"}, "versions": {"type": "integer"}, "release": {"type": "string"}}},
+            "created": {"type": "string"}, "updated": {"type": "string"}}},
           "ReleaseRequest": {"type": "object", "additionalProperties": false, "properties": {
             "groups": {"type": "array", "items": {"type": "string"}, "description": "trust group names"},
             "organizations": {"type": "array", "items": {"type": "string"}, "description": "organisation names; the only way TLP:RED objects are released"},
@@ -130,6 +138,51 @@ enum OpenAPIDocument {
         }
       },
       "paths": {
+        "/api/v1/campaigns": {
+          "get": {"summary": "Hub analysts: confirmed campaigns, and with candidates=true the candidates (everyone else: 403)",
+            "parameters": [{"name": "candidates", "in": "query", "required": false, "schema": {"type": "boolean"}}],
+            "responses": {
+              "200": {"description": "campaigns", "content": {"application/json": {"schema": {"type": "object", "properties": {"campaigns": {"type": "array", "items": {"$ref": "#/components/schemas/Campaign"}}}}}}},
+              "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/campaigns/merge": {
+          "post": {"summary": "Hub analysts: merge campaigns into one confirmed campaign",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["ids"], "properties": {"ids": {"type": "array", "items": {"type": "string"}}, "name": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "the merged campaign", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Campaign"}}}},
+              "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/campaigns/recluster": {
+          "post": {"summary": "Hub analysts: cluster every stored submission again (confirmed campaigns keep their ids)",
+            "responses": {"200": {"description": "campaigns and candidates", "content": {"application/json": {"schema": {"type": "object", "properties": {"campaigns": {"type": "array", "items": {"$ref": "#/components/schemas/Campaign"}}}}}}},
+              "403": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/campaigns/{id}/confirm": {
+          "post": {"summary": "Hub analysts: confirm a candidate (new lasting id) or rename a confirmed campaign",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "the confirmed campaign", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Campaign"}}}},
+              "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/campaigns/{id}/split": {
+          "post": {"summary": "Hub analysts: the listed submissions leave the campaign and form a new confirmed one",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["submissions"], "properties": {"submissions": {"type": "array", "items": {"type": "string"}}, "name": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "both parts", "content": {"application/json": {"schema": {"type": "object", "properties": {"stays": {"$ref": "#/components/schemas/Campaign"}, "leaves": {"$ref": "#/components/schemas/Campaign"}}}}}},
+              "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/campaigns/{id}/reject": {
+          "post": {"summary": "Hub analysts: reject a candidate; it does not form again",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the rejected record", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Campaign"}}}},
+              "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/campaigns/{id}/release": {
+          "post": {"summary": "Hub analysts: release a confirmed campaign as anonymised hub-authored STIX (campaign, indicators, relationships) to a feed and audience",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["feed"], "properties": {"feed": {"type": "string"}, "groups": {"type": "array", "items": {"type": "string"}}, "organizations": {"type": "array", "items": {"type": "string"}}, "all_members": {"type": "boolean"}}}}}},
+            "responses": {"201": {"description": "released", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Campaign"}}}},
+              "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+        },
         "/api/v1/submissions": {
           "get": {"summary": "Your organisation's submissions (hub staff: all)", "responses": {
             "200": {"description": "submissions", "content": {"application/json": {"schema": {"type": "object", "properties": {"submissions": {"type": "array", "items": {"$ref": "#/components/schemas/Submission"}}}}}}},

@@ -2,6 +2,8 @@
 // the JSON API (and later the web portal), composed here so that neither depends on the other.
 import Foundation
 import Anonymization
+import CampaignDesk
+import Campaigns
 import Consent
 import HubAPI
 import HubHTTP
@@ -55,13 +57,18 @@ public enum HubApplication {
         let desk = ConsentDesk(store: store, policy: policy, anonymization: anonymization)
         let corroboration = Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID, rule: rule)
         let publicAddress = PublicAddress(configured: publicURL, port: port)
+        // Every way in clusters each arrival into campaigns with the same desk (one engine per process).
+        let campaigns = CampaignDesk(store: store, policy: policy, anonymization: anonymization,
+                                     settings: ClusteringSettings(exclusions: CampaignExclusions.standard(warningLists: warningLists)))
         let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger, desk: desk,
-                                        corroboration: corroboration, policy: policy, publicAddress: publicAddress)
+                                        corroboration: corroboration, policy: policy, publicAddress: publicAddress,
+                                        arrivals: campaigns)
         taxiiService.addRoutes(to: router)
         HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
                       anonymization: anonymization, corroboration: corroboration, policy: policy,
                       vault: vault, warningLists: warningLists, publicAddress: publicAddress,
-                      countries: countries).addRoutes(to: router)
+                      countries: countries,
+                      campaigns: campaigns).addRoutes(to: router)
         OperationsRoutes(store: store, metrics: metrics, ledger: ledger, authenticator: taxiiService.authenticator)
             .addRoutes(to: router)
         let logger = logger ?? Logger(label: "kakehashi") { HubLogHandler(label: $0) }

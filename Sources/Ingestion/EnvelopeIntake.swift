@@ -2,6 +2,7 @@
 // keeps each valid object's submitted bytes, and stores them as one durable submission.
 import Accounts
 import Consent
+import Extraction
 import Foundation
 import SharingPolicy
 import STIX
@@ -46,6 +47,8 @@ public struct EnvelopeIntake: Sendable {
     /// Turns STIX `sighting` objects into sighting reports (with corroboration: every way in that
     /// applies the hub's rules takes sightings too).
     public let sightings: SightingDesk?
+    /// Told of each stored submission (campaign clustering), when given.
+    public var arrivals: (any SubmissionArrivals)? = nil
 
     public init(store: any HubStore, policy: PolicyEngine, limits: JSONLimits = .standard, desk: ConsentDesk? = nil,
                 corroboration: Corroboration? = nil) {
@@ -55,7 +58,8 @@ public struct EnvelopeIntake: Sendable {
     }
 
     public func submit(envelope bytes: [UInt8], to feed: Feed, by principal: Principal,
-                       requestTimestamp: String? = nil, extras: SubmissionExtras? = nil) async throws -> Submission {
+                       requestTimestamp: String? = nil, extras: SubmissionExtras? = nil,
+                       extracted: ExtractedSubmission? = nil) async throws -> Submission {
         guard try await policy.access(of: principal, to: feed).canWrite else {
             throw IntakeError(.forbidden, "no write access to feed \(feed.name)")
         }
@@ -200,6 +204,7 @@ public struct EnvelopeIntake: Sendable {
                                          details: ["result": "not applied"], error: error)
             }
         }
+        if let arrivals, stored > 0 { await arrivals.stored(submission, extracted: extracted, by: principal) }
         return submission
     }
 

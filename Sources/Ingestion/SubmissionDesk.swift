@@ -63,7 +63,8 @@ public struct SubmissionDesk: Sendable {
                 ObservationHour(hourStartMicroseconds: Int64($0.hourStart.timeIntervalSince1970 * 1_000_000),
                                 source: $0.source, stixID: $0.stixID)
             })
-        return try await intake.submit(envelope: extracted.bundleBytes(), to: feed, by: principal, extras: extras)
+        return try await intake.submit(envelope: extracted.bundleBytes(), to: feed, by: principal, extras: extras,
+                                       extracted: extracted)
     }
 
     /// Streams an uploaded file into the vault (encrypted, digests computed on the way) and

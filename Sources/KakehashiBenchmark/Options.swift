@@ -45,6 +45,8 @@ struct BenchmarkOptions: Sendable {
     var mailMessages = 5_000
     /// Synthetic submissions fully re-clustered for the campaign figure.
     var campaignSubmissions = 100_000
+    /// Only measure campaigns on stored hubs (SQLite and PostgreSQL): re-clustering of `campaignSubmissions`.
+    var storedCampaignsOnly = false
     /// Size of the sample stored in the vault for the sample-ingest figure.
     var sampleMegabytes = 100
     /// Python virtual environment holding medallion (created when missing).
@@ -77,6 +79,8 @@ struct BenchmarkOptions: Sendable {
           --submissions        only measure submissions: e-mail parsing and sample vault ingest
           --mail N             ~50 KB attack e-mails parsed for the e-mail figure (default 5000)
           --campaigns N        synthetic submissions clustered for the campaign figure (default 100000)
+          --stored-campaigns   only measure campaigns on stored hubs: re-clustering --campaigns N stored submissions
+                               on SQLite and PostgreSQL (private server), and placing one arrival
           --sample-mb N        sample size for the vault ingest figure (default 100)
           --keep-data          keep Kakehashi's data directories (SQLite files) and print their paths
           --venv PATH          Python venv for medallion (default .build/bench-venv)
@@ -128,6 +132,7 @@ struct BenchmarkOptions: Sendable {
             case "--submissions": options.submissionsOnly = true
             case "--mail": options.mailMessages = try count(flag, minimum: 1)
             case "--campaigns": options.campaignSubmissions = try count(flag, minimum: 10)
+            case "--stored-campaigns": options.storedCampaignsOnly = true
             case "--sample-mb": options.sampleMegabytes = try count(flag, minimum: 1)
             case "--keep-data": options.keepData = true
             case "--venv": options.venv = try value(flag)

@@ -15,6 +15,10 @@ do {
     print("error: \(error)")
     exit(2)
 }
+if options.storedCampaignsOnly {
+    print(await StoredCampaignThroughput.run(submissions: options.campaignSubmissions))
+    exit(0)
+}
 if options.submissionsOnly {
     print("== Submissions (release build, one core each)")
     print(MailParsingThroughput.run(messages: options.mailMessages))

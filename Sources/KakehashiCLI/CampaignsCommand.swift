@@ -1,9 +1,11 @@
 // KakehashiCLI — CampaignsCommand.swift
-// Owns `kakehashi campaigns cluster DIR`: the campaign engine run offline over a directory of
+// Owns the `kakehashi campaigns` command group (the analysts' commands on a stored hub are in
+// CampaignDeskCommands.swift) and `kakehashi campaigns cluster DIR`: the campaign engine run offline over a directory of
 // reported e-mails (.eml), printing each file's campaign candidate, incrementally in file order as
 // on arrival and after a full re-clustering. Stores nothing; it is how the engine is measured
 // (scripts/score_campaigns.py against Tests/CampaignCorpus).
 import ArgumentParser
+import CampaignDesk
 import Campaigns
 import Extraction
 import Foundation
@@ -13,7 +15,9 @@ import STIX
 
 struct CampaignsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "campaigns", abstract: "Campaign candidates.", subcommands: [Cluster.self])
+        commandName: "campaigns", abstract: "Campaigns: candidates, confirmed campaigns and their release.",
+        subcommands: [List.self, Confirm.self, Rename.self, Merge.self, Split.self, Reject.self, Recluster.self, Release.self,
+                      Cluster.self])
 
     struct Cluster: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -121,31 +125,11 @@ struct CampaignsCommand: AsyncParsableCommand {
         /// Free-mail domains, the bundled warning lists (CDN and cloud ranges, public resolvers, the
         /// most visited domains …) and the operator's values.
         static func exclusions(file: String?) throws -> ValueExclusions {
-            var listed = Set<String>()
-            if let file {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    throw CommandFailure("cannot read the exclusions file \(file)")
-                }
-                for line in text.split(whereSeparator: \.isNewline) {
-                    let value = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
-                        .trimmingCharacters(in: .whitespaces) ?? ""
-                    if !value.isEmpty { listed.insert(ObservableNormalization.host(value) ?? value.lowercased()) }
-                }
+            do {
+                return CampaignExclusions.standard(operatorValues: try file.map(CampaignExclusions.values(ofFile:)) ?? [])
+            } catch let error as CampaignDeskError {
+                throw CommandFailure(error.description)
             }
-            let operatorList = listed
-            let warningLists = WarningLists.bundled
-            let lists = ValueExclusions { kind, value in
-                if operatorList.contains(value) { return "operator exclusions" }
-                let indicatorKind: IndicatorKind
-                switch kind {
-                case .c2Host, .sendingHost, .messageIDDomain, .senderDomain, .envelopeDomain: indicatorKind = .domain
-                case .c2IP, .sendingIP: indicatorKind = value.contains(":") ? .ipv6 : .ipv4
-                default: return nil
-                }
-                let indicator = Indicator(kind: indicatorKind, value: value, original: value, line: 0)
-                return warningLists.match(indicator).map { "warning list: \($0.name)" }
-            }
-            return ValueExclusions.freeMail.adding(lists)
         }
     }
 }

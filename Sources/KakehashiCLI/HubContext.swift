@@ -1,8 +1,11 @@
 // Opening an existing hub's data directory for a command.
 import Accounts
 import Anonymization
+import CampaignDesk
+import Campaigns
 import Consent
 import Foundation
+import IndicatorExtraction
 import Ingestion
 import ServiceLifecycle
 import SharingPolicy
@@ -23,6 +26,8 @@ struct OpenedHub {
     let anonymization: AnonymizationSettings
     /// The rules every way in applies to a submission (hub.json).
     let settings: IntakeSettings
+    /// What is not an indicator: the bundled warning lists and the operator's (DATA/warninglists).
+    var warningLists: WarningLists = .bundled
 
     /// Opens the hub in `data` on the database recorded in its hub.json (or SQLite); fails with a
     /// clear message when `kakehashi init` was not run there.
@@ -38,9 +43,11 @@ struct OpenedHub {
         guard let hubOrg = try await store.organization(named: hubOperatorName) else {
             throw CommandFailure("the hub in \(data.data) has no operator organisation; was it initialised by kakehashi init?")
         }
-        return OpenedHub(store: store, services: services, databaseDescription: database.description(directory: data.url),
-                         operatorOrganization: hubOrg, anonymization: try HubSecrets.load(data.url),
-                         settings: try IntakeSettings.load(data.url))
+        var hub = OpenedHub(store: store, services: services, databaseDescription: database.description(directory: data.url),
+                            operatorOrganization: hubOrg, anonymization: try HubSecrets.load(data.url),
+                            settings: try IntakeSettings.load(data.url))
+        if let lists = try? HandOver.warningLists(dataDirectory: data.url) { hub.warningLists = lists }
+        return hub
     }
 
     /// The intake every way in uses, as the server builds it (HubApplication): the hub's default TLP,
@@ -48,10 +55,19 @@ struct OpenedHub {
     /// submission alike whether it came by TAXII, the JSON API or `kakehashi submit`/`import`.
     func intake() -> EnvelopeIntake {
         let policy = PolicyEngine(store: store, defaultTLP: settings.defaultTLP)
-        return EnvelopeIntake(store: store, policy: policy,
-                              desk: ConsentDesk(store: store, policy: policy, anonymization: anonymization),
-                              corroboration: Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID,
-                                                           rule: settings.corroboration))
+        var intake = EnvelopeIntake(store: store, policy: policy,
+                                    desk: ConsentDesk(store: store, policy: policy, anonymization: anonymization),
+                                    corroboration: Corroboration(store: store, hubIdentityID: anonymization.hubIdentityID,
+                                                                 rule: settings.corroboration))
+        intake.arrivals = campaignDesk(policy: policy)
+        return intake
+    }
+
+    /// The campaign desk, as the server builds it: the operator's warning lists exclude values from linking.
+    func campaignDesk(policy: PolicyEngine? = nil) -> CampaignDesk {
+        CampaignDesk(store: store, policy: policy ?? PolicyEngine(store: store, defaultTLP: settings.defaultTLP),
+                     anonymization: anonymization,
+                     settings: ClusteringSettings(exclusions: CampaignExclusions.standard(warningLists: warningLists)))
     }
 
     /// The encrypted sample vault (`samples/` in the data directory, key `vault.key`, 0600).

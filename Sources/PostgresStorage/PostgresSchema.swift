@@ -412,6 +412,24 @@ enum PostgresSchema {
                 placed_at text NOT NULL,
                 cleared_at text,
                 cleared_by text
+        // Campaigns (issue 14), as SQLite's v15-campaigns: each submission's campaign traits (read back
+        // in sequence order to re-cluster) and the campaign records the analysts work on, as JSON.
+        Migration(name: "v5-campaigns", statements: [
+            """
+            CREATE TABLE submission_traits (
+                sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                submission_id text NOT NULL UNIQUE,
+                organization_id text NOT NULL,
+                traits bytea NOT NULL,
+                recorded_at text NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE campaign (
+                id text PRIMARY KEY,
+                status text NOT NULL,
+                record bytea NOT NULL,
+                updated_at text NOT NULL
             )
             """,
         ]),

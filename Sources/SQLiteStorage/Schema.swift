@@ -451,6 +451,23 @@ enum Schema {
                 placed_at TEXT NOT NULL,
                 cleared_at TEXT,
                 cleared_by TEXT
+        migrator.registerMigration("v15-campaigns") { db in
+            // Campaigns (issue 14): each submission's campaign traits as the engine serialises them
+            // (read back in sequence order to re-cluster), and the campaign records the analysts
+            // work on, as JSON (read whole; a hub has thousands, not millions).
+            try db.execute(sql: """
+            CREATE TABLE submission_traits (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                submission_id TEXT NOT NULL UNIQUE,
+                organization_id TEXT NOT NULL,
+                traits BLOB NOT NULL,
+                recorded_at TEXT NOT NULL
+            );
+            CREATE TABLE campaign (
+                id TEXT PRIMARY KEY,
+                status TEXT NOT NULL,
+                record BLOB NOT NULL,
+                updated_at TEXT NOT NULL
             );
             """)
         }

@@ -33,15 +33,17 @@ public struct TAXIIService: Sendable {
     public init(store: any HubStore, configuration: TAXIIConfiguration = TAXIIConfiguration(),
                 authenticator: Authenticator? = nil, ledger: DeliveryLedger? = nil, desk: ConsentDesk? = nil,
                 corroboration: Corroboration? = nil, policy: PolicyEngine? = nil,
-                publicAddress: PublicAddress = PublicAddress()) {
+                publicAddress: PublicAddress = PublicAddress(), arrivals: (any SubmissionArrivals)? = nil) {
         self.publicAddress = publicAddress
         self.store = store
         self.ledger = ledger ?? DeliveryLedger(store: store)
         self.policy = policy ?? PolicyEngine(store: store)
         var limits = JSONLimits.standard
         limits.maxStringBytes = min(limits.maxStringBytes, configuration.maxContentLength)
-        self.intake = EnvelopeIntake(store: store, policy: self.policy, limits: limits, desk: desk,
-                                     corroboration: corroboration)
+        var intake = EnvelopeIntake(store: store, policy: self.policy, limits: limits, desk: desk,
+                                    corroboration: corroboration)
+        intake.arrivals = arrivals
+        self.intake = intake
         self.authenticator = authenticator ?? Authenticator(store: store)
         self.configuration = configuration
     }
