@@ -4,6 +4,7 @@
 import Accounts
 import Anonymization
 import Consent
+import Distribution
 import Foundation
 import HTTPTypes
 import HubHTTP
@@ -39,6 +40,8 @@ public struct HubAPIService: Sendable {
     public let warningLists: WarningLists
     /// The base URL of links the API stores (sample download URLs); never the request's Host header.
     public let publicAddress: PublicAddress
+    /// Blocklist exports (`GET /api/v1/feeds/{name}/export`), cached per reader.
+    public let exporter: FeedExporter
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
@@ -55,6 +58,7 @@ public struct HubAPIService: Sendable {
         self.submissionDesk = SubmissionDesk(intake: intake, vault: vault)
         self.uploadLimit = Int(vault?.maximumSize ?? SampleVault.defaultMaximumSize)
         self.warningLists = warningLists
+        self.exporter = FeedExporter(store: store, ledger: ledger, warningLists: warningLists)
     }
 
     public func addRoutes(to router: Router<HubRequestContext>) {
@@ -78,6 +82,7 @@ public struct HubAPIService: Sendable {
         api.put("standing-consent") { request, context in try await putStandingConsent(request, context) }
         addHandOverRoutes(to: api)
         addAccountRoutes(to: api)
+        addExportRoutes(to: api)
     }
 
     // MARK: - Handlers

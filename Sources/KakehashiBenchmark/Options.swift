@@ -41,6 +41,9 @@ struct BenchmarkOptions: Sendable {
     var skipMedallion = false
     /// Only measure what members hand over: e-mails parsed per second and sample ingest MB/s.
     var submissionsOnly = false
+    /// Only the `exports` workload (issue 16), at this many indicators.
+    var exportsOnly = false
+    var exportIndicators = 1_000_000
     /// Typical (~50 KB) attack e-mails parsed for the e-mail figure.
     var mailMessages = 5_000
     /// Synthetic submissions fully re-clustered for the campaign figure.
@@ -78,6 +81,9 @@ struct BenchmarkOptions: Sendable {
           --mail N             ~50 KB attack e-mails parsed for the e-mail figure (default 5000)
           --campaigns N        synthetic submissions clustered for the campaign figure (default 100000)
           --sample-mb N        sample size for the vault ingest figure (default 100)
+          --exports            only the exports workload: Suricata/RPZ writers, full and incremental
+                               exports through SQLite, cached conditional checks
+          --export-indicators N  indicators of the exports workload (default 1000000)
           --keep-data          keep Kakehashi's data directories (SQLite files) and print their paths
           --venv PATH          Python venv for medallion (default .build/bench-venv)
         """
@@ -126,6 +132,8 @@ struct BenchmarkOptions: Sendable {
             case "--large-budget": options.largeBudget = try seconds(flag)
             case "--skip-medallion": options.skipMedallion = true
             case "--submissions": options.submissionsOnly = true
+            case "--exports": options.exportsOnly = true
+            case "--export-indicators": options.exportIndicators = try count(flag, minimum: 100)
             case "--mail": options.mailMessages = try count(flag, minimum: 1)
             case "--campaigns": options.campaignSubmissions = try count(flag, minimum: 10)
             case "--sample-mb": options.sampleMegabytes = try count(flag, minimum: 1)

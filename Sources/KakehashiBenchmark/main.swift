@@ -15,6 +15,11 @@ do {
     print("error: \(error)")
     exit(2)
 }
+if options.exportsOnly {
+    print("== Exports (release build)")
+    print(await ExportThroughput.run(indicators: options.exportIndicators))
+    exit(0)
+}
 if options.submissionsOnly {
     print("== Submissions (release build, one core each)")
     print(MailParsingThroughput.run(messages: options.mailMessages))
