@@ -39,6 +39,7 @@ public struct ExportFilter: Sendable, Hashable {
 public struct SelectedIndicator: Sendable, Hashable {
     public var indicator: ExportIndicator
     public var values: [ExportValue]
+    public init(indicator: ExportIndicator, values: [ExportValue]) { self.indicator = indicator; self.values = values }
 }
 
 /// The selected indicators, in a stable order, and what was left out.
@@ -50,6 +51,10 @@ public struct ExportSet: Sendable {
     public var blocked = 0
     /// Indicators left out as revoked or expired.
     public var withdrawn = 0
+
+    public init(indicators: [SelectedIndicator], cut: [ExportValueType: Int] = [:], blocked: Int = 0, withdrawn: Int = 0) {
+        self.indicators = indicators; self.cut = cut; self.blocked = blocked; self.withdrawn = withdrawn
+    }
 
     public var valueCount: Int { indicators.reduce(0) { $0 + $1.values.count } }
     public var cutTotal: Int { cut.values.reduce(0, +) }

@@ -195,8 +195,9 @@ public final class FeedExporter: Sendable {
             let page = try await reader.unrecordedPage(query)
             for object in page.objects {
                 table.head = max(table.head, object.position)
-                let sector = try await sector(of: object.providerOrganizationID)
-                guard let indicator = ExportIndicator.read(object.bytes, submissionID: object.submissionID, sector: sector) else { continue }
+                let providerSector = try await sector(of: object.providerOrganizationID)
+                guard let indicator = ExportIndicator.read(object.bytes, submissionID: object.submissionID,
+                                                           sector: providerSector) else { continue }
                 if let existing = table.entries[indicator.stixID],
                    existing.indicator.modifiedMicroseconds > indicator.modifiedMicroseconds { continue }
                 var slim = object

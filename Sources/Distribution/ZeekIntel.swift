@@ -11,21 +11,24 @@ public enum ZeekIntel {
         for selected in set.indicators {
             let desc = field(selected.indicator.name.isEmpty ? selected.indicator.stixID : selected.indicator.name)
             for value in selected.values {
-                let (indicator, type): (String, String)
-                switch value.type {
-                case .ipv4, .ipv6: (indicator, type) = (value.value, "Intel::ADDR")
-                case .cidr: (indicator, type) = (value.value, "Intel::SUBNET")
-                case .domain: (indicator, type) = (value.value, "Intel::DOMAIN")
-                case .url:
-                    guard let range = value.value.range(of: "://") else { continue }
-                    (indicator, type) = (String(value.value[range.upperBound...]), "Intel::URL")
-                case .md5, .sha1, .sha256: (indicator, type) = (value.value, "Intel::FILE_HASH")
-                }
-                guard seen.insert(type + indicator).inserted else { continue }
+                guard case let (indicator, type)? = entry(value), seen.insert(type + indicator).inserted else { continue }
                 out += "\(field(indicator))\t\(type)\t\(source)\t\(desc)\n"
             }
         }
         return ExportFile(name: "kakehashi-\(context.feedToken).intel", text: out)
+    }
+
+    /// The indicator and its Intel::Type; nil for a URL without a scheme.
+    static func entry(_ value: ExportValue) -> (String, String)? {
+        switch value.type {
+        case .ipv4, .ipv6: return (value.value, "Intel::ADDR")
+        case .cidr: return (value.value, "Intel::SUBNET")
+        case .domain: return (value.value, "Intel::DOMAIN")
+        case .url:
+            guard let range = value.value.range(of: "://") else { return nil }
+            return (String(value.value[range.upperBound...]), "Intel::URL")
+        case .md5, .sha1, .sha256: return (value.value, "Intel::FILE_HASH")
+        }
     }
 
     /// A field without TABs, line breaks or other controls; `-` when empty (Zeek's unset mark).

@@ -83,8 +83,9 @@ public enum ExportThroughput {
             for _ in 0..<2 {
                 group.addTask {
                     var matched = 0
-                    for _ in 0..<(checks / 2) where try await cached.current(ExportRequest(format: .rpz), feed: feed, reader: reader).etag == etag {
-                        matched += 1
+                    for _ in 0..<(checks / 2) {
+                        let document = try await cached.current(ExportRequest(format: .rpz), feed: feed, reader: reader)
+                        if document.etag == etag { matched += 1 }
                     }
                     return matched
                 }
@@ -92,7 +93,7 @@ public enum ExportThroughput {
             for try await _ in group {}
         }
         let conditional = Double(checks) / seconds(clock.now - start)
-        await store.close()
+        try? store.close()
         return String(format: """
             exports through SQLite at %d indicators (loaded in %.0f s): full Suricata export %.2f s (%d values), \
             full RPZ export %.2f s (table cached, writer only), incremental RPZ after 100 new indicators %.3f s (%d values); \

@@ -1,5 +1,6 @@
 // `kakehashi import` and `kakehashi export`: STIX bundles in and out of a feed, and the feed's
 // blocklists (Suricata, RPZ, Zeek, MISP, plain lists, CSV) as the operator or as a named user's view.
+import Accounts
 import ArgumentParser
 import Distribution
 import Foundation
@@ -71,7 +72,8 @@ struct Export: AsyncParsableCommand {
         let hub = try await OpenedHub.open(data)
         guard let source = try await hub.store.feed(named: feed) else { throw CommandFailure("no feed named \(feed)") }
         let policy = PolicyEngine(store: hub.store)
-        let principal = try await asUser.map { try await hub.principal(email: $0) }
+        var principal: Principal?
+        if let asUser { principal = try await hub.principal(email: asUser) }
         let ledger = principal.map { _ in DeliveryLedger(store: hub.store) }
         let reader: FeedReader
         if let principal {
