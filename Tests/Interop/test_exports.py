@@ -28,8 +28,8 @@ from conftest import feed_id, kakehashi, serving
 
 TAXII = "application/taxii+json;version=2.1"
 C2_VALUES = {
-    "ipv4": "198.51.100.77", "cidr": "203.0.113.0/24", "ipv6": "2001:db8:bad::77", "domain": "c2-evil.example",
-    "url": "http://c2-evil.example/gate.php?id=7", "md5": "0f343b0931126a20f133d67c2b018a3b",
+    "ipv4": "91.215.85.17", "cidr": "194.26.29.0/24", "ipv6": "2a03:b0c0:3:d0::1a2b", "domain": "c2-evil-kakehashi.net",
+    "url": "http://c2-evil-kakehashi.net/gate.php?id=7", "md5": "7b3682df0eda2fbf016e1e6acb53757a",
     "sha1": "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3",
     "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 }
@@ -263,7 +263,7 @@ def all_formats_text(world, org):
 
 def test_released_indicators_reach_another_members_devices_and_leave_on_revocation(world):
     # Before any release: B's exports are empty but valid.
-    assert "c2-evil" not in body(world, "電力B社", "rpz").text
+    assert "c2-evil-kakehashi" not in body(world, "電力B社", "rpz").text
     release = post_and_release(world)
     time.sleep(0.6)   # an export is at most half a second behind the store
 
@@ -278,7 +278,7 @@ def test_released_indicators_reach_another_members_devices_and_leave_on_revocati
             (work / name).write_text(body(world, "電力B社", "suricata", file=name).text)
         for kind in ["ipv4", "cidr", "domain"]:
             assert C2_VALUES[kind] in rules.text, kind
-        assert "c2-evil.example" in rules.text and "/gate.php?id=7" in rules.text
+        assert "c2-evil-kakehashi.net" in rules.text and "/gate.php?id=7" in rules.text
         assert C2_VALUES["md5"] in (work / names[1]).read_text()
         assert WARNING_LISTED not in rules.text
         suricata_check(work, work / names[0])
@@ -301,12 +301,12 @@ def test_released_indicators_reach_another_members_devices_and_leave_on_revocati
         zone.write_text(body(world, "電力B社", "rpz").text)
         check_zone(zone)
         if not missing("named"):
-            answers = named_answers(zone, ["c2-evil.example", "www.c2-evil.example"])
-            assert answers["c2-evil.example"] == 3 and answers["www.c2-evil.example"] == 3, answers
+            answers = named_answers(zone, ["c2-evil-kakehashi.net", "www.c2-evil-kakehashi.net"])
+            assert answers["c2-evil-kakehashi.net"] == 3 and answers["www.c2-evil-kakehashi.net"] == 3, answers
 
         # Zeek intel.
         pairs = zeek_intel_check(body(world, "電力B社", "zeek").text)
-        assert ("c2-evil.example/gate.php?id=7", "Intel::URL") in pairs
+        assert ("c2-evil-kakehashi.net/gate.php?id=7", "Intel::URL") in pairs
         assert (C2_VALUES["cidr"], "Intel::SUBNET") in pairs and (C2_VALUES["ipv6"], "Intel::ADDR") in pairs
 
         # MISP feed (through the CLI as B: `--as`), loaded by pymisp and rebuilt by its feed generator.
@@ -339,7 +339,7 @@ def test_released_indicators_reach_another_members_devices_and_leave_on_revocati
         lines = edl_check(body(world, "電力B社", "plain", type=kind).text, kind)
         expected = value.split("://", 1)[-1]
         assert expected in lines, (kind, lines)
-    assert "*.c2-evil.example" in body(world, "電力B社", "plain", type="domain").text
+    assert "*.c2-evil-kakehashi.net" in body(world, "電力B社", "plain", type="domain").text
     capped = body(world, "電力B社", "plain", type="domain", limit="1")
     assert capped.headers.get("X-Kakehashi-Export-Cut") is None   # one domain: nothing to cut
     rows = list(csv.DictReader(io.StringIO(body(world, "電力B社", "csv").text)))
@@ -348,7 +348,7 @@ def test_released_indicators_reach_another_members_devices_and_leave_on_revocati
     # STIX: stix2-validator accepts the bundle.
     from stix2validator import validate_string
     stix = body(world, "電力B社", "stix")
-    assert validate_string(stix.text).is_valid and "c2-evil.example" in stix.text
+    assert validate_string(stix.text).is_valid and "c2-evil-kakehashi.net" in stix.text
 
     # C reads the feed but is not in the SIG: nothing of A's in any format.
     for fmt, text in all_formats_text(world, "ガスC社").items():
