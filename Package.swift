@@ -119,6 +119,13 @@ let package = Package(
         // SharingMetrics: the measures of sharing value (seed 001): coverage, lead time, daily counts.
         .target(name: "SharingMetrics", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Consent"],
                 swiftSettings: swiftSettings),
+        // Distribution: blocklists members' devices apply (Suricata, RPZ, Zeek intel, MISP, EDL, CSV),
+        // read through the policy engine and cached per reader; the format writers are pure.
+        .target(name: "Distribution", dependencies: [
+            "Storage", "STIX", "STIXPatterning", "SharingPolicy", "Accounts", "IndicatorExtraction",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], swiftSettings: swiftSettings),
         // HubHTTP: what every HTTP interface of the hub shares: request context, sign-in, error format.
         .target(name: "HubHTTP", dependencies: [
             "Accounts", "Storage",
@@ -136,7 +143,7 @@ let package = Package(
         // HubAPI: the JSON API under /api/v1 (submissions, releases, recipients), with its OpenAPI document.
         .target(name: "HubAPI", dependencies: [
             "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "Consent", "Anonymization", "HubHTTP",
-            "Extraction", "Specimens", "IndicatorExtraction", "SharingMetrics",
+            "Extraction", "Specimens", "IndicatorExtraction", "SharingMetrics", "Distribution",
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -164,7 +171,7 @@ let package = Package(
         .executableTarget(name: "KakehashiCLI", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
             "HubServer", "HubHTTP", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens", "Campaigns",
-            "SharingMetrics", "CampaignDesk",
+            "SharingMetrics", "CampaignDesk", "Distribution",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -175,6 +182,7 @@ let package = Package(
         .executableTarget(name: "KakehashiBenchmark", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
             "HubServer", "Anonymization", "Consent", "MailParsing", "Specimens", "Extraction", "Campaigns", "CampaignDesk",
+            "Distribution",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -183,6 +191,7 @@ let package = Package(
 
         .testTarget(name: "STIXPatterningTests", dependencies: ["STIXPatterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
+        .testTarget(name: "DistributionTests", dependencies: ["Distribution", "STIX", "STIXPatterning"]),
         .testTarget(name: "IndicatorExtractionTests", dependencies: ["IndicatorExtraction"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "STIX", "IndicatorExtraction", "Specimens"]),
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], exclude: ["Corpus"]),

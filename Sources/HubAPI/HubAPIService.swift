@@ -5,6 +5,7 @@ import Accounts
 import Anonymization
 import CampaignDesk
 import Consent
+import Distribution
 import Foundation
 import HTTPTypes
 import HubHTTP
@@ -47,6 +48,8 @@ public struct HubAPIService: Sendable {
     public let sightings: SightingDesk
     /// Campaigns for hub analysts (`/api/v1/campaigns`), and the clustering of each arrival.
     public let campaigns: CampaignDesk?
+    /// Blocklist exports (`GET /api/v1/feeds/{name}/export`), cached per reader.
+    public let exporter: FeedExporter
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
@@ -70,6 +73,7 @@ public struct HubAPIService: Sendable {
         self.warningLists = warningLists
         self.sharingMetrics = SharingMetrics(store: store, policy: self.policy, countries: countries)
         self.sightings = intake.sightings ?? SightingDesk(store: store, policy: self.policy, corroboration: nil)
+        self.exporter = FeedExporter(store: store, ledger: ledger, warningLists: warningLists)
     }
 
     public func addRoutes(to router: Router<HubRequestContext>) {
@@ -96,6 +100,7 @@ public struct HubAPIService: Sendable {
         addMetricsRoutes(to: api)
         addSightingRoutes(to: api)
         addCampaignRoutes(to: api)
+        addExportRoutes(to: api)
     }
 
     // MARK: - Handlers

@@ -328,6 +328,23 @@ enum OpenAPIDocument {
             "responses": {"200": {"description": "cleared"}, "400": {"$ref": "#/components/responses/Error"},
               "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
         },
+        "/api/v1/feeds/{name}/export": {
+          "get": {"summary": "The feed as a blocklist for your devices: exactly what you may read, recorded as your read (304 on If-None-Match; gzip when accepted)",
+            "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+              {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["stix", "suricata", "suricata-iprep", "rpz", "zeek", "misp-feed", "misp-event", "plain", "csv"], "default": "stix"}},
+              {"name": "type", "in": "query", "description": "comma-separated: ipv4, ipv6, cidr, domain, url, md5, sha1, sha256 (plain: exactly one)", "schema": {"type": "string"}},
+              {"name": "tlp", "in": "query", "description": "at most this TLP level", "schema": {"type": "string", "enum": ["clear", "green", "amber", "amber+strict", "red"]}},
+              {"name": "min_confidence", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 100}},
+              {"name": "age", "in": "query", "description": "modified within, e.g. 30d, 12h, 90m", "schema": {"type": "string"}},
+              {"name": "sector", "in": "query", "description": "the provider's sector", "schema": {"type": "string"}},
+              {"name": "limit", "in": "query", "description": "entries per list; the highest-confidence, freshest are kept and the cut reported in X-Kakehashi-Export-Cut", "schema": {"type": "integer", "minimum": 1}},
+              {"name": "file", "in": "query", "description": "another file of the export (listed in X-Kakehashi-Export-Files)", "schema": {"type": "string"}},
+              {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the export's file", "content": {"text/plain": {"schema": {"type": "string"}}, "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}}},
+              "304": {"description": "not modified since the ETag sent"},
+              "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+        },
         "/api/v1/releases/{id}/revoke": {
           "post": {"summary": "Revoke a release: its objects disappear from later reads",
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],

@@ -41,6 +41,9 @@ struct BenchmarkOptions: Sendable {
     var skipMedallion = false
     /// Only measure what members hand over: e-mails parsed per second and sample ingest MB/s.
     var submissionsOnly = false
+    /// Only the `exports` workload (issue 16), at this many indicators.
+    var exportsOnly = false
+    var exportIndicators = 1_000_000
     /// Typical (~50 KB) attack e-mails parsed for the e-mail figure.
     var mailMessages = 5_000
     /// Synthetic submissions fully re-clustered for the campaign figure.
@@ -82,6 +85,9 @@ struct BenchmarkOptions: Sendable {
           --stored-campaigns   only measure campaigns on stored hubs: re-clustering --campaigns N stored submissions
                                on SQLite and PostgreSQL (private server), and placing one arrival
           --sample-mb N        sample size for the vault ingest figure (default 100)
+          --exports            only the exports workload: Suricata/RPZ writers, full and incremental
+                               exports through SQLite, cached conditional checks
+          --export-indicators N  indicators of the exports workload (default 1000000)
           --keep-data          keep Kakehashi's data directories (SQLite files) and print their paths
           --venv PATH          Python venv for medallion (default .build/bench-venv)
         """
@@ -130,6 +136,8 @@ struct BenchmarkOptions: Sendable {
             case "--large-budget": options.largeBudget = try seconds(flag)
             case "--skip-medallion": options.skipMedallion = true
             case "--submissions": options.submissionsOnly = true
+            case "--exports": options.exportsOnly = true
+            case "--export-indicators": options.exportIndicators = try count(flag, minimum: 100)
             case "--mail": options.mailMessages = try count(flag, minimum: 1)
             case "--campaigns": options.campaignSubmissions = try count(flag, minimum: 10)
             case "--stored-campaigns": options.storedCampaignsOnly = true

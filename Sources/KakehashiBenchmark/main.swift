@@ -19,6 +19,11 @@ if options.storedCampaignsOnly {
     print(await StoredCampaignThroughput.run(submissions: options.campaignSubmissions))
     exit(0)
 }
+if options.exportsOnly {
+    print("== Exports (release build)")
+    print(await ExportThroughput.run(indicators: options.exportIndicators))
+    exit(0)
+}
 if options.submissionsOnly {
     print("== Submissions (release build, one core each)")
     print(MailParsingThroughput.run(messages: options.mailMessages))

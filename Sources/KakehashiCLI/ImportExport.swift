@@ -1,5 +1,8 @@
-// `kakehashi import` and `kakehashi export`: STIX bundles in and out of a feed.
+// `kakehashi import` and `kakehashi export`: STIX bundles in and out of a feed, and the feed's
+// blocklists (Suricata, RPZ, Zeek, MISP, plain lists, CSV) as the operator or as a named user's view.
+import Accounts
 import ArgumentParser
+import Distribution
 import Foundation
 import Ingestion
 import SharingPolicy
@@ -43,20 +46,105 @@ struct Import: AsyncParsableCommand {
 
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write every object version of a feed as one STIX 2.1 bundle.")
+        abstract: "Write a feed as one STIX 2.1 bundle (every object version), or as a blocklist for devices.",
+        discussion: """
+        Formats: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default stix). \
+        As the operator by default; --as EMAIL writes exactly what that user may read (recorded as their read).
+        Formats with several files (misp-feed, suricata with hash lists, suricata-iprep) need -o DIR.
+        """)
     @OptionGroup var data: DataOption
     @Option(help: "Feed name.") var feed: String
-    @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
+    @Option(help: "Format: stix, suricata, suricata-iprep, rpz, zeek, misp-feed, misp-event, plain, csv.") var format: String = "stix"
+    @Option(name: .customLong("type"), help: "Value types (repeat or comma-separate): ipv4, ipv6, cidr, domain, url, md5, sha1, sha256.")
+    var types: [String] = []
+    @Option(name: .customLong("as"), help: "Export what this user (e-mail) may read.") var asUser: String?
+    @Option(help: "Only indicators marked at most this TLP (clear, green, amber, amber+strict, red).") var tlp: String?
+    @Option(name: .customLong("min-confidence"), help: "Only indicators with at least this confidence (0-100).") var minConfidence: String?
+    @Option(help: "Only indicators modified within this age (30d, 12h, 90m).") var age: String?
+    @Option(help: "Only indicators whose provider is in this sector.") var sector: String?
+    @Option(help: "At most this many entries per list; the highest-confidence, freshest are kept.") var limit: String?
+    @Option(name: .shortAndLong, help: "Output file, or directory for every file of the export (default: standard output).") var output: String?
 
     func run() async throws {
+        guard let exportFormat = ExportFormat(rawValue: format) else {
+            throw CommandFailure("unknown format \(format): use one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         let hub = try await OpenedHub.open(data)
         guard let source = try await hub.store.feed(named: feed) else { throw CommandFailure("no feed named \(feed)") }
         let policy = PolicyEngine(store: hub.store)
-        guard try await policy.access(of: hub.operatorPrincipal, to: source).canRead else {
-            throw CommandFailure("the operator may not read feed \(feed)")
+        var principal: Principal?
+        if let asUser { principal = try await hub.principal(email: asUser) }
+        let ledger = principal.map { _ in DeliveryLedger(store: hub.store) }
+        let reader: FeedReader
+        if let principal {
+            guard let made = try await policy.reader(for: principal, feed: source, purpose: .export, ledger: ledger) else {
+                throw CommandFailure("\(principal.user.email) may not read feed \(feed)")
+            }
+            reader = made
+        } else {
+            guard try await policy.access(of: hub.operatorPrincipal, to: source).canRead else {
+                throw CommandFailure("the operator may not read feed \(feed)")
+            }
+            // The operator's export is one of the hub's own reads, named as such (what hub staff read).
+            reader = policy.hubReader(feedID: source.id, purpose: .operatorExport)
         }
-        // The operator's export is one of the hub's own reads, named as such (what hub staff read).
-        let reader = policy.hubReader(feedID: source.id, purpose: .operatorExport)
+        if exportFormat == .stix {
+            try await writeBundle(reader: reader, source: source, hub: hub, principal: principal)
+        } else {
+            try await writeBlocklist(exportFormat, reader: reader, source: source, hub: hub, ledger: ledger)
+        }
+        await ledger?.flush()
+    }
+
+    func writeBlocklist(_ exportFormat: ExportFormat, reader: FeedReader, source: Feed, hub: OpenedHub,
+                        ledger: DeliveryLedger?) async throws {
+        let filter: ExportFilter
+        do {
+            filter = try ExportFilter.parse(types: types.joined(separator: ","), tlp: tlp, minConfidence: minConfidence,
+                                            age: age, sector: sector, limit: limit)
+        } catch let error as ExportRequestError { throw CommandFailure(error.description) }
+        let exporter = FeedExporter(store: hub.store, ledger: ledger)
+        let request = ExportRequest(format: exportFormat, filter: filter)
+        let document: ExportDocument
+        do {
+            document = try await exporter.current(request, feed: source, reader: reader)
+        } catch let error as ExportRequestError { throw CommandFailure(error.description) }
+        var isDirectory: ObjCBool = false
+        let toDirectory = output.map { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue
+            || $0.hasSuffix("/") || exportFormat == .mispFeed } ?? false
+        if document.files.count > 1 && !toDirectory {
+            if exportFormat == .mispFeed || output == nil {
+                throw CommandFailure("\(exportFormat.rawValue) is several files (\(document.files.map(\.name).joined(separator: ", "))): name a directory with -o DIR")
+            }
+            FileHandle.standardError.write(Data("note: only \(document.main.name) written; -o DIR writes \(document.files.map(\.name).joined(separator: ", "))\n".utf8))
+        }
+        if let output, toDirectory {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            for file in document.files {
+                guard FileManager.default.createFile(atPath: (output as NSString).appendingPathComponent(file.name), contents: Data(file.bytes)) else {
+                    throw CommandFailure("cannot write \(file.name) in \(output)")
+                }
+            }
+        } else if let output {
+            guard FileManager.default.createFile(atPath: output, contents: Data(document.main.bytes)) else {
+                throw CommandFailure("cannot write \(output)")
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(document.main.bytes))
+        }
+        await exporter.record(document, request: request, feed: source, reader: reader)
+        if reader.principal == nil {
+            try await hub.store.appendAudit([AuditEvent(
+                action: .export, actorUserID: nil, actorOrganizationID: hub.operatorOrganization.id, subject: source.id,
+                details: ["path": "cli", "format": exportFormat.rawValue, "count": String(document.valueCount), "output": output ?? "stdout"])])
+        }
+        if let cut = document.cutReport {
+            FileHandle.standardError.write(Data("cut by --limit \(limit ?? ""): \(cut)\n".utf8))
+        }
+        FileHandle.standardError.write(Data("\(document.valueCount) values exported as \(exportFormat.rawValue)\n".utf8))
+    }
+
+    func writeBundle(reader: FeedReader, source: Feed, hub: OpenedHub, principal: Principal?) async throws {
         let handle: FileHandle
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil) else {
@@ -87,6 +175,8 @@ struct Export: AsyncParsableCommand {
         }
         handle.write(Data("]}\n".utf8))
         if output != nil { try handle.close() }
+        // A user's export is recorded by its reader (the delivery ledger); the operator's is one entry.
+        guard principal == nil else { return }
         try await hub.store.appendAudit([AuditEvent(
             action: .export, actorUserID: nil, actorOrganizationID: hub.operatorOrganization.id, subject: source.id,
             details: ["path": "cli", "count": String(exported), "output": output ?? "stdout"])])

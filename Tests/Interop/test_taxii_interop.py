@@ -189,7 +189,8 @@ def test_openapi_document_is_valid(hub):
     document = response.json()
     validate(document)
     for path in ["/api/v1/submissions/{id}/release", "/api/v1/submissions/{id}/recipients",
-                 "/api/v1/releases/{id}/revoke", "/api/v1/proposals/{id}/approve", "/api/v1/standing-consent"]:
+                 "/api/v1/releases/{id}/revoke", "/api/v1/proposals/{id}/approve", "/api/v1/standing-consent",
+                 "/api/v1/feeds/{name}/export"]:
         assert path in document["paths"], path
 
 

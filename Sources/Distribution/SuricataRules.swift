@@ -1,0 +1,131 @@
+// Distribution — SuricataRules: Suricata 7 rules from selected indicators (IP addresses and
+// networks; domains on dns.query, tls.sni and http.host; URLs on http.host + http.uri.raw; file
+// hashes through filemd5/filesha1/filesha256 list files), and IP reputation files with their
+// category file. Each rule's sid is stable for its indicator value within the local sid range and
+// its rev is the indicator's `modified` second, so a changed indicator raises rev.
+import Foundation
+
+public enum SuricataRules {
+    public static func write(_ set: ExportSet, context: ExportContext) -> [ExportFile] {
+        var sids = SidAllocator(base: context.sidBase, count: context.sidCount)
+        let feed = context.feedToken
+        var rules = "# Kakehashi feed \(feed): \(set.valueCount) values, Suricata 7 rules (sid \(context.sidBase)–\(UInt64(context.sidBase) + UInt64(context.sidCount) - 1))\n"
+        var hashes: [ExportValueType: [String]] = [:]
+        var hashRev: [ExportValueType: Int64] = [:]
+        for selected in set.indicators {
+            let indicator = selected.indicator
+            let rev = max(1, min(Int64(UInt32.max), indicator.modifiedMicroseconds / 1_000_000))
+            let meta = "metadata:kakehashi_indicator \(indicator.stixID);"
+            func rule(_ key: String, _ header: String, _ body: String, _ what: String) {
+                let sid = sids.sid(for: indicator.stixID + "|" + key)
+                rules += "alert \(header) (msg:\"Kakehashi \(feed) \(escapeMessage(what))\"; \(body)classtype:trojan-activity; sid:\(sid); rev:\(rev); \(meta))\n"
+            }
+            for value in selected.values {
+                switch value.type {
+                case .ipv4, .ipv6, .cidr:
+                    rule("ip|" + value.value, "ip any any <> [\(value.value)] any", "", "IP \(value.value)")
+                case .domain:
+                    let dotted = content("." + value.value)
+                    rule("dns|" + value.value, "dns any any -> any any", "dns.query; dotprefix; content:\"\(dotted)\"; nocase; endswith; ", "DNS query \(value.value)")
+                    rule("tls|" + value.value, "tls any any -> any any", "tls.sni; dotprefix; content:\"\(dotted)\"; nocase; endswith; ", "TLS SNI \(value.value)")
+                    rule("http|" + value.value, "http any any -> any any", "http.host; dotprefix; content:\"\(dotted)\"; endswith; ", "HTTP host \(value.value)")
+                case .url:
+                    guard let parts = ValueRules.urlParts(value.value) else { continue }
+                    var path = parts.rest
+                    if path.hasPrefix(":") { path = String(path.drop(while: { $0 != "/" && $0 != "?" })) }
+                    if let hash = path.firstIndex(of: "#") { path = String(path[..<hash]) }
+                    if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
+                    rule("url|" + value.value, "http any any -> any any",
+                         "http.host; content:\"\(content(parts.host))\"; startswith; endswith; http.uri.raw; content:\"\(content(path))\"; startswith; ",
+                         "URL \(parts.host)\(path.prefix(80))")
+                case .md5, .sha1, .sha256:
+                    hashes[value.type, default: []].append(value.value)
+                    hashRev[value.type] = max(hashRev[value.type] ?? 1, rev)
+                }
+            }
+        }
+        var files: [ExportFile] = []
+        for type in [ExportValueType.md5, .sha1, .sha256] {
+            guard let list = hashes[type] else { continue }
+            let name = hashListName(type, feed: feed)
+            let sid = sids.sid(for: "file|" + type.rawValue)
+            for proto in ["http", "smtp"] {
+                let protoSid = proto == "http" ? sid : sids.sid(for: "file|\(type.rawValue)|\(proto)")
+                rules += "alert \(proto) any any -> any any (msg:\"Kakehashi \(feed) file \(type.rawValue) (\(proto))\"; file\(type.rawValue):\(name); classtype:trojan-activity; sid:\(protoSid); rev:\(hashRev[type] ?? 1);)\n"
+            }
+            files.append(ExportFile(name: name, text: Set(list).sorted().joined(separator: "\n") + "\n"))
+        }
+        return [ExportFile(name: "kakehashi-\(feed).rules", text: rules)] + files
+    }
+
+    /// `kakehashi-C2-md5.txt`: the list file a `filemd5` rule loads (from the rules directory).
+    public static func hashListName(_ type: ExportValueType, feed: String) -> String { "kakehashi-\(feed)-\(type.rawValue).txt" }
+
+    /// A rule `content` string: printable ASCII as is, `"`, `;`, `\`, `|` and everything else as
+    /// `|hex|` runs.
+    static func content(_ text: String) -> String {
+        var out = "", hex: [String] = []
+        func flush() { if !hex.isEmpty { out += "|" + hex.joined(separator: " ") + "|"; hex = [] } }
+        for byte in text.utf8 {
+            if byte >= 0x20 && byte < 0x7f && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: ";")
+                && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "|") {
+                flush(); out.append(Character(Unicode.Scalar(byte)))
+            } else {
+                hex.append(String(format: "%02X", byte))
+            }
+        }
+        flush()
+        return out
+    }
+
+    /// A `msg` string: ASCII only, `"`, `;` and `\` escaped with a backslash.
+    static func escapeMessage(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            guard scalar.value >= 0x20 && scalar.value < 0x7f else { out += "?"; continue }
+            if scalar == "\"" || scalar == ";" || scalar == "\\" { out += "\\" }
+            out.unicodeScalars.append(scalar)
+        }
+        return out
+    }
+}
+
+/// Stable sids: FNV-1a of the key within the range; a collision moves the later key (in the
+/// writer's order, by indicator id) to the next free sid. With 1,000,000 values in the default
+/// range of 100,000,000 about 5,000 keys collide and move, always the same way for the same set.
+struct SidAllocator {
+    let base: UInt32, count: UInt32
+    var used: Set<UInt32> = []
+    init(base: UInt32, count: UInt32) { self.base = base; self.count = max(1, count) }
+
+    mutating func sid(for key: String) -> UInt32 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        var offset = UInt32(hash % UInt64(count))
+        for _ in 0..<count {
+            let sid = base &+ offset
+            if used.insert(sid).inserted { return sid }
+            offset = (offset + 1) % count
+        }
+        return base
+    }
+}
+
+/// Suricata IP reputation: `ip,category,score` lines and the category file (`id,name,description`).
+public enum SuricataReputation {
+    public static func write(_ set: ExportSet, context: ExportContext) -> [ExportFile] {
+        let category = "Kakehashi\(context.feedToken.replacingOccurrences(of: "-", with: "_"))"
+        var lines: [String: Int] = [:]
+        for selected in set.indicators {
+            for value in selected.values where value.type.isAddress {
+                // Scores are 1–127 (Suricata); the indicator's confidence 0–100 scaled.
+                let score = max(1, min(127, selected.indicator.confidence * 127 / 100))
+                lines[value.value] = max(lines[value.value] ?? 0, score)
+            }
+        }
+        let body = lines.keys.sorted().map { "\($0),1,\(lines[$0]!)" }.joined(separator: "\n")
+        return [ExportFile(name: "kakehashi-\(context.feedToken).list", text: body.isEmpty ? "" : body + "\n"),
+                ExportFile(name: "kakehashi-\(context.feedToken)-categories.txt",
+                           text: "1,\(category),Kakehashi feed \(context.feedToken)\n")]
+    }
+}

@@ -1,0 +1,103 @@
+// HubAPI export routes: `GET /api/v1/feeds/{name}/export?format=F&type=…&tlp=…&min_confidence=…&age=…&sector=…&limit=…&file=…`
+// — a feed's blocklist for the signed-in member, exactly what that member may read (the reader
+// comes from the policy engine), with ETag / If-None-Match (304), Last-Modified, and gzip when the
+// client accepts it. A 200 is recorded as a read in the delivery ledger; a 304 sends nothing.
+import Distribution
+import Foundation
+import HTTPTypes
+import HubHTTP
+import Hummingbird
+import SharingPolicy
+import STIX
+import Storage
+
+extension HubAPIService {
+    func addExportRoutes(to api: RouterGroup<HubRequestContext>) {
+        api.get("feeds/{name}/export") { request, context in try await export(request, context) }
+    }
+
+    func export(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let name = try context.parameters.require("name")
+        let feed = try await readableFeed(named: name, for: principal)
+        let parameters = request.uri.queryParameters
+        let exportRequest = try Self.exportRequest(parameters)
+        guard let reader = try await policy.reader(for: principal, feed: feed, purpose: .export, ledger: nil) else {
+            throw HubError.forbidden("You may not read feed \(feed.name).")
+        }
+        let gzip = request.headers[.acceptEncoding].map { $0.lowercased().contains("gzip") } ?? false
+        if exportRequest.format == .stix { return try await stixBundle(feed: feed, reader: reader, gzip: gzip) }
+        let document: ExportDocument
+        do {
+            document = try await exporter.current(exportRequest, feed: feed, reader: reader)
+        } catch let error as ExportRequestError {
+            throw HubError.invalid(error.description)
+        }
+        var headers: HTTPFields = [.eTag: document.etag, .lastModified: Self.httpDate(document.lastModified),
+                                   .cacheControl: "private, no-cache", .vary: "Accept-Encoding, Authorization"]
+        if let match = request.headers[.ifNoneMatch],
+           match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == document.etag || $0 == "*" }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        let file: ExportFile
+        if let wanted = parameters["file"].map(String.init) {
+            guard let found = document.files.first(where: { $0.name == wanted }) else {
+                throw HubError.notFound("This export has no file \(wanted.prefix(64)); it has \(document.files.map(\.name).joined(separator: ", ")).")
+            }
+            file = found
+        } else {
+            file = document.main
+        }
+        await exporter.record(document, request: exportRequest, feed: feed, reader: reader)
+        headers[.contentType] = file.name.hasSuffix(".json") ? "application/json" : exportRequest.format.contentType
+        headers[.contentDisposition] = "inline; filename=\"\(file.name)\""
+        headers[HTTPField.Name("X-Kakehashi-Export-Values")!] = String(document.valueCount)
+        headers[HTTPField.Name("X-Kakehashi-Export-Files")!] = document.files.map(\.name).joined(separator: ",")
+        if let cut = document.cutReport { headers[HTTPField.Name("X-Kakehashi-Export-Cut")!] = cut }
+        var body = file.bytes
+        if gzip {
+            body = try Gzip.compress(body)
+            headers[.contentEncoding] = "gzip"
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The latest version of every object the reader may read, as one bundle (not cached).
+    func stixBundle(feed: Feed, reader: FeedReader, gzip: Bool) async throws -> Response {
+        let objects = try await reader.all(ObjectQuery(feedID: feed.id, versions: .latest, limit: 5000))
+        if let principal = reader.principal { await ledger.recordRead(of: objects, by: principal, path: "export/stix", subject: feed.id) }
+        var bytes = Array("{\"type\":\"bundle\",\"id\":\"bundle--\(UUID().uuidString.lowercased())\",\"objects\":[".utf8)
+        for (index, object) in objects.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: object.bytes)
+        }
+        bytes.append(contentsOf: Array("]}\n".utf8))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if gzip { bytes = try Gzip.compress(bytes); headers[.contentEncoding] = "gzip" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The request's format and filters, or a 400 that says which parameter is wrong.
+    static func exportRequest(_ parameters: Parameters) throws -> ExportRequest {
+        let formatText = parameters["format"].map(String.init) ?? "stix"
+        guard let format = ExportFormat(rawValue: formatText) else {
+            throw HubError.invalid("Unknown format \(formatText.prefix(32)): use one of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        do {
+            return ExportRequest(format: format, filter: try ExportFilter.parse(
+                types: parameters["type"].map(String.init), tlp: parameters["tlp"].map(String.init),
+                minConfidence: parameters["min_confidence"].map(String.init), age: parameters["age"].map(String.init),
+                sector: parameters["sector"].map(String.init), limit: parameters["limit"].map(String.init)))
+        } catch let error as ExportRequestError {
+            throw HubError.invalid(error.description)
+        }
+    }
+
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,30 @@
+// Storage change stamp: what a cache of members' reads (the blocklist exports) compares to know
+// whether anything it was built from may have changed: the last version appended or deleted, and
+// the number of revoked releases. One cheap read, asked at most a few times a second.
+import Foundation
+
+/// A summary of the object data: equal stamps mean no version was appended or deleted and no
+/// release revoked in between (account changes are `accountsGeneration`'s).
+public struct ChangeStamp: Sendable, Hashable {
+    /// The highest position ever given to a version (appends raise it).
+    public var lastPosition: Int64
+    /// How many versions are stored (a delete lowers it).
+    public var versionCount: Int64
+    /// How many releases have been revoked.
+    public var revokedReleases: Int64
+
+    public init(lastPosition: Int64, versionCount: Int64, revokedReleases: Int64) {
+        self.lastPosition = lastPosition; self.versionCount = versionCount; self.revokedReleases = revokedReleases
+    }
+}
+
+/// The change stamp, on every back end.
+///
+/// ```swift
+/// let before = try await store.changeStamp()
+/// // … later: if try await store.changeStamp() == before, a cached export is still exact
+/// ```
+public protocol ChangeStampStore: Sendable {
+    /// The stamp as of now, including changes committed by any process on the same database.
+    func changeStamp() async throws -> ChangeStamp
+}
