@@ -412,6 +412,9 @@ enum PostgresSchema {
                 placed_at text NOT NULL,
                 cleared_at text,
                 cleared_by text
+            )
+            """,
+        ]),
         // Campaigns (issue 14), as SQLite's v15-campaigns: each submission's campaign traits (read back
         // in sequence order to re-cluster) and the campaign records the analysts work on, as JSON.
         Migration(name: "v5-campaigns", statements: [

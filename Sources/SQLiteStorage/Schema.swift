@@ -451,6 +451,9 @@ enum Schema {
                 placed_at TEXT NOT NULL,
                 cleared_at TEXT,
                 cleared_by TEXT
+            );
+            """)
+        }
         migrator.registerMigration("v15-campaigns") { db in
             // Campaigns (issue 14): each submission's campaign traits as the engine serialises them
             // (read back in sequence order to re-cluster), and the campaign records the analysts
