@@ -143,7 +143,7 @@ let package = Package(
         // HubAPI: the JSON API under /api/v1 (submissions, releases, recipients), with its OpenAPI document.
         .target(name: "HubAPI", dependencies: [
             "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "Consent", "Anonymization", "HubHTTP",
-            "Extraction", "Specimens", "IndicatorExtraction", "SharingMetrics", "Distribution",
+            "Extraction", "Specimens", "IndicatorExtraction", "SharingMetrics", "Distribution", "CampaignDesk",
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
