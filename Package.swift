@@ -5,6 +5,7 @@
 //   STIXPatterning <- STIX ------------------------------.
 //   AuditTrail <- Storage <- SQLiteStorage, PostgresStorage v
 //   Storage <- Accounts <- SharingPolicy <- Ingestion, Consent <- TAXIIServer, HubAPI <- HubServer <- KakehashiCLI
+//   SharingPolicy, Campaigns <- Correlation <- Ingestion, HubAPI
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -102,9 +103,14 @@ let package = Package(
         // clustering into campaign candidates (incremental and full, confirmed campaigns pinned).
         .target(name: "Campaigns", dependencies: ["IndicatorExtraction", "MailParsing", "Specimens"],
                 swiftSettings: swiftSettings),
+        // Correlation: the observable index's entries (normalised values of every stored version),
+        // exclusion lists, and which submissions share values, as each reader may see it.
+        .target(name: "Correlation", dependencies: ["Storage", "Accounts", "SharingPolicy", "STIX", "STIXPatterning",
+                                                    "IndicatorExtraction", "Campaigns"],
+                resources: [.copy("Resources")], swiftSettings: swiftSettings),
         // Ingestion: turning what members hand over (STIX envelopes for now) into stored submissions.
         .target(name: "Ingestion", dependencies: ["STIX", "Storage", "Accounts", "SharingPolicy", "Consent",
-                                                  "Extraction", "Specimens"],
+                                                  "Extraction", "Specimens", "Correlation"],
                 swiftSettings: swiftSettings),
         // Consent: releases of held submissions, revocation, who received what.
         .target(name: "Consent", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Anonymization"],
@@ -126,7 +132,7 @@ let package = Package(
         // HubAPI: the JSON API under /api/v1 (submissions, releases, recipients), with its OpenAPI document.
         .target(name: "HubAPI", dependencies: [
             "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "Consent", "Anonymization", "HubHTTP",
-            "Extraction", "Specimens", "IndicatorExtraction",
+            "Extraction", "Specimens", "IndicatorExtraction", "Correlation",
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -154,6 +160,7 @@ let package = Package(
         .executableTarget(name: "KakehashiCLI", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
             "HubServer", "HubHTTP", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens", "Campaigns",
+            "Correlation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -163,9 +170,10 @@ let package = Package(
         // Release-mode benchmark: Kakehashi against OASIS medallion.
         .executableTarget(name: "KakehashiBenchmark", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
-            "HubServer", "Anonymization", "Consent", "MailParsing", "Specimens", "Extraction", "Campaigns",
+            "HubServer", "Anonymization", "Consent", "MailParsing", "Specimens", "Extraction", "Campaigns", "Correlation",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
@@ -178,6 +186,8 @@ let package = Package(
         .testTarget(name: "SpecimensTests", dependencies: ["Specimens", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CampaignsTests", dependencies: ["Campaigns", "MailParsing", "Extraction", "Specimens"]),
+        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Storage", "STIX", "HubTesting", "Accounts",
+                                                         "SharingPolicy", "Ingestion"]),
         .testTarget(name: "AnonymizationTests", dependencies: ["Anonymization", "STIX"]),
         // The sharing rules attacked from every read path, against a separate statement of the rules.
         .testTarget(name: "SharingPolicyTests", dependencies: [

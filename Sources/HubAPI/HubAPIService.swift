@@ -4,6 +4,7 @@
 import Accounts
 import Anonymization
 import Consent
+import Correlation
 import Foundation
 import HTTPTypes
 import HubHTTP
@@ -39,6 +40,8 @@ public struct HubAPIService: Sendable {
     public let warningLists: WarningLists
     /// The base URL of links the API stores (sample download URLs); never the request's Host header.
     public let publicAddress: PublicAddress
+    /// Which submissions share observables, as each reader may see it (`GET /submissions/{id}/correlations`).
+    public let correlations: CorrelationDesk
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
@@ -55,6 +58,7 @@ public struct HubAPIService: Sendable {
         self.submissionDesk = SubmissionDesk(intake: intake, vault: vault)
         self.uploadLimit = Int(vault?.maximumSize ?? SampleVault.defaultMaximumSize)
         self.warningLists = warningLists
+        self.correlations = CorrelationDesk(store: store, policy: self.policy, exclusions: .with(warningLists))
     }
 
     public func addRoutes(to router: Router<HubRequestContext>) {
@@ -68,6 +72,7 @@ public struct HubAPIService: Sendable {
         api.get("submissions/{id}") { request, context in try await getSubmission(request, context) }
         api.post("submissions/{id}/release") { request, context in try await release(request, context) }
         api.get("submissions/{id}/recipients") { request, context in try await recipients(request, context) }
+        api.get("submissions/{id}/correlations") { request, context in try await correlations(request, context) }
         api.post("releases/{id}/revoke") { request, context in try await revoke(request, context) }
         api.post("submissions/{id}/proposals") { request, context in try await propose(request, context) }
         api.get("proposals") { request, context in try await listProposals(request, context) }

@@ -47,6 +47,8 @@ struct BenchmarkOptions: Sendable {
     var campaignSubmissions = 100_000
     /// Size of the sample stored in the vault for the sample-ingest figure.
     var sampleMegabytes = 100
+    /// Observable index entries for the correlation figures (0: not measured); alone, like --submissions.
+    var correlationEntries = 0
     /// Python virtual environment holding medallion (created when missing).
     var venv = ".build/bench-venv"
     /// The medallion release installed into a new venv.
@@ -78,6 +80,8 @@ struct BenchmarkOptions: Sendable {
           --mail N             ~50 KB attack e-mails parsed for the e-mail figure (default 5000)
           --campaigns N        synthetic submissions clustered for the campaign figure (default 100000)
           --sample-mb N        sample size for the vault ingest figure (default 100)
+          --correlation N      only measure correlation: ingest with and without the observable index,
+                               then N index entries (e.g. 10000000) and the look-up p50/p99, on --backends
           --keep-data          keep Kakehashi's data directories (SQLite files) and print their paths
           --venv PATH          Python venv for medallion (default .build/bench-venv)
         """
@@ -129,6 +133,7 @@ struct BenchmarkOptions: Sendable {
             case "--mail": options.mailMessages = try count(flag, minimum: 1)
             case "--campaigns": options.campaignSubmissions = try count(flag, minimum: 10)
             case "--sample-mb": options.sampleMegabytes = try count(flag, minimum: 1)
+            case "--correlation": options.correlationEntries = try count(flag, minimum: 1)
             case "--keep-data": options.keepData = true
             case "--venv": options.venv = try value(flag)
             case "-h", "--help": throw UsageError(description: "")

@@ -15,6 +15,10 @@ do {
     print("error: \(error)")
     exit(2)
 }
+if options.correlationEntries > 0 {
+    print(await CorrelationBenchmark.run(backends: options.backends, entries: options.correlationEntries))
+    exit(0)
+}
 if options.submissionsOnly {
     print("== Submissions (release build, one core each)")
     print(MailParsingThroughput.run(messages: options.mailMessages))
