@@ -56,6 +56,7 @@ public struct ReadableMatch: Sendable, Equatable, Codable {
 public struct MatchCount: Sendable, Equatable, Codable {
     public var reports: Int
     public var organizations: Int
+    public init(reports: Int, organizations: Int) { self.reports = reports; self.organizations = organizations }
 }
 
 /// What one reader may see of a submission's correlations.

@@ -38,12 +38,19 @@ public struct CorrelationExclusions: Sendable {
     public static let standard = CorrelationExclusions.with(.bundled)
 
     /// The Correlation module's own lists, read once.
+    /// A missing or unreadable bundled list is a packaging error, as for IndicatorExtraction's data.
     static let bundled: [WarningList] = {
-        guard let directory = Bundle.module.url(forResource: "exclusionlists", withExtension: nil, subdirectory: "Resources")
-            ?? Bundle.module.resourceURL?.appendingPathComponent("Resources/exclusionlists") else { return [] }
-        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
-        return files.filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
-            .compactMap { try? WarningList(json: Data(contentsOf: $0), source: $0.lastPathComponent) }
+        let base = Bundle.module.resourceURL ?? Bundle.module.bundleURL
+        let nested = base.appendingPathComponent("Resources/exclusionlists", isDirectory: true)
+        let directory = FileManager.default.fileExists(atPath: nested.path) ? nested : base.appendingPathComponent("exclusionlists")
+        let files = ((try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? [])
+            .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        guard !files.isEmpty else { fatalError("Correlation: bundled exclusion lists missing: \(directory.path)") }
+        return files.map { file in
+            do { return try WarningList(json: Data(contentsOf: file), source: file.lastPathComponent) } catch {
+                fatalError("Correlation: bundled exclusion list unreadable: \(file.path): \(error)")
+            }
+        }
     }()
 
     /// The name of the first list that excludes `entry`, or nil when it may link submissions.

@@ -26,7 +26,7 @@ public enum ObservableEntries {
         case "ipv4-addr", "ipv6-addr", "domain-name", "url", "email-addr":
             if let value = properties["value"]?.stringValue { found.add(facts.type, value) }
         case "file":
-            for (name, value) in properties["hashes"]?.objectValue ?? [:] {
+            for (name, value) in properties["hashes"]?.objectValue?.members ?? [] {
                 if let value = value.stringValue { found.hash(name, value) }
             }
         case "email-message":
@@ -45,7 +45,7 @@ public enum ObservableEntries {
             found.insert("email-message:message-id-domain", domain)
         }
         if let headers = properties["additional_header_fields"]?.objectValue {
-            for (name, value) in headers {
+            for (name, value) in headers.members {
                 let texts = value.arrayValue?.compactMap(\.stringValue) ?? [value.stringValue].compactMap { $0 }
                 for text in texts { found.header(name, text) }
             }

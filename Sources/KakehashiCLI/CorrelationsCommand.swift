@@ -27,7 +27,7 @@ struct CorrelationsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let hub = try await OpenedHub.open(data)
-        let principal = try await email.map { try await hub.principal(email: $0) } ?? hub.operatorPrincipal
+        let principal = if let email { try await hub.principal(email: email) } else { hub.operatorPrincipal }
         let exclusions: CorrelationExclusions
         do {
             exclusions = .with(try HandOver.warningLists(dataDirectory: data.url))
