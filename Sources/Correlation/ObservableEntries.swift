@@ -109,12 +109,19 @@ public enum ObservableEntries {
                 if let url = CorrelationNormalization.url(raw) { insert(type, url) }
                 if let host = ObservableNormalization.host(ofURL: raw) { insert("url:host", host) }
             case "email-addr":
-                if let address = ObservableNormalization.address(raw) {
+                if let address = ObservableNormalization.address(Self.bareAddress(raw)) {
                     insert(type, address)
                     if let domain = address.split(separator: "@").last { insert("email-addr:domain", String(domain)) }
                 }
             default: break
             }
+        }
+
+        /// The address of a mailbox as a header writes it (`Name <a@b>` → `a@b`).
+        static func bareAddress(_ mailbox: String) -> String {
+            guard let open = mailbox.lastIndex(of: "<"),
+                  let close = mailbox[open...].firstIndex(of: ">") else { return mailbox }
+            return String(mailbox[mailbox.index(after: open)..<close])
         }
 
         mutating func hash(_ algorithm: String, _ value: String) {
@@ -127,7 +134,7 @@ public enum ObservableEntries {
         mutating func header(_ rawName: String, _ value: String) {
             switch rawName.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")).lowercased() {
             case "reply-to", "return-path":
-                if let address = ObservableNormalization.address(value) { insert("email-message:reply-to", address) }
+                if let address = ObservableNormalization.address(Self.bareAddress(value)) { insert("email-message:reply-to", address) }
             case "x-mailer", "user-agent":
                 if let mailer = ObservableNormalization.mailer(value) { insert("email-message:x-mailer", mailer) }
             default: break

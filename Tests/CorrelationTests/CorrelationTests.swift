@@ -64,7 +64,7 @@ struct CorrelationTests {
         #expect(standard.list(excluding: IndexedObservable(kind: "ipv4-addr", value: "8.8.8.8")) == "List of known IPv4 public DNS resolvers")
         #expect(standard.list(excluding: IndexedObservable(kind: "email-addr:domain", value: "gmail.com")) != nil)
         #expect(standard.list(excluding: IndexedObservable(kind: "email-addr", value: "attacker.77@gmail.com")) == nil)
-        #expect(standard.list(excluding: IndexedObservable(kind: "file:hashes.MD5", value: "d41d8cd98f00b204e9800998ecf8427f")) != nil)
+        #expect(standard.list(excluding: IndexedObservable(kind: "file:hashes.MD5", value: "d41d8cd98f00b204e9800998ecf8427e")) != nil)
         #expect(standard.list(excluding: IndexedObservable(kind: "ipv4-addr", value: "45.77.10.1")) == nil)
         #expect(standard.list(excluding: IndexedObservable(kind: "domain-name", value: "kq7-update.net")) == nil)
 
