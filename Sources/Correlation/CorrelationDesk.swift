@@ -207,7 +207,7 @@ public struct CorrelationDesk: Sendable {
                 }
             }
             guard let reader = readers[occurrence.feedID] ?? nil,
-                  try await reader.contains(objectID: occurrence.stixID) else { continue }
+                  try await Self.mayRead(occurrence, with: reader) else { continue }
             let shared = found.own[occurrence.value, default: []].map { SharedValue(kind: $0, value: occurrence.value) }
             if readable[occurrence.stixID] == nil {
                 order.append(occurrence.stixID)
@@ -220,6 +220,18 @@ public struct CorrelationDesk: Sendable {
         return CorrelationView(submission: found.submission.id, view: .provider, matches: Found.count(foreign),
                                links: ownLinks, readable: order.map { readable[$0]! }, excluded: found.excluded,
                                truncated: [], indexedValues: found.own.count)
+    }
+}
+
+extension CorrelationDesk {
+    /// Whether `reader` may read the version of the other side's submission that carries the value
+    /// (an original, or a copy its releases made under the same id): not merely some version with
+    /// the same id — an SCO's id is derived from its value, so the reader's own SCO has it too.
+    static func mayRead(_ occurrence: ObservableOccurrence, with reader: FeedReader) async throws -> Bool {
+        var query = ObjectQuery(feedID: occurrence.feedID, ids: [occurrence.stixID], versions: .every, limit: 1,
+                                submissionID: occurrence.submissionID)
+        query.includeReleasedCopies = true
+        return !(try await reader.unrecordedPage(query).objects.isEmpty)
     }
 }
 
