@@ -35,6 +35,18 @@ struct CorrelationTests {
                            "file:hashes.SHA-256=abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"])
     }
 
+    @Test("values already in normal form take the fast path and give what the general path gives")
+    func plainValues() throws {
+        let cases: [(String, String, String?)] = [
+            ("domain-name", "c2.kq7-update.net", "c2.kq7-update.net"), ("domain-name", "C2.KQ7-update.net.", "c2.kq7-update.net"),
+            ("domain-name", "c2..net", nil), ("ipv4-addr", "45.77.10.1", "45.77.10.1"),
+            ("ipv4-addr", "45.77.10.256", nil), ("ipv4-addr", "45[.]77.10.1", "45.77.10.1")]
+        for (kind, raw, expected) in cases {
+            let json = "{\"type\":\"\(kind)\",\"spec_version\":\"2.1\",\"id\":\"\(kind)--0b4f9c4e-5d7a-4a53-9a5c-1c0e1f2d3e4f\",\"value\":\"\(raw)\"}"
+            #expect(try Self.entries(json).first?.value == expected, "\(raw)")
+        }
+    }
+
     @Test("e-mail headers: Reply-To, X-Mailer, Message-ID domain, first external hop; addresses with their domain; TLSH")
     func emailEntries() throws {
         let message = try Self.entries("""
