@@ -2,7 +2,7 @@
 // the exclusion lists, and the correlation desk through a real intake and store, for every kind of
 // reader (KAKEHASHI_TEST_BACKEND=postgres runs the store on PostgreSQL).
 import Accounts
-import Correlation
+@testable import Correlation
 import Foundation
 import HubTesting
 import Ingestion
@@ -37,14 +37,16 @@ struct CorrelationTests {
 
     @Test("values already in normal form take the fast path and give what the general path gives")
     func plainValues() throws {
-        let cases: [(String, String, String?)] = [
-            ("domain-name", "c2.kq7-update.net", "c2.kq7-update.net"), ("domain-name", "C2.KQ7-update.net.", "c2.kq7-update.net"),
-            ("domain-name", "c2..net", nil), ("ipv4-addr", "45.77.10.1", "45.77.10.1"),
-            ("ipv4-addr", "45.77.10.256", nil), ("ipv4-addr", "45[.]77.10.1", "45.77.10.1")]
-        for (kind, raw, expected) in cases {
+        for (kind, raw, expected) in [("domain-name", "c2.kq7-update.net", "c2.kq7-update.net"),
+                                      ("domain-name", "C2.KQ7-update.net.", "c2.kq7-update.net"),
+                                      ("ipv4-addr", "45.77.10.1", "45.77.10.1")] {
             let json = "{\"type\":\"\(kind)\",\"spec_version\":\"2.1\",\"id\":\"\(kind)--0b4f9c4e-5d7a-4a53-9a5c-1c0e1f2d3e4f\",\"value\":\"\(raw)\"}"
             #expect(try Self.entries(json).first?.value == expected, "\(raw)")
         }
+        // What the fast path refuses goes the general way.
+        for text in ["c2..net", "C2.net", "c2.net.", "45.77.10.1", "10.1.2"] { #expect(Plain.host(text) == nil) }
+        for text in ["45.77.10.256", "045.77.10.1", "45[.]77.10.1", "45.77.10", "45.77.10.1.2"] { #expect(Plain.ipv4(text) == nil) }
+        #expect(Plain.host("xn--r8jz45g.jp") == "xn--r8jz45g.jp" && Plain.ipv4("0.0.0.0") == "0.0.0.0")
     }
 
     @Test("e-mail headers: Reply-To, X-Mailer, Message-ID domain, first external hop; addresses with their domain; TLSH")
