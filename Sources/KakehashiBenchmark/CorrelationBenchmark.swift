@@ -31,7 +31,12 @@ enum CorrelationBenchmark {
     }
 
     static func run(backends: [Backend], entries: Int, rounds: Int = 5, envelopes: Int = 8, batch: Int = 500) async -> String {
-        var lines = ["== Correlation (release build; in process, no HTTP)"]
+        #if DEBUG
+        let build = "DEBUG build: figures far above release"
+        #else
+        let build = "release build"
+        #endif
+        var lines = ["== Correlation (\(build); in process, no HTTP)"]
         var postgres: PostgresServer?
         defer { postgres?.stop() }
         for backend in backends where backend != .postgres2 {
