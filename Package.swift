@@ -5,6 +5,7 @@
 //   STIXPatterning <- STIX ------------------------------.
 //   AuditTrail <- Storage <- SQLiteStorage, PostgresStorage v
 //   Storage <- Accounts <- SharingPolicy <- Ingestion, Consent <- TAXIIServer, HubAPI <- HubServer <- KakehashiCLI
+//   SharingPolicy, Campaigns <- Correlation <- Ingestion, HubAPI
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -109,9 +110,14 @@ let package = Package(
                                                      "Anonymization", "STIX", "Ingestion", "Extraction",
                                                      "IndicatorExtraction", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
+        // Correlation: the observable index's entries (normalised values of every stored version),
+        // exclusion lists, and which submissions share values, as each reader may see it.
+        .target(name: "Correlation", dependencies: ["Storage", "Accounts", "SharingPolicy", "STIX", "STIXPatterning",
+                                                    "IndicatorExtraction", "Campaigns"],
+                resources: [.copy("Resources")], swiftSettings: swiftSettings),
         // Ingestion: turning what members hand over (STIX envelopes for now) into stored submissions.
         .target(name: "Ingestion", dependencies: ["STIX", "Storage", "Accounts", "SharingPolicy", "Consent",
-                                                  "Extraction", "Specimens"],
+                                                  "Extraction", "Specimens", "Correlation"],
                 swiftSettings: swiftSettings),
         // Consent: releases of held submissions, revocation, who received what.
         .target(name: "Consent", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Anonymization"],
@@ -143,7 +149,7 @@ let package = Package(
         // HubAPI: the JSON API under /api/v1 (submissions, releases, recipients), with its OpenAPI document.
         .target(name: "HubAPI", dependencies: [
             "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "Consent", "Anonymization", "HubHTTP",
-            "Extraction", "Specimens", "IndicatorExtraction", "SharingMetrics", "Distribution", "CampaignDesk",
+            "Extraction", "Specimens", "IndicatorExtraction", "SharingMetrics", "Distribution", "CampaignDesk", "Correlation",
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -171,7 +177,7 @@ let package = Package(
         .executableTarget(name: "KakehashiCLI", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
             "HubServer", "HubHTTP", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens", "Campaigns",
-            "SharingMetrics", "CampaignDesk", "Distribution",
+            "SharingMetrics", "CampaignDesk", "Distribution", "Correlation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -182,9 +188,10 @@ let package = Package(
         .executableTarget(name: "KakehashiBenchmark", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
             "HubServer", "Anonymization", "Consent", "MailParsing", "Specimens", "Extraction", "Campaigns", "CampaignDesk",
-            "Distribution",
+            "Distribution", "Correlation",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: swiftSettings),
@@ -201,7 +208,7 @@ let package = Package(
         .testTarget(name: "CampaignDeskTests", dependencies: [
             "CampaignDesk", "Campaigns", "HubTesting", "Storage", "Ingestion", "Accounts", "SharingPolicy", "Consent",
             "Anonymization", "STIX", "Extraction", "MailParsing",
-        ]),
+        ]), "Correlation",
         .testTarget(name: "AnonymizationTests", dependencies: ["Anonymization", "STIX"]),
         // The sharing rules attacked from every read path, against a separate statement of the rules.
         .testTarget(name: "SharingPolicyTests", dependencies: [

@@ -114,6 +114,11 @@ struct EmailWriter {
         if let id = attack.messageID { members.append(("message_id", .string(id))) }
         let hops = attackerHops
         if !hops.isEmpty { members.append(("received_lines", .array(hops.map { .string($0.raw) }))) }
+        // The first external hop's address, read from the parsed Received chain (the raw lines
+        // above keep the text): correlation indexes it (Correlation.ObservableEntries).
+        if let ip = hops.first?.sendingIP?.text, !isVictim(ip) {
+            members.append(("x_kakehashi_first_external_hop", .string(ip)))
+        }
         if !headerFields.isEmpty { members.append(("additional_header_fields", .object(JSONObject(headerFields)))) }
         if !parts.isEmpty { members.append(("body_multipart", .array(parts))) }
         let messageID = author.observable("email-message", members)

@@ -6,6 +6,7 @@ import Anonymization
 import CampaignDesk
 import Consent
 import Distribution
+import Correlation
 import Foundation
 import HTTPTypes
 import HubHTTP
@@ -50,6 +51,8 @@ public struct HubAPIService: Sendable {
     public let campaigns: CampaignDesk?
     /// Blocklist exports (`GET /api/v1/feeds/{name}/export`), cached per reader.
     public let exporter: FeedExporter
+    /// Which submissions share observables, as each reader may see it (`GET /submissions/{id}/correlations`).
+    public let correlations: CorrelationDesk
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
@@ -74,6 +77,7 @@ public struct HubAPIService: Sendable {
         self.sharingMetrics = SharingMetrics(store: store, policy: self.policy, countries: countries)
         self.sightings = intake.sightings ?? SightingDesk(store: store, policy: self.policy, corroboration: nil)
         self.exporter = FeedExporter(store: store, ledger: ledger, warningLists: warningLists)
+        self.correlations = CorrelationDesk(store: store, policy: self.policy, exclusions: .with(warningLists))
     }
 
     public func addRoutes(to router: Router<HubRequestContext>) {
@@ -87,6 +91,7 @@ public struct HubAPIService: Sendable {
         api.get("submissions/{id}") { request, context in try await getSubmission(request, context) }
         api.post("submissions/{id}/release") { request, context in try await release(request, context) }
         api.get("submissions/{id}/recipients") { request, context in try await recipients(request, context) }
+        api.get("submissions/{id}/correlations") { request, context in try await correlations(request, context) }
         api.post("releases/{id}/revoke") { request, context in try await revoke(request, context) }
         api.post("submissions/{id}/proposals") { request, context in try await propose(request, context) }
         api.get("proposals") { request, context in try await listProposals(request, context) }

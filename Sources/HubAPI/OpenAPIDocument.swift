@@ -118,6 +118,22 @@ enum OpenAPIDocument {
             "state": {"type": "string", "enum": ["review", "cleared"]}, "organizations": {"type": "integer"},
             "placed_at": {"type": "string"}, "cleared_at": {"type": ["string", "null"]},
             "reporters": {"type": "array", "items": {"type": "string"}}}},
+          "SharedValue": {"type": "object", "required": ["kind", "value"], "properties": {
+            "kind": {"type": "string", "description": "ipv4-addr, domain-name, url, url:host, email-addr, email-addr:domain, email-message:reply-to, email-message:x-mailer, email-message:message-id-domain, email-message:first-external-hop, file:hashes.ALGORITHM"},
+            "value": {"type": "string", "description": "normalised (case, punycode, RFC 5952 IPv6, refanged)"}}},
+          "Correlations": {"type": "object", "required": ["submission", "view", "matches", "links", "excluded", "truncated", "indexed_values"], "properties": {
+            "submission": {"type": "string"},
+            "view": {"type": "string", "enum": ["analyst", "provider"], "description": "analyst: hub staff, every link; provider: the submitting organisation, other organisations' matches as counts only"},
+            "matches": {"type": "object", "required": ["reports", "organizations"], "properties": {"reports": {"type": "integer"}, "organizations": {"type": "integer"}}, "description": "other organisations' submissions sharing a value, and how many organisations (provider view: held-back versions not counted)"},
+            "links": {"type": "array", "description": "linked submissions with the shared values (provider view: its own organisation's only)", "items": {"type": "object", "required": ["submission", "organization", "held_back", "shared"], "properties": {
+              "submission": {"type": "string"}, "organization": {"type": "string"}, "held_back": {"type": "boolean"},
+              "shared": {"type": "array", "items": {"$ref": "#/components/schemas/SharedValue"}}}}},
+            "readable": {"type": "array", "description": "provider view: other organisations' objects the caller may read anyway, with the shared values", "items": {"type": "object", "required": ["object", "feed", "shared"], "properties": {
+              "object": {"type": "string"}, "feed": {"type": "string"}, "shared": {"type": "array", "items": {"$ref": "#/components/schemas/SharedValue"}}}}},
+            "excluded": {"type": "array", "description": "values on an exclusion list (MISP warning-list format): they link nothing", "items": {"type": "object", "required": ["kind", "value", "list"], "properties": {
+              "kind": {"type": "string"}, "value": {"type": "string"}, "list": {"type": "string"}}}},
+            "truncated": {"type": "array", "items": {"$ref": "#/components/schemas/SharedValue"}, "description": "values carried by more versions than are listed"},
+            "indexed_values": {"type": "integer"}}},
           "Recipients": {"type": "object", "required": ["submission", "recipients"], "properties": {
             "submission": {"type": "string"},
             "recipients": {"type": "array", "items": {"type": "object", "required": ["organization", "organization_id", "objects"], "properties": {
@@ -258,6 +274,13 @@ enum OpenAPIDocument {
           "get": {"summary": "Which organisations received which objects of the submission, and when",
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "recipients", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recipients"}}}},
+              "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/submissions/{id}/correlations": {
+          "get": {"summary": "Which submissions share observables with this one (correlation on arrival)",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "correlations as the caller may see them", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Correlations"}}}},
+              "401": {"$ref": "#/components/responses/Error"},
               "404": {"$ref": "#/components/responses/Error"}}}
         },
         "/api/v1/submissions/{id}/proposals": {

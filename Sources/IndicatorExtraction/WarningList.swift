@@ -39,6 +39,10 @@ public struct WarningList: Sendable {
     private let kinds: Set<IndicatorKind>
     private let strings: Set<String>
     private let blocks: [CIDRBlock]
+    /// Blocks of one address (/32, /128), looked up by hash: most of a resolver list's 60,000
+    /// entries are single addresses, which as blocks were scanned one by one for every address
+    /// matched (a correlation of ten addresses took most of a second in a debug build).
+    private let addresses: Set<IPAddress>
     private let substrings: [String]
 
     /// Reads a list in MISP `list.json` format.
@@ -63,17 +67,22 @@ public struct WarningList: Sendable {
         self.entryCount = values.count
         switch type {
         case .cidr:
-            blocks = values.compactMap(CIDRBlock.init)
+            let parsed = values.compactMap(CIDRBlock.init)
+            let single = { (block: CIDRBlock) -> Bool in
+                switch block.network { case .v4: block.prefixLength == 32; case .v6: block.prefixLength == 128 }
+            }
+            blocks = parsed.filter { !single($0) }
+            addresses = Set(parsed.filter(single).map(\.network))
             strings = Set(values.filter { CIDRBlock($0) == nil }.map { $0.lowercased() })
             substrings = []
         case .string, .hostname:
             strings = Set(values.map { type == .hostname ? WarningList.trimDots($0.lowercased()) : $0.lowercased() })
-            blocks = []; substrings = []
+            blocks = []; substrings = []; addresses = []
         case .substring:
             substrings = values.map { $0.lowercased() }
-            strings = []; blocks = []
+            strings = []; blocks = []; addresses = []
         case .regex:
-            strings = []; blocks = []; substrings = []
+            strings = []; blocks = []; substrings = []; addresses = []
         }
         let attributes = self.matchingAttributes
         kinds = Set(IndicatorKind.allCases.filter { kind in
@@ -153,7 +162,7 @@ public struct WarningList: Sendable {
             return false
         case .cidr:
             if let address = IPAddress(value) {
-                return blocks.contains { $0.contains(address) }
+                return addresses.contains(address) || blocks.contains { $0.contains(address) }
             }
             return strings.contains(value)
         case .substring:

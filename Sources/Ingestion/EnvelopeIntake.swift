@@ -3,6 +3,7 @@
 import Accounts
 import Consent
 import Extraction
+import Correlation
 import Foundation
 import SharingPolicy
 import STIX
@@ -49,11 +50,15 @@ public struct EnvelopeIntake: Sendable {
     public let sightings: SightingDesk?
     /// Told of each stored submission (campaign clustering), when given.
     public var arrivals: (any SubmissionArrivals)? = nil
+    /// Whether each stored version's observables go into the observable index (correlation on
+    /// arrival, `CorrelationDesk`), in the transaction that stores it. On unless turned off (the
+    /// benchmark measures ingest without it).
+    public let indexesObservables: Bool
 
     public init(store: any HubStore, policy: PolicyEngine, limits: JSONLimits = .standard, desk: ConsentDesk? = nil,
-                corroboration: Corroboration? = nil) {
+                corroboration: Corroboration? = nil, indexesObservables: Bool = true) {
         self.store = store; self.policy = policy; self.limits = limits; self.desk = desk
-        self.corroboration = corroboration
+        self.corroboration = corroboration; self.indexesObservables = indexesObservables
         self.sightings = corroboration.map { SightingDesk(store: store, policy: policy, corroboration: $0) }
     }
 
@@ -68,6 +73,7 @@ public struct EnvelopeIntake: Sendable {
                                     requestTimestamp: requestTimestamp ?? STIXTimestamp.now().text)
         let audiences = policy.arrivalAudiences(for: principal)
         let extractingObservables = corroboration != nil
+        let indexing = indexesObservables
         let countingReports = extractingObservables && !principal.user.role.isHubStaff
         // The provider's standing consent is read while the submission is scanned and stored.
         let desk = self.desk
@@ -105,21 +111,27 @@ public struct EnvelopeIntake: Sendable {
                           let level = TLPMarking.customDeclaration(in: properties) else { continue }
                     customTLP = (properties["id"]?.stringValue ?? "a marking-definition", level)
                 }
-                for (object, (result, keys)) in zip(batch, Self.check(batch, extractingObservables: extractingObservables)) {
+                for (object, (result, keys, entries)) in zip(batch, Self.check(batch, extractingObservables: extractingObservables,
+                                                                                 indexing: indexing)) {
                     switch result {
                     case .success(let facts):
                         let version = facts.version
                         let tlp = PolicyEngine.tlpLevel(of: facts)
-                        let incomingObject = IncomingObject(
+                        var item = IncomingObject(
                             stixID: facts.id, type: facts.type, specVersion: facts.specVersion, version: version,
                             versionMicroseconds: version.flatMap { STIXTimestamp($0)?.microsecondsSinceEpoch },
                             bytes: Array(object.bytes), tlp: tlp, audiences: audiences)
+                        if indexing {
+                            item.revokes = facts.revoked
+                            item.observables = entries
+                            item.observablesHeldBack = !entries.isEmpty && Self.holdsBack(object.value, tlp: tlp ?? defaultTLP)
+                        }
                         if takesSightings { envelopeIDs.insert(facts.id) }
                         if takesSightings, facts.type == "sighting" {
-                            pendingSightings.append((object.value, facts, incomingObject))
+                            pendingSightings.append((object.value, facts, item))
                             continue
                         }
-                        incoming.append(incomingObject)
+                        incoming.append(item)
                         submission.successes.append(ObjectOutcome(id: facts.id, version: version, message: nil,
                                                                   tlp: tlp?.rawValue))
                         markings.append(facts.objectMarkingRefs)
@@ -282,12 +294,14 @@ public struct EnvelopeIntake: Sendable {
     /// Validates each object (and, for corroboration, reads its observables), in order. A batch is
     /// checked in parts on as many cores (up to four) while the scanner waits: checking was the
     /// longer half of scanning, and with it on one core a 500-object envelope took about 20% longer.
-    static func check(_ objects: ArraySlice<ScannedObject>, extractingObservables: Bool)
-        -> [(Result<STIXObjectFacts, STIXValidationError>, [String])] {
-        @Sendable func checked(_ object: ScannedObject) -> (Result<STIXObjectFacts, STIXValidationError>, [String]) {
+    static func check(_ objects: ArraySlice<ScannedObject>, extractingObservables: Bool, indexing: Bool)
+        -> [Checked] {
+        @Sendable func checked(_ object: ScannedObject) -> Checked {
             let result = STIXValidator.validate(object.value)
-            guard extractingObservables, case .success(let facts) = result else { return (result, []) }
-            return (result, ObservableExtraction.keys(in: object.value, facts: facts))
+            guard case .success(let facts) = result else { return (result, [], []) }
+            // The index entries are read here, on the checking cores, beside the corroboration keys.
+            return (result, extractingObservables ? ObservableExtraction.keys(in: object.value, facts: facts) : [],
+                    indexing && !facts.revoked ? ObservableEntries.of(object.value, facts: facts) : [])
         }
         let parts = checkingParts
         guard parts > 1, objects.count >= 2 * parts else { return objects.map(checked) }
@@ -323,13 +337,16 @@ public struct EnvelopeIntake: Sendable {
     }
 }
 
+/// One object checked: its validation, its corroboration keys and its observable index entries.
+typealias Checked = (Result<STIXObjectFacts, STIXValidationError>, [String], [IndexedObservable])
+
 /// The results of a batch's parts, each set by the thread that checked it.
 private final class CheckedParts: @unchecked Sendable {
-    private var slots: [[(Result<STIXObjectFacts, STIXValidationError>, [String])]]
+    private var slots: [[Checked]]
     private let lock = NSLock()
     init(count: Int) { slots = Array(repeating: [], count: count) }
-    func set(_ index: Int, _ value: [(Result<STIXObjectFacts, STIXValidationError>, [String])]) {
+    func set(_ index: Int, _ value: [Checked]) {
         lock.lock(); slots[index] = value; lock.unlock()
     }
-    var joined: [(Result<STIXObjectFacts, STIXValidationError>, [String])] { slots.flatMap { $0 } }
+    var joined: [Checked] { slots.flatMap { $0 } }
 }

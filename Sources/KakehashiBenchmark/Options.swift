@@ -52,6 +52,8 @@ struct BenchmarkOptions: Sendable {
     var storedCampaignsOnly = false
     /// Size of the sample stored in the vault for the sample-ingest figure.
     var sampleMegabytes = 100
+    /// Observable index entries for the correlation figures (0: not measured); alone, like --submissions.
+    var correlationEntries = 0
     /// Python virtual environment holding medallion (created when missing).
     var venv = ".build/bench-venv"
     /// The medallion release installed into a new venv.
@@ -88,6 +90,8 @@ struct BenchmarkOptions: Sendable {
           --exports            only the exports workload: Suricata/RPZ writers, full and incremental
                                exports through SQLite, cached conditional checks
           --export-indicators N  indicators of the exports workload (default 1000000)
+          --correlation N      only measure correlation: ingest with and without the observable index,
+                               then N index entries (e.g. 10000000) and the look-up p50/p99, on --backends
           --keep-data          keep Kakehashi's data directories (SQLite files) and print their paths
           --venv PATH          Python venv for medallion (default .build/bench-venv)
         """
@@ -142,6 +146,7 @@ struct BenchmarkOptions: Sendable {
             case "--campaigns": options.campaignSubmissions = try count(flag, minimum: 10)
             case "--stored-campaigns": options.storedCampaignsOnly = true
             case "--sample-mb": options.sampleMegabytes = try count(flag, minimum: 1)
+            case "--correlation": options.correlationEntries = try count(flag, minimum: 1)
             case "--keep-data": options.keepData = true
             case "--venv": options.venv = try value(flag)
             case "-h", "--help": throw UsageError(description: "")

@@ -24,6 +24,10 @@ if options.exportsOnly {
     print(await ExportThroughput.run(indicators: options.exportIndicators))
     exit(0)
 }
+if options.correlationEntries > 0 {
+    print(await CorrelationBenchmark.run(backends: options.backends, entries: options.correlationEntries))
+    exit(0)
+}
 if options.submissionsOnly {
     print("== Submissions (release build, one core each)")
     print(MailParsingThroughput.run(messages: options.mailMessages))

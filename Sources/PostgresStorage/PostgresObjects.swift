@@ -161,6 +161,8 @@ extension PostgresHubStore {
             SELECT \(feedKey), a, p FROM unnest(\(audiencePositions), \(audienceKeys)) AS x(p, a)
             ON CONFLICT DO NOTHING
             """, logger: logger)
+        try await index(rows.map(\.object), positions: positions, feedKey: feedKey, submissionID: submissionID,
+                        providerOrganizationID: providerOrganizationID, releaseID: releaseID, on: c)
         var next = positions.makeIterator()
         return results.map { result in
             if case .stored = result { return .stored(position: next.next()!) }
@@ -341,6 +343,7 @@ extension PostgresHubStore {
             try await c.query("DELETE FROM object_audience WHERE feed_key = \(feedKey) AND position = ANY(\(positions))",
                               logger: self.logger)
             try await c.query("DELETE FROM object_version WHERE position = ANY(\(positions))", logger: self.logger)
+            try await c.query("DELETE FROM observable_entry WHERE position = ANY(\(positions))", logger: self.logger)
             // Re-mark the first and the latest of what remains in each series.
             try await c.query("""
                 UPDATE object_version ov SET

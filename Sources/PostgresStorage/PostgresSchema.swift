@@ -436,6 +436,24 @@ enum PostgresSchema {
             )
             """,
         ]),
+        // The observable index (Storage.ObservableIndexStore), as SQLite's v14-observable-index:
+        // keyed by the version's position (deletes and revocations remove a version's rows by it),
+        // looked up by the value's KeyHash in position order through the second index.
+        Migration(name: "v4-observable-index", statements: [
+            """
+            CREATE TABLE observable_entry (
+                position bigint NOT NULL,
+                value_hash bigint NOT NULL,
+                kind text NOT NULL,
+                value text NOT NULL,
+                submission_id text NOT NULL,
+                organization_id text NOT NULL,
+                held_back boolean NOT NULL DEFAULT false,
+                PRIMARY KEY (position, value_hash, kind)
+            )
+            """,
+            "CREATE INDEX observable_entry_by_value ON observable_entry (value_hash, position)",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.

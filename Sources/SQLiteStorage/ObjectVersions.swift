@@ -173,6 +173,13 @@ extension SQLiteHubStore {
             }
             results.append(.stored(position: position))
             dateAdded += 1
+            if object.revokes {
+                try unindex(seriesOf: object.stixID, idHash: idHash, feedKey: feedKey, releaseID: releaseID,
+                            providerOrganizationID: providerOrganizationID, in: db)
+            } else if !object.observables.isEmpty {
+                try index(object.observables, position: position, submissionID: submissionID,
+                          organizationID: providerOrganizationID, heldBack: object.observablesHeldBack, in: db)
+            }
         }
         return results
     }
@@ -639,6 +646,7 @@ extension SQLiteHubStore {
             Self.appendFilters(ObjectQuery(feedID: feedID, versions: versions), audiences: nil, to: &sql, arguments: &arguments)
             let positions = try Int64.fetchAll(db, sql: sql, arguments: arguments)
             try Self.removeAudiences(feedKey: feedKey, positions: positions, in: db)
+            try Self.unindex(positions: positions, in: db)
             for start in stride(from: 0, to: positions.count, by: 500) {
                 let chunk = Array(positions[start..<min(start + 500, positions.count)])
                 try db.execute(sql: "DELETE FROM object_version WHERE position IN (\(Self.placeholders(chunk.count)))",

@@ -474,6 +474,28 @@ enum Schema {
             );
             """)
         }
+        migrator.registerMigration("v14-observable-index") { db in
+            // The observable index (Storage.ObservableIndexStore): one row per normalised value of a
+            // stored original version. Keyed by the version's position first, so that a delete or a
+            // revocation removes a version's rows by its key, and looked up by the value's 64-bit
+            // hash (KeyHash) through the second index; the text is compared on every read. Not
+            // folded into observable_source: that table keeps every submission that ever carried a
+            // key (who had what, for the corroboration gate) and must not forget revoked versions,
+            // while this one must.
+            try db.execute(sql: """
+            CREATE TABLE observable_entry (
+                position INTEGER NOT NULL,
+                value_hash INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                value TEXT NOT NULL,
+                submission_id TEXT NOT NULL,
+                organization_id TEXT NOT NULL,
+                held_back INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (position, value_hash, kind)
+            ) WITHOUT ROWID;
+            CREATE INDEX observable_entry_by_value ON observable_entry(value_hash);
+            """)
+        }
         return migrator
     }
 }

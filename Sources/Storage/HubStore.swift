@@ -33,7 +33,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 /// let feed = try await store.createFeed(Feed(name: "C2", title: "C2 servers"))
 /// // Objects are read through the policy engine: `policy.reader(for:feed:purpose:ledger:)`.
 /// ```
-public protocol HubStore: AccountStore, SubmissionStore, ObjectStore, CorroborationStore, SightingStore, AuditStore, SharingMetricsStore, CampaignStore, ChangeStampStore {
+public protocol HubStore: AccountStore, SubmissionStore, ObjectStore, CorroborationStore, SightingStore, AuditStore,
+                          SharingMetricsStore, CampaignStore, ChangeStampStore, ObservableIndexStore {
     /// Throws unless the store answers a trivial read now (`GET /readyz`); cheap, reveals nothing.
     ///
     /// ```swift

@@ -19,6 +19,14 @@ public struct IncomingObject: Sendable {
     /// For a released copy: the id of the original it was made from (an anonymised copy has an id
     /// of its own), so that what is indexed by the original's id (observation hours) finds the copy.
     public var originalID: String?
+    /// The normalised observables this version carries, for the observable index (originals only;
+    /// computed by the domain, see `ObservableIndexStore`).
+    public var observables: [IndexedObservable] = []
+    /// Whether those observables are held back (TLP:RED or AMBER+STRICT on the object or a part).
+    public var observablesHeldBack = false
+    /// The version revokes its object (STIX `revoked: true`): every earlier version of the object
+    /// from the same provider in the same feed leaves the observable index, and this one adds nothing.
+    public var revokes = false
 
     public init(stixID: String, type: String, specVersion: String, version: String?,
                 versionMicroseconds: Int64?, bytes: [UInt8], tlp: TLPLevel? = nil, audiences: [String] = []) {

@@ -1,0 +1,82 @@
+// PostgresStorage observable index: a version's entries written in its append transaction, removed
+// with deleted and revoked versions, and the look-ups by value hash (Storage.ObservableIndexStore),
+// as SQLiteStorage's ObservableIndex.
+import Foundation
+import PostgresNIO
+import Storage
+
+extension PostgresHubStore {
+    /// Writes the entries of the versions just inserted (one statement), and removes those of the
+    /// series that a revoking version among them ends. The caller holds the append lock.
+    func index(_ objects: [IncomingObject], positions: [Int64], feedKey: Int64, submissionID: String,
+               providerOrganizationID: String, releaseID: String, on c: PostgresConnection) async throws {
+        var entryPositions: [Int64] = [], hashes: [Int64] = [], kinds: [String] = [], values: [String] = []
+        var held: [Bool] = []
+        var revoked: [String] = []
+        for (object, position) in zip(objects, positions) {
+            if object.revokes { revoked.append(object.stixID); continue }
+            for entry in Set(object.observables) {
+                entryPositions.append(position); hashes.append(KeyHash.of(entry.value)); kinds.append(entry.kind)
+                values.append(entry.value); held.append(object.observablesHeldBack)
+            }
+        }
+        if !values.isEmpty {
+            try await c.query("""
+                INSERT INTO observable_entry (position, value_hash, kind, value, submission_id, organization_id, held_back)
+                SELECT p, h, k, v, \(submissionID), \(providerOrganizationID), b
+                FROM unnest(\(entryPositions), \(hashes), \(kinds), \(values), \(held)) AS x(p, h, k, v, b)
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+        if !revoked.isEmpty {
+            try await c.query("""
+                DELETE FROM observable_entry WHERE position IN (
+                    SELECT position FROM object_version
+                    WHERE feed_key = \(feedKey) AND stix_id = ANY(\(revoked)) AND release_id = \(releaseID)
+                      AND provider_org_id = \(providerOrganizationID))
+                """, logger: logger)
+        }
+    }
+
+    public func indexedObservables(submissionID: String) async throws -> [ObservableOccurrence] {
+        try Self.occurrences(try await rows("""
+            SELECT e.value, e.kind, e.submission_id, e.organization_id, e.position, ov.stix_id, f.id AS feed_id, e.held_back
+            FROM submission s
+            JOIN observable_entry e ON e.position BETWEEN s.first_position AND s.last_position AND e.submission_id = s.id
+            JOIN object_version ov ON ov.position = e.position JOIN feed f ON f.key = ov.feed_key
+            WHERE s.id = \(submissionID)
+            ORDER BY e.position, e.value_hash, e.kind
+            """))
+    }
+
+    /// One statement: each value's hash is looked up through observable_entry_by_value (a lateral
+    /// index scan per value, in position order, stopping at the limit).
+    public func occurrences(ofValues values: [String], limitPerValue: Int) async throws -> [ObservableOccurrence] {
+        let unique = Set(values).sorted()
+        guard !unique.isEmpty else { return [] }
+        let hashes = unique.map(KeyHash.of)
+        return try Self.occurrences(try await rows("""
+            SELECT e.value, e.kind, e.submission_id, e.organization_id, e.position, ov.stix_id, f.id AS feed_id, e.held_back
+            FROM unnest(\(hashes), \(unique)) AS q(h, v)
+            CROSS JOIN LATERAL (
+                SELECT * FROM observable_entry i WHERE i.value_hash = q.h AND i.value = q.v ORDER BY i.position
+                LIMIT \(Int64(limitPerValue))) e
+            JOIN object_version ov ON ov.position = e.position JOIN feed f ON f.key = ov.feed_key
+            ORDER BY e.value, e.position
+            """))
+    }
+
+    static func occurrences(_ rows: [PostgresRandomAccessRow]) throws -> [ObservableOccurrence] {
+        try rows.map { row in
+            ObservableOccurrence(value: try row.get("value"), kind: try row.get("kind"),
+                                 submissionID: try row.get("submission_id"), organizationID: try row.get("organization_id"),
+                                 position: try row.get("position"), stixID: try row.get("stix_id"),
+                                 feedID: try row.get("feed_id"), heldBack: try row.get("held_back"))
+        }
+    }
+
+    public func indexedObservableCount() async throws -> Int {
+        for row in try await rows("SELECT count(*) AS n FROM observable_entry") { return Int(try row.get("n", as: Int64.self)) }
+        return 0
+    }
+}
