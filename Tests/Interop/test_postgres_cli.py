@@ -178,7 +178,6 @@ def test_init_serve_and_commands_with_a_password_file(password_role, tmp_path):
     secret.chmod(0o600)
     option = ("--database-password-file", str(secret))
     outputs = set_up(data, ("--database", role_url(database), *option), {})
-    serve_and_use(data, option, {})
     # init recorded the file's path (never the password): later commands and serve need neither option.
     hub = json.load(open(os.path.join(data, "hub.json")))
     assert hub["database_password_file"] == str(secret)
