@@ -12,8 +12,17 @@ public struct AuthenticationMiddleware: RouterMiddleware {
 
     public init(authenticator: Authenticator) { self.authenticator = authenticator }
 
+    /// Each request reads the account generation once (`RequestAccountsGeneration`): sign-in, the
+    /// feed directory and the rights caches all ask for it.
     public func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
+        try await RequestAccountsGeneration.$current.withValue(RequestAccountsGeneration()) {
+            try await authenticated(request, context: context, next: next)
+        }
+    }
+
+    func authenticated(_ request: Request, context: Context,
+                       next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         guard let header = request.headers[.authorization] else { throw HubError.signInRequired }
         let parts = header.split(separator: " ", maxSplits: 1)

@@ -21,7 +21,7 @@ struct Backup: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if case .postgres(let location, _) = try HubDatabase.resolve(data.databaseOptions, directory: data.url,
+        if case .postgres(let location, _, _) = try HubDatabase.resolve(data.databaseOptions, directory: data.url,
                                                                       initialising: false) {
             throw CommandFailure("""
                 the hub in \(data.data) keeps its data in PostgreSQL (\(location)); back it up with pg_dump, e.g. \

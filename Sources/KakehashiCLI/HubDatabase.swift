@@ -31,20 +31,31 @@ struct DatabaseOptions: ParsableArguments {
 enum HubDatabase {
     /// `hub.sqlite` in the data directory.
     case sqlite
-    /// A PostgreSQL database; `url` as recorded in hub.json (no password).
-    case postgres(PostgresLocation, url: String)
+    /// A PostgreSQL database; `url` as recorded in hub.json (no password), and the password file
+    /// (its path; nil: PGPASSWORD).
+    case postgres(PostgresLocation, url: String, passwordFile: String?)
 
     /// The hub.json entry that names a hub's PostgreSQL database.
     static let recordedKey = "database_url"
+    /// The hub.json entry that names the file holding its password (the path, never the password).
+    static let recordedPasswordFileKey = "database_password_file"
 
     /// The database of the hub in `directory`: the one recorded in its hub.json; else the one
     /// `--database` names (only when `initialising`: a new hub, or a directory without hub.sqlite);
     /// else SQLite. A `--database` other than the recorded one, or given for a SQLite hub, is refused:
-    /// one data directory's keys and audit head belong to one database.
+    /// one data directory's keys and audit head belong to one database. The password comes from
+    /// `--database-password-file`, else from the file recorded in hub.json, else from PGPASSWORD.
     static func resolve(_ options: DatabaseOptions, directory: URL, initialising: Bool) throws -> HubDatabase {
         if options.databasePasswordFile != nil && options.database == nil && recordedURL(directory) == nil {
             throw CommandFailure("--database-password-file is for a hub on PostgreSQL; give --database postgres://…")
         }
+        var options = options
+        if let file = options.databasePasswordFile {
+            options.databasePasswordFile = URL(fileURLWithPath: file).standardizedFileURL.path
+        } else {
+            options.databasePasswordFile = recorded(recordedPasswordFileKey, in: directory)
+        }
+        let passwordFile = options.databasePasswordFile
         let recorded = recordedURL(directory)
         if let given = options.database {
             let location = try Self.location(given, options)
@@ -54,7 +65,7 @@ enum HubDatabase {
                       recordedLocation.rootCertificate == location.rootCertificate else {
                     throw CommandFailure("the hub in \(directory.path) uses the database \(recordedLocation) (recorded in hub.json), not \(location); leave out --database, or give that one")
                 }
-                return .postgres(recordedLocation, url: recorded)
+                return .postgres(recordedLocation, url: recorded, passwordFile: passwordFile)
             }
             let sqliteFile = directory.appendingPathComponent("hub.sqlite").path
             if FileManager.default.fileExists(atPath: sqliteFile) {
@@ -63,24 +74,31 @@ enum HubDatabase {
             guard initialising else {
                 throw CommandFailure("no hub on PostgreSQL in \(directory.path); run `kakehashi init --data \(directory.path) --database \(location)` first")
             }
-            return .postgres(location, url: given)
+            return .postgres(location, url: given, passwordFile: passwordFile)
         }
-        if let recorded { return .postgres(try Self.location(recorded, options), url: recorded) }
+        if let recorded { return .postgres(try Self.location(recorded, options), url: recorded, passwordFile: passwordFile) }
         return .sqlite
     }
 
     /// The `database_url` recorded in hub.json in `directory`, if any.
-    static func recordedURL(_ directory: URL) -> String? {
+    static func recordedURL(_ directory: URL) -> String? { recorded(recordedKey, in: directory) }
+
+    /// The string entry `key` of hub.json in `directory`, if any.
+    static func recorded(_ key: String, in directory: URL) -> String? {
         guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("hub.json").path),
-              let hub = try? JSONSerialization.jsonObject(with: data) as? [String: String] else { return nil }
-        return hub[recordedKey]
+              let hub = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return hub[key] as? String
     }
 
-    /// Records this database in hub.json (kept with its other entries); nothing for SQLite.
+    /// Records this database in hub.json (kept with its other entries), and the password file's path
+    /// when there is one (so later commands need neither option again); nothing for SQLite.
     func record(in directory: URL) throws {
-        guard case .postgres(_, let url) = self, Self.recordedURL(directory) != url else { return }
+        guard case .postgres(_, let url, let passwordFile) = self,
+              Self.recordedURL(directory) != url || Self.recorded(Self.recordedPasswordFileKey, in: directory) != passwordFile
+        else { return }
         var hub = try IntakeSettings.stored(directory)
         hub[Self.recordedKey] = url
+        hub[Self.recordedPasswordFileKey] = passwordFile
         try JSONSerialization.data(withJSONObject: hub, options: [.sortedKeys])
             .write(to: directory.appendingPathComponent("hub.json"), options: .atomic)
     }
@@ -99,7 +117,7 @@ enum HubDatabase {
     func description(directory: URL) -> String {
         switch self {
         case .sqlite: return "SQLite \(directory.appendingPathComponent("hub.sqlite").path)"
-        case .postgres(let location, _): return "PostgreSQL \(location)"
+        case .postgres(let location, _, _): return "PostgreSQL \(location)"
         }
     }
 
@@ -113,7 +131,7 @@ enum HubDatabase {
         case .sqlite:
             let store = try SQLiteHubStore(directory: directory)
             return (store, store.services)
-        case .postgres(let location, _):
+        case .postgres(let location, _, _):
             var logger = Logger(label: "kakehashi.postgres")
             logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
                 ?? (serving ? .info : .warning)

@@ -20,7 +20,10 @@ struct Migrate: AsyncParsableCommand {
             The data directory is the hub's, with its keys (audit.key, audit.head, anonymization.key, \
             vault.key, hub.json, samples/): they stay files there and serve both sides. To move a \
             PostgreSQL hub to a new directory, copy its data directory there first (a database_url in \
-            its hub.json is removed once the copy is verified). Stop the servers while the hub moves. The password comes from PGPASSWORD or --password-file, never from the URL.
+            its hub.json is removed once the copy is verified). Copied to PostgreSQL, the directory's \
+            hub.json records the database (and the password file's path, if given) once the copy is \
+            verified, so `kakehashi serve --data DATA_DIR` runs on it; hub.sqlite is left as it was. \
+            Stop the servers while the hub moves. The password comes from PGPASSWORD or --password-file, never from the URL.
 
             Every object keeps its exact bytes, position, date added and version (TAXII answers and \
             `next` cursors stay the same); accounts (password and token hashes as stored), grants, \
@@ -140,6 +143,14 @@ struct Migrate: AsyncParsableCommand {
         print("the copy equals its source: \(target.rows) rows, audit trail intact on both sides")
         if !toPostgres, try Self.forgetPostgres(in: data) {
             print("hub.json in \(data.path) no longer names the PostgreSQL database: commands there use hub.sqlite")
+        }
+        if toPostgres {
+            // The data directory now serves the hub on PostgreSQL: `kakehashi serve --data DIR` with no
+            // --database (the password file's path too, when one was given; never the password).
+            let passwordFile = passwordFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            try HubDatabase.postgres(postgres.location, url: to, passwordFile: passwordFile).record(in: data)
+            print("hub.json in \(data.path) now names the PostgreSQL database: commands there use it "
+                  + "(hub.sqlite is left as it was; keep it as a backup or remove it)")
         }
     }
 

@@ -49,7 +49,7 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     /// Tests only: run inside every append's transaction once its positions are taken, before commit.
     let afterPositions = Mutex<(@Sendable () async -> Void)?>(nil)
     /// Callers of `currentAccountsGeneration` waiting for the next read, and whether one is under way.
-    private let generationReads = Mutex<(waiting: [CheckedContinuation<UInt64, Never>], reading: Bool)>(([], false))
+    private let generationReads = Mutex<(waiting: [CheckedContinuation<UInt64?, Never>], reading: Bool)>(([], false))
 
     /// How often the stored account generation is read: changes made through another instance (or
     /// the CLI) reach this one's caches within this time.
@@ -145,10 +145,18 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     // MARK: - Account generation
 
     func refreshGeneration() async throws {
+        _ = try await readStoredGeneration()
+    }
+
+    /// Reads the stored generation and keeps it as `storedGeneration`.
+    func readStoredGeneration() async throws -> UInt64 {
         let rows = try await client.query("SELECT value FROM account_generation WHERE id = 0", logger: logger)
+        var read: UInt64?
         for try await value in rows.decode(Int64.self) {
-            storedGeneration.store(UInt64(bitPattern: value), ordering: .releasing)
+            read = UInt64(bitPattern: value)
+            storedGeneration.store(read!, ordering: .releasing)
         }
+        return read ?? storedGeneration.load(ordering: .acquiring)
     }
 
     private func startPolling() {
@@ -173,12 +181,17 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     }
 
     /// The stored generation read now (`HubStore.currentAccountsGeneration`), so that a change any
-    /// process committed before this call is seen, as on SQLite. Callers that arrive while a read is
-    /// under way wait for the next one (which starts after they arrived), so concurrent requests
-    /// share a few reads instead of making one each. When the read fails: a value never returned
-    /// before, so every cache misses (as SQLiteHubStore.accountsGeneration does).
+    /// process committed before this call is seen, as on SQLite. Within a request
+    /// (`RequestAccountsGeneration.current`), the request's first read is reused by its later calls
+    /// (sign-in, feeds, rights: three reads a request before, each a round trip), so a change
+    /// committed before the request began is seen. Callers that arrive while a read is under way
+    /// wait for the next one (which starts after they arrived), so concurrent requests share a few
+    /// reads instead of making one each. When the read fails: a value never returned before, so
+    /// every cache misses (as SQLiteHubStore.accountsGeneration does).
     public func currentAccountsGeneration() async -> UInt64 {
-        await withCheckedContinuation { (done: CheckedContinuation<UInt64, Never>) in
+        let request = RequestAccountsGeneration.current
+        if let stored = request?.stored { return localGeneration.load(ordering: .acquiring) &+ stored }
+        let read = await withCheckedContinuation { (done: CheckedContinuation<UInt64?, Never>) in
             let start = generationReads.withLock { state -> Bool in
                 state.waiting.append(done)
                 guard !state.reading else { return false }
@@ -187,24 +200,27 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
             }
             if start { Task { await self.readGenerationForWaiting() } }
         }
+        guard let stored = read else { return UInt64.max &- localGeneration.add(1, ordering: .relaxed).newValue }
+        request?.record(stored: stored)
+        return localGeneration.load(ordering: .acquiring) &+ stored
     }
 
-    /// Reads the stored generation for everyone waiting, again while more arrived meanwhile.
+    /// Reads the stored generation for everyone waiting (nil to each when the read fails), again
+    /// while more arrived meanwhile.
     private func readGenerationForWaiting() async {
         while true {
-            let batch = generationReads.withLock { state -> [CheckedContinuation<UInt64, Never>] in
+            let batch = generationReads.withLock { state -> [CheckedContinuation<UInt64?, Never>] in
                 let batch = state.waiting
                 state.waiting = []
                 if batch.isEmpty { state.reading = false }
                 return batch
             }
             guard !batch.isEmpty else { return }
-            let value: UInt64
+            var value: UInt64?
             do {
-                try await refreshGeneration()
-                value = accountsGeneration
+                value = try await readStoredGeneration()
             } catch {
-                value = UInt64.max &- localGeneration.add(1, ordering: .relaxed).newValue
+                value = nil
             }
             for waiting in batch { waiting.resume(returning: value) }
         }

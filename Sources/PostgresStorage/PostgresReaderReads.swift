@@ -41,12 +41,16 @@ extension PostgresHubStore {
         ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
         """
 
-    /// A reader's page (`scope.audiences` not nil), in one repeatable-read transaction when it takes
-    /// more than one statement (they must all see one snapshot); a page one statement answers (no
-    /// backlog to date, no added_after) is read without one, saving two round trips.
+    /// A reader's page (`scope.audiences` not nil). A page by position (no added_after, and no
+    /// backlog to date) is one statement, and so one snapshot, without a transaction: when the reader
+    /// has ways of reading that began later (ReaderBacklog), that statement also says whether any of
+    /// it is still backlog, and only then is the page read again by effective date, in one
+    /// repeatable-read transaction (its statements must all see one snapshot). A single-object GET
+    /// took four round trips (BEGIN, the backlog bounds, the page, COMMIT); it now takes one.
     func readerObjects(_ query: ObjectQuery, scope: ReadScope) async throws -> ObjectPage {
-        if query.addedAfterMicroseconds == nil && ReaderBacklog(query: query, scope: scope) == nil {
-            return try await measuredConnection(.read) { c in try await self.readerObjects(query, scope: scope, on: c) }
+        if query.addedAfterMicroseconds == nil,
+           let page = try await measuredConnection(.read, { c in try await self.pageUnlessBacklog(query, scope: scope, on: c) }) {
+            return page
         }
         return try await measuredConnection(.read) { c in
             try await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: self.logger)
@@ -59,6 +63,41 @@ extension PostgresHubStore {
                 throw error
             }
         }
+    }
+
+    /// A reader's page by position (the query has no added_after) in one statement, or nil when the
+    /// reader has a backlog to date (ReaderBacklog.hasBacklog over the same snapshot).
+    func pageUnlessBacklog(_ query: ObjectQuery, scope: ReadScope, on c: PostgresConnection) async throws -> ObjectPage? {
+        guard let feedKey = try? await feedKey(query.feedID, on: c) else { return ObjectPage(objects: [], more: false) }
+        let backlog = ReaderBacklog(query: query, scope: scope)
+        var query = query
+        let after = query.afterPosition ?? 0
+        if query.listingStart == nil { query.listingStart = after }
+        let sql = BoundSQL("")
+        guard positionPage(query, audiences: scope.audiences ?? [], feedKey: feedKey, after: after, into: sql) else {
+            // Nothing to walk (no audience keys).
+            return backlog == nil ? ObjectPage(objects: [], more: false, listingStart: query.listingStart) : nil
+        }
+        guard let backlog else {
+            return try Self.positionPage(try await c.query(sql.query, logger: logger).collect(), query: query)
+        }
+        // The backlog's bounds (see pageByEffectiveDate) in the same statement: one row of them,
+        // joined to the page's rows (NULL columns when the page is empty).
+        let page = sql.text
+        sql.text = """
+            SELECT p.*, b.boundary, b.lowest FROM (SELECT
+              (SELECT position FROM object_version WHERE date_added_us > \(sql.bind(backlog.latest - 1)) ORDER BY date_added_us LIMIT 1) AS boundary,
+              (SELECT min(position) FROM object_audience WHERE feed_key = \(sql.bind(feedKey)) AND audience = ANY(\(sql.bind(backlog.keys)))) AS lowest
+            ) AS b LEFT JOIN (
+            \(page)
+            ) AS p ON true
+            """
+        let rows = try await c.query(sql.query, logger: logger).collect()
+        guard let first = rows.first?.makeRandomAccess() else { return nil }
+        let boundary = try first[first.count - 2].decode(Int64?.self)
+        let lowest = try first[first.count - 1].decode(Int64?.self)
+        if ReaderBacklog.hasBacklog(lowest: lowest, boundary: boundary) { return nil }
+        return try Self.positionPage(first[0].bytes == nil ? [] : rows, query: query)
     }
 
     func readerObjects(_ query: ObjectQuery, scope: ReadScope, on c: PostgresConnection) async throws -> ObjectPage {
@@ -210,8 +249,24 @@ extension PostgresHubStore {
         }
         var query = query
         if query.listingStart == nil { query.listingStart = after }
+        let sql = BoundSQL("")
+        guard positionPage(query, audiences: audiences, feedKey: feedKey, after: after, excluding: excluding, into: sql) else {
+            return ObjectPage(objects: [], more: false, listingStart: query.listingStart)
+        }
+        return try Self.positionPage(try await c.query(sql.query, logger: logger).collect(), query: query)
+    }
+
+    /// Writes into `sql` the one statement of a reader's page in position order after `after`: false
+    /// (nothing written) when there is nothing to read. With ids, one scan of the versions with those
+    /// ids; otherwise each audience key's walk in position order (its first `limit + 1` versions),
+    /// the walks as UNION ALL branches, each row tagged with its walk's index. The bound is repeated
+    /// on `ov.position` (equal to `oa.position`): PostgreSQL does not carry an inequality across the
+    /// join, and without it a merge join read object_version from its first position on every page,
+    /// so that a page's time grew with its place in the collection (210 ms a page of 1,000 at 90,000
+    /// objects in; 40 ms with the bound). Rows start with `objectColumns` (see `positionPage(_:query:)`).
+    func positionPage(_ query: ObjectQuery, audiences: [String], feedKey: Int64, after: Int64,
+                      excluding: Condition? = nil, into sql: BoundSQL) -> Bool {
         if !query.ids.isEmpty {
-            let sql = BoundSQL("")
             sql.text = """
                 SELECT \(Self.objectColumns) FROM object_version ov
                 WHERE ov.feed_key = \(sql.bind(feedKey)) AND ov.position > \(sql.bind(after))
@@ -220,64 +275,39 @@ extension PostgresHubStore {
                 """
             appendFilters(query, audiences: audiences, excluding: excluding, to: sql)
             sql.text += " ORDER BY ov.position LIMIT \(sql.bind(query.limit + 1))"
-            var page = try await read(sql, query: query, on: c)
-            page.listingStart = query.listingStart
-            return page
+            return true
         }
-        // The page is the first `limit` of the walks' union, each walk's first `limit` holding its
-        // part; there is more exactly when the union of each walk's first `limit + 1` is larger.
-        var merged: [Int64: StoredObject] = [:]
-        for walk in try await walks(feedKey: feedKey, audiences: Array(Set(audiences)).sorted(), readerKeys: audiences,
-                                    after: after, query: query, excluding: excluding, on: c) {
-            for object in walk { merged[object.position] = object }
-        }
-        var objects = merged.values.sorted { $0.position < $1.position }
-        let more = objects.count > query.limit
-        if more { objects.removeSubrange(query.limit...) }
-        return ObjectPage(objects: objects, more: more, listingStart: query.listingStart)
-    }
-
-    /// Each audience key's walk in position order (its first `limit + 1` versions), in one statement
-    /// and so one round trip: the walks are UNION ALL branches, each row tagged with its walk's index.
-    /// The bound is repeated on `ov.position` (equal to `oa.position`): PostgreSQL does not carry an
-    /// inequality across the join, and without it a merge join read object_version from its first
-    /// position on every page, so that a page's time grew with its place in the collection (210 ms a
-    /// page of 1,000 at 90,000 objects in; 40 ms with the bound).
-    func walks(feedKey: Int64, audiences: [String], readerKeys: [String], after: Int64, query: ObjectQuery,
-               excluding: Condition? = nil, on c: PostgresConnection) async throws -> [[StoredObject]] {
-        guard !audiences.isEmpty else { return [] }
-        let sql = BoundSQL("")
+        let walks = Array(Set(audiences)).sorted()
+        guard !walks.isEmpty else { return false }
         var branches: [String] = []
-        for (walk, audience) in audiences.enumerated() {
+        for (walk, audience) in walks.enumerated() {
             sql.text = """
                 (SELECT \(Self.objectColumns), \(walk)::bigint AS walk
                 FROM object_audience oa JOIN object_version ov ON ov.position = oa.position
                 WHERE oa.feed_key = \(sql.bind(feedKey)) AND oa.audience = \(sql.bind(audience)) AND oa.position > \(sql.bind(after))
                   AND ov.position > \(sql.bind(after))
                 """
-            appendFilters(query, audiences: readerKeys, excluding: excluding, to: sql)
+            appendFilters(query, audiences: audiences, excluding: excluding, to: sql)
             sql.text += " ORDER BY oa.position LIMIT \(sql.bind(query.limit + 1)))"
             branches.append(sql.text)
         }
         sql.text = branches.joined(separator: "\nUNION ALL\n")
-        var walks = [[StoredObject]](repeating: [], count: audiences.count)
-        for row in try await c.query(sql.query, logger: logger).collect() {
-            let walk = try row.makeRandomAccess()[12].decode(Int64.self)
-            walks[Int(walk)].append(try Self.storedObject(row, feedID: query.feedID))
-        }
-        return walks
+        return true
     }
 
-    /// Runs a page query (`limit + 1` rows) and tells whether there is more; with `effectiveDate`,
-    /// the column `effective` is the version's date_added for this reader.
-    func read(_ sql: BoundSQL, query: ObjectQuery, effectiveDate: Bool = false, on c: PostgresConnection) async throws -> ObjectPage {
-        var objects: [StoredObject] = []
-        for row in try await c.query(sql.query, logger: logger).collect() {
-            objects.append(try Self.storedObject(row, feedID: query.feedID, effective: effectiveDate))
+    /// The page the rows of a `positionPage` statement make: the first `limit` positions of them
+    /// (one walk's rows, or the union of the walks', each walk's first `limit` holding its part);
+    /// there is more exactly when there are more than `limit` positions.
+    static func positionPage(_ rows: [PostgresRow], query: ObjectQuery) throws -> ObjectPage {
+        var merged: [Int64: StoredObject] = [:]
+        for row in rows {
+            let object = try storedObject(row, feedID: query.feedID)
+            merged[object.position] = object
         }
+        var objects = merged.values.sorted { $0.position < $1.position }
         let more = objects.count > query.limit
-        if more { objects.removeLast() }
-        return ObjectPage(objects: objects, more: more)
+        if more { objects.removeSubrange(query.limit...) }
+        return ObjectPage(objects: objects, more: more, listingStart: query.listingStart)
     }
 
     /// A condition on `ov`, written into the statement being built (binding its values there).

@@ -75,11 +75,18 @@ def fresh_database(server):
 
 
 def keys_only(data, into):
-    """A fresh data directory with the hub's keys and settings, without its database."""
+    """A fresh data directory with the hub's keys and settings, without its database (nor a database
+    named in its hub.json)."""
     os.makedirs(into, mode=0o700)
     for name in KEY_FILES:
         if os.path.exists(os.path.join(data, name)):
             shutil.copy2(os.path.join(data, name), os.path.join(into, name))
+    with open(os.path.join(into, "hub.json")) as f:
+        settings = json.load(f)
+    settings.pop("database_url", None)
+    settings.pop("database_password_file", None)
+    with open(os.path.join(into, "hub.json"), "w") as f:
+        json.dump(settings, f, sort_keys=True)
     if os.path.isdir(os.path.join(data, "samples")):
         shutil.copytree(os.path.join(data, "samples"), os.path.join(into, "samples"))
     return into
@@ -166,8 +173,10 @@ def test_round_trip_keeps_objects_taxii_answers_and_audit(demo, server_url):
     assert int(lines["audit_entry"][1]) > 0 and lines["audit_entry"][3] == lines["audit_entry"][4]
     assert "DIFFERENT" not in out.stdout
     assert "audit verify on the target: intact" in out.stdout
-    # The source was only read.
+    # The source database was only read; the directory's hub.json now names the copy.
     assert content_digest(data) == before_file
+    with open(os.path.join(data, "hub.json")) as f:
+        assert json.load(f)["database_url"] == target
     assert int(psql(server_url, "SELECT count(*) FROM object_version", urlsplit(target).path.lstrip("/"))) == len(before_objects)
 
     # Back, into a fresh data directory holding the hub's keys.
@@ -199,6 +208,32 @@ def test_serve_from_postgres_answers_alike(demo, server_url):
         pytest.skip("`kakehashi serve` has no --database option yet: serving from PostgreSQL is checked at the Swift level "
                     "(HubCopyTests) until it lands")
     data, root = demo["data"], demo["root"]
+    # Migrated, the data directory itself serves the copy with a plain `serve --data DIR`: hub.json
+    # names the database (without hub.sqlite, which the copy keeps, it could be nothing else).
+    moved = os.path.join(root, "moved")
+    shutil.copytree(data, moved)
+    target = fresh_database(server_url)
+    # A password file given to migrate is recorded by its path (the test server trusts loopback, so
+    # its content is not checked here; test_postgres_cli checks a recorded file against a password).
+    secret = os.path.join(root, "moved-pgpass")
+    with open(secret, "w") as f:
+        f.write("Pw-migrate-" + uuid.uuid4().hex + "\n")
+    out = run("migrate", "--from", moved, "--to", target, "--password-file", secret)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "now names the PostgreSQL database" in out.stdout
+    with open(os.path.join(moved, "hub.json")) as f:
+        recorded = json.load(f)
+    assert recorded["database_url"] == target and recorded["database_password_file"] == secret
+    with open(secret) as f:
+        assert f.read().strip() not in json.dumps(recorded)
+    os.remove(os.path.join(moved, "hub.sqlite"))
+    for name in glob.glob(os.path.join(moved, "hub.sqlite-*")):
+        os.remove(name)
+    verified = run("audit", "verify", "--data", moved)
+    assert verified.returncode == 0 and "intact" in verified.stdout, verified.stdout + verified.stderr
+    with serving(moved) as url:
+        assert taxii_answers(url, demo["user"], demo["token"]) == demo["answers"]
+
     target = fresh_database(server_url)
     out = run("migrate", "--from", data, "--to", target)
     assert out.returncode == 0, out.stdout + out.stderr

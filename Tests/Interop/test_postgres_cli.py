@@ -178,11 +178,21 @@ def test_init_serve_and_commands_with_a_password_file(password_role, tmp_path):
     secret.chmod(0o600)
     option = ("--database-password-file", str(secret))
     outputs = set_up(data, ("--database", role_url(database), *option), {})
-    serve_and_use(data, option, {})
-    # Without the file (and no PGPASSWORD) the server refuses the connection: the password was needed.
+    # init recorded the file's path (never the password): later commands and serve need neither option.
+    hub = json.load(open(os.path.join(data, "hub.json")))
+    assert hub["database_password_file"] == str(secret)
+    listed = run(data, "admin", "org", "list")
+    assert listed.returncode == 0 and "電力A社" in listed.stdout, listed.stderr
+    serve_and_use(data, (), {})
+    # The recorded file is what gives the password: moved away, the command names it and fails.
+    moved = tmp_path / "pgpass.moved"
+    secret.rename(moved)
     refused = run(data, "admin", "org", "list")
-    assert refused.returncode != 0 and "password" in refused.stderr.lower(), refused.stderr
-    assert_no_password(*outputs, refused.stderr)
+    assert refused.returncode != 0 and "password file" in refused.stderr and str(secret) in refused.stderr, refused.stderr
+    # An explicit option still wins over the recorded file.
+    given = run(data, "admin", "org", "list", "--database-password-file", str(moved))
+    assert given.returncode == 0 and "電力A社" in given.stdout, given.stderr
+    assert_no_password(*outputs, listed.stdout, listed.stderr, refused.stderr, given.stdout, given.stderr)
     check_data_directory(data, database)
 
 

@@ -67,6 +67,35 @@ struct ConsentAndCorroborationContractTests {
         #expect(await hub.store.currentAccountsGeneration() != before)
     }
 
+    @Test("within one request the generation includes every change committed before the request began and the request's own at once; the next request sees what came after",
+          arguments: Backend.underTest)
+    func generationPerRequest(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let other = try await hub.reopened()
+        let before = await hub.store.currentAccountsGeneration()
+        _ = try await other.store.createOrganization(Organization(name: "要求前F社"))
+        let own = try await RequestAccountsGeneration.$current.withValue(RequestAccountsGeneration()) {
+            let first = await hub.store.currentAccountsGeneration()
+            #expect(first != before)
+            #expect(await hub.store.currentAccountsGeneration() == first)
+            _ = try await hub.store.createOrganization(Organization(name: "要求中G社"))
+            let own = await hub.store.currentAccountsGeneration()
+            #expect(own != first)
+            if backend == .postgres {
+                // PostgreSQL reads the stored count once per request (a round trip saved on each
+                // later call): another instance's change made meanwhile waits for the next request.
+                _ = try await other.store.createOrganization(Organization(name: "要求中H社"))
+                #expect(await hub.store.currentAccountsGeneration() == own)
+            }
+            return own
+        }
+        _ = try await other.store.createOrganization(Organization(name: "要求後I社"))
+        let next = await RequestAccountsGeneration.$current.withValue(RequestAccountsGeneration()) {
+            await hub.store.currentAccountsGeneration()
+        }
+        #expect(next != own)
+    }
+
     @Test("clients and patrons, and the reader grants they make", arguments: Backend.underTest)
     func clientsAndReaderGrants(_ backend: Backend) async throws {
         let hub = try await backend.makeHub(); defer { hub.remove() }
