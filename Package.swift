@@ -208,7 +208,9 @@ let package = Package(
         .testTarget(name: "CampaignDeskTests", dependencies: [
             "CampaignDesk", "Campaigns", "HubTesting", "Storage", "Ingestion", "Accounts", "SharingPolicy", "Consent",
             "Anonymization", "STIX", "Extraction", "MailParsing",
-        ]), "Correlation",
+        ]),
+        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Storage", "STIX", "HubTesting", "Accounts",
+                                                         "SharingPolicy", "Ingestion"]),
         .testTarget(name: "AnonymizationTests", dependencies: ["Anonymization", "STIX"]),
         // The sharing rules attacked from every read path, against a separate statement of the rules.
         .testTarget(name: "SharingPolicyTests", dependencies: [
