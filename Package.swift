@@ -108,7 +108,7 @@ let package = Package(
         // released as anonymised, hub-authored STIX.
         .target(name: "CampaignDesk", dependencies: ["Campaigns", "Storage", "Accounts", "SharingPolicy", "Consent",
                                                      "Anonymization", "STIX", "Ingestion", "Extraction",
-                                                     "IndicatorExtraction", .product(name: "Crypto", package: "swift-crypto")],
+                                                     "IndicatorExtraction", "Correlation", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
         // Correlation: the observable index's entries (normalised values of every stored version),
         // exclusion lists, and which submissions share values, as each reader may see it.

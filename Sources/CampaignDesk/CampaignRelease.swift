@@ -12,6 +12,7 @@ import Accounts
 import Anonymization
 import Campaigns
 import Consent
+import Correlation
 import Crypto
 import Foundation
 import SharingPolicy
@@ -76,18 +77,28 @@ extension CampaignDesk {
         let objects = try await objects(of: record, tlp: tlp, at: now)
         var incoming: [IncomingObject] = []
         var outcomes: [ObjectOutcome] = []
+        // The campaign's values are recorded as carried by this submission and indexed, as any hub
+        // content that comes in through the intake: whoever receives them is known to have them
+        // (lead time), and later reports correlate with the campaign's indicators.
+        var observableKeys: [String] = []
         for object in objects {
             let bytes = Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
             let id = object["id"] as! String, type = object["type"] as! String
             let version = (object["modified"] as? String) ?? now
-            incoming.append(IncomingObject(stixID: id, type: type, specVersion: "2.1", version: version,
-                                           versionMicroseconds: STIXTimestamp(version)?.microsecondsSinceEpoch, bytes: bytes,
-                                           tlp: tlp, audiences: [Audience.organization(hub.id), Audience.hubStaff]))
+            var item = IncomingObject(stixID: id, type: type, specVersion: "2.1", version: version,
+                                      versionMicroseconds: STIXTimestamp(version)?.microsecondsSinceEpoch, bytes: bytes,
+                                      tlp: tlp, audiences: [Audience.organization(hub.id), Audience.hubStaff])
+            if let value = try? JSONParser.parse(bytes), case .success(let facts) = STIXValidator.validate(value) {
+                observableKeys += ObservableExtraction.keys(in: value, facts: facts)
+                item.observables = ObservableEntries.of(value, facts: facts)
+            }
+            incoming.append(item)
             outcomes.append(ObjectOutcome(id: id, version: version, message: "campaign \(record.id)", tlp: tlp.rawValue))
         }
         let submission = Submission(feedID: feed.id, organizationID: hub.id, userID: principal.user.id, requestTimestamp: now,
                                     successes: outcomes)
-        _ = try await store.append(incoming, to: feed.id, recording: submission, extras: nil)
+        _ = try await store.append(incoming, to: feed.id, recording: submission,
+                                   extras: SubmissionExtras(observableKeys: Array(Set(observableKeys)).sorted()))
         let consent = ConsentDesk(store: store, policy: policy, anonymization: anonymization)
         let release: Release
         do {
