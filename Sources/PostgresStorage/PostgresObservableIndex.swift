@@ -38,13 +38,17 @@ extension PostgresHubStore {
         }
     }
 
+    /// The submission's position range is read first (two one-row init plans), so the entries are one
+    /// range scan of the primary key: joined the other way, PostgreSQL scanned the whole index table
+    /// (730 ms at 10,000,000 entries against 3.7 ms at 1,000,000).
     public func indexedObservables(submissionID: String) async throws -> [ObservableOccurrence] {
         try Self.occurrences(try await rows("""
             SELECT e.value, e.kind, e.submission_id, e.organization_id, e.position, ov.stix_id, f.id AS feed_id, e.held_back
-            FROM submission s
-            JOIN observable_entry e ON e.position BETWEEN s.first_position AND s.last_position AND e.submission_id = s.id
+            FROM observable_entry e
             JOIN object_version ov ON ov.position = e.position JOIN feed f ON f.key = ov.feed_key
-            WHERE s.id = \(submissionID)
+            WHERE e.position BETWEEN (SELECT first_position FROM submission WHERE id = \(submissionID))
+                                 AND (SELECT last_position FROM submission WHERE id = \(submissionID))
+              AND e.submission_id = \(submissionID)
             ORDER BY e.position, e.value_hash, e.kind
             """))
     }
