@@ -120,7 +120,8 @@ let package = Package(
                                                   "Extraction", "Specimens", "Correlation"],
                 swiftSettings: swiftSettings),
         // Consent: releases of held submissions, revocation, who received what.
-        .target(name: "Consent", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Anonymization"],
+        .target(name: "Consent", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Anonymization",
+                                               "IndicatorExtraction"],
                 swiftSettings: swiftSettings),
         // SharingMetrics: the measures of sharing value (seed 001): coverage, lead time, daily counts.
         .target(name: "SharingMetrics", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Consent"],

@@ -5,6 +5,7 @@
 // out of the corroborated feed until a hub analyst clears it.
 import Accounts
 import Foundation
+import IndicatorExtraction
 import SharingPolicy
 import STIX
 import Storage
@@ -242,10 +243,8 @@ public struct SightingDesk: Sendable {
 
     /// A value's possible observable keys, one per type it could be (the store's look-up decides).
     static func candidateKeys(for value: String) -> Set<String> {
-        var text = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        for (defanged, plain) in [("[.]", "."), ("(.)", "."), ("[:]", ":"), ("hxxp", "http"), ("[@]", "@")] {
-            text = text.replacingOccurrences(of: defanged, with: plain)
-        }
+        // Defanged forms as extraction refangs them (hxxp, [.], [at], full-width, zero-width, …).
+        let text = Refanging.refang(value).trimmingCharacters(in: .whitespacesAndNewlines)
         var keys = Set(ObservableExtraction.valueTypes.map { ObservableExtraction.key(type: $0, value: text) })
         if text.allSatisfy(\.isHexDigit) {
             for name in ["MD5", "SHA-1", "SHA-256", "SHA-512", "SHA1", "SHA256", "SHA512"] {
