@@ -121,7 +121,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // Consent: releases of held submissions, revocation, who received what.
         .target(name: "Consent", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Anonymization",
-                                               "IndicatorExtraction"],
+                                               "IndicatorExtraction", "Correlation"],
                 swiftSettings: swiftSettings),
         // SharingMetrics: the measures of sharing value (seed 001): coverage, lead time, daily counts.
         .target(name: "SharingMetrics", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Consent"],
@@ -210,7 +210,7 @@ let package = Package(
             "CampaignDesk", "Campaigns", "HubTesting", "Storage", "Ingestion", "Accounts", "SharingPolicy", "Consent",
             "Anonymization", "STIX", "Extraction", "MailParsing",
         ]),
-        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Storage", "STIX", "HubTesting", "Accounts",
+        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Consent", "Storage", "STIX", "HubTesting", "Accounts",
                                                          "SharingPolicy", "Ingestion"]),
         .testTarget(name: "AnonymizationTests", dependencies: ["Anonymization", "STIX"]),
         // The sharing rules attacked from every read path, against a separate statement of the rules.

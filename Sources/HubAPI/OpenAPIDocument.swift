@@ -130,6 +130,8 @@ enum OpenAPIDocument {
               "shared": {"type": "array", "items": {"$ref": "#/components/schemas/SharedValue"}}}}},
             "readable": {"type": "array", "description": "provider view: other organisations' objects the caller may read anyway, with the shared values", "items": {"type": "object", "required": ["object", "feed", "shared"], "properties": {
               "object": {"type": "string"}, "feed": {"type": "string"}, "shared": {"type": "array", "items": {"$ref": "#/components/schemas/SharedValue"}}}}},
+            "published": {"type": "array", "description": "analyst view: the hub's own content carrying the submission's values (corroborated indicators, released campaigns); never a link or a counted report", "items": {"type": "object", "required": ["object", "feed", "shared"], "properties": {
+              "object": {"type": "string"}, "feed": {"type": "string"}, "shared": {"type": "array", "items": {"$ref": "#/components/schemas/SharedValue"}}}}},
             "excluded": {"type": "array", "description": "values on an exclusion list (MISP warning-list format): they link nothing", "items": {"type": "object", "required": ["kind", "value", "list"], "properties": {
               "kind": {"type": "string"}, "value": {"type": "string"}, "list": {"type": "string"}}}},
             "truncated": {"type": "array", "items": {"$ref": "#/components/schemas/SharedValue"}, "description": "values carried by more versions than are listed"},
