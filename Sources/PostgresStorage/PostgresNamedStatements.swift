@@ -1,11 +1,14 @@
 // PostgresStorage: the read path's statements sent as named, per-connection prepared statements
-// instead of unnamed ones, so that PostgreSQL parses each once per connection and, once it has
-// judged a generic plan good enough (after five executions), stops planning it on every request.
+// instead of unnamed ones, so that PostgreSQL parses each once per connection (and may switch to a
+// generic plan after five executions, when it judges one no worse).
 //
-// Why: an unnamed statement is parsed and planned at every execution. The statement of a
-// single-object GET planned in 0.9 ms on average (pg_stat_statements, benchmark's GET phase, release
-// build, 2-core host) and executed in 0.1–0.2 ms once its plan was sound; the planning was most of
-// the database's CPU per GET. A generic plan of the same statement plans in 0.04 ms.
+// Why: an unnamed statement is parsed and planned at every execution; the statement of a
+// single-object GET planned in 0.9 ms on average (pg_stat_statements, the benchmark's GET phase,
+// release build, 2-core host). Measured since (statement log, 40 sequential GETs on one
+// connection): PostgreSQL keeps custom plans for it (bind, which plans, 0.4–0.9 ms each), so what
+// is saved today is the parse; with `plan_cache_mode = force_generic_plan` bind took 0.04–0.15 ms
+// and execution 0.27–0.4 ms. Forcing generic plans is not done: its plans for large pages are not
+// measured yet.
 //
 // PostgresNIO prepares statements through `PostgresPreparedStatement`, whose name and text are
 // static; the reader's statements are built per query shape (filters, number of audience keys), so
