@@ -7,8 +7,8 @@
 // release build, 2-core host). Measured since (statement log, 40 sequential GETs on one
 // connection): PostgreSQL keeps custom plans for it (bind, which plans, 0.4–0.9 ms each), so what
 // is saved today is the parse; with `plan_cache_mode = force_generic_plan` bind took 0.04–0.15 ms
-// and execution 0.27–0.4 ms. Forcing generic plans is not done: its plans for large pages are not
-// measured yet.
+// and execution 0.27–0.4 ms, yet a release benchmark run with it set server-wide served GETs more
+// slowly (667 against 1,082–1,285 requests/s, loaded host), so generic plans are not forced.
 //
 // PostgresNIO prepares statements through `PostgresPreparedStatement`, whose name and text are
 // static; the reader's statements are built per query shape (filters, number of audience keys), so
