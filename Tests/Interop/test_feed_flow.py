@@ -101,6 +101,11 @@ def post_and_release(w, objects, feed_collection=None):
     assert released.status_code == 201, released.text
 
 
+def has_address(text):
+    """The address as every format writes it (RPZ: an rpz-ip trigger, reversed)."""
+    return ADDRESS in text or "32.17.85.215.91.rpz-ip" in text
+
+
 FORMATS = [("suricata", {}), ("rpz", {}), ("zeek", {}), ("misp-feed", {}), ("misp-event", {}), ("csv", {}),
            ("plain", {"type": "ipv4"}), ("plain", {"type": "domain"})]
 
@@ -117,7 +122,7 @@ def test_an_expired_address_leaves_every_export_on_the_next_poll(world):
         etags[(fmt, params.get("type"))] = response.headers["ETag"]
         assert response.headers["X-Kakehashi-Feed-Severity"] == "urgent"
         if params.get("type") != "domain":
-            assert ADDRESS in text, fmt
+            assert has_address(text), fmt
         if params.get("type") != "ipv4":
             assert DOMAIN in text, fmt
     # Nothing changed yet: 304.
@@ -140,10 +145,14 @@ def test_an_expired_address_leaves_every_export_on_the_next_poll(world):
     assert after.status_code == 200 and after.headers["ETag"] != etags[("rpz", None)], after.status_code
     for fmt, params in FORMATS:
         response, text = every_file(world, "電力B社", fmt, **params)
-        assert ADDRESS not in text, fmt
+        assert not has_address(text), fmt
         if params.get("type") != "ipv4":
             assert DOMAIN in text, fmt
-        assert response.headers["ETag"] != etags[(fmt, params.get("type"))], fmt
+        # A list that held the address has a new ETag; the domain list is unchanged and keeps its own.
+        if params.get("type") == "domain":
+            assert response.headers["ETag"] == etags[(fmt, "domain")]
+        else:
+            assert response.headers["ETag"] != etags[(fmt, params.get("type"))], fmt
 
 
 def test_a_false_positive_report_drops_an_indicator(world):
