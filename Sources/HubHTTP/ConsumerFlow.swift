@@ -12,16 +12,16 @@ import Synchronization
 
 /// One tier's limits.
 public struct TierLimits: Sendable, Equatable {
-    /// Requests a token may make at once after a quiet spell (the bucket's size).
-    public var burst: Int
+    /// Requests a token may make at once after a quiet spell (the bucket's size); nil: no limit.
+    public var burst: Int?
     /// Requests per minute a token may make on average (the bucket's refill).
     public var perMinute: Double
-    /// The largest TAXII page (`limit`) served to this tier.
-    public var maxPageSize: Int
+    /// The largest TAXII page (`limit`) served to this tier; nil: the server's own maximum.
+    public var maxPageSize: Int?
     /// How often this tier's devices should poll (seconds), sent as `X-Kakehashi-Poll-Interval`.
     public var pollSeconds: Int
 
-    public init(burst: Int, perMinute: Double, maxPageSize: Int, pollSeconds: Int) {
+    public init(burst: Int?, perMinute: Double, maxPageSize: Int?, pollSeconds: Int) {
         self.burst = burst; self.perMinute = perMinute; self.maxPageSize = maxPageSize; self.pollSeconds = pollSeconds
     }
 }
@@ -37,11 +37,14 @@ public struct FlowSettings: Sendable, Equatable {
     public var limits: [ConsumerTier: TierLimits]
     public init(limits: [ConsumerTier: TierLimits]) { self.limits = limits }
 
-    /// A large member's SOC polls every minute and pages 1,000 objects; a small member's one device
-    /// polls every 15 minutes, 100 objects a page, and at most 30 requests an hour on average.
+    /// A small member's one device polls every 15 minutes, 100 objects a page, at most 20 requests
+    /// at once and 30 an hour on average. Large and medium (every organisation's tier until the
+    /// operator sets one) are not limited until the operator sets their limits (`kakehashi admin
+    /// tier-limits`): a hub that turns flow control on must not cut off the SOCs and tools that
+    /// already poll it; they get the polling hint (60 s, 300 s) and the server's page size.
     public static let standard = FlowSettings(limits: [
-        .large: TierLimits(burst: 600, perMinute: 600, maxPageSize: 1_000, pollSeconds: 60),
-        .medium: TierLimits(burst: 120, perMinute: 120, maxPageSize: 500, pollSeconds: 300),
+        .large: TierLimits(burst: nil, perMinute: 0, maxPageSize: nil, pollSeconds: 60),
+        .medium: TierLimits(burst: nil, perMinute: 0, maxPageSize: nil, pollSeconds: 300),
         .small: TierLimits(burst: 20, perMinute: 0.5, maxPageSize: 100, pollSeconds: 900),
     ])
 
@@ -50,10 +53,11 @@ public struct FlowSettings: Sendable, Equatable {
 
 /// What a request was granted: the tier's page cap (for TAXII's `limit`) and polling hint.
 public struct FlowGrant: Sendable, Equatable {
-    public var maxPageSize: Int
+    /// nil: the server's own maximum.
+    public var maxPageSize: Int?
     public var pollSeconds: Int
 
-    public init(maxPageSize: Int, pollSeconds: Int) { self.maxPageSize = maxPageSize; self.pollSeconds = pollSeconds }
+    public init(maxPageSize: Int?, pollSeconds: Int) { self.maxPageSize = maxPageSize; self.pollSeconds = pollSeconds }
 
     /// The grant of the request being handled (set by `AuthenticationMiddleware` when it limits).
     @TaskLocal public static var current: FlowGrant?
@@ -79,16 +83,18 @@ public final class ConsumerFlow: Sendable {
     /// many whole seconds one will be available. `credential` is hashed before it is kept.
     public func admit(credential: String, tier: ConsumerTier) throws -> FlowGrant {
         let limits = settings.limits(for: tier)
+        let grant = FlowGrant(maxPageSize: limits.maxPageSize, pollSeconds: limits.pollSeconds)
+        guard let burst = limits.burst else { return grant }
         let key = Credentials.hashTokenSecret(credential)
         let now = clock()
         let wait: Double? = buckets.withLock { buckets in
             if buckets.count > 100_000 { buckets = buckets.filter { now - $0.value.updated < 3_600 } }
-            var bucket = buckets[key] ?? Bucket(tokens: Double(limits.burst), updated: now, tier: tier)
+            var bucket = buckets[key] ?? Bucket(tokens: Double(burst), updated: now, tier: tier)
             if bucket.tier != tier {   // the tier changed: start the new tier's bucket full
-                bucket = Bucket(tokens: Double(limits.burst), updated: now, tier: tier)
+                bucket = Bucket(tokens: Double(burst), updated: now, tier: tier)
             }
             let rate = limits.perMinute / 60
-            bucket.tokens = min(Double(limits.burst), bucket.tokens + max(0, now - bucket.updated) * rate)
+            bucket.tokens = min(Double(burst), bucket.tokens + max(0, now - bucket.updated) * rate)
             bucket.updated = now
             defer { buckets[key] = bucket }
             if bucket.tokens >= 1 { bucket.tokens -= 1; return nil }
@@ -97,10 +103,10 @@ public final class ConsumerFlow: Sendable {
         if let wait {
             let seconds = max(1, Int(wait.rounded(.up)))
             throw HubError.tooManyRequests(
-                "This token made more requests than its organisation's tier (\(tier.rawValue)) allows: \(limits.burst) at once, \(Self.text(limits.perMinute)) a minute. Try again in \(seconds) s.",
+                "This token made more requests than its organisation's tier (\(tier.rawValue)) allows: \(burst) at once, \(Self.text(limits.perMinute)) a minute. Try again in \(seconds) s.",
                 retryAfter: seconds)
         }
-        return FlowGrant(maxPageSize: limits.maxPageSize, pollSeconds: limits.pollSeconds)
+        return grant
     }
 
     static func text(_ value: Double) -> String {

@@ -36,7 +36,7 @@ struct FlowConfiguration {
                 }
                 return value
             }
-            if let value = try number("burst") { limits.burst = max(1, Int(value)) }
+            if let value = try number("burst") { limits.burst = value == 0 ? nil : Int(value) }
             if let value = try number("per_minute") { limits.perMinute = value }
             if let value = try number("page_size") { limits.maxPageSize = max(1, Int(value)) }
             if let value = try number("poll_seconds") { limits.pollSeconds = Int(value) }
@@ -72,7 +72,7 @@ struct TierLimitsCommand: AsyncParsableCommand {
         abstract: "Set a consumer tier's rate limit, TAXII page size and polling hint (hub.json; a running server applies them when restarted).")
     @OptionGroup var data: DataOption
     @Argument(help: "large, medium or small.") var tier: String
-    @Option(help: "Requests a token may make at once.") var burst: Int?
+    @Option(help: "Requests a token may make at once (0: no limit).") var burst: Int?
     @Option(name: .customLong("per-minute"), help: "Requests per minute on average.") var perMinute: Double?
     @Option(name: .customLong("page-size"), help: "Largest TAXII page.") var pageSize: Int?
     @Option(name: .customLong("poll-seconds"), help: "Polling interval hint in seconds.") var pollSeconds: Int?
@@ -81,7 +81,7 @@ struct TierLimitsCommand: AsyncParsableCommand {
         guard let level = ConsumerTier(rawValue: tier.lowercased()) else {
             throw CommandFailure("tier must be large, medium or small; nothing was changed")
         }
-        if let burst, burst < 1 { throw CommandFailure("--burst must be 1 or more; nothing was changed") }
+        if let burst, burst < 0 { throw CommandFailure("--burst must be 0 (no limit) or more; nothing was changed") }
         if let perMinute, !(perMinute >= 0) || !perMinute.isFinite { throw CommandFailure("--per-minute must be 0 or more; nothing was changed") }
         if let pageSize, pageSize < 1 { throw CommandFailure("--page-size must be 1 or more; nothing was changed") }
         if let pollSeconds, pollSeconds < 0 { throw CommandFailure("--poll-seconds must be 0 or more; nothing was changed") }
@@ -94,6 +94,7 @@ struct TierLimitsCommand: AsyncParsableCommand {
         try JSONSerialization.data(withJSONObject: hub, options: [.sortedKeys])
             .write(to: data.url.appendingPathComponent("hub.json"), options: .atomic)
         let limits = try FlowConfiguration.load(data.url).flow.limits(for: level)
-        print("tier \(level.rawValue): burst \(limits.burst), \(limits.perMinute) per minute, page size \(limits.maxPageSize), poll every \(limits.pollSeconds) s")
+        let burstText = limits.burst.map { "burst \($0), \(limits.perMinute) per minute" } ?? "no rate limit"
+        print("tier \(level.rawValue): \(burstText), page size \(limits.maxPageSize.map(String.init) ?? "the server's"), poll every \(limits.pollSeconds) s")
     }
 }

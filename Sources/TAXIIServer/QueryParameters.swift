@@ -43,7 +43,7 @@ struct QueryParameters {
     /// Applies the filters present to `query`.
     func apply(to query: inout ObjectQuery, maxPageSize configured: Int) throws {
         // The principal's consumer tier may cap pages lower (ConsumerFlow).
-        let maxPageSize = min(configured, FlowGrant.current?.maxPageSize ?? configured)
+        let maxPageSize = min(configured, FlowGrant.current?.maxPageSize ?? configured)   // nil: no tier cap
         if let text = values["limit"] {
             guard let limit = Int(text), limit > 0 else {
                 throw HubError.invalid("limit must be a positive whole number (got '\(text.prefix(40))').")

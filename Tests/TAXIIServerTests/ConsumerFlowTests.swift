@@ -70,13 +70,16 @@ struct ConsumerFlowTests {
         #expect(grant.maxPageSize == 1_000)
     }
 
-    @Test("the standard limits: small below medium below large, in burst, rate and page size; polls less often")
-    func standardOrder() {
+    @Test("the standard limits: only small is limited (20 at once, 0.5 a minute, pages of 100); large and medium are not until set")
+    func standardLimits() throws {
         let s = FlowSettings.standard
-        #expect(s.limits(for: .small).burst < s.limits(for: .medium).burst)
-        #expect(s.limits(for: .medium).burst < s.limits(for: .large).burst)
-        #expect(s.limits(for: .small).perMinute < s.limits(for: .medium).perMinute)
-        #expect(s.limits(for: .small).maxPageSize < s.limits(for: .large).maxPageSize)
-        #expect(s.limits(for: .small).pollSeconds > s.limits(for: .large).pollSeconds)
+        #expect(s.limits(for: .small) == TierLimits(burst: 20, perMinute: 0.5, maxPageSize: 100, pollSeconds: 900))
+        #expect(s.limits(for: .medium).burst == nil && s.limits(for: .large).burst == nil)
+        #expect(s.limits(for: .small).pollSeconds > s.limits(for: .medium).pollSeconds)
+        #expect(s.limits(for: .medium).pollSeconds > s.limits(for: .large).pollSeconds)
+        let flow = ConsumerFlow(settings: s)
+        for _ in 0..<1_000 { #expect(try flow.admit(credential: "t", tier: .medium) == FlowGrant(maxPageSize: nil, pollSeconds: 300)) }
+        for _ in 0..<20 { _ = try flow.admit(credential: "s", tier: .small) }
+        #expect(Self.retryAfter { try flow.admit(credential: "s", tier: .small) } == 120)
     }
 }
