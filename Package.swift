@@ -158,7 +158,7 @@ let package = Package(
         // HubServer: composes the HTTP interfaces into one application.
         .target(name: "HubServer", dependencies: [
             "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI", "Consent", "Specimens",
-            "IndicatorExtraction", "SharingMetrics", "CampaignDesk", "Campaigns",
+            "IndicatorExtraction", "SharingMetrics", "CampaignDesk", "Campaigns", "Distribution",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -199,7 +199,7 @@ let package = Package(
 
         .testTarget(name: "STIXPatterningTests", dependencies: ["STIXPatterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
-        .testTarget(name: "DistributionTests", dependencies: ["Distribution", "STIX", "STIXPatterning"]),
+        .testTarget(name: "DistributionTests", dependencies: ["Distribution", "STIX", "STIXPatterning", "Storage"]),
         .testTarget(name: "IndicatorExtractionTests", dependencies: ["IndicatorExtraction"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "STIX", "IndicatorExtraction", "Specimens"]),
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], exclude: ["Corpus"]),

@@ -353,6 +353,11 @@ enum OpenAPIDocument {
             "responses": {"200": {"description": "cleared"}, "400": {"$ref": "#/components/responses/Error"},
               "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
         },
+        "/api/v1/feeds": {
+          "get": {"summary": "The feeds you may see, with their severity, your consumer tier and polling hint",
+            "responses": {"200": {"description": "your tier and feeds", "content": {"application/json": {"schema": {"type": "object", "properties": {"tier": {"type": "string", "enum": ["large", "medium", "small"]}, "poll_interval_seconds": {"type": "integer"}, "feeds": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "severity": {"type": "string", "enum": ["urgent", "important", "normal", "info"]}, "can_read": {"type": "boolean"}, "can_write": {"type": "boolean"}, "reduced": {"type": "boolean"}}}}}}}}},
+              "401": {"$ref": "#/components/responses/Error"}, "429": {"$ref": "#/components/responses/Error"}}}
+        },
         "/api/v1/feeds/{name}/export": {
           "get": {"summary": "The feed as a blocklist for your devices: exactly what you may read, recorded as your read (304 on If-None-Match; gzip when accepted)",
             "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},

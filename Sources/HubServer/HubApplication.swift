@@ -5,6 +5,7 @@ import Anonymization
 import CampaignDesk
 import Campaigns
 import Consent
+import Distribution
 import HubAPI
 import HubHTTP
 import Hummingbird
@@ -46,6 +47,7 @@ public enum HubApplication {
         anonymization: AnonymizationSettings, corroboration rule: CorroborationRule = .standard, defaultTLP: TLPLevel = .amber,
         vault: SampleVault? = nil, warningLists: WarningLists = .bundled, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, logger: Logger? = nil,
         services: [any Service] = [], metrics: HubMetrics = HubMetrics(), countries: CountryTable = CountryTable(),
+        flow: FlowSettings = .standard, freshness: FreshnessDefaults = .standard,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
@@ -60,15 +62,17 @@ public enum HubApplication {
         // Every way in clusters each arrival into campaigns with the same desk (one engine per process).
         let campaigns = CampaignDesk(store: store, policy: policy, anonymization: anonymization,
                                      settings: ClusteringSettings(exclusions: CampaignExclusions.standard(warningLists: warningLists)))
+        // One set of buckets for TAXII, the API and exports: a token's limit is for all of them.
+        let consumerFlow = ConsumerFlow(settings: flow)
         let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger, desk: desk,
                                         corroboration: corroboration, policy: policy, publicAddress: publicAddress,
-                                        arrivals: campaigns)
+                                        arrivals: campaigns, flow: consumerFlow)
         taxiiService.addRoutes(to: router)
         HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
                       anonymization: anonymization, corroboration: corroboration, policy: policy,
                       vault: vault, warningLists: warningLists, publicAddress: publicAddress,
                       countries: countries,
-                      campaigns: campaigns).addRoutes(to: router)
+                      campaigns: campaigns, flow: consumerFlow, freshness: freshness).addRoutes(to: router)
         OperationsRoutes(store: store, metrics: metrics, ledger: ledger, authenticator: taxiiService.authenticator)
             .addRoutes(to: router)
         let logger = logger ?? Logger(label: "kakehashi") { HubLogHandler(label: $0) }

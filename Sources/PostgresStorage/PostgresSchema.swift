@@ -454,6 +454,12 @@ enum PostgresSchema {
             """,
             "CREATE INDEX observable_entry_by_value ON observable_entry (value_hash, position)",
         ]),
+        // Feed flow (issue 16), as SQLite's v18-feed-flow: a feed's decay settings and each
+        // organisation's consumer tier (both tables bump the account generation already).
+        Migration(name: "v8-feed-flow", statements: [
+            "ALTER TABLE feed ADD COLUMN decay text",
+            "ALTER TABLE organization ADD COLUMN tier text NOT NULL DEFAULT 'medium'",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.
