@@ -10,6 +10,9 @@ enum PortalAreas {
     static var all: [any PortalArea.Type] { [
         SignInArea.self,
         HomeArea.self,
+        AccountArea.self,
+        BrowseArea.self,
+        ObjectArea.self,
     ] }
 }
 
@@ -17,5 +20,8 @@ enum PortalAreas {
 enum PortalNavigation {
     static let items: [PortalNavigationItem] = [
         PortalNavigationItem(path: "/portal/", label: "nav_home"),
+        PortalNavigationItem(path: "/portal/feeds", label: "nav_feeds"),
+        PortalNavigationItem(path: "/portal/search", label: "nav_search"),
+        PortalNavigationItem(path: "/portal/account", label: "nav_account"),
     ]
 }

@@ -1,6 +1,8 @@
 // WebPortal sessions: who is signed in to the portal. A session is a random 256-bit token in an
-// HttpOnly, SameSite=Strict cookie; the hub keeps only its SHA-256, with the user, the session's CSRF
-// token and its times. Idle and absolute expiry; a new token at every sign-in; sign-out deletes it.
+// HttpOnly, SameSite=Strict cookie; the database keeps only its SHA-256 (PortalSessionStore), with
+// the user, the session's CSRF token and its times, so that every hub instance on one PostgreSQL
+// knows every session (issue 13). Idle and absolute expiry; a new token at every sign-in; sign-out
+// deletes it on the server.
 import Accounts
 import Crypto
 import Foundation
@@ -13,19 +15,15 @@ public struct PortalSessionRules: Sendable, Equatable {
     public var idleTimeout: TimeInterval = 2 * 60 * 60
     /// A session this old is over however busy (analysts sign in again each working day).
     public var absoluteTimeout: TimeInterval = 12 * 60 * 60
+    /// A session's last use is written at most this often (a page view is not a write each time).
+    public var touchInterval: TimeInterval = 60
+    /// Expired sessions are swept at most this often (by the next sign-in after it).
+    public var sweepInterval: TimeInterval = 60 * 60
     public init() {}
 }
 
 /// One signed-in browser.
-public struct PortalSession: Sendable, Equatable {
-    /// SHA-256 (hex) of the cookie's token; the token itself is never kept.
-    public let tokenHash: String
-    public let userID: String
-    /// The synchronizer token every form of this session carries.
-    public let csrfToken: String
-    public let createdAt: Date
-    public var lastSeenAt: Date
-}
+public typealias PortalSession = PortalSessionRecord
 
 /// The portal's sessions.
 ///
@@ -38,48 +36,49 @@ public final class PortalSessions: Sendable {
     public let rules: PortalSessionRules
     let store: any HubStore
     let clock: @Sendable () -> Date
-    let table = Mutex<[String: PortalSession]>([:])
+    let lastSweep = Mutex(Date.distantPast)
 
     public init(store: any HubStore, rules: PortalSessionRules = PortalSessionRules(),
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store; self.rules = rules; self.clock = clock
     }
 
-    /// A new session for `userID`: the cookie's token (returned once) and the session.
+    /// A new session for `userID`: the cookie's token (returned once, never stored) and the session.
     public func start(userID: String) async throws -> (token: String, session: PortalSession) {
         let token = Self.randomToken()
         let now = clock()
         let session = PortalSession(tokenHash: Self.hash(token), userID: userID, csrfToken: Self.randomToken(),
                                     createdAt: now, lastSeenAt: now)
-        table.withLock { table in
-            if table.count > 50_000 { table = table.filter { !self.isExpired($0.value, now: now) } }
-            table[session.tokenHash] = session
-        }
+        try await store.createPortalSession(session)
+        try await sweepIfDue(now: now)
         return (token, session)
     }
 
-    /// The live session of a cookie's token, its last use moved to now; nil when unknown or expired.
+    /// The live session of a cookie's token, or nil when unknown or expired (an expired one is deleted).
     public func session(token: String) async throws -> PortalSession? {
+        guard token.utf8.count == 43 else { return nil }
         let key = Self.hash(token)
         let now = clock()
-        return table.withLock { table in
-            guard var session = table[key] else { return nil }
-            guard !isExpired(session, now: now) else { table[key] = nil; return nil }
-            session.lastSeenAt = now
-            table[key] = session
-            return session
+        guard var session = try await store.portalSession(tokenHash: key) else { return nil }
+        guard !isExpired(session, now: now) else {
+            try await store.deletePortalSession(tokenHash: key)
+            return nil
         }
+        if now.timeIntervalSince(session.lastSeenAt) >= rules.touchInterval {
+            try await store.touchPortalSession(tokenHash: key, at: now)
+            session.lastSeenAt = now
+        }
+        return session
     }
 
     /// Ends the session of `token` (sign-out).
     public func end(token: String) async throws {
-        let key = Self.hash(token)
-        _ = table.withLock { $0.removeValue(forKey: key) }
+        try await store.deletePortalSession(tokenHash: Self.hash(token))
     }
 
     /// Ends every session of `userID` (sign-out everywhere, a password change).
     public func endAll(userID: String) async throws {
-        table.withLock { table in table = table.filter { $0.value.userID != userID } }
+        try await store.deletePortalSessions(userID: userID)
     }
 
     func isExpired(_ session: PortalSession, now: Date) -> Bool {
@@ -87,7 +86,18 @@ public final class PortalSessions: Sendable {
             || now.timeIntervalSince(session.createdAt) > rules.absoluteTimeout
     }
 
-    /// 256 random bits, base64url without padding (cookie- and form-safe).
+    func sweepIfDue(now: Date) async throws {
+        let due = lastSweep.withLock { last in
+            guard now.timeIntervalSince(last) >= rules.sweepInterval else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        try await store.deleteExpiredPortalSessions(lastSeenBefore: now.addingTimeInterval(-rules.idleTimeout),
+                                                    createdBefore: now.addingTimeInterval(-rules.absoluteTimeout))
+    }
+
+    /// 256 random bits, base64url without padding (43 characters; cookie- and form-safe).
     static func randomToken() -> String {
         let key = SymmetricKey(size: .bits256)
         return key.withUnsafeBytes { Data($0) }.base64EncodedString()

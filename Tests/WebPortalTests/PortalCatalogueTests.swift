@@ -51,6 +51,10 @@ struct PortalCatalogueTests {
             for match in source.matches(of: pattern) {
                 let key = String(match.output[1].substring ?? "")
                 checked += 1
+                if key.hasSuffix("_") {   // a prefix completed at run time ("role_" + role): some key has it
+                    #expect(messages.entries.keys.contains { $0.hasPrefix(key) }, "\(file.lastPathComponent): \(key)…")
+                    continue
+                }
                 #expect(messages.entries[key] != nil, "\(file.lastPathComponent) names \(key), which no catalogue has")
             }
         }
