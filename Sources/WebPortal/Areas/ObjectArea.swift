@@ -64,12 +64,19 @@ enum ObjectArea: PortalArea {
         let model = Model(summary: ObjectSummary(object, page: page),
                           description: json["description"]?.stringValue, pattern: json["pattern"]?.stringValue,
                           pap: try await pap(of: json, reader: feedReader, feedID: object.feedID),
-                          created: json["created"]?.stringValue, modified: json["modified"]?.stringValue,
+                          created: stamp(json["created"]?.stringValue, page), modified: stamp(json["modified"]?.stringValue, page),
                           feedName: feed.map { $0.title.isEmpty ? $0.name : $0.title } ?? "",
                           related: related, hasRelated: !related.isEmpty,
                           sightings: sightings, hasSightings: !sightings.isEmpty, specimen: specimen,
                           json: pretty(object.bytes))
         return try page.render("object", title: "object_title", model)
+    }
+
+    /// A STIX timestamp in the reader's zone (the text as given when it does not parse).
+    static func stamp(_ text: String?, _ page: PortalPage) -> String? {
+        guard let text else { return nil }
+        guard let stamp = STIXTimestamp(text) else { return text }
+        return page.date(microseconds: stamp.microsecondsSinceEpoch)
     }
 
     /// The object's JSON indented for reading (the stored bytes when they do not re-parse).
