@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import HubServer
 import HubTesting
 import Storage
 import Testing
@@ -72,6 +73,29 @@ struct PortalSignInTests {
             let stolen = Browser(client)
             stolen.cookies["kakehashi_session"] = token
             #expect(try await stolen.get("/portal/").status == .seeOther)
+        }
+    }
+
+    @Test("a session made through one instance is known to another on the same database, and so is its sign-out")
+    func sharedAcrossInstances() async throws {
+        let f = try await PortalFixture.make()
+        defer { f.hub.remove() }
+        let other = try await f.hub.reopened()
+        let anonymization = f.anonymization
+        try await f.withServer { first in
+            let second = HubApplication.make(store: other.store, anonymization: anonymization, port: 0)
+            try await second.test(.live) { secondClient in
+                let a = Browser(first)
+                try await a.signIn(f.reader)
+                let b = Browser(secondClient)
+                b.cookies = a.cookies
+                let page = try await b.get("/portal/")
+                #expect(page.status == .ok)
+                #expect(page.text.contains(f.reader.email))
+                try await a.get("/portal/")
+                #expect(try await a.post("/portal/sign-out", []).status == .seeOther)
+                #expect(try await b.get("/portal/").status == .seeOther)
+            }
         }
     }
 
