@@ -6,6 +6,7 @@
 //   AuditTrail <- Storage <- SQLiteStorage, PostgresStorage v
 //   Storage <- Accounts <- SharingPolicy <- Ingestion, Consent <- TAXIIServer, HubAPI <- HubServer <- KakehashiCLI
 //   SharingPolicy, Campaigns <- Correlation <- Ingestion, HubAPI
+//   SharingPolicy, Accounts, HubHTTP <- WebPortal <- HubServer
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -37,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // STIX patterning grammar: lexer, parser and syntax tree.
@@ -155,9 +157,21 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ], swiftSettings: swiftSettings),
+        // WebPortal: the members' web portal under /portal (server-rendered Mustache pages, Japanese and
+        // English, session sign-in with CSRF tokens), reading through the same policy engine.
+        .target(name: "WebPortal", dependencies: [
+            "Storage", "STIX", "SharingPolicy", "Accounts", "HubHTTP", "Consent", "Specimens", "Ingestion",
+            "Extraction", "IndicatorExtraction", "SharingMetrics", "CampaignDesk", "Correlation", "Anonymization",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Templates"), .copy("Messages"), .copy("Static")], swiftSettings: swiftSettings),
         // HubServer: composes the HTTP interfaces into one application.
         .target(name: "HubServer", dependencies: [
-            "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI", "Consent", "Specimens",
+            "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI", "WebPortal", "Consent", "Specimens",
             "IndicatorExtraction", "SharingMetrics", "CampaignDesk", "Campaigns", "Distribution",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -229,6 +243,14 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "StorageTests", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "HubTesting", "STIX", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The portal's pages over HTTP against a real store: sessions, CSRF, catalogues, visibility.
+        .testTarget(name: "WebPortalTests", dependencies: [
+            "WebPortal", "HubServer", "HubHTTP", "HubTesting", "Storage", "Accounts", "SharingPolicy", "STIX",
+            "Anonymization", "Consent", "Ingestion",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .testTarget(name: "TAXIIServerTests", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",

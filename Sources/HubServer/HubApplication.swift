@@ -1,5 +1,5 @@
-// HubServer: the hub's HTTP application, one Hummingbird server carrying the TAXII interface and
-// the JSON API (and later the web portal), composed here so that neither depends on the other.
+// HubServer: the hub's HTTP application, one Hummingbird server carrying the TAXII interface, the
+// JSON API and the web portal, composed here so that none depends on another.
 import Foundation
 import Anonymization
 import CampaignDesk
@@ -19,6 +19,7 @@ import IndicatorExtraction
 import Specimens
 import Storage
 import TAXIIServer
+import WebPortal
 
 /// Builds the hub's HTTP application.
 ///
@@ -28,7 +29,7 @@ import TAXIIServer
 /// try await app.runService()   // until SIGTERM or SIGINT
 /// ```
 ///
-/// Besides TAXII and the JSON API it serves `/healthz`, `/readyz` and `/metrics` (OperationsRoutes),
+/// Besides TAXII, the JSON API and the web portal (`/portal/`, with `/` redirecting there) it serves `/healthz`, `/readyz` and `/metrics` (OperationsRoutes),
 /// counting every request into `metrics` by route template.
 ///
 /// The application runs one ServiceGroup: the store's `services`, then the delivery ledger, then the
@@ -75,6 +76,12 @@ public enum HubApplication {
                       campaigns: campaigns, flow: consumerFlow, freshness: freshness).addRoutes(to: router)
         OperationsRoutes(store: store, metrics: metrics, ledger: ledger, authenticator: taxiiService.authenticator)
             .addRoutes(to: router)
+        // The portal's templates and catalogues are part of the build: failing to load them is a
+        // broken build, not a condition to serve around.
+        let portal = try! WebPortal(environment: PortalEnvironment(
+            store: store, authenticator: taxiiService.authenticator, policy: policy, ledger: ledger,
+            publicAddress: publicAddress, vault: vault))
+        portal.addRoutes(to: router)
         let logger = logger ?? Logger(label: "kakehashi") { HubLogHandler(label: $0) }
         return Application(
             router: router,
