@@ -98,9 +98,12 @@ public struct SearchDocument: Sendable, Equatable {
     public static let titleMembers = ["name", "aliases"]
     public static let bodyMembers = ["description", "labels", "abstract", "content", "explanation", "goals", "subject",
                                      "x_mitre_aliases", "roles", "sectors"]
-    /// At most this many tokens of each part are kept (PostgreSQL keeps positions up to 16,383).
+    /// At most this many tokens of each part are kept (PostgreSQL keeps positions up to 16,383), and
+    /// at most this many bytes of them (a tsvector holds at most 1 MB: a longer text must not make
+    /// the append that stores it fail).
     public static let titleTokenLimit = 1_000
     public static let bodyTokenLimit = 15_000
+    public static let byteLimit = 256 * 1024
 
     public init(title: String, body: String, revokes: Bool = false) {
         self.title = title; self.body = body; self.revokes = revokes
@@ -122,6 +125,7 @@ public struct SearchDocument: Sendable, Equatable {
 
     static func tokens(of members: [String], in object: [String: Any], limit: Int) -> [String] {
         var tokens: [String] = []
+        var bytes = 0
         for member in members {
             let texts: [String]
             switch object[member] {
@@ -129,8 +133,12 @@ public struct SearchDocument: Sendable, Equatable {
             case let list as [Any]: texts = list.compactMap { $0 as? String }
             default: texts = []
             }
-            for text in texts where tokens.count < limit {
-                tokens += SearchTokens.of(text).prefix(limit - tokens.count)
+            for text in texts {
+                for token in SearchTokens.of(text) {
+                    bytes += token.utf8.count + 1
+                    guard tokens.count < limit, bytes <= byteLimit else { return tokens }
+                    tokens.append(token)
+                }
             }
         }
         return tokens

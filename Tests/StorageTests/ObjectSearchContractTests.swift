@@ -144,6 +144,22 @@ struct ObjectSearchContractTests {
         #expect(try await hub.store.searchDocumentCount() == 2)
     }
 
+    @Test("a huge text is stored with its search document cut, never failing the append", arguments: Backend.underTest)
+    func hugeText(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let feed = try await hub.feed("ATTACKS")
+        // About 3 MB of distinct words: more than a tsvector may hold.
+        let words = (0..<120_000).map { "w\($0)x" + String(repeating: "q", count: 20) }.joined(separator: " ")
+        let big = described(1, type: "report", name: "巨大な報告書", description: "冒頭の要約 " + words + " 末尾の語")
+        let results = try await hub.store.append([big], to: feed.id, recording: submission(for: [big], feed: feed, org: "org-a"),
+                                                 extras: nil)
+        guard case .stored = results.first else { Issue.record("not stored: \(results)"); return }
+        #expect(try await Self.found(hub, "巨大") == ["01T"])
+        #expect(try await Self.found(hub, "冒頭の要約") == ["01"])
+        #expect(try await Self.found(hub, "w10xqqqq") == ["01"])
+        #expect(try await Self.found(hub, "末尾の語").isEmpty, "the text past the limit is not searched")
+    }
+
     @Test("only what the scope's audience keys reach; pages and `more` are counted after that filter",
           arguments: Backend.underTest)
     func audiencesAndPaging(_ backend: Backend) async throws {
