@@ -27,7 +27,9 @@ public enum SearchTokens {
 
     /// The runs of `text` after NFKC normalisation and case folding.
     public static func runs(_ text: String) -> [Run] {
-        let folded = text.precomposedStringWithCompatibilityMapping.lowercased()
+        // NFKC, then NFC again: Foundation on Linux leaves the voiced mark of half-width katakana
+        // (ﾊﾞ → ハ + U+3099) uncomposed after NFKC, so that ｻｰﾊﾞ would not find サーバ.
+        let folded = text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping.lowercased()
         var runs: [Run] = []
         var word = "", cjk: [Character] = []
         func flush() {
