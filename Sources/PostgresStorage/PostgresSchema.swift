@@ -479,10 +479,15 @@ enum PostgresSchema {
                 position bigint PRIMARY KEY,
                 title text NOT NULL,
                 body text NOT NULL,
-                doc tsvector GENERATED ALWAYS AS (kakehashi_search_vector(title, body)) STORED
+                doc tsvector GENERATED ALWAYS AS (kakehashi_search_vector(title, body)) STORED,
+                title_doc tsvector GENERATED ALWAYS AS (kakehashi_search_vector(title, '')) STORED
             )
             """,
             "CREATE INDEX object_search_doc ON object_search USING gin (doc)",
+            // Title matches are read through an index of their own: the GIN index of `doc` cannot
+            // tell title positions (weight A) from the rest, and a title query over it rechecked every
+            // document holding the word anywhere.
+            "CREATE INDEX object_search_title ON object_search USING gin (title_doc)",
         ], backfill: { c, logger in try await PostgresHubStore.backfillSearch(on: c, logger: logger) }),
     ]
 
