@@ -10,6 +10,10 @@ enum PortalAreas {
     static var all: [any PortalArea.Type] { [
         SignInArea.self,
         HomeArea.self,
+        DashboardArea.self,
+        SubmitArea.self,
+        ConsentArea.self,
+        AnalystArea.self,
     ] }
 }
 
@@ -17,5 +21,10 @@ enum PortalAreas {
 enum PortalNavigation {
     static let items: [PortalNavigationItem] = [
         PortalNavigationItem(path: "/portal/", label: "nav_home"),
+        PortalNavigationItem(path: "/portal/dashboard", label: "nav_dashboard"),
+        PortalNavigationItem(path: "/portal/submit", label: "nav_submit", roles: [.hubAdmin, .hubAnalyst, .orgAdmin, .member]),
+        PortalNavigationItem(path: "/portal/submissions", label: "nav_submissions"),
+        PortalNavigationItem(path: "/portal/consent", label: "nav_consent"),
+        PortalNavigationItem(path: "/portal/analyst", label: "nav_analyst", roles: [.hubAdmin, .hubAnalyst]),
     ]
 }
