@@ -2,6 +2,7 @@
 // page with its correlations, preview and the propose-release form) and the campaign candidates —
 // confirm and name, merge, split, reject — each with a server-drawn SVG graph of its linked
 // submissions. Every change is CampaignDesk's (the JSON API's desk); members get the 403 page.
+import Accounts
 import CampaignDesk
 import Foundation
 import Hummingbird
@@ -24,6 +25,7 @@ enum AnalystArea: PortalArea {
         let members: [Member]
         let evidence: [String]
         let updates: Int
+        let hasUpdates: Bool
         let graph: String
         let mergeField: String
     }
@@ -101,7 +103,7 @@ enum AnalystArea: PortalArea {
                     status: page.text("campaign_status_" + record.status.rawValue),
                     isCandidate: record.status == .candidate, members: members,
                     evidence: record.evidence.prefix(20).map { "\($0.kind): \($0.values.prefix(5).joined(separator: ", ")) (\($0.links))" },
-                    updates: updates.count,
+                    updates: updates.count, hasUpdates: !updates.isEmpty,
                     graph: graph(members: members, label: record.name ?? String(record.id.prefix(12)),
                                  title: page.text("campaign_graph_title")),
                     mergeField: "merge-\(index)"))

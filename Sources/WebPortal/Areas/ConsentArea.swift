@@ -217,7 +217,7 @@ enum ConsentArea: PortalArea {
         // What was extracted: the stored objects by type.
         var byType: [String: Int] = [:]
         for outcome in submission.successes {
-            byType[String(outcome.id.prefix { $0 != "-" }), default: 0] += 1
+            byType[outcome.id?.components(separatedBy: "--").first ?? "?", default: 0] += 1
         }
         let extracted = byType.sorted { $0.key < $1.key }.map { Line(label: $0.key, value: String($0.value)) }
 
