@@ -14,6 +14,7 @@ enum PortalAreas {
         SubmitArea.self,
         ConsentArea.self,
         AnalystArea.self,
+        AdminArea.self,
     ] }
 }
 
@@ -26,5 +27,6 @@ enum PortalNavigation {
         PortalNavigationItem(path: "/portal/submissions", label: "nav_submissions"),
         PortalNavigationItem(path: "/portal/consent", label: "nav_consent"),
         PortalNavigationItem(path: "/portal/analyst", label: "nav_analyst", roles: [.hubAdmin, .hubAnalyst]),
+        PortalNavigationItem(path: "/portal/admin", label: "nav_admin", roles: [.hubAdmin]),
     ]
 }

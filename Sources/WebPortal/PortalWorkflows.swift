@@ -55,6 +55,9 @@ extension PortalPage {
         return reader
     }
 
+    /// The text of one of a set of choices: the catalogue key `prefix` + `value` (`kind_` + `email`).
+    func text(choice prefix: String, _ value: String) -> String { text(prefix + value) }
+
     /// A text of the catalogues with `{name}` placeholders filled in.
     func text(_ key: String, _ values: [String: String]) -> String {
         values.reduce(text(key)) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }

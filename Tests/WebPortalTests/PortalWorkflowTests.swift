@@ -287,6 +287,46 @@ struct PortalWorkflowTests {
             #expect(missing.status == .notFound)
         }
     }
+
+    @Test("only a hub administrator reaches the admin pages; bad input adds nothing; the audit trail verifies")
+    func admin() async throws {
+        let w = try await Self.world()
+        defer { w.f.hub.remove() }
+        let admin = try await w.f.hub.member("Hub", email: "admin@hub.example.jp", role: .hubAdmin)
+        try await w.f.withServer { client in
+            for member in [w.f.writer, w.readOnly, w.analyst, w.f.outsider] {
+                let browser = Browser(client)
+                try await browser.signIn(member)
+                #expect(try await browser.get("/portal/admin").status == .forbidden, "\(member.email)")
+                try await browser.get("/portal/")
+                #expect(try await browser.post("/portal/admin/organizations", [("name", "Intruder Org")]).status == .forbidden)
+                #expect(try await browser.post("/portal/admin/audit", []).status == .forbidden)
+            }
+            #expect(try await w.f.hub.store.organization(named: "Intruder Org") == nil)
+            let browser = Browser(client, language: "ja")
+            try await browser.signIn(admin)
+            let page = try await browser.get("/portal/admin")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("電力SIG") && page.text.contains("Org A"))
+            let count = try await w.f.hub.store.organizations().count
+            let empty = try await browser.post("/portal/admin/organizations", [("name", "  ")])
+            #expect(empty.status == .badRequest)
+            #expect(empty.text.contains("変更は受け付けられませんでした"))
+            #expect(try await w.f.hub.store.organizations().count == count)
+            try await browser.get("/portal/admin")
+            let shortPassword = try await browser.post("/portal/admin/users", [("organization", "Org A"), ("email", "new@a.example.jp"),
+                                                                               ("role", "member"), ("password", "short")])
+            #expect(shortPassword.status == .badRequest)
+            #expect(try await w.f.hub.store.users(organizationID: w.f.writer.principal.organization.id).count == 2)
+            try await browser.get("/portal/admin")
+            #expect(try await browser.post("/portal/admin/organizations", [("name", "ガスD社"), ("sector", "ガス")]).status == .seeOther)
+            #expect(try await w.f.hub.store.organization(named: "ガスD社") != nil)
+            try await browser.get("/portal/admin")
+            let audit = try await browser.post("/portal/admin/audit", [])
+            #expect(audit.status == .ok)
+            #expect(audit.text.contains("改ざんなし"))
+        }
+    }
 }
 
 extension Browser {

@@ -100,7 +100,7 @@ enum AnalystArea: PortalArea {
                 }
                 campaigns.append(Campaign(
                     id: record.id, name: record.name ?? page.text("campaign_unnamed"),
-                    status: page.text("campaign_status_" + record.status.rawValue),
+                    status: page.text(choice: "campaign_status_", record.status.rawValue),
                     isCandidate: record.status == .candidate, members: members,
                     evidence: record.evidence.prefix(20).map { "\($0.kind): \($0.values.prefix(5).joined(separator: ", ")) (\($0.links))" },
                     updates: updates.count, hasUpdates: !updates.isEmpty,

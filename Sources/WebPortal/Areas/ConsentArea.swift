@@ -185,7 +185,7 @@ enum ConsentArea: PortalArea {
         }
         if names[submission.feedID] == nil { names[submission.feedID] = try await store.feed(id: submission.feedID)?.name ?? "?" }
         let live = releases.filter { $0.revokedAt == nil }
-        return Row(id: submission.id, kind: page.text("kind_" + (detail?.kind.rawValue ?? "stix")),
+        return Row(id: submission.id, kind: page.text(choice: "kind_", (detail?.kind.rawValue ?? "stix")),
                    feed: names[submission.feedID] ?? "", organization: names[submission.organizationID] ?? "",
                    received: timestamp(page, submission.requestTimestamp), objects: submission.successes.count,
                    status: page.text(live.isEmpty ? "submission_held" : "submission_released"))
@@ -251,7 +251,7 @@ enum ConsentArea: PortalArea {
             }
         }
         let model = DetailModel(
-            id: submission.id, kind: page.text("kind_" + (detail?.kind.rawValue ?? "stix")), feed: feed?.name ?? "",
+            id: submission.id, kind: page.text(choice: "kind_", (detail?.kind.rawValue ?? "stix")), feed: feed?.name ?? "",
             sourceName: detail?.sourceName, received: timestamp(page, submission.requestTimestamp),
             extracted: extracted, extractedCount: submission.successes.count,
             warnings: Array((detail?.warnings ?? []).prefix(200)), hasWarnings: !(detail?.warnings ?? []).isEmpty,
@@ -367,7 +367,7 @@ enum ConsentArea: PortalArea {
             rows.append(ProposalRow(
                 id: proposal.id, submission: proposal.submissionID, scope: scopeText(page, proposal.scope),
                 anonymized: proposal.anonymized, note: proposal.note, proposed: timestamp(page, proposal.proposedAt),
-                state: page.text("proposal_state_" + proposal.state.rawValue), pending: proposal.state == .pending,
+                state: page.text(choice: "proposal_state_", proposal.state.rawValue), pending: proposal.state == .pending,
                 canDecide: proposal.state == .pending && proposal.providerOrganizationID == principal.organization.id
                     && principal.user.role.mayWrite,
                 added: review.diff.added.map(describe), removed: review.diff.removed.map(describe),
@@ -376,7 +376,7 @@ enum ConsentArea: PortalArea {
         }
         let rules = try await workflows.consent.standingConsent(for: principal).map {
             RuleRow(scope: scopeText(page, $0.scope), maxTLP: "TLP:" + $0.maxTLP.rawValue.uppercased(),
-                    content: page.text("standing_content_" + $0.content.rawValue), anonymize: $0.anonymize)
+                    content: page.text(choice: "standing_content_", $0.content.rawValue), anonymize: $0.anonymize)
         }
         return try page.render("consent", title: "consent_title",
                                InboxModel(proposals: rows, hasProposals: !rows.isEmpty, rules: rules, hasRules: !rules.isEmpty))
