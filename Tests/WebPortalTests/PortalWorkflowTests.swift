@@ -117,7 +117,7 @@ struct PortalWorkflowTests {
             try await browser.signIn(w.f.writer)
             try await browser.get("/portal/submit")
             let before = try await w.f.hub.store.submissions(organizationID: nil).count
-            let csv = "indicator,comment\n198.51.100.23,c2 server\n"
+            let csv = "indicator,comment\ncsv-mapped-c2.com,c2 server\n"
             let step = try await browser.post("/portal/submit", [("kind", "csv"), ("feed", w.f.feed.id), ("text", csv)])
             #expect(step.status == .ok)
             #expect(step.text.contains("name=\"column_0\"") && step.text.contains("name=\"column_1\""))
@@ -126,7 +126,7 @@ struct PortalWorkflowTests {
                                                                  ("text", csv), ("column_0", "auto"), ("column_1", "description")])
             #expect(done.status == .seeOther)
             let id = String((done.headers[.location] ?? "").dropFirst("/portal/submissions/".count))
-            #expect(try await browser.get("/portal/submissions/\(id)").text.contains("198.51.100.23"))
+            #expect(try await browser.get("/portal/submissions/\(id)").text.contains("csv-mapped-c2.com"))
         }
     }
 
@@ -162,7 +162,7 @@ struct PortalWorkflowTests {
         try await w.f.withServer { client in
             let provider = Browser(client)
             try await provider.signIn(w.f.writer)
-            let id = try await Self.submitText(provider, feed: w.f.feed, "C2 198.51.100.99 held")
+            let id = try await Self.submitText(provider, feed: w.f.feed, "C2 hxxp://held-lure-c2[.]com/gate.php held")
 
             for member in [w.f.reader, w.f.outsider] {
                 let other = Browser(client)
@@ -172,12 +172,12 @@ struct PortalWorkflowTests {
                     let response = try await other.get(path)
                     #expect(response.status == .notFound, "\(member.email) \(path)")
                     #expect(response.text == unknown.text.replacingOccurrences(of: "00000000-0000-4000-8000-000000000000", with: id)
-                            || !response.text.contains("198.51.100.99"))
+                            || !response.text.contains("held-lure-c2.com"))
                 }
                 for page in ["/portal/submissions", "/portal/dashboard", "/portal/consent"] {
                     let response = try await other.get(page)
                     #expect(response.status == .ok, "\(page)")
-                    #expect(!response.text.contains(id) && !response.text.contains("198.51.100.99"), "\(member.email) \(page)")
+                    #expect(!response.text.contains(id) && !response.text.contains("held-lure-c2.com"), "\(member.email) \(page)")
                 }
                 try await other.get("/portal/")
                 let release = try await other.post("/portal/submissions/\(id)/release", [("all_members", "on")])
@@ -186,7 +186,7 @@ struct PortalWorkflowTests {
                 #expect(propose.status == .forbidden)
                 let analyst = try await other.get("/portal/analyst")
                 #expect(analyst.status == .forbidden)
-                #expect(!analyst.text.contains("198.51.100.99"))
+                #expect(!analyst.text.contains("held-lure-c2.com"))
                 #expect(try await other.post("/portal/analyst/campaigns/merge", [("campaign", "x")]).status == .forbidden)
             }
             #expect(try await w.f.hub.store.releases(submissionID: id).isEmpty)
@@ -223,7 +223,7 @@ struct PortalWorkflowTests {
         try await w.f.withServer { client in
             let provider = Browser(client)
             try await provider.signIn(w.f.writer)
-            let id = try await Self.submitText(provider, feed: w.f.feed, "C2 203.0.113.201")
+            let id = try await Self.submitText(provider, feed: w.f.feed, "C2 hxxps://proposal-c2-relay[.]com/in")
             let analyst = Browser(client)
             try await analyst.signIn(w.analyst)
             let queue = try await analyst.get("/portal/analyst")
