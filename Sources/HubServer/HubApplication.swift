@@ -69,18 +69,23 @@ public enum HubApplication {
                                         corroboration: corroboration, policy: policy, publicAddress: publicAddress,
                                         arrivals: campaigns, flow: consumerFlow)
         taxiiService.addRoutes(to: router)
-        HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
-                      anonymization: anonymization, corroboration: corroboration, policy: policy,
-                      vault: vault, warningLists: warningLists, publicAddress: publicAddress,
-                      countries: countries,
-                      campaigns: campaigns, flow: consumerFlow, freshness: freshness).addRoutes(to: router)
+        let api = HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
+                                anonymization: anonymization, corroboration: corroboration, policy: policy,
+                                vault: vault, warningLists: warningLists, publicAddress: publicAddress,
+                                countries: countries,
+                                campaigns: campaigns, flow: consumerFlow, freshness: freshness)
+        api.addRoutes(to: router)
         OperationsRoutes(store: store, metrics: metrics, ledger: ledger, authenticator: taxiiService.authenticator)
             .addRoutes(to: router)
         // The portal's templates and catalogues are part of the build: failing to load them is a
         // broken build, not a condition to serve around.
-        let portal = try! WebPortal(environment: PortalEnvironment(
+        var portalEnvironment = PortalEnvironment(
             store: store, authenticator: taxiiService.authenticator, policy: policy, ledger: ledger,
-            publicAddress: publicAddress, vault: vault))
+            publicAddress: publicAddress, vault: vault)
+        portalEnvironment.workflows = PortalWorkflows(
+            consent: api.desk, submissions: api.submissionDesk, metrics: api.sharingMetrics, campaigns: campaigns,
+            correlations: api.correlations, warningLists: warningLists)
+        let portal = try! WebPortal(environment: portalEnvironment)
         portal.addRoutes(to: router)
         let logger = logger ?? Logger(label: "kakehashi") { HubLogHandler(label: $0) }
         return Application(

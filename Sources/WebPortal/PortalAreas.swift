@@ -10,6 +10,11 @@ enum PortalAreas {
     static var all: [any PortalArea.Type] { [
         SignInArea.self,
         HomeArea.self,
+        DashboardArea.self,
+        SubmitArea.self,
+        ConsentArea.self,
+        AnalystArea.self,
+        AdminArea.self,
         AccountArea.self,
         BrowseArea.self,
         ObjectArea.self,
@@ -20,8 +25,14 @@ enum PortalAreas {
 enum PortalNavigation {
     static let items: [PortalNavigationItem] = [
         PortalNavigationItem(path: "/portal/", label: "nav_home"),
+        PortalNavigationItem(path: "/portal/dashboard", label: "nav_dashboard"),
+        PortalNavigationItem(path: "/portal/submit", label: "nav_submit", roles: [.hubAdmin, .hubAnalyst, .orgAdmin, .member]),
+        PortalNavigationItem(path: "/portal/submissions", label: "nav_submissions"),
+        PortalNavigationItem(path: "/portal/consent", label: "nav_consent"),
         PortalNavigationItem(path: "/portal/feeds", label: "nav_feeds"),
         PortalNavigationItem(path: "/portal/search", label: "nav_search"),
+        PortalNavigationItem(path: "/portal/analyst", label: "nav_analyst", roles: [.hubAdmin, .hubAnalyst]),
+        PortalNavigationItem(path: "/portal/admin", label: "nav_admin", roles: [.hubAdmin]),
         PortalNavigationItem(path: "/portal/account", label: "nav_account"),
     ]
 }

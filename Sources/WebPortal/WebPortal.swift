@@ -88,6 +88,8 @@ public struct PortalEnvironment: Sendable {
     public let sessions: PortalSessions
     /// The zone dates are shown in unless the reader chose another (JST).
     public let defaultTimeZone: TimeZone
+    /// The desks of the submit, consent, analyst and dashboard pages (the JSON API's own instances).
+    public var workflows: PortalWorkflows? = nil
 
     public init(store: any HubStore, authenticator: Authenticator, policy: PolicyEngine, ledger: DeliveryLedger,
                 publicAddress: PublicAddress, vault: SampleVault? = nil,

@@ -14,3 +14,20 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+// Submit (portal-work): a file dropped on a form's drop zone fills its file field (the field
+// itself still works without this).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".drop-zone").forEach(function (zone) {
+    var input = zone.querySelector("input[type=file]");
+    if (!input) { return; }
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (event) { event.preventDefault(); zone.classList.add("dragging"); });
+    });
+    zone.addEventListener("dragleave", function () { zone.classList.remove("dragging"); });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      zone.classList.remove("dragging");
+      if (event.dataTransfer && event.dataTransfer.files.length) { input.files = event.dataTransfer.files; }
+    });
+  });
+});
