@@ -25,6 +25,17 @@ MEMBER = [
 # role -> the world's user who plays it, and the pages checked as that user.
 PAGES_BY_ROLE = {
     "member": ("b", MEMBER),
+    # The workflows (test_portal_workflows.py): a provider's and an analyst's pages.
+    "provider": ("a", [
+        ("dashboard", "/portal/dashboard"),
+        ("submit", "/portal/submit"),
+        ("submissions", "/portal/submissions"),
+        ("consent", "/portal/consent"),
+    ]),
+    "analyst": ("analyst", [
+        ("analyst-queue", "/portal/analyst"),
+        ("analyst-submissions", "/portal/submissions"),
+    ]),
 }
 
 # Every URL that must never show org C (no right to the release) anything of it.

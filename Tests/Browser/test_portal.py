@@ -155,7 +155,8 @@ def visible_english(text, catalogue):
         english = texts["en"]
         if english == texts["ja"] or len(english) < 4 or "{" in english:
             continue
-        if re.search(r"(?<![A-Za-z])" + re.escape(english) + r"(?![A-Za-z])", text):
+        # Whole words only: not part of an identifier or value such as `domain-name` or `example.com`.
+        if re.search(r"(?<![A-Za-z\-_.])" + re.escape(english) + r"(?![A-Za-z\-_.])", text):
             found.append((key, english))
     return found
 
@@ -172,6 +173,22 @@ def test_language_switch_sticks_and_leaves_no_english_label(world, browser):
         text = body.text + " " + " ".join(
             element.get_attribute("aria-label") or "" for element in browser.find_elements(By.CSS_SELECTOR, "[aria-label]"))
         assert visible_english(text, catalogue) == [], path
+    # The other roles' pages (provider workflows, analyst queue), signed in with Japanese chosen.
+    for role, (user, pages) in PAGES_BY_ROLE.items():
+        if role == "member":
+            continue
+        browser.delete_all_cookies()
+        browser.get(world.url + "/portal/sign-in")
+        session = sign_in(world.url, world.users[user], "ja")
+        browser.add_cookie({"name": "kakehashi_lang", "value": "ja", "path": "/"})
+        browser.add_cookie({"name": "kakehashi_session", "value": session.cookies["kakehashi_session"], "path": "/"})
+        for _, path in pages:
+            browser.get(world.url + world.fill(path))
+            assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ja", (role, path)
+            body = browser.find_element(By.TAG_NAME, "body")
+            text = body.text + " " + " ".join(
+                element.get_attribute("aria-label") or "" for element in browser.find_elements(By.CSS_SELECTOR, "[aria-label]"))
+            assert visible_english(text, catalogue) == [], (role, path)
 
 
 def pages_to_check(world):

@@ -1,8 +1,8 @@
 """Browser tests of the portal's workflows (submit, consent, analyst queue, dashboard), on the harness
 of conftest.py (one real hub, headless Chromium): org A submits an attack e-mail, checks the
 anonymised preview and releases it to 電力SIG; an analyst confirms a campaign; each role tries what it
-must not do. WORKFLOW_PAGES_BY_ROLE lists the workflow pages for the Nu checker / axe-core /
-screenshot pass (merged into pages.PAGES_BY_ROLE)."""
+must not do. The workflow pages are in pages.PAGES_BY_ROLE (provider, analyst) for the Nu checker /
+axe-core / screenshot pass."""
 import os
 import tempfile
 
@@ -11,21 +11,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import PASSWORD, browser_sign_in, csrf_of, interop, sign_in
-
-# role -> (user, pages): checked like pages.PAGES_BY_ROLE (valid HTML5, axe, screenshots, both languages).
-WORKFLOW_PAGES_BY_ROLE = {
-    "provider": ("a", [
-        ("dashboard", "/portal/dashboard"),
-        ("submit", "/portal/submit"),
-        ("submissions", "/portal/submissions"),
-        ("consent", "/portal/consent"),
-    ]),
-    "analyst": ("analyst", [
-        ("analyst-queue", "/portal/analyst"),
-        ("analyst-submissions", "/portal/submissions"),
-    ]),
-}
-
 
 def attack_email(n, sender_domain="invoice-secure.example.net"):
     """An attack e-mail as forwarded by A's SOC: the same lure and C2 each time (campaign material)."""
