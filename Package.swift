@@ -161,7 +161,7 @@ let package = Package(
         // English, session sign-in with CSRF tokens), reading through the same policy engine.
         .target(name: "WebPortal", dependencies: [
             "Storage", "STIX", "SharingPolicy", "Accounts", "HubHTTP", "Consent", "Specimens", "Ingestion",
-            "Extraction", "IndicatorExtraction", "SharingMetrics", "CampaignDesk", "Correlation", "Anonymization",
+            "Extraction", "IndicatorExtraction", "SharingMetrics", "CampaignDesk", "Correlation", "Anonymization", "PortalCharts",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -5,6 +5,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import PortalCharts
 import SharingMetrics
 import Storage
 
@@ -24,6 +25,10 @@ enum DashboardArea: PortalArea {
         let days: [Day]
         let hasDays: Bool
         let chart: String
+        /// The coverage matrix (organisations × sectors whose members also reported their values).
+        let coverageChart: String
+        /// The lead-time distribution.
+        let leadTimeChart: String
     }
 
     static func addRoutes(to routes: PortalRoutes) {
@@ -48,14 +53,61 @@ enum DashboardArea: PortalArea {
             updates = records.reduce(0) { $0 + $1.updates.count }
             candidates = records.filter { $0.status == .candidate }.count
         }
-        let report = try await workflows.metrics.daily(for: MetricsViewer(principal), principal: principal)
+        let viewer = MetricsViewer(principal)
+        let report = try await workflows.metrics.daily(for: viewer, principal: principal)
         var perDay: [String: Int] = [:]
         for row in report.rows { perDay[row.day, default: 0] += row.count }
         let days = perDay.sorted { $0.key < $1.key }.suffix(30).map { Day(day: $0.key, count: $0.value) }
+        let coverage = try await workflows.metrics.coverage(for: viewer, principal: principal)
+        let leadTime = try await workflows.metrics.leadTime(for: viewer, principal: principal)
         return try page.render("dashboard", title: "dashboard_title", Model(
             recent: recent, hasRecent: !recent.isEmpty, waiting: waiting, campaignUpdates: updates,
             candidates: candidates, isStaff: principal.user.role.isHubStaff, days: Array(days), hasDays: !days.isEmpty,
-            chart: chart(Array(days), title: page.text("dashboard_chart_title"))))
+            chart: dailyChart(report, last: days.first?.day, page: page).svg,
+            coverageChart: coverageChart(coverage, page: page).svg,
+            leadTimeChart: leadTimeChart(leadTime, page: page).svg))
+    }
+
+    /// New indicators per day (the last 30 days with any), stacked by class (C2, phishing, malware hosting).
+    static func dailyChart(_ report: DailyReport, last since: String?, page: PortalPage) -> DailyCountsChart {
+        let rows = report.rows.filter { since == nil || $0.day >= since! }
+            .map { (day: $0.day, key: $0.indicatorClass.rawValue, count: $0.count) }
+        return DailyCountsChart(
+            id: "daily", text: ChartText(title: page.text("dashboard_chart_title"), description: page.text("dashboard_chart_description"),
+                                         emptyMessage: page.text("dashboard_chart_empty")),
+            series: IndicatorClass.allCases.map { ChartSeries(key: $0.rawValue, label: label(of: $0, page: page)) },
+            bars: DailyCountsChart.bars(rows))
+    }
+
+    static func label(of indicatorClass: IndicatorClass, page: PortalPage) -> String {
+        switch indicatorClass {
+        case .c2: return page.text("dashboard_class_c2")
+        case .phishing: return page.text("dashboard_class_phishing")
+        case .malwareHosting: return page.text("dashboard_class_malware_hosting")
+        }
+    }
+
+    /// Each organisation's (or, for members, its own) share of reported values that members of each
+    /// sector also reported.
+    static func coverageChart(_ report: CoverageReport, page: PortalPage) -> CoverageMatrixChart {
+        let sectors = Array(Set(report.rows.flatMap { $0.bySector.map(\.sector) })).sorted()
+        let values: [[Double?]] = report.rows.map { row in
+            sectors.map { sector in row.bySector.first { $0.sector == sector }.map(\.share) }
+        }
+        return CoverageMatrixChart(
+            id: "coverage", text: ChartText(title: page.text("dashboard_coverage_title"),
+                                            description: page.text("dashboard_coverage_description"),
+                                            emptyMessage: page.text("dashboard_chart_empty")),
+            rowLabels: report.rows.map(\.organization), columnLabels: sectors, values: values, format: .percent)
+    }
+
+    /// How long before a member held a value itself the hub had already delivered it.
+    static func leadTimeChart(_ report: LeadTimeReport, page: PortalPage) -> HistogramChart {
+        HistogramChart(
+            id: "lead-time", text: ChartText(title: page.text("dashboard_lead_time_title"),
+                                             description: page.text("dashboard_lead_time_description"),
+                                             emptyMessage: page.text("dashboard_chart_empty")),
+            bins: report.overall.histogram.map { HistogramBin(label: $0.label, count: $0.count) })
     }
 
     /// A metric's numbers as CSV (the same report and the same visibility as the API's `?format=csv`).
@@ -75,21 +127,4 @@ enum DashboardArea: PortalArea {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: report.csv)))
     }
 
-    /// Daily counts as bars. A minimal local drawing, marked for replacement by PortalCharts.
-    static func chart(_ days: [Day], title: String) -> String {
-        let width = 600.0, height = 160.0, top = Double(max(days.map(\.count).max() ?? 1, 1))
-        let bar = days.isEmpty ? 0 : width / Double(days.count)
-        var svg = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 600 180\" xmlns=\"http://www.w3.org/2000/svg\"><title>\(AnalystArea.escape(title))</title>"
-        for (index, day) in days.enumerated() {
-            let h = height * Double(day.count) / top
-            svg += "<rect x=\(q(Double(index) * bar + 1)) y=\(q(height - h)) width=\(q(max(bar - 2, 1))) height=\(q(h)) fill=\"#0b5cad\"><title>\(AnalystArea.escape(day.day)): \(day.count)</title></rect>"
-        }
-        if let first = days.first, let last = days.last {
-            svg += "<text x=\"0\" y=\"176\" font-size=\"11\">\(AnalystArea.escape(first.day))</text>"
-            svg += "<text x=\"600\" y=\"176\" font-size=\"11\" text-anchor=\"end\">\(AnalystArea.escape(last.day))</text>"
-        }
-        return svg + "</svg>"
-    }
-
-    static func q(_ value: Double) -> String { "\"" + AnalystArea.f(value) + "\"" }
 }
