@@ -18,6 +18,8 @@ public enum ReadPurpose: String, Sendable, Equatable {
     case api
     /// An export of what the principal may read.
     case export
+    /// An alert (e-mail or webhook) about new indicators, read as its recipient at send time.
+    case alert
     /// Checks before a delete (whether the object exists for the principal, who may write the feed
     /// without reading it): only `contains(objectID:)`; its pages are refused.
     case delete
