@@ -16,6 +16,7 @@ public struct AlertSubscriptionRequest: Sendable, Equatable, Decodable {
     public var campaign: String?
     public var sector: String?
     public var watch: [String]?
+    /// E-mail to the account's address (default true).
     public var email: Bool?
     public var webhookURL: String?
     /// `daily` (default) or `weekly`.
@@ -132,7 +133,7 @@ public struct AlertDesk: Sendable {
         }
         guard watched.count <= 1000 else { throw HubError.invalid("At most 1000 watched values per subscription.") }
         if let url = request.webhookURL { try checkWebhookURL(url) }
-        let email = request.email ?? (request.webhookURL == nil)
+        let email = request.email ?? true
         guard email || request.webhookURL != nil else {
             throw HubError.invalid("A subscription needs e-mail or a webhook_url to deliver to.")
         }

@@ -81,11 +81,10 @@ public actor AlertDispatch: Service {
 
     /// Scans and sends every `pollSeconds` until graceful shutdown; a cycle in progress finishes.
     public func run() async throws {
+        let pause = UInt64(settings.pollSeconds * 1_000_000_000)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             await cycle()
-            try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(nanoseconds: UInt64(self.settings.pollSeconds * 1_000_000_000))
-            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: pause) }
         }
         await courier.close()
     }
@@ -121,8 +120,8 @@ public actor AlertDispatch: Service {
                 for object in try await appended(reader, feed: feed, positions: positions)
                 where principal.user.role.isHubStaff || object.providerOrganizationID != principal.organization.id {
                     guard let item = AlertItem.read(object, feed: feed) else { continue }
-                    for subscription in relevant
-                    where try await matches(subscription, item: item, object: object, campaigns: campaigns) {
+                    for subscription in relevant {
+                        guard try await matches(subscription, item: item, object: object, campaigns: campaigns) else { continue }
                         let cadence = AlertMatching.cadence(subscription, feed: feed)
                         for channel in subscription.channels {
                             decided.append(AlertDelivery(
@@ -226,9 +225,9 @@ public actor AlertDispatch: Service {
             let wanted = Set(ofFeed.map { "\($0.stixID)@\($0.version)" })
             let page = try await reader.unrecordedPage(ObjectQuery(feedID: feedID, ids: Array(Set(ofFeed.map(\.stixID))),
                                                                    versions: .every, limit: 1000))
-            for object in page.objects where wanted.contains("\(object.stixID)@\(object.version)")
-                && seen.insert("\(object.stixID)@\(object.version)").inserted {
-                readable.append((feed, object))
+            for object in page.objects {
+                let key = "\(object.stixID)@\(object.version)"
+                if wanted.contains(key), seen.insert(key).inserted { readable.append((feed, object)) }
             }
         }
         let sendable = deliveries.filter { seen.contains("\($0.stixID)@\($0.version)") }
@@ -259,7 +258,7 @@ public actor AlertDispatch: Service {
         let sentAt = STIXTimestamp.now().text
         try await store.updateAlertDeliveries(sendable.map { var d = $0; d.status = .sent; d.attempts += 1; d.sentAt = sentAt; return d })
         if let ledger {
-            for (feedID, entries) in Dictionary(grouping: readable, by: \.feed.id) {
+            for (feedID, entries) in Dictionary(grouping: readable, by: { $0.feed.id }) {
                 await ledger.recordRead(of: entries.map(\.object), by: principal,
                                         path: "alert/\(sendable[0].channel.rawValue)", subject: feedID)
             }

@@ -71,8 +71,11 @@ public struct MailRelay: Sendable {
             var tls = TLSConfiguration.makeClientConfiguration()
             if let caFile = settings.caFile { tls.trustRoots = .file(caFile) }
             let context = try NIOSSLContext(configuration: tls)
-            let handler = try NIOSSLClientHandler(context: context, serverHostname: Self.isIPAddress(settings.host) ? nil : settings.host)
-            try await channel.pipeline.addHandler(handler, position: .first).get()
+            let serverName = Self.isIPAddress(settings.host) ? nil : settings.host
+            try await channel.eventLoop.submit {
+                let handler = try NIOSSLClientHandler(context: context, serverHostname: serverName)
+                try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+            }.get()
             features = try await conversation.command("EHLO \(Self.heloName)", expect: 250).lines
         }
         if let username = settings.username, let password = settings.password {

@@ -26,14 +26,14 @@ extension PostgresHubStore {
     }
 
     public func alertSubscriptions(userID: String?) async throws -> [AlertSubscription] {
-        let rows = if let userID {
+        let found = if let userID {
             try await rows("""
                 SELECT * FROM alert_subscription WHERE user_id = \(userID) ORDER BY created_at COLLATE "C", id COLLATE "C"
                 """)
         } else {
             try await rows(#"SELECT * FROM alert_subscription ORDER BY created_at COLLATE "C", id COLLATE "C""#)
         }
-        return try rows.map(Self.alertSubscription(from:))
+        return try found.map(Self.alertSubscription(from:))
     }
 
     public func removeAlertSubscription(id: String, audit: AuditEvent) async throws -> Bool {

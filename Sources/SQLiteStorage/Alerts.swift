@@ -29,13 +29,13 @@ extension SQLiteHubStore {
 
     public func alertSubscriptions(userID: String?) async throws -> [AlertSubscription] {
         try await measuredRead { db in
-            let rows = if let userID {
+            let found = if let userID {
                 try Row.fetchAll(db, sql: "SELECT * FROM alert_subscription WHERE user_id = ? ORDER BY created_at, id",
                                  arguments: [userID])
             } else {
                 try Row.fetchAll(db, sql: "SELECT * FROM alert_subscription ORDER BY created_at, id")
             }
-            return rows.map(Self.alertSubscription(from:))
+            return found.map(Self.alertSubscription(from:))
         }
     }
 
