@@ -21,6 +21,11 @@ public enum AlertMatching {
 
     public static func rank(_ severity: String) -> Int { ranks[severity] ?? 1 }
 
+    /// The least severe of the hub's feed severities (the default for a subscription to one feed).
+    public static var leastSevere: String {
+        FeedSeverity.allCases.map(\.rawValue).min { rank($0) < rank($1) } ?? "normal"
+    }
+
     /// Whether `severity` names one of the hub's feed severities.
     public static func isSeverity(_ severity: String) -> Bool { FeedSeverity(rawValue: severity) != nil }
 

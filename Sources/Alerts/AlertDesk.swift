@@ -116,7 +116,7 @@ public struct AlertDesk: Sendable {
             }
             feed = found
         }
-        let severity = request.minimumSeverity ?? (feed == nil ? "urgent" : "info")
+        let severity = request.minimumSeverity ?? (feed == nil ? "urgent" : AlertMatching.leastSevere)
         guard AlertMatching.isSeverity(severity) else {
             throw HubError.invalid("minimum_severity must be one of \(FeedSeverity.allCases.map(\.rawValue).joined(separator: ", ")).")
         }

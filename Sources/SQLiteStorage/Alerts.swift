@@ -21,7 +21,7 @@ extension SQLiteHubStore {
             // The first subscription starts the dispatch's cursor at the head: nothing stored before raises alerts.
             try db.execute(sql: """
                 INSERT INTO alert_cursor (name, position) SELECT 'alerts', COALESCE(max(position), 0) FROM object_version
-                ON CONFLICT (name) DO NOTHING
+                WHERE true ON CONFLICT (name) DO NOTHING
                 """)
             try self.appendAudit([audit], in: db)
         }

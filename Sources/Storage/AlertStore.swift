@@ -54,7 +54,7 @@ public struct AlertSubscription: Sendable, Equatable, Codable {
     public var createdAt: String
 
     public init(id: String = "alert-subscription--" + UUID().uuidString.lowercased(), userID: String, organizationID: String,
-                feedID: String? = nil, minimumSeverity: String = "info", campaign: String? = nil, sector: String? = nil,
+                feedID: String? = nil, minimumSeverity: String = "normal", campaign: String? = nil, sector: String? = nil,
                 watched: [String] = [], email: Bool = true, webhookURL: String? = nil, webhookSecret: String? = nil,
                 digest: AlertCadence = .daily, createdAt: String) {
         self.id = id; self.userID = userID; self.organizationID = organizationID; self.feedID = feedID

@@ -119,10 +119,9 @@ struct AlertsTests {
         }
 
         func release(_ submission: Submission) async throws {
-            _ = try await hub.propagated {
-                try await consent.release(submissionID: submission.id, scope: ReleaseScope(organizations: [reader.principal.organization.name]),
+            _ = try await consent.release(submissionID: submission.id,
+                                          scope: ReleaseScope(organizations: [reader.principal.organization.name]),
                                           anonymize: false, by: provider.principal)
-            }
         }
     }
 
