@@ -11,9 +11,9 @@ extension PostgresHubStore {
     public func createOrganization(_ organization: Organization) async throws -> Organization {
         try await accountWrite(duplicate: "organization \(organization.name)") { c in
             try await c.query("""
-                INSERT INTO organization (id, name, sector, size, country, created_at)
+                INSERT INTO organization (id, name, sector, size, country, created_at, tier)
                 VALUES (\(organization.id), \(organization.name), \(organization.sector), \(organization.size),
-                        \(organization.country), \(organization.createdAt.timeIntervalSince1970))
+                        \(organization.country), \(organization.createdAt.timeIntervalSince1970), \(organization.tier.rawValue))
                 """, logger: self.logger)
         }
         return organization
@@ -36,7 +36,8 @@ extension PostgresHubStore {
         Organization(id: try row.get("id"), name: try row.get("name"), sector: try row.get("sector"),
                      size: try row.get("size"), country: try row.get("country"),
                      createdAt: Date(timeIntervalSince1970: try row.get("created_at")),
-                     disabledAt: try row.get("disabled_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)))
+                     disabledAt: try row.get("disabled_at", as: Double?.self).map(Date.init(timeIntervalSince1970:)),
+                     tier: try row.get("tier", as: String?.self).flatMap(ConsumerTier.init(rawValue:)) ?? .medium)
     }
 
     // MARK: - Users and tokens
@@ -141,9 +142,9 @@ extension PostgresHubStore {
     public func createFeed(_ feed: Feed) async throws -> Feed {
         try await accountWrite(duplicate: "feed \(feed.name)") { c in
             try await c.query("""
-                INSERT INTO feed (id, name, title, description, severity, created_at)
+                INSERT INTO feed (id, name, title, description, severity, created_at, decay)
                 VALUES (\(feed.id), \(feed.name), \(feed.title), \(feed.description), \(feed.severity.rawValue),
-                        \(feed.createdAt.timeIntervalSince1970))
+                        \(feed.createdAt.timeIntervalSince1970), \(feed.decay?.storedText))
                 """, logger: self.logger)
         }
         return feed
@@ -165,7 +166,8 @@ extension PostgresHubStore {
         Feed(id: try row.get("id"), name: try row.get("name"), title: try row.get("title"),
              description: try row.get("description"),
              severity: FeedSeverity(rawValue: try row.get("severity")) ?? .normal,
-             createdAt: Date(timeIntervalSince1970: try row.get("created_at")))
+             createdAt: Date(timeIntervalSince1970: try row.get("created_at")),
+             decay: FeedDecay(storedText: try row.get("decay", as: String?.self)))
     }
 
     public func setGrant(_ grant: FeedGrant) async throws {

@@ -454,6 +454,12 @@ enum PostgresSchema {
             """,
             "CREATE INDEX observable_entry_by_value ON observable_entry (value_hash, position)",
         ]),
+        // Feed flow (issue 16), as SQLite's v18-feed-flow: a feed's decay settings and each
+        // organisation's consumer tier (both tables bump the account generation already).
+        Migration(name: "v8-feed-flow", statements: [
+            "ALTER TABLE feed ADD COLUMN decay text",
+            "ALTER TABLE organization ADD COLUMN tier text NOT NULL DEFAULT 'medium'",
+        ]),
         // Alerts (issue 16, Storage.AlertStore), as SQLite's v19-alerts: subscriptions, deliveries
         // keyed per subscription, object version and channel, and the dispatch's object-log cursor
         // (written with the first subscription).

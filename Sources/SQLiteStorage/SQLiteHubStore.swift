@@ -102,11 +102,11 @@ public final class SQLiteHubStore: HubStore {
     public func createOrganization(_ organization: Organization) async throws -> Organization {
         try await write(duplicate: "organization \(organization.name)") { db in
             try db.execute(sql: """
-                INSERT INTO organization (id, name, sector, size, country, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO organization (id, name, sector, size, country, created_at, tier)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [organization.id, organization.name, organization.sector,
                                  organization.size, organization.country,
-                                 organization.createdAt.timeIntervalSince1970])
+                                 organization.createdAt.timeIntervalSince1970, organization.tier.rawValue])
         }
         return organization
     }
@@ -135,7 +135,8 @@ public final class SQLiteHubStore: HubStore {
         Organization(id: row["id"], name: row["name"], sector: row["sector"], size: row["size"],
                      country: row["country"],
                      createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                     disabledAt: (row["disabled_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                     disabledAt: (row["disabled_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                     tier: (row["tier"] as String?).flatMap(ConsumerTier.init(rawValue:)) ?? .medium)
     }
 
     // MARK: - Users and tokens
@@ -202,9 +203,9 @@ public final class SQLiteHubStore: HubStore {
     public func createFeed(_ feed: Feed) async throws -> Feed {
         try await write(duplicate: "feed \(feed.name)") { db in
             try db.execute(sql: """
-                INSERT INTO feed (id, name, title, description, severity, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO feed (id, name, title, description, severity, created_at, decay) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [feed.id, feed.name, feed.title, feed.description, feed.severity.rawValue,
-                                 feed.createdAt.timeIntervalSince1970])
+                                 feed.createdAt.timeIntervalSince1970, feed.decay?.storedText])
         }
         return feed
     }
@@ -230,7 +231,8 @@ public final class SQLiteHubStore: HubStore {
     static func feed(from row: Row) -> Feed {
         Feed(id: row["id"], name: row["name"], title: row["title"], description: row["description"],
              severity: FeedSeverity(rawValue: row["severity"]) ?? .normal,
-             createdAt: Date(timeIntervalSince1970: row["created_at"]))
+             createdAt: Date(timeIntervalSince1970: row["created_at"]),
+             decay: FeedDecay(storedText: row["decay"]))
     }
 
     public func setGrant(_ grant: FeedGrant) async throws {

@@ -496,6 +496,15 @@ enum Schema {
             CREATE INDEX observable_entry_by_value ON observable_entry(value_hash);
             """)
         }
+        migrator.registerMigration("v18-feed-flow") { db in
+            // Feed flow (issue 16): a feed's own decay settings (FeedDecay as JSON, NULL: the hub's
+            // defaults) and each organisation's consumer tier. Both tables already bump the
+            // account generation on UPDATE (v11 triggers), so caches see the change.
+            try db.execute(sql: """
+            ALTER TABLE feed ADD COLUMN decay TEXT;
+            ALTER TABLE organization ADD COLUMN tier TEXT NOT NULL DEFAULT 'medium';
+            """)
+        }
         migrator.registerMigration("v19-alerts") { db in
             // Alerts (issue 16, Storage.AlertStore): members' subscriptions; one delivery row per
             // subscription, object version and channel (`key` unique: a decision taken twice stores

@@ -13,12 +13,15 @@ public struct Organization: Sendable, Equatable, Codable {
     public var createdAt: Date
     /// When the organisation was disabled: none of its users' passwords or tokens is accepted then.
     public var disabledAt: Date?
+    /// How much its devices take (rate limits, page sizes, the reduced feed); medium unless set.
+    public var tier: ConsumerTier
 
     public init(id: String = UUID().uuidString.lowercased(), name: String, sector: String? = nil,
-                size: String? = nil, country: String? = nil, createdAt: Date = Date(), disabledAt: Date? = nil) {
+                size: String? = nil, country: String? = nil, createdAt: Date = Date(), disabledAt: Date? = nil,
+                tier: ConsumerTier = .medium) {
         self.id = id; self.name = name; self.sector = sector; self.size = size
         self.country = country; self.createdAt = createdAt.wholeMilliseconds
-        self.disabledAt = disabledAt?.wholeMilliseconds
+        self.disabledAt = disabledAt?.wholeMilliseconds; self.tier = tier
     }
 }
 

@@ -3,8 +3,8 @@
 // the number of revoked releases. One cheap read, asked at most a few times a second.
 import Foundation
 
-/// A summary of the object data: equal stamps mean no version was appended or deleted and no
-/// release revoked in between (account changes are `accountsGeneration`'s).
+/// A summary of the object data: equal stamps mean no version was appended or deleted, no
+/// release revoked and no sighting reported in between (account changes are `accountsGeneration`'s).
 public struct ChangeStamp: Sendable, Hashable {
     /// The highest position ever given to a version (appends raise it).
     public var lastPosition: Int64
@@ -12,9 +12,13 @@ public struct ChangeStamp: Sendable, Hashable {
     public var versionCount: Int64
     /// How many releases have been revoked.
     public var revokedReleases: Int64
+    /// How many sighting rows are stored (members' seen / false-positive / expired reports move
+    /// indicators' freshness).
+    public var sightingRows: Int64
 
-    public init(lastPosition: Int64, versionCount: Int64, revokedReleases: Int64) {
+    public init(lastPosition: Int64, versionCount: Int64, revokedReleases: Int64, sightingRows: Int64 = 0) {
         self.lastPosition = lastPosition; self.versionCount = versionCount; self.revokedReleases = revokedReleases
+        self.sightingRows = sightingRows
     }
 }
 

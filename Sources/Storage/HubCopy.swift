@@ -118,13 +118,15 @@ public enum HubCopyTables {
         typealias C = CopyColumn
         return [
             CopyTable("organization", [C("id", .text), C("name", .text), C("sector", .text), C("size", .text),
-                                       C("country", .text), C("created_at", .real), C("disabled_at", .real)]),
+                                       C("country", .text), C("created_at", .real), C("disabled_at", .real),
+                                       C("tier", .text)]),
             CopyTable("user", [C("id", .text), C("organization_id", .text), C("email", .text), C("role", .text),
                                C("password_hash", .text), C("created_at", .real), C("disabled_at", .real)]),
             CopyTable("api_token", [C("id", .text), C("user_id", .text), C("secret_hash", .text), C("label", .text),
                                     C("created_at", .real), C("revoked_at", .real)]),
             CopyTable("feed", [C("key", .integer), C("id", .text), C("name", .text), C("title", .text),
-                               C("description", .text), C("severity", .text), C("created_at", .real)]),
+                               C("description", .text), C("severity", .text), C("created_at", .real),
+                               C("decay", .text)]),
             CopyTable("feed_grant", [C("feed_id", .text), C("organization_id", .text), C("can_read", .boolean),
                                      C("can_write", .boolean), C("read_since_us", .integer)]),
             CopyTable("trust_group", [C("id", .text), C("name", .text), C("created_at", .real)]),
