@@ -16,10 +16,12 @@ import Storage
 /// AlertMatching.watches(["example.jp"], entries: item.values)    // c2.example.jp matches
 /// ```
 public enum AlertMatching {
-    /// Feed severities from least to most severe; names other than these rank as `normal`.
-    static let ranks = ["info": 0, "normal": 1, "important": 2, "urgent": 3]
-
-    public static func rank(_ severity: String) -> Int { ranks[severity] ?? 1 }
+    /// How severe a feed severity is: higher is more severe (FeedSeverity ranks urgent first);
+    /// names the hub does not know rank as `normal`.
+    public static func rank(_ severity: String) -> Int {
+        let known = FeedSeverity(rawValue: severity) ?? .normal
+        return FeedSeverity.allCases.count - 1 - known.rank
+    }
 
     /// The least severe of the hub's feed severities (the default for a subscription to one feed).
     public static var leastSevere: String {
