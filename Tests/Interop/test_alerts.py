@@ -220,10 +220,12 @@ def test_urgent_indicator_alerts_the_subscribed_member_only(world):
                                               "C2サーバ (Emotet)")])
     time.sleep(1.0)
     assert not sink.messages and not hooks.received                       # held: nobody is told
+    started = time.monotonic()
     release(world, submission)
 
     mail = wait_for(lambda: sink.to(USERS["B"][0]), what="B's e-mail")
     hook = wait_for(lambda: hooks.at("/b"), what="B's webhook")
+    print(f"release to e-mail and webhook: {time.monotonic() - started:.2f} s (poll_seconds 0.2)")
     message = mail[0]
     subject = str(email.header.make_header(email.header.decode_header(message["Subject"])))
     assert "緊急" in subject and "urgent" in subject and "C2" in subject
