@@ -6,6 +6,7 @@
 //   AuditTrail <- Storage <- SQLiteStorage, PostgresStorage v
 //   Storage <- Accounts <- SharingPolicy <- Ingestion, Consent <- TAXIIServer, HubAPI <- HubServer <- KakehashiCLI
 //   SharingPolicy, Campaigns <- Correlation <- Ingestion, HubAPI
+//   SharingPolicy, Accounts, HubHTTP <- WebPortal <- HubServer
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -37,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // STIX patterning grammar: lexer, parser and syntax tree.
@@ -121,7 +123,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // Consent: releases of held submissions, revocation, who received what.
         .target(name: "Consent", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Anonymization",
-                                               "IndicatorExtraction"],
+                                               "IndicatorExtraction", "Correlation"],
                 swiftSettings: swiftSettings),
         // SharingMetrics: the measures of sharing value (seed 001): coverage, lead time, daily counts.
         .target(name: "SharingMetrics", dependencies: ["Storage", "SharingPolicy", "Accounts", "STIX", "STIXPatterning", "Consent"],
@@ -170,10 +172,22 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ], swiftSettings: swiftSettings),
+        // WebPortal: the members' web portal under /portal (server-rendered Mustache pages, Japanese and
+        // English, session sign-in with CSRF tokens), reading through the same policy engine.
+        .target(name: "WebPortal", dependencies: [
+            "Storage", "STIX", "SharingPolicy", "Accounts", "HubHTTP", "Consent", "Specimens", "Ingestion",
+            "Extraction", "IndicatorExtraction", "SharingMetrics", "CampaignDesk", "Correlation", "Anonymization",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Templates"), .copy("Messages"), .copy("Static")], swiftSettings: swiftSettings),
         // HubServer: composes the HTTP interfaces into one application.
         .target(name: "HubServer", dependencies: [
-            "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI", "Consent", "Specimens",
-            "IndicatorExtraction", "SharingMetrics", "CampaignDesk", "Campaigns", "Alerts",
+            "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI", "WebPortal", "Consent", "Specimens",
+            "IndicatorExtraction", "SharingMetrics", "CampaignDesk", "Campaigns", "Distribution", "Alerts",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -214,7 +228,7 @@ let package = Package(
 
         .testTarget(name: "STIXPatterningTests", dependencies: ["STIXPatterning"]),
         .testTarget(name: "STIXTests", dependencies: ["STIX"]),
-        .testTarget(name: "DistributionTests", dependencies: ["Distribution", "STIX", "STIXPatterning"]),
+        .testTarget(name: "DistributionTests", dependencies: ["Distribution", "STIX", "STIXPatterning", "Storage"]),
         .testTarget(name: "IndicatorExtractionTests", dependencies: ["IndicatorExtraction"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "STIX", "IndicatorExtraction", "Specimens"]),
         .testTarget(name: "MailParsingTests", dependencies: ["MailParsing"], exclude: ["Corpus"]),
@@ -225,7 +239,7 @@ let package = Package(
             "CampaignDesk", "Campaigns", "HubTesting", "Storage", "Ingestion", "Accounts", "SharingPolicy", "Consent",
             "Anonymization", "STIX", "Extraction", "MailParsing",
         ]),
-        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Storage", "STIX", "HubTesting", "Accounts",
+        .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Consent", "Storage", "STIX", "HubTesting", "Accounts",
                                                          "SharingPolicy", "Ingestion"]),
         .testTarget(name: "AnonymizationTests", dependencies: ["Anonymization", "STIX"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "HubTesting", "Storage", "Accounts", "SharingPolicy",
@@ -246,6 +260,14 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "StorageTests", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "HubTesting", "STIX", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The portal's pages over HTTP against a real store: sessions, CSRF, catalogues, visibility.
+        .testTarget(name: "WebPortalTests", dependencies: [
+            "WebPortal", "HubServer", "HubHTTP", "HubTesting", "Storage", "Accounts", "SharingPolicy", "STIX",
+            "Anonymization", "Consent", "Ingestion",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .testTarget(name: "TAXIIServerTests", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",

@@ -16,8 +16,9 @@ public struct Principal: Sendable, Equatable {
 /// Basic accepts `email:password` or `email:token` (clients that only speak Basic can use a token);
 /// Bearer accepts a token. Successful bcrypt checks are remembered for a few minutes, keyed by a
 /// SHA-256 of the credentials (never the password itself), so that a client sending Basic on every
-/// request does not pay bcrypt each time. The cache is only an accelerator: any instance without it
-/// answers the same. Likewise a token's principal is reused for `principalLifetime` (one second by
+/// request does not pay bcrypt each time; a proof stands only while the user's stored password hash
+/// is the one it was made against (a password changed through any instance ends it). The cache is
+/// only an accelerator: any instance without it answers the same. Likewise a token's principal is reused for `principalLifetime` (one second by
 /// default) unless an account changed in between (`HubStore.accountsGeneration` counts changes by
 /// every process, so a token revoked or a user disabled by the CLI stops on the next request).
 ///
@@ -34,7 +35,7 @@ public final class Authenticator: Sendable {
     let store: any HubStore
     let cacheLifetime: TimeInterval
     let principalLifetime: TimeInterval
-    let verified = Mutex<[String: (userID: String, expires: Date)]>([:])
+    let verified = Mutex<[String: (userID: String, passwordHash: String?, expires: Date)]>([:])
     let tokenPrincipals = Mutex<[String: (principal: Principal, generation: UInt64, expires: Date)]>([:])
     /// The cost of the hub's password hashes, and so of the decoy checked for unknown accounts.
     public let bcryptCost: UInt8
@@ -93,7 +94,8 @@ public final class Authenticator: Sendable {
         let now = clock()
         // Credentials already proven right skip the throttle: they need no guessing.
         if let entry = verified.withLock({ $0[key] }), entry.expires > now,
-           let user = try await store.user(id: entry.userID), user.email == email.lowercased() {
+           let user = try await store.user(id: entry.userID), user.email == email.lowercased(),
+           user.passwordHash == entry.passwordHash {
             return try await principal(for: user)
         }
         let attempt = try throttle.admit(account: email, address: address, now: now)
@@ -108,7 +110,7 @@ public final class Authenticator: Sendable {
         if let principal {
             verified.withLock { verified in
                 if verified.count > 10_000 { verified = verified.filter { $0.value.expires > now } }
-                verified[key] = (principal.user.id, now.addingTimeInterval(cacheLifetime))
+                verified[key] = (principal.user.id, principal.user.passwordHash, now.addingTimeInterval(cacheLifetime))
             }
         }
         return principal

@@ -82,16 +82,11 @@ extension CampaignDesk {
         // (lead time), and later reports correlate with the campaign's indicators.
         var observableKeys: [String] = []
         for object in objects {
-            let bytes = Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            let id = object["id"] as! String, type = object["type"] as! String
-            let version = (object["modified"] as? String) ?? now
-            var item = IncomingObject(stixID: id, type: type, specVersion: "2.1", version: version,
-                                      versionMicroseconds: STIXTimestamp(version)?.microsecondsSinceEpoch, bytes: bytes,
-                                      tlp: tlp, audiences: [Audience.organization(hub.id), Audience.hubStaff])
-            if let value = try? JSONParser.parse(bytes), case .success(let facts) = STIXValidator.validate(value) {
-                observableKeys += ObservableExtraction.keys(in: value, facts: facts)
-                item.observables = ObservableEntries.of(value, facts: facts)
-            }
+            let id = object["id"] as! String
+            let authored = try HubAuthoredObject(object, tlp: tlp, at: now,
+                                                 audiences: [Audience.organization(hub.id), Audience.hubStaff])
+            observableKeys += authored.observableKeys
+            let item = authored.incoming, version = item.version ?? now
             incoming.append(item)
             outcomes.append(ObjectOutcome(id: id, version: version, message: "campaign \(record.id)", tlp: tlp.rawValue))
         }

@@ -247,17 +247,15 @@ public struct Corroboration: Sendable {
             "pattern": pattern, "pattern_type": "stix", "valid_from": now, "created_by_ref": hubIdentityID,
             "object_marking_refs": [TLPLevel.green.markingDefinitionID],
         ]
-        let bytes = Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
         guard let hub = try await store.organizations().first(where: { $0.sector == "hub" }) else { return }
-        let incoming = IncomingObject(stixID: id, type: "indicator", specVersion: "2.1", version: now,
-                                      versionMicroseconds: STIXTimestamp(now)?.microsecondsSinceEpoch, bytes: bytes,
-                                      tlp: .green, audiences: [Audience.organization(hub.id), Audience.hubStaff,
-                                                               Audience.allMembers])
+        // Indexed like any stored version, so later reports of the value correlate with it.
+        let authored = try HubAuthoredObject(object, tlp: .green, at: now,
+                                             audiences: [Audience.organization(hub.id), Audience.hubStaff, Audience.allMembers])
         let submission = Submission(feedID: feed.id, organizationID: hub.id, userID: nil, requestTimestamp: now,
                                     successes: [ObjectOutcome(id: id, version: now, message: "corroborated: \(key)")])
         // The observable is recorded as carried by this submission: a member that reads the indicator
         // has received the value from the hub, and its later reports of it are not independent.
-        _ = try await store.append([incoming], to: feed.id, recording: submission,
+        _ = try await store.append([authored.incoming], to: feed.id, recording: submission,
                                    extras: SubmissionExtras(observableKeys: [key]))
         try await store.appendAudit([AuditEvent(action: .release, actorUserID: nil, actorOrganizationID: hub.id,
                                                 subject: submission.id,

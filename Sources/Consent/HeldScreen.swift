@@ -17,8 +17,8 @@ struct HeldScreen {
     var exact: [String: Set<String>] = [:]
     /// Member domains: a host or e-mail address inside one is held by its organisation.
     var domains: [String: Set<String>] = [:]
-    /// Address ranges (CIDR text) and their organisation.
-    var ranges: [(range: String, organizationID: String)] = []
+    /// Address ranges (parsed once) and their organisations.
+    var ranges = AddressRangeTable<String>()
 
     static func load(from store: any HubStore, keys: [String]) async throws -> HeldScreen {
         var screen = HeldScreen()
@@ -30,7 +30,7 @@ struct HeldScreen {
             screen.exact[held.value, default: []].insert(held.organizationID)
         }
         for held in try await store.heldAddressRanges() {
-            screen.ranges.append((held.value, held.organizationID))
+            screen.ranges.insert(held.value, owner: held.organizationID)
         }
         return screen
     }
@@ -44,7 +44,7 @@ struct HeldScreen {
             exact[value, default: []].insert(organization)
             if let at = value.lastIndex(of: "@") { domains[String(value[value.index(after: at)...]), default: []].insert(organization) }
         case .addressRange:
-            ranges.append((value, organization))
+            ranges.insert(value, owner: organization)
         case .host, .alias, .account, .project, .person, .phone, .department:
             exact[value, default: []].insert(organization)
         }
@@ -56,11 +56,7 @@ struct HeldScreen {
         var holders: Set<String> = []
         for value in candidates.values { holders.formUnion(exact[value] ?? []) }
         for domain in candidates.domains { holders.formUnion(domains[domain] ?? []) }
-        if let address = candidates.address {
-            for (range, organization) in ranges where AddressRangeText.range(range, contains: address) {
-                holders.insert(organization)
-            }
-        }
+        if let address = candidates.address { holders.formUnion(ranges.owners(of: address)) }
         return holders
     }
 

@@ -70,6 +70,10 @@ public struct CorrelationView: Sendable, Equatable, Codable {
     public var links: [CorrelationLink]
     /// Other organisations' objects the provider may read (provider view only).
     public var readable: [ReadableMatch]?
+    /// The hub's own content carrying the submission's values (corroborated indicators, released
+    /// campaigns): not member reports, so never a link or counted (analyst view only; a provider
+    /// finds the ones it may read in `readable`).
+    public var published: [ReadableMatch]?
     /// The submission's values on an exclusion list: they link nothing.
     public var excluded: [ExcludedValue]
     /// Values too common to list every occurrence of (more than the per-value limit): the links
@@ -79,7 +83,7 @@ public struct CorrelationView: Sendable, Equatable, Codable {
     public var indexedValues: Int
 
     enum CodingKeys: String, CodingKey {
-        case submission, view, matches, links, readable, excluded, truncated, indexedValues = "indexed_values"
+        case submission, view, matches, links, readable, published, excluded, truncated, indexedValues = "indexed_values"
     }
 }
 
@@ -138,8 +142,12 @@ public struct CorrelationDesk: Sendable {
         for occurrence in occurrences { perValue[occurrence.value, default: 0] += 1 }
         let truncated = linking.filter { perValue[$0, default: 0] >= limitPerValue }
             .flatMap { value in values[value, default: []].sorted().map { SharedValue(kind: $0, value: value) } }
+        // Hub-authored content carries members' values but is no member's report.
+        let hubOrganizations = Set(try await store.organizations().filter { $0.sector == "hub" }.map(\.id))
         let others = occurrences.filter { $0.submissionID != submission.id }
-        return Found(submission: submission, own: values, others: others, excluded: excluded, truncated: truncated)
+        return Found(submission: submission, own: values, others: others.filter { !hubOrganizations.contains($0.organizationID) },
+                     published: others.filter { hubOrganizations.contains($0.organizationID) },
+                     excluded: excluded, truncated: truncated)
     }
 
     /// What the index links to one submission, before visibility.
@@ -147,8 +155,10 @@ public struct CorrelationDesk: Sendable {
         public let submission: Submission
         /// The submission's values and their kinds in it.
         public let own: [String: Set<String>]
-        /// Occurrences of those values in other submissions.
+        /// Occurrences of those values in other members' submissions.
         public let others: [ObservableOccurrence]
+        /// Occurrences in the hub's own content (corroborated indicators, released campaigns).
+        public let published: [ObservableOccurrence]
         public let excluded: [ExcludedValue]
         public let truncated: [SharedValue]
 
@@ -184,8 +194,25 @@ public struct CorrelationDesk: Sendable {
         var analystView: CorrelationView {
             let foreign = others.filter { $0.organizationID != submission.organizationID }
             return CorrelationView(submission: submission.id, view: .analyst, matches: Self.count(foreign),
-                                   links: links(others), readable: nil, excluded: excluded, truncated: truncated,
-                                   indexedValues: own.count)
+                                   links: links(others), readable: nil, published: matches(published),
+                                   excluded: excluded, truncated: truncated, indexedValues: own.count)
+        }
+
+        /// Objects carrying the submission's values, each with the values, in the order found.
+        func matches(_ occurrences: [ObservableOccurrence]) -> [ReadableMatch] {
+            var order: [String] = []
+            var found: [String: ReadableMatch] = [:]
+            for occurrence in occurrences {
+                if found[occurrence.stixID] == nil {
+                    order.append(occurrence.stixID)
+                    found[occurrence.stixID] = ReadableMatch(object: occurrence.stixID, feed: occurrence.feedID, shared: [])
+                }
+                for kind in own[occurrence.value, default: []].sorted() {
+                    let value = SharedValue(kind: kind, value: occurrence.value)
+                    if !found[occurrence.stixID]!.shared.contains(value) { found[occurrence.stixID]!.shared.append(value) }
+                }
+            }
+            return order.map { found[$0]! }
         }
     }
 
@@ -199,7 +226,7 @@ public struct CorrelationDesk: Sendable {
         var readers: [String: FeedReader?] = [:]
         var readable: [String: ReadableMatch] = [:]
         var order: [String] = []
-        for occurrence in foreign {
+        for occurrence in foreign + found.published {
             if readers[occurrence.feedID] == nil {
                 let feed = try await store.feed(id: occurrence.feedID)
                 readers[occurrence.feedID] = try await feed.asyncFlatMap {

@@ -40,6 +40,11 @@ public struct ExportIndicator: Sendable, Hashable {
     public var submissionID: String
     /// The provider's sector (a filter only; the provider is never named).
     public var sector: String?
+    /// From this instant (µs) the indicator has expired by freshness (`Freshness.freshUntil`) and
+    /// leaves every blocklist; `.max` until the exporter has scored it.
+    public var freshUntilMicroseconds: Int64 = .max
+    /// Until this instant its freshness stays at the reduced feed's bar (`ReducedFeed.minimumScore`).
+    public var strongUntilMicroseconds: Int64 = .max
 
     public init(stixID: String, name: String, modifiedMicroseconds: Int64, createdMicroseconds: Int64,
                 validUntilMicroseconds: Int64? = nil, confidence: Int = 50, tlp: String? = nil, revoked: Bool = false,

@@ -17,6 +17,8 @@ public struct ExportFilter: Sendable, Hashable {
     public var sector: String?
     /// At most this many values per value type (a device's list size); nil: no cap.
     public var limitPerList: Int?
+    /// The reduced feed of a small member (`ReducedFeed`): only high-confidence, strong-fresh indicators.
+    public var reduced = false
 
     public init(types: Set<ExportValueType> = [], maxTLP: String? = nil, minConfidence: Int? = nil,
                 maxAgeSeconds: Int64? = nil, sector: String? = nil, limitPerList: Int? = nil) {
@@ -73,9 +75,11 @@ public enum ExportSelection {
         var set = ExportSet(indicators: [])
         let maxRank = filter.maxTLP.flatMap { ExportFilter.tlpOrder.firstIndex(of: $0) }
         for indicator in indicators {
-            if indicator.revoked || (indicator.validUntilMicroseconds.map { $0 <= nowMicroseconds } ?? false) {
+            if indicator.revoked || (indicator.validUntilMicroseconds.map { $0 <= nowMicroseconds } ?? false)
+                || indicator.freshUntilMicroseconds <= nowMicroseconds {
                 set.withdrawn += 1; continue
             }
+            if filter.reduced, !ReducedFeed.admits(indicator, nowMicroseconds: nowMicroseconds) { continue }
             if let maxRank, (ExportFilter.tlpOrder.firstIndex(of: indicator.tlp ?? "clear") ?? 4) > maxRank { continue }
             if let minimum = filter.minConfidence, indicator.confidence < minimum { continue }
             if let age = filter.maxAgeSeconds, indicator.modifiedMicroseconds < nowMicroseconds - age * 1_000_000 { continue }
@@ -91,14 +95,16 @@ public enum ExportSelection {
         return set
     }
 
-    /// Keeps at most `limit` values per type: highest confidence first, then the freshest.
+    /// Keeps at most `limit` values per type: those that stay fresh longest first (freshness joins
+    /// confidence, corroboration, sightings and age in one instant), then the highest confidence,
+    /// then the newest.
     static func cap(_ set: inout ExportSet, limit: Int) {
         var counts: [ExportValueType: Int] = [:]
         for selected in set.indicators { for value in selected.values { counts[value.type, default: 0] += 1 } }
         guard counts.values.contains(where: { $0 > limit }) else { return }
         let ranked = set.indicators.sorted {
-            ($0.indicator.confidence, $0.indicator.modifiedMicroseconds, $1.indicator.stixID)
-                > ($1.indicator.confidence, $1.indicator.modifiedMicroseconds, $0.indicator.stixID)
+            ($0.indicator.freshUntilMicroseconds, $0.indicator.confidence, $0.indicator.modifiedMicroseconds, $1.indicator.stixID)
+                > ($1.indicator.freshUntilMicroseconds, $1.indicator.confidence, $1.indicator.modifiedMicroseconds, $0.indicator.stixID)
         }
         var kept: [ExportValueType: Int] = [:]
         var result: [SelectedIndicator] = []

@@ -3,7 +3,10 @@
 // read in the delivery ledger when returned. Each reader's indicators are kept as a table updated
 // incrementally from the reader's last position; each document is kept with its ETag until the
 // store's change stamp or the account generation moves, so a poll that changes nothing is answered
-// from memory (304 with If-None-Match).
+// from memory (304 with If-None-Match). Freshness (Freshness) is scored per indicator when the
+// table is read and again when members report sightings; a cached document is trusted only until
+// the first instant one of its indicators expires, so time passing alone changes the document and
+// its ETag (a poll with the old ETag gets 200, not 304).
 import Accounts
 import Crypto
 import Foundation
@@ -57,12 +60,16 @@ public final class FeedExporter: Sendable {
     /// How long a read change stamp is trusted: an export is at most this much behind the store.
     let stampLifetime: TimeInterval
     let sidBase: UInt32, sidCount: UInt32
+    /// The hub's decay defaults (feeds override them).
+    let freshness: FreshnessDefaults
 
     struct Stamp: Equatable { var change: ChangeStamp; var generation: UInt64 }
     struct Table { var stamp: Stamp; var head: Int64; var entries: [String: StoredIndicator] }
-    struct StoredIndicator { var indicator: ExportIndicator; var object: StoredObject }
+    struct StoredIndicator { var indicator: ExportIndicator; var object: StoredObject; var keys: [String] }
     struct DocumentKey: Hashable { var table: String; var request: ExportRequest }
-    struct Cached { var stamp: Stamp; var document: ExportDocument }
+    /// A built document, exact while the stamp holds and until `validUntil` (µs): the first instant
+    /// an indicator of the table expires or falls under the reduced feed's bar.
+    struct Cached { var stamp: Stamp; var validUntil: Int64; var document: ExportDocument }
 
     let stampState = Mutex<(stamp: Stamp, read: Date)?>(nil)
     let tables = Mutex<[String: Table]>([:])
@@ -71,8 +78,8 @@ public final class FeedExporter: Sendable {
 
     public init(store: any HubStore, ledger: DeliveryLedger?, warningLists: WarningLists = .bundled,
                 exclusions: Set<String> = [], hubName: String = "Kakehashi", stampLifetime: TimeInterval = 0.5,
-                sidBase: UInt32 = 1_000_000_000, sidCount: UInt32 = 100_000_000) {
-        self.store = store; self.ledger = ledger; self.warningLists = warningLists
+                sidBase: UInt32 = 1_000_000_000, sidCount: UInt32 = 100_000_000, freshness: FreshnessDefaults = .standard) {
+        self.store = store; self.ledger = ledger; self.warningLists = warningLists; self.freshness = freshness
         self.exclusions = Set(exclusions.map { $0.lowercased() }); self.hubName = hubName
         self.stampLifetime = stampLifetime; self.sidBase = sidBase; self.sidCount = sidCount
     }
@@ -87,22 +94,40 @@ public final class FeedExporter: Sendable {
 
     /// The current document without recording a delivery (the caller answers 304 with it, or
     /// records it with `record` when it sends it).
-    public func current(_ request: ExportRequest, feed: Feed, reader: FeedReader) async throws -> ExportDocument {
+    /// `asOfMicroseconds`: the document as freshness selects it at that instant instead of now (the
+    /// operator's `kakehashi export --as-of`; never cached).
+    public func current(_ request: ExportRequest, feed: Feed, reader: FeedReader,
+                        asOfMicroseconds: Int64? = nil) async throws -> ExportDocument {
         let stamp = try await currentStamp()
         let tableKey = Self.tableKey(feed: feed, reader: reader)
         let key = DocumentKey(table: tableKey, request: request)
-        if let hit = documents.withLock({ $0[key] }), hit.stamp == stamp { return hit.document }
+        if let asOfMicroseconds {
+            let table = try await refreshedTable(key: tableKey, feed: feed, reader: reader, stamp: stamp)
+            return try build(request, feed: feed, table: table, nowMicroseconds: asOfMicroseconds)
+        }
+        let now = STIXTimestamp.now().microsecondsSinceEpoch
+        if let hit = documents.withLock({ $0[key] }), hit.stamp == stamp, now < hit.validUntil { return hit.document }
         let table = try await refreshedTable(key: tableKey, feed: feed, reader: reader, stamp: stamp)
-        var document = try build(request, feed: feed, table: table)
+        var document = try build(request, feed: feed, table: table, nowMicroseconds: now)
         if let previous = documents.withLock({ $0[key] }), previous.document.etag == document.etag {
             document = previous.document   // the same content keeps its bytes, ETag and Last-Modified
         }
         let built = document
         documents.withLock { documents in
             if documents.count > 10_000 { documents.removeAll() }
-            documents[key] = Cached(stamp: stamp, document: built)
+            documents[key] = Cached(stamp: stamp, validUntil: Self.validUntil(table, after: now), document: built)
         }
         return built
+    }
+
+    /// The first instant after `now` at which an indicator of `table` expires or leaves the reduced feed.
+    static func validUntil(_ table: Table, after now: Int64) -> Int64 {
+        var first = Int64.max
+        for entry in table.entries.values {
+            for instant in [entry.indicator.freshUntilMicroseconds, entry.indicator.strongUntilMicroseconds]
+            where instant > now && instant < first { first = instant }
+        }
+        return first
     }
 
     /// Records `document` as read by the reader's principal (the delivery ledger) or, for the
@@ -114,9 +139,9 @@ public final class FeedExporter: Sendable {
 
     // MARK: - Building
 
-    func build(_ request: ExportRequest, feed: Feed, table: Table) throws -> ExportDocument {
-        let now = STIXTimestamp.now().microsecondsSinceEpoch
-        let indicators = table.entries.values.map(\.indicator)
+    func build(_ request: ExportRequest, feed: Feed, table: Table, nowMicroseconds now: Int64) throws -> ExportDocument {
+        // A small member's reduced feed carries nothing of a normal or info feed.
+        let indicators = request.filter.reduced && !ReducedFeed.carries(feed) ? [] : table.entries.values.map(\.indicator)
         let set = ExportSelection.select(indicators, filter: request.filter, nowMicroseconds: now, isBlocked: isBlocked)
         let context = ExportContext(feedName: feed.name, hubName: hubName, builtMicroseconds: now, sidBase: sidBase, sidCount: sidCount)
         let files = try ExportWriters.write(set, format: request.format, types: request.filter.types, context: context)
@@ -172,7 +197,9 @@ public final class FeedExporter: Sendable {
             // revoked release, an account change): read it all again.
             if old.generation == stamp.generation, old.change.revokedReleases == stamp.change.revokedReleases,
                stamp.change.versionCount - old.change.versionCount == stamp.change.lastPosition - old.change.lastPosition {
-                try await read(into: &table, after: table.head, feed: feed, reader: reader)
+                let added = try await read(into: &table, after: table.head, feed: feed, reader: reader)
+                // New sightings move every indicator's freshness; otherwise only the new ones are scored.
+                try await score(&table, ids: old.change.sightingRows == stamp.change.sightingRows ? added : nil, feed: feed)
                 table.stamp = stamp
                 let updated = table
                 tables.withLock { $0[key] = updated }
@@ -181,6 +208,7 @@ public final class FeedExporter: Sendable {
         }
         var table = Table(stamp: stamp, head: 0, entries: [:])
         try await read(into: &table, after: nil, feed: feed, reader: reader)
+        try await score(&table, ids: nil, feed: feed)
         let built = table
         tables.withLock { tables in
             if tables.count > 1_000 { tables.removeAll() }
@@ -189,7 +217,10 @@ public final class FeedExporter: Sendable {
         return built
     }
 
-    func read(into table: inout Table, after: Int64?, feed: Feed, reader: FeedReader) async throws {
+    /// Reads the versions after `after` into the table; returns the ids of the indicators it (re)placed.
+    @discardableResult
+    func read(into table: inout Table, after: Int64?, feed: Feed, reader: FeedReader) async throws -> [String] {
+        var placed: [String] = []
         var query = ObjectQuery(feedID: feed.id, afterPosition: after, types: ["indicator"], versions: .latest, limit: 5000)
         while true {
             let page = try await reader.unrecordedPage(query)
@@ -202,9 +233,11 @@ public final class FeedExporter: Sendable {
                    existing.indicator.modifiedMicroseconds > indicator.modifiedMicroseconds { continue }
                 var slim = object
                 slim.bytes = Data()
-                table.entries[indicator.stixID] = StoredIndicator(indicator: indicator, object: slim)
+                table.entries[indicator.stixID] = StoredIndicator(indicator: indicator, object: slim,
+                                                                  keys: FreshnessKeys.observableKeys(of: indicator.values))
+                placed.append(indicator.stixID)
             }
-            guard page.more, let last = page.objects.last else { return }
+            guard page.more, let last = page.objects.last else { return placed }
             query.afterPosition = last.position
             query.afterDateAdded = last.dateAddedMicroseconds
             query.listingStart = page.listingStart

@@ -2,6 +2,7 @@
 // — a feed's blocklist for the signed-in member, exactly what that member may read (the reader
 // comes from the policy engine), with ETag / If-None-Match (304), Last-Modified, and gzip when the
 // client accepts it. A 200 is recorded as a read in the delivery ledger; a 304 sends nothing.
+import Accounts
 import Distribution
 import Foundation
 import HTTPTypes
@@ -14,6 +15,26 @@ import Storage
 extension HubAPIService {
     func addExportRoutes(to api: RouterGroup<HubRequestContext>) {
         api.get("feeds/{name}/export") { request, context in try await export(request, context) }
+        api.get("feeds") { _, context in try await feedList(context) }
+    }
+
+    /// `GET /api/v1/feeds`: the feeds the principal may see (as TAXII's collections), with each
+    /// feed's severity and whether the principal's devices get the reduced feed of it.
+    func feedList(_ context: HubRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        var feeds: [FeedListing.Entry] = []
+        for (visible, access) in try await policy.visibleFeeds(for: principal) {
+            feeds.append(FeedListing.Entry(name: visible.name, title: visible.title, severity: visible.severity.rawValue,
+                                           can_read: access.canRead, can_write: access.canWrite,
+                                           reduced: Self.getsReducedFeed(principal) ? ReducedFeed.carries(visible) : false))
+        }
+        return try Self.json(FeedListing(tier: principal.organization.tier.rawValue,
+                                    poll_interval_seconds: FlowGrant.current?.pollSeconds, feeds: feeds))
+    }
+
+    /// A small member's users get the reduced feed (hub staff never: they see what the hub holds).
+    static func getsReducedFeed(_ principal: Principal) -> Bool {
+        principal.organization.tier == .small && !principal.user.role.isHubStaff
     }
 
     func export(_ request: Request, _ context: HubRequestContext) async throws -> Response {
@@ -21,7 +42,8 @@ extension HubAPIService {
         let name = try context.parameters.require("name")
         let feed = try await readableFeed(named: name, for: principal)
         let parameters = request.uri.queryParameters
-        let exportRequest = try Self.exportRequest(parameters)
+        var exportRequest = try Self.exportRequest(parameters)
+        exportRequest.filter.reduced = Self.getsReducedFeed(principal)
         guard let reader = try await policy.reader(for: principal, feed: feed, purpose: .export, ledger: nil) else {
             throw HubError.forbidden("You may not read feed \(feed.name).")
         }
@@ -35,6 +57,8 @@ extension HubAPIService {
         }
         var headers: HTTPFields = [.eTag: document.etag, .lastModified: Self.httpDate(document.lastModified),
                                    .cacheControl: "private, no-cache", .vary: "Accept-Encoding, Authorization"]
+        headers[HTTPField.Name("X-Kakehashi-Feed-Severity")!] = feed.severity.rawValue
+        if exportRequest.filter.reduced { headers[HTTPField.Name("X-Kakehashi-Reduced-Feed")!] = "true" }
         if let match = request.headers[.ifNoneMatch],
            match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == document.etag || $0 == "*" }) {
             return Response(status: .notModified, headers: headers)
@@ -100,4 +124,21 @@ extension HubAPIService {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         return formatter.string(from: date)
     }
+}
+
+/// `GET /api/v1/feeds`: the principal's tier and polling hint, and the feeds it may see.
+struct FeedListing: Encodable {
+    struct Entry: Encodable {
+        let name: String
+        let title: String
+        /// urgent, important, normal or info.
+        let severity: String
+        let can_read: Bool
+        let can_write: Bool
+        /// Whether this member's devices get the reduced feed of it (small tier; false: all or nothing).
+        let reduced: Bool
+    }
+    let tier: String
+    let poll_interval_seconds: Int?
+    let feeds: [Entry]
 }

@@ -130,28 +130,10 @@ extension HubAPIService {
     }
 
     /// The reference of a submission that brought the sample and whose `file` object the principal
-    /// may read (asked through the policy's audiences, like every read), with the file name that
-    /// object gives: the stored original name for whoever reads the original (the provider, hub
-    /// staff), the released copy's `name` for a recipient — scrubbed when the release was
-    /// anonymised, so the zip entry names no more than the STIX the recipient received.
+    /// may read, with the name that object gives it (the policy engine's `readableSample`, which the
+    /// portal's specimen page asks too).
     func visibleSample(_ sha256: String, for principal: Principal) async throws -> (SampleReference, String?)? {
-        for reference in try await store.sampleReferences(sha256: sha256) {
-            guard let submission = try await store.submission(id: reference.submissionID),
-                  let reader = try await policy.submissionReader(for: principal, submission: submission, purpose: .api,
-                                                                 ledger: nil) else { continue }
-            var query = ObjectQuery(feedID: submission.feedID, versions: .every, limit: 1000, submissionID: submission.id)
-            query.types = ["file"]
-            query.includeReleasedCopies = true
-            // Only the file's name is taken from these objects; the download is audited on its own.
-            let page = try await reader.unrecordedPage(query)
-            let describing = page.objects.filter { String(decoding: $0.bytes, as: UTF8.self).contains(sha256) }
-            if describing.contains(where: { $0.releaseID == nil }) { return (reference, reference.name) }
-            if let copy = describing.last {
-                let name = (try? JSONParser.parse(Array(copy.bytes)))?["name"]?.stringValue
-                return (reference, name)
-            }
-        }
-        return nil
+        try await policy.readableSample(sha256: sha256, for: principal).map { ($0.reference, $0.name) }
     }
 
     /// `GET /api/v1/observations?feed=F&from=T&to=T[&source=IP]`: the hourly `observed-data` whose

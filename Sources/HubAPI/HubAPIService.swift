@@ -53,14 +53,17 @@ public struct HubAPIService: Sendable {
     public let exporter: FeedExporter
     /// Which submissions share observables, as each reader may see it (`GET /submissions/{id}/correlations`).
     public let correlations: CorrelationDesk
+    /// Rate limits and page caps by consumer tier (nil: none).
+    public let flow: ConsumerFlow?
 
     public init(store: any HubStore, authenticator: Authenticator, ledger: DeliveryLedger,
                 anonymization: AnonymizationSettings, corroboration: Corroboration? = nil,
                 policy: PolicyEngine? = nil, vault: SampleVault? = nil, warningLists: WarningLists = .bundled,
                 maxBodySize: Int = 32 * 1024 * 1024, publicAddress: PublicAddress = PublicAddress(),
                 countries: CountryTable = CountryTable(),
-                campaigns: CampaignDesk? = nil) {
+                campaigns: CampaignDesk? = nil, flow: ConsumerFlow? = nil, freshness: FreshnessDefaults = .standard) {
         self.publicAddress = publicAddress
+        self.flow = flow
         self.store = store
         self.authenticator = authenticator
         self.policy = policy ?? PolicyEngine(store: store)
@@ -76,7 +79,7 @@ public struct HubAPIService: Sendable {
         self.warningLists = warningLists
         self.sharingMetrics = SharingMetrics(store: store, policy: self.policy, countries: countries)
         self.sightings = intake.sightings ?? SightingDesk(store: store, policy: self.policy, corroboration: nil)
-        self.exporter = FeedExporter(store: store, ledger: ledger, warningLists: warningLists)
+        self.exporter = FeedExporter(store: store, ledger: ledger, warningLists: warningLists, freshness: freshness)
         self.correlations = CorrelationDesk(store: store, policy: self.policy, exclusions: .with(warningLists))
     }
 
@@ -85,7 +88,7 @@ public struct HubAPIService: Sendable {
             Response(status: .ok, headers: [.contentType: "application/json"],
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
-        let api = router.group("/api/v1").add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+        let api = router.group("/api/v1").add(middleware: AuthenticationMiddleware(authenticator: authenticator, flow: flow))
         api.get("submissions") { request, context in try await listSubmissions(request, context) }
         api.post("submissions") { request, context in try await submit(request, context) }
         api.get("submissions/{id}") { request, context in try await getSubmission(request, context) }

@@ -142,6 +142,8 @@ enum OpenAPIDocument {
               "shared": {"type": "array", "items": {"$ref": "#/components/schemas/SharedValue"}}}}},
             "readable": {"type": "array", "description": "provider view: other organisations' objects the caller may read anyway, with the shared values", "items": {"type": "object", "required": ["object", "feed", "shared"], "properties": {
               "object": {"type": "string"}, "feed": {"type": "string"}, "shared": {"type": "array", "items": {"$ref": "#/components/schemas/SharedValue"}}}}},
+            "published": {"type": "array", "description": "analyst view: the hub's own content carrying the submission's values (corroborated indicators, released campaigns); never a link or a counted report", "items": {"type": "object", "required": ["object", "feed", "shared"], "properties": {
+              "object": {"type": "string"}, "feed": {"type": "string"}, "shared": {"type": "array", "items": {"$ref": "#/components/schemas/SharedValue"}}}}},
             "excluded": {"type": "array", "description": "values on an exclusion list (MISP warning-list format): they link nothing", "items": {"type": "object", "required": ["kind", "value", "list"], "properties": {
               "kind": {"type": "string"}, "value": {"type": "string"}, "list": {"type": "string"}}}},
             "truncated": {"type": "array", "items": {"$ref": "#/components/schemas/SharedValue"}, "description": "values carried by more versions than are listed"},
@@ -362,6 +364,11 @@ enum OpenAPIDocument {
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["value"], "properties": {"value": {"type": "string"}}}}}},
             "responses": {"200": {"description": "cleared"}, "400": {"$ref": "#/components/responses/Error"},
               "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/feeds": {
+          "get": {"summary": "The feeds you may see, with their severity, your consumer tier and polling hint",
+            "responses": {"200": {"description": "your tier and feeds", "content": {"application/json": {"schema": {"type": "object", "properties": {"tier": {"type": "string", "enum": ["large", "medium", "small"]}, "poll_interval_seconds": {"type": "integer"}, "feeds": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "severity": {"type": "string", "enum": ["urgent", "important", "normal", "info"]}, "can_read": {"type": "boolean"}, "can_write": {"type": "boolean"}, "reduced": {"type": "boolean"}}}}}}}}},
+              "401": {"$ref": "#/components/responses/Error"}, "429": {"$ref": "#/components/responses/Error"}}}
         },
         "/api/v1/feeds/{name}/export": {
           "get": {"summary": "The feed as a blocklist for your devices: exactly what you may read, recorded as your read (304 on If-None-Match; gzip when accepted)",

@@ -3,14 +3,19 @@
 // for an account or from an address: 429 with Retry-After, the same whether the account exists or not.
 import Accounts
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Storage
 
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = HubRequestContext
     let authenticator: Authenticator
+    /// Rate limits and page caps by consumer tier (nil: none, e.g. /metrics).
+    let flow: ConsumerFlow?
 
-    public init(authenticator: Authenticator) { self.authenticator = authenticator }
+    public init(authenticator: Authenticator, flow: ConsumerFlow? = nil) {
+        self.authenticator = authenticator; self.flow = flow
+    }
 
     /// Each request reads the account generation once (`RequestAccountsGeneration`): sign-in, the
     /// feed directory and the rights caches all ask for it.
@@ -43,9 +48,14 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         default:
             throw HubError.signInRequired
         }
-        guard context.principal != nil else {
+        guard let principal = context.principal else {
             throw HubError.unauthenticated("The credentials were not accepted.")
         }
-        return try await next(request, context)
+        guard let flow else { return try await next(request, context) }
+        // After sign-in, so that an unknown or wrong credential never fills a bucket.
+        let grant = try flow.admit(credential: header, tier: principal.organization.tier)
+        var response = try await FlowGrant.$current.withValue(grant) { try await next(request, context) }
+        response.headers[HTTPField.Name("X-Kakehashi-Poll-Interval")!] = String(grant.pollSeconds)
+        return response
     }
 }

@@ -1,11 +1,12 @@
-// HubServer: the hub's HTTP application, one Hummingbird server carrying the TAXII interface and
-// the JSON API (and later the web portal), composed here so that neither depends on the other.
+// HubServer: the hub's HTTP application, one Hummingbird server carrying the TAXII interface, the
+// JSON API and the web portal, composed here so that none depends on another.
 import Foundation
 import Alerts
 import Anonymization
 import CampaignDesk
 import Campaigns
 import Consent
+import Distribution
 import HubAPI
 import HubHTTP
 import Hummingbird
@@ -19,6 +20,7 @@ import IndicatorExtraction
 import Specimens
 import Storage
 import TAXIIServer
+import WebPortal
 
 /// Builds the hub's HTTP application.
 ///
@@ -28,7 +30,7 @@ import TAXIIServer
 /// try await app.runService()   // until SIGTERM or SIGINT
 /// ```
 ///
-/// Besides TAXII and the JSON API it serves `/healthz`, `/readyz` and `/metrics` (OperationsRoutes),
+/// Besides TAXII, the JSON API and the web portal (`/portal/`, with `/` redirecting there) it serves `/healthz`, `/readyz` and `/metrics` (OperationsRoutes),
 /// counting every request into `metrics` by route template.
 ///
 /// The application runs one ServiceGroup: the store's `services`, then the delivery ledger, then the
@@ -47,6 +49,7 @@ public enum HubApplication {
         anonymization: AnonymizationSettings, corroboration rule: CorroborationRule = .standard, defaultTLP: TLPLevel = .amber,
         vault: SampleVault? = nil, warningLists: WarningLists = .bundled, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, logger: Logger? = nil,
         services: [any Service] = [], metrics: HubMetrics = HubMetrics(), countries: CountryTable = CountryTable(),
+        flow: FlowSettings = .standard, freshness: FreshnessDefaults = .standard,
         alerts: AlertSettings = AlertSettings(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -62,17 +65,25 @@ public enum HubApplication {
         // Every way in clusters each arrival into campaigns with the same desk (one engine per process).
         let campaigns = CampaignDesk(store: store, policy: policy, anonymization: anonymization,
                                      settings: ClusteringSettings(exclusions: CampaignExclusions.standard(warningLists: warningLists)))
+        // One set of buckets for TAXII, the API and exports: a token's limit is for all of them.
+        let consumerFlow = ConsumerFlow(settings: flow)
         let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger, desk: desk,
                                         corroboration: corroboration, policy: policy, publicAddress: publicAddress,
-                                        arrivals: campaigns)
+                                        arrivals: campaigns, flow: consumerFlow)
         taxiiService.addRoutes(to: router)
         HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
                       anonymization: anonymization, corroboration: corroboration, policy: policy,
                       vault: vault, warningLists: warningLists, publicAddress: publicAddress,
                       countries: countries,
-                      campaigns: campaigns).addRoutes(to: router)
+                      campaigns: campaigns, flow: consumerFlow, freshness: freshness).addRoutes(to: router)
         OperationsRoutes(store: store, metrics: metrics, ledger: ledger, authenticator: taxiiService.authenticator)
             .addRoutes(to: router)
+        // The portal's templates and catalogues are part of the build: failing to load them is a
+        // broken build, not a condition to serve around.
+        let portal = try! WebPortal(environment: PortalEnvironment(
+            store: store, authenticator: taxiiService.authenticator, policy: policy, ledger: ledger,
+            publicAddress: publicAddress, vault: vault))
+        portal.addRoutes(to: router)
         AlertRoutes(desk: AlertDesk(store: store, policy: policy, allowPlainHTTPWebhooks: alerts.allowPlainHTTPWebhooks),
                     authenticator: taxiiService.authenticator).addRoutes(to: router)
         let logger = logger ?? Logger(label: "kakehashi") { HubLogHandler(label: $0) }

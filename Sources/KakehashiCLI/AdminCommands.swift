@@ -11,13 +11,13 @@ struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administer organisations, users, tokens, feeds and rights.",
         subcommands: [OrgCommand.self, UserCommand.self, TokenCommand.self, FeedCommand.self, GroupCommand.self,
-                      Grant.self, CorroborationCommand.self])
+                      Grant.self, CorroborationCommand.self, TierLimitsCommand.self])
 }
 
 struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "org", abstract: "Organisations.",
                                                     subcommands: [Add.self, List.self, Client.self, IdentifierCommand.self,
-                                                                  Disable.self, Enable.self])
+                                                                  Disable.self, Enable.self, SetTier.self])
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a member organisation.")
         @OptionGroup var data: DataOption
@@ -81,7 +81,7 @@ struct OrgCommand: AsyncParsableCommand {
             let hub = try await OpenedHub.open(data)
             for org in try await hub.store.organizations() {
                 print([org.name, org.sector ?? "-", org.size ?? "-", org.country ?? "-", org.id,
-                       org.disabledAt == nil ? "enabled" : "disabled"].joined(separator: "\t"))
+                       org.disabledAt == nil ? "enabled" : "disabled", "tier:\(org.tier.rawValue)"].joined(separator: "\t"))
             }
         }
     }
@@ -361,18 +361,18 @@ struct TokenCommand: AsyncParsableCommand {
 
 struct FeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "feed", abstract: "Feeds (TAXII collections).",
-                                                    subcommands: [Add.self, List.self])
+                                                    subcommands: [Add.self, List.self, SetSeverity.self, SetDecay.self])
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a feed.")
         @OptionGroup var data: DataOption
         @Option(help: "Short unique name, e.g. C2.") var name: String
         @Option(help: "Title shown to clients.") var title: String
         @Option(help: "Description.") var description: String?
-        @Option(help: "urgent, important or normal.") var severity = "normal"
+        @Option(help: "urgent, important, normal or info.") var severity = "normal"
 
         func run() async throws {
             guard let severity = FeedSeverity(rawValue: severity) else {
-                throw CommandFailure("severity must be urgent, important or normal")
+                throw CommandFailure("severity must be urgent, important, normal or info")
             }
             let name = name.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, !title.trimmingCharacters(in: .whitespaces).isEmpty else {

@@ -51,8 +51,10 @@ struct Demo: AsyncParsableCommand {
         let credentials = try await load(into: store)
         let handOvers = try await loadHandOvers(into: store, vault: vault)
         let banner: @Sendable (String) -> String = { url in
-            var lines = ["", "Kakehashi demo hub / デモハブ", "  TAXII discovery: \(url)/taxii2/",
-                         "  API root:        \(url)/hub/", "  password for every demo user: \(Self.demoPassword)"]
+            var lines = ["", "Kakehashi demo hub / デモハブ", "  Web portal / ポータル: \(url)/portal/",
+                         "  TAXII discovery: \(url)/taxii2/",
+                         "  API root:        \(url)/hub/", "  password for every demo user: \(Self.demoPassword)",
+                         "  Sign in to the portal with any e-mail below and that password / 下記のメールアドレスと共通パスワードでサインイン:"]
             for (email, role, token) in credentials {
                 lines.append("  \(email)  (\(role))  token: \(token)")
             }

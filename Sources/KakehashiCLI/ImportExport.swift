@@ -64,6 +64,8 @@ struct Export: AsyncParsableCommand {
     @Option(help: "Only indicators whose provider is in this sector.") var sector: String?
     @Option(help: "At most this many entries per list; the highest-confidence, freshest are kept.") var limit: String?
     @Option(name: .shortAndLong, help: "Output file, or directory for every file of the export (default: standard output).") var output: String?
+    @Option(name: .customLong("as-of"), help: "The blocklist as it will be (or was) at this instant (RFC 3339, e.g. 2026-12-24T00:00:00Z): which indicators freshness keeps then.")
+    var asOf: String?
 
     func run() async throws {
         guard let exportFormat = ExportFormat(rawValue: format) else {
@@ -98,16 +100,24 @@ struct Export: AsyncParsableCommand {
 
     func writeBlocklist(_ exportFormat: ExportFormat, reader: FeedReader, source: Feed, hub: OpenedHub,
                         ledger: DeliveryLedger?) async throws {
-        let filter: ExportFilter
+        var filter: ExportFilter
         do {
             filter = try ExportFilter.parse(types: types.joined(separator: ","), tlp: tlp, minConfidence: minConfidence,
                                             age: age, sector: sector, limit: limit)
         } catch let error as ExportRequestError { throw CommandFailure(error.description) }
-        let exporter = FeedExporter(store: hub.store, ledger: ledger)
+        // A small member's view is its reduced feed, as the HTTP export answers it.
+        if let principal = reader.principal, principal.organization.tier == .small, !principal.user.role.isHubStaff {
+            filter.reduced = true
+        }
+        let instant = try asOf.map { text -> Int64 in
+            guard let stamp = STIXTimestamp(text) else { throw CommandFailure("--as-of must be an RFC 3339 UTC time such as 2026-12-24T00:00:00Z") }
+            return stamp.microsecondsSinceEpoch
+        }
+        let exporter = FeedExporter(store: hub.store, ledger: ledger, freshness: try FlowConfiguration.load(data.url).freshness)
         let request = ExportRequest(format: exportFormat, filter: filter)
         let document: ExportDocument
         do {
-            document = try await exporter.current(request, feed: source, reader: reader)
+            document = try await exporter.current(request, feed: source, reader: reader, asOfMicroseconds: instant)
         } catch let error as ExportRequestError { throw CommandFailure(error.description) }
         var isDirectory: ObjCBool = false
         let toDirectory = output.map { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue

@@ -148,11 +148,11 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         _ = try await readStoredGeneration()
     }
 
-    /// Reads the stored generation and keeps it as `storedGeneration`.
+    /// Reads the stored generation and keeps it as `storedGeneration` (a prepared statement: every
+    /// request reads it once, see `currentAccountsGeneration`).
     func readStoredGeneration() async throws -> UInt64 {
-        let rows = try await client.query("SELECT value FROM account_generation WHERE id = 0", logger: logger)
         var read: UInt64?
-        for try await value in rows.decode(Int64.self) {
+        for try await value in try await client.execute(StoredGenerationStatement(), logger: logger) {
             read = UInt64(bitPattern: value)
             storedGeneration.store(read!, ordering: .releasing)
         }
@@ -306,6 +306,15 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         }
         return max(now, newest + 1)
     }
+}
+
+/// The stored account generation, as a named prepared statement (parsed and planned once per connection).
+struct StoredGenerationStatement: PostgresPreparedStatement {
+    typealias Row = Int64
+    static let sql = "SELECT value FROM account_generation WHERE id = 0"
+
+    func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+    func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
 }
 
 extension PostgresRandomAccessRow {

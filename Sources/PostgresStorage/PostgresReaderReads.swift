@@ -79,7 +79,7 @@ extension PostgresHubStore {
             return backlog == nil ? ObjectPage(objects: [], more: false, listingStart: query.listingStart) : nil
         }
         guard let backlog else {
-            return try Self.positionPage(try await c.query(sql.query, logger: logger).collect(), query: query)
+            return try Self.positionPage(try await c.namedQuery(sql, logger: logger), query: query)
         }
         // The backlog's bounds (see pageByEffectiveDate) in the same statement: one row of them,
         // joined to the page's rows (NULL columns when the page is empty).
@@ -87,12 +87,12 @@ extension PostgresHubStore {
         sql.text = """
             SELECT p.*, b.boundary, b.lowest FROM (SELECT
               (SELECT position FROM object_version WHERE date_added_us > \(sql.bind(backlog.latest - 1)) ORDER BY date_added_us LIMIT 1) AS boundary,
-              (SELECT min(position) FROM object_audience WHERE feed_key = \(sql.bind(feedKey)) AND audience = ANY(\(sql.bind(backlog.keys)))) AS lowest
+              \(Self.lowestPosition(feedKey: sql.bind(feedKey), keys: sql.bind(backlog.keys))) AS lowest
             ) AS b LEFT JOIN (
             \(page)
             ) AS p ON true
             """
-        let rows = try await c.query(sql.query, logger: logger).collect()
+        let rows = try await c.namedQuery(sql, logger: logger)
         guard let first = rows.first?.makeRandomAccess() else { return nil }
         let boundary = try first[first.count - 2].decode(Int64?.self)
         let lowest = try first[first.count - 1].decode(Int64?.self)
@@ -116,10 +116,14 @@ extension PostgresHubStore {
         // The first position stored after the latest way of reading began, and the lowest position
         // any of those ways reaches: one round trip.
         var boundary: Int64?, lowest: Int64?
-        for try await (first, low) in try await c.query("""
-            SELECT (SELECT position FROM object_version WHERE date_added_us > \(backlog.latest - 1) ORDER BY date_added_us LIMIT 1),
-                   (SELECT min(position) FROM object_audience WHERE feed_key = \(feedKey) AND audience = ANY(\(keys)))
-            """, logger: logger).decode((Int64?, Int64?).self) { (boundary, lowest) = (first, low) }
+        let bounds = BoundSQL("")
+        bounds.text = """
+            SELECT (SELECT position FROM object_version WHERE date_added_us > \(bounds.bind(backlog.latest - 1)) ORDER BY date_added_us LIMIT 1),
+                   \(Self.lowestPosition(feedKey: bounds.bind(feedKey), keys: bounds.bind(keys)))
+            """
+        for try await (first, low) in try await c.query(bounds.query, logger: logger).decode((Int64?, Int64?).self) {
+            (boundary, lowest) = (first, low)
+        }
         guard ReaderBacklog.hasBacklog(lowest: lowest, boundary: boundary), let lowest else { return nil }
         if backlog.needsListingStart, let addedAfter = query.addedAfterMicroseconds {
             backlog.start(firstAddedAfter: try await firstPosition(addedAfter: addedAfter, on: c))
@@ -150,7 +154,7 @@ extension PostgresHubStore {
             { sql in
                 var text = """
                     NOT EXISTS (SELECT 1 FROM object_version o2 JOIN object_audience a2
-                                  ON a2.feed_key = o2.feed_key AND a2.position = o2.position
+                                  ON a2.position = o2.position
                                      AND a2.audience = ANY(\(sql.bind(keys)))
                                 WHERE o2.feed_key = ov.feed_key AND o2.stix_id = ov.stix_id
                                   AND o2.version_us = ov.version_us AND o2.position < \(sql.bind(boundary))
@@ -253,7 +257,21 @@ extension PostgresHubStore {
         guard positionPage(query, audiences: audiences, feedKey: feedKey, after: after, excluding: excluding, into: sql) else {
             return ObjectPage(objects: [], more: false, listingStart: query.listingStart)
         }
-        return try Self.positionPage(try await c.query(sql.query, logger: logger).collect(), query: query)
+        return try Self.positionPage(try await c.namedQuery(sql, logger: logger), query: query)
+    }
+
+    /// The lowest position any of `keys` reaches in the feed `feedKey` (both already bound), NULL
+    /// when none does: one index probe per key (the first entry of (feed_key, audience) in the
+    /// primary key's order). `min(position) … WHERE audience = ANY(keys)` read every entry of those
+    /// keys instead — PostgreSQL cannot take a minimum from an index over several values of its
+    /// middle column — and so every GET and page of a reader with a backlog read the whole feed's
+    /// audience rows (2.8 ms at 10,000 objects, EXPLAIN ANALYZE; growing with the feed).
+    static func lowestPosition(feedKey: String, keys: String) -> String {
+        """
+        (SELECT min(l.position) FROM unnest(\(keys)::text[]) AS k(audience) CROSS JOIN LATERAL
+           (SELECT position FROM object_audience WHERE feed_key = \(feedKey) AND audience = k.audience
+            ORDER BY position LIMIT 1) AS l)
+        """
     }
 
     /// Writes into `sql` the one statement of a reader's page in position order after `after`: false
@@ -264,14 +282,25 @@ extension PostgresHubStore {
     /// join, and without it a merge join read object_version from its first position on every page,
     /// so that a page's time grew with its place in the collection (210 ms a page of 1,000 at 90,000
     /// objects in; 40 ms with the bound). Rows start with `objectColumns` (see `positionPage(_:query:)`).
+    ///
+    /// Whether a version is visible is asked of its own audience rows only: by position alone (a
+    /// position belongs to one feed, so feed_key adds nothing), which only object_audience_by_position
+    /// answers, and with ids the probe stays a per-version subplan (`OFFSET 0` keeps PostgreSQL
+    /// from turning the EXISTS into a join). Both so that the plan does not depend on statistics:
+    /// right after a feed was loaded (before autovacuum's first ANALYZE), a single-object GET was
+    /// planned as a merge semi-join that sorted every audience row of the feed (17–25 ms a GET at
+    /// 10,000 objects; auto_explain during the benchmark's GET phase), and probes by
+    /// (feed_key, position) as a walk of the feed's whole primary key filtered by audience (0.45 ms
+    /// at 10,000 objects, growing with the feed). Now 0.2–0.4 ms for the whole GET statement
+    /// (EXPLAIN ANALYZE, same data, no statistics).
     func positionPage(_ query: ObjectQuery, audiences: [String], feedKey: Int64, after: Int64,
                       excluding: Condition? = nil, into sql: BoundSQL) -> Bool {
         if !query.ids.isEmpty {
             sql.text = """
                 SELECT \(Self.objectColumns) FROM object_version ov
                 WHERE ov.feed_key = \(sql.bind(feedKey)) AND ov.position > \(sql.bind(after))
-                  AND EXISTS (SELECT 1 FROM object_audience oa WHERE oa.position = ov.position AND oa.feed_key = ov.feed_key
-                              AND oa.audience = ANY(\(sql.bind(Array(Set(audiences))))))
+                  AND EXISTS (SELECT 1 FROM object_audience oa WHERE oa.position = ov.position
+                              AND oa.audience = ANY(\(sql.bind(Array(Set(audiences)).sorted()))) OFFSET 0)
                 """
             appendFilters(query, audiences: audiences, excluding: excluding, to: sql)
             sql.text += " ORDER BY ov.position LIMIT \(sql.bind(query.limit + 1))"
@@ -338,7 +367,7 @@ extension PostgresHubStore {
         func visibleOther(_ condition: String, _ sql: BoundSQL) -> String {
             """
             EXISTS (SELECT 1 FROM object_version o2 JOIN object_audience a2
-                      ON a2.feed_key = o2.feed_key AND a2.position = o2.position AND a2.audience = ANY(\(sql.bind(keys)))
+                      ON a2.position = o2.position AND a2.audience = ANY(\(sql.bind(keys)))
                     WHERE o2.feed_key = ov.feed_key AND o2.stix_id = ov.stix_id AND \(condition))
             """
         }

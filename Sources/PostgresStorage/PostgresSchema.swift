@@ -505,6 +505,20 @@ enum PostgresSchema {
             "CREATE INDEX alert_delivery_by_user ON alert_delivery (user_id, created_at)",
             "CREATE TABLE alert_cursor (name text PRIMARY KEY, position bigint NOT NULL)",
         ]),
+        // The web portal's sessions (issue 15), as SQLite's v20-portal-sessions: by the SHA-256 of the
+        // cookie's token, shared by every instance on the database, gone with their user.
+        Migration(name: "v10-portal-sessions", statements: [
+            """
+            CREATE TABLE portal_session (
+                token_hash text PRIMARY KEY,
+                user_id text NOT NULL REFERENCES hub_user(id) ON DELETE CASCADE,
+                csrf_token text NOT NULL,
+                created_at double precision NOT NULL,
+                last_seen_at double precision NOT NULL
+            )
+            """,
+            "CREATE INDEX portal_session_by_user ON portal_session (user_id)",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.

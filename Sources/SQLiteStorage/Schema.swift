@@ -553,6 +553,20 @@ enum Schema {
             );
             """)
         }
+        migrator.registerMigration("v20-portal-sessions") { db in
+            // The web portal's sessions (issue 15): by the SHA-256 of the cookie's token, never the
+            // token; gone with their user.
+            try db.execute(sql: """
+            CREATE TABLE portal_session (
+                token_hash TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+                csrf_token TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                last_seen_at REAL NOT NULL
+            );
+            CREATE INDEX portal_session_by_user ON portal_session(user_id);
+            """)
+        }
         return migrator
     }
 }

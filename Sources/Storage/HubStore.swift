@@ -34,7 +34,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 /// // Objects are read through the policy engine: `policy.reader(for:feed:purpose:ledger:)`.
 /// ```
 public protocol HubStore: AccountStore, SubmissionStore, ObjectStore, CorroborationStore, SightingStore, AuditStore,
-                          SharingMetricsStore, CampaignStore, ChangeStampStore, ObservableIndexStore, FeedFlowStore, AlertStore {
+                          SharingMetricsStore, CampaignStore, ChangeStampStore, ObservableIndexStore, FeedFlowStore,
+                          PortalSessionStore, AlertStore {
     /// Throws unless the store answers a trivial read now (`GET /readyz`); cheap, reveals nothing.
     ///
     /// ```swift

@@ -41,7 +41,9 @@ struct QueryParameters {
     static let deleteFilters: Set<String> = ["match[version]", "match[spec_version]"]
 
     /// Applies the filters present to `query`.
-    func apply(to query: inout ObjectQuery, maxPageSize: Int) throws {
+    func apply(to query: inout ObjectQuery, maxPageSize configured: Int) throws {
+        // The principal's consumer tier may cap pages lower (ConsumerFlow).
+        let maxPageSize = min(configured, FlowGrant.current?.maxPageSize ?? configured)   // nil: no tier cap
         if let text = values["limit"] {
             guard let limit = Int(text), limit > 0 else {
                 throw HubError.invalid("limit must be a positive whole number (got '\(text.prefix(40))').")

@@ -27,10 +27,13 @@ struct CollectionResource: Encodable {
     let can_read: Bool
     let can_write: Bool
     let media_types: [String]
+    /// The feed's severity (urgent, important, normal, info): a TAXII 2.1 custom property.
+    let x_kakehashi_severity: String
 
     init(feed: Feed, canRead: Bool, canWrite: Bool) {
         id = feed.id; title = feed.title; description = feed.description; alias = feed.name
         can_read = canRead; can_write = canWrite; media_types = [MediaType.stix]
+        x_kakehashi_severity = feed.severity.rawValue
     }
 }
 

@@ -30,11 +30,16 @@ public struct TAXIIService: Sendable {
     /// The base URL of discovery's links; never the request's Host header.
     public let publicAddress: PublicAddress
 
+    /// Rate limits and page caps by consumer tier (nil: none).
+    public let flow: ConsumerFlow?
+
     public init(store: any HubStore, configuration: TAXIIConfiguration = TAXIIConfiguration(),
                 authenticator: Authenticator? = nil, ledger: DeliveryLedger? = nil, desk: ConsentDesk? = nil,
                 corroboration: Corroboration? = nil, policy: PolicyEngine? = nil,
-                publicAddress: PublicAddress = PublicAddress(), arrivals: (any SubmissionArrivals)? = nil) {
+                publicAddress: PublicAddress = PublicAddress(), arrivals: (any SubmissionArrivals)? = nil,
+                flow: ConsumerFlow? = nil) {
         self.publicAddress = publicAddress
+        self.flow = flow
         self.store = store
         self.ledger = ledger ?? DeliveryLedger(store: store)
         self.policy = policy ?? PolicyEngine(store: store)
@@ -55,7 +60,7 @@ public struct TAXIIService: Sendable {
     public func addRoutes(to router: Router<HubRequestContext>) {
         let taxii = router.group()
             .add(middleware: NegotiationMiddleware())
-            .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+            .add(middleware: AuthenticationMiddleware(authenticator: authenticator, flow: flow))
         taxii.get("/taxii2") { request, context in try await discovery(request, context) }
         let root = taxii.group(RouterPath(configuration.apiRootName))
         root.get("") { request, context in try apiRoot(request, context) }

@@ -2,6 +2,7 @@
 // the exclusion lists, and the correlation desk through a real intake and store, for every kind of
 // reader (KAKEHASHI_TEST_BACKEND=postgres runs the store on PostgreSQL).
 import Accounts
+import Consent
 @testable import Correlation
 import Foundation
 import HubTesting
@@ -163,4 +164,42 @@ struct CorrelationTests {
         let after = try #require(try await desk.correlations(of: first.id, for: analyst.principal))
         #expect(after.links.map(\.submission) == [third.id])
     }
+
+    @Test("a corroborated indicator is indexed: later reports find it as hub content, readable to the provider, never a link or a counted report")
+    func corroboratedIndicatorsAreIndexed() async throws {
+        let hub = try await TestHub.make(); defer { hub.remove() }
+        let feed = try await hub.feed("ATTACKS")
+        let grants: [(feed: Feed, read: Bool, write: Bool)] = [(feed, true, true)]
+        let a = try await hub.member("北斗電力", email: "a@hokuto.example", grants: grants)
+        let b = try await hub.member("南海銀行", email: "b@nankai.example", grants: grants)
+        let c = try await hub.member("東西通信", email: "c@tozai.example", grants: grants)
+        let analyst = try await hub.member("Kakehashi Hub", email: "analyst@hub.example", role: .hubAnalyst)
+        let policy = PolicyEngine(store: hub.store)
+        let corroboration = Corroboration(store: hub.store, hubIdentityID: "identity--5a4f2c29-9a1e-4c55-8d8c-2f0d8c3b9e11",
+                                          rule: CorroborationRule(organizations: 2, sectors: 1))
+        let intake = EnvelopeIntake(store: hub.store, policy: policy, corroboration: corroboration)
+        let green = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
+        for (n, member) in [a, b].enumerated() {
+            _ = try await intake.submit(envelope: Self.bundle([
+                Self.indicator("00000000-0000-4000-8000-00000000001\(n)", "[domain-name:value = 'relay-7-cdn.net']", marking: green),
+            ]), to: feed, by: member.principal)
+        }
+        let indicatorID = Corroboration.indicatorID(for: "domain-name:relay-7-cdn.net")
+        let occurrences = try await hub.store.occurrences(ofValues: ["relay-7-cdn.net"], limitPerValue: 100)
+        #expect(occurrences.contains { $0.stixID == indicatorID && $0.kind == "domain-name" })
+
+        let third = try await intake.submit(envelope: Self.bundle([
+            Self.indicator("00000000-0000-4000-8000-000000000020", "[domain-name:value = 'Relay-7-cdn[.]net']", marking: green),
+        ]), to: feed, by: c.principal)
+        #expect(third.failures.isEmpty, "\(third.failures)")
+        let desk = CorrelationDesk(store: hub.store, policy: policy)
+        let asAnalyst = try #require(try await desk.correlations(of: third.id, for: analyst.principal))
+        // Links are member reports; the hub's corroborated indicator is listed apart.
+        #expect(asAnalyst.links.count == 2)
+        #expect(asAnalyst.published?.map(\.object) == [indicatorID])
+        let asProvider = try #require(try await desk.correlations(of: third.id, for: c.principal))
+        #expect(asProvider.matches == MatchCount(reports: 2, organizations: 2))
+        #expect((asProvider.readable ?? []).contains { $0.object == indicatorID })
+    }
 }
+

@@ -7,6 +7,7 @@ plain lists (the vendors' documented rules), CSV and STIX (stix2-validator); a t
 reads the feed but is not in the SIG gets none of them; `If-None-Match` gets 304; a revoked release
 leaves every export on the next poll. Runs on SQLite and on PostgreSQL (KAKEHASHI_TEST_BACKEND)."""
 import csv
+import datetime
 import gzip
 import io
 import ipaddress
@@ -36,10 +37,14 @@ C2_VALUES = {
 WARNING_LISTED = "google.com"
 
 
+# Dated now: an address indicator is fresh for 30 days by default (freshness, test_feed_flow.py).
+NOW = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
 def indicator(n, pattern, name):
     return {"type": "indicator", "spec_version": "2.1", "id": f"indicator--c2000000-0000-4000-8000-00000000000{n}",
-            "created": "2026-11-01T09:00:00.000Z", "modified": "2026-11-01T09:00:00.000Z", "name": name,
-            "pattern": pattern, "pattern_type": "stix", "valid_from": "2026-11-01T09:00:00Z",
+            "created": NOW, "modified": NOW, "name": name,
+            "pattern": pattern, "pattern_type": "stix", "valid_from": NOW,
             "indicator_types": ["malicious-activity"], "confidence": 80}
 
 
