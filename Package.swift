@@ -198,6 +198,8 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Realistic demo and benchmark corpora (Japanese and English STIX).
         .target(name: "DemoCorpus", swiftSettings: swiftSettings),
+        // PortalCharts: the portal dashboard's server-drawn inline SVG charts and their CSV (pure: Foundation only).
+        .target(name: "PortalCharts", swiftSettings: swiftSettings),
         // Test helpers: temporary stores, a live server on a free port.
         .target(name: "HubTesting", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "Accounts",
@@ -244,6 +246,7 @@ let package = Package(
         .testTarget(name: "AnonymizationTests", dependencies: ["Anonymization", "STIX"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "HubTesting", "Storage", "Accounts", "SharingPolicy",
                                                     "Ingestion", "Consent", "Anonymization", "STIX"]),
+        .testTarget(name: "PortalChartsTests", dependencies: ["PortalCharts"]),
         // The sharing rules attacked from every read path, against a separate statement of the rules.
         .testTarget(name: "SharingPolicyTests", dependencies: [
             "Storage", "SQLiteStorage", "HubTesting", "STIX", "Accounts", "SharingPolicy", "Consent", "Anonymization",
@@ -260,6 +263,7 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "StorageTests", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "HubTesting", "STIX", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // The portal's pages over HTTP against a real store: sessions, CSRF, catalogues, visibility.
         .testTarget(name: "WebPortalTests", dependencies: [

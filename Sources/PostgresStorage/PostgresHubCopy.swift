@@ -5,7 +5,7 @@
 //
 // What the PostgreSQL schema has that the copy does not carry: the migration records, the account
 // generation (bumped by this schema's own triggers), observable_probe.id (generated; probes are
-// copied in its order). The neutral table `user` is `hub_user` here.
+// copied in its order), object_search.doc and title_doc (generated from the copied tokens). The neutral table `user` is `hub_user` here.
 import Foundation
 import Logging
 import NIOCore
@@ -16,7 +16,7 @@ extension PostgresHubStore {
     /// Tables of the PostgreSQL schema that are not copied.
     static let notCopied: Set<String> = ["kakehashi_migration", "account_generation"]
     /// Columns generated on insert: table → columns.
-    static let generatedOnCopy: [String: Set<String>] = ["observable_probe": ["id"]]
+    static let generatedOnCopy: [String: Set<String>] = ["observable_probe": ["id"], "object_search": ["doc", "title_doc"]]
     /// Neutral table names that differ here.
     static let tableNames: [String: String] = ["user": "hub_user"]
 

@@ -344,6 +344,7 @@ extension PostgresHubStore {
                               logger: self.logger)
             try await c.query("DELETE FROM object_version WHERE position = ANY(\(positions))", logger: self.logger)
             try await c.query("DELETE FROM observable_entry WHERE position = ANY(\(positions))", logger: self.logger)
+            try await c.query("DELETE FROM object_search WHERE position = ANY(\(positions))", logger: self.logger)
             // Re-mark the first and the latest of what remains in each series.
             try await c.query("""
                 UPDATE object_version ov SET

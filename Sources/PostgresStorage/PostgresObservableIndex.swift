@@ -28,7 +28,14 @@ extension PostgresHubStore {
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
         }
+        try await indexForSearch(objects, positions: positions, on: c)
         if !revoked.isEmpty {
+            try await c.query("""
+                DELETE FROM object_search WHERE position IN (
+                    SELECT position FROM object_version
+                    WHERE feed_key = \(feedKey) AND stix_id = ANY(\(revoked)) AND release_id = \(releaseID)
+                      AND provider_org_id = \(providerOrganizationID))
+                """, logger: logger)
             try await c.query("""
                 DELETE FROM observable_entry WHERE position IN (
                     SELECT position FROM object_version

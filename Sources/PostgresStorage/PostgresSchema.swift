@@ -15,6 +15,8 @@ enum PostgresSchema {
     struct Migration {
         let name: String
         let statements: [String]
+        /// Rows the statements cannot compute in SQL, written in the same transaction after them.
+        var backfill: (@Sendable (PostgresConnection, Logger) async throws -> Void)? = nil
     }
 
     /// Every advisory lock the store takes, by purpose (one 64-bit key space per database).
@@ -519,6 +521,39 @@ enum PostgresSchema {
             """,
             "CREATE INDEX portal_session_by_user ON portal_session (user_id)",
         ]),
+        // Object search (Storage.ObjectSearchStore), as SQLite's v17-object-search: the tokens of
+        // each version's search document as Storage.SearchTokens computes them (space-separated),
+        // and a tsvector made from exactly those tokens (no text-search parser or dictionary runs
+        // on them, so the matching is SQLite's): title tokens weighted A, text tokens after a gap
+        // of one position (a phrase never spans the two), positions capped at PostgreSQL's 16,383.
+        Migration(name: "v7-object-search", statements: [
+            """
+            CREATE FUNCTION kakehashi_search_vector(title text, body text) RETURNS tsvector
+            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+                SELECT (coalesce((SELECT string_agg(quote_literal(t) || ':' || least(n, 16383) || 'A', ' ')
+                                  FROM unnest(string_to_array(title, ' ')) WITH ORDINALITY AS x(t, n) WHERE t <> ''), '')
+                        || ' ' ||
+                        coalesce((SELECT string_agg(quote_literal(t) || ':'
+                                                    || least(n + 1 + cardinality(string_to_array(title, ' ')), 16383), ' ')
+                                  FROM unnest(string_to_array(body, ' ')) WITH ORDINALITY AS x(t, n) WHERE t <> ''), '')
+                       )::tsvector
+            $$
+            """,
+            """
+            CREATE TABLE object_search (
+                position bigint PRIMARY KEY,
+                title text NOT NULL,
+                body text NOT NULL,
+                doc tsvector GENERATED ALWAYS AS (kakehashi_search_vector(title, body)) STORED,
+                title_doc tsvector GENERATED ALWAYS AS (kakehashi_search_vector(title, '')) STORED
+            )
+            """,
+            "CREATE INDEX object_search_doc ON object_search USING gin (doc)",
+            // Title matches are read through an index of their own: the GIN index of `doc` cannot
+            // tell title positions (weight A) from the rest, and a title query over it rechecked every
+            // document holding the word anywhere.
+            "CREATE INDEX object_search_title ON object_search USING gin (title_doc)",
+        ], backfill: { c, logger in try await PostgresHubStore.backfillSearch(on: c, logger: logger) }),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.
@@ -538,6 +573,7 @@ enum PostgresSchema {
                         for statement in migration.statements {
                             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                         }
+                        try await migration.backfill?(connection, logger)
                         try await connection.query("INSERT INTO kakehashi_migration (name) VALUES (\(migration.name))",
                                                    logger: logger)
                         try await connection.query("COMMIT", logger: logger)

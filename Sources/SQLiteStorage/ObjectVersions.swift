@@ -176,9 +176,12 @@ extension SQLiteHubStore {
             if object.revokes {
                 try unindex(seriesOf: object.stixID, idHash: idHash, feedKey: feedKey, releaseID: releaseID,
                             providerOrganizationID: providerOrganizationID, in: db)
-            } else if !object.observables.isEmpty {
-                try index(object.observables, position: position, submissionID: submissionID,
-                          organizationID: providerOrganizationID, heldBack: object.observablesHeldBack, in: db)
+            } else {
+                if !object.observables.isEmpty {
+                    try index(object.observables, position: position, submissionID: submissionID,
+                              organizationID: providerOrganizationID, heldBack: object.observablesHeldBack, in: db)
+                }
+                try indexForSearch(object.bytes, position: position, in: db)
             }
         }
         return results

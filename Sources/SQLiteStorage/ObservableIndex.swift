@@ -33,7 +33,12 @@ extension SQLiteHubStore {
     /// Removes the entries of these versions (by the table's key: position first).
     static func unindex(positions: [Int64], in db: Database) throws {
         let delete = try db.cachedStatement(sql: "DELETE FROM observable_entry WHERE position = ?")
-        for position in positions { try delete.execute(arguments: [position]) }
+        // The search documents leave with the index entries (Storage.ObjectSearchStore).
+        let unsearch = try db.cachedStatement(sql: "DELETE FROM object_search WHERE position = ?")
+        for position in positions {
+            try delete.execute(arguments: [position])
+            try unsearch.execute(arguments: [position])
+        }
     }
 
     public func indexedObservables(submissionID: String) async throws -> [ObservableOccurrence] {

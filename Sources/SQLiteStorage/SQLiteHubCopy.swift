@@ -4,7 +4,8 @@
 //
 // What the SQLite schema has that the copy does not carry: the migration records and
 // sqlite_sequence (object_position is carried as a counter instead), the account generation (bumped
-// by this schema's own triggers), and the 64-bit key hashes, derived again from their text on insert.
+// by this schema's own triggers), the FTS5 index over object_search (its triggers fill it), and
+// the 64-bit key hashes, derived again from their text on insert.
 import Foundation
 import GRDB
 import Storage
@@ -20,7 +21,9 @@ import Storage
 /// ```
 public enum SQLiteHubCopy {
     /// Tables of the SQLite schema that are not copied (besides SQLite's own `sqlite_*`).
-    static let notCopied: Set<String> = ["grdb_migrations", "account_generation"]
+    static let notCopied: Set<String> = ["grdb_migrations", "account_generation", "object_search_fts",
+                                         "object_search_fts_data", "object_search_fts_idx", "object_search_fts_docsize",
+                                         "object_search_fts_config"]
     /// Columns derived from another column of the same row on insert: table → (column → source column).
     static let derived: [String: [String: String]] = [
         "object_version": ["id_hash": "stix_id"],

@@ -567,6 +567,32 @@ enum Schema {
             CREATE INDEX portal_session_by_user ON portal_session(user_id);
             """)
         }
+        migrator.registerMigration("v17-object-search") { db in
+            // Object search (Storage.ObjectSearchStore): one row per stored version with searchable
+            // text, its tokens pre-computed by Storage.SearchTokens (space-separated), keyed by the
+            // version's position; an external-content FTS5 index over it, kept by triggers (so
+            // `kakehashi migrate` copies only object_search and the index fills itself). The
+            // `ascii` tokenizer splits only on ASCII separators: each stored token stays one token,
+            // and the matching is the same as PostgreSQL's over the same tokens.
+            try db.execute(sql: """
+            CREATE TABLE object_search (
+                position INTEGER PRIMARY KEY,
+                title TEXT NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE VIRTUAL TABLE object_search_fts USING fts5(
+                title, body, content = 'object_search', content_rowid = 'position', tokenize = 'ascii'
+            );
+            CREATE TRIGGER object_search_added AFTER INSERT ON object_search BEGIN
+                INSERT INTO object_search_fts (rowid, title, body) VALUES (new.position, new.title, new.body);
+            END;
+            CREATE TRIGGER object_search_removed AFTER DELETE ON object_search BEGIN
+                INSERT INTO object_search_fts (object_search_fts, rowid, title, body)
+                VALUES ('delete', old.position, old.title, old.body);
+            END;
+            """)
+            try SQLiteHubStore.backfillSearch(in: db)
+        }
         return migrator
     }
 }

@@ -20,6 +20,8 @@ public enum ReadPurpose: String, Sendable, Equatable {
     case export
     /// An alert (e-mail or webhook) about new indicators, read as its recipient at send time.
     case alert
+    /// Full-text search over names and descriptions (`ObjectSearch`).
+    case search
     /// Checks before a delete (whether the object exists for the principal, who may write the feed
     /// without reading it): only `contains(objectID:)`; its pages are refused.
     case delete

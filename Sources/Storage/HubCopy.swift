@@ -145,6 +145,7 @@ public enum HubCopyTables {
                                          C("version_us", .integer), C("date_added_us", .integer), C("is_latest", .boolean),
                                          C("is_first", .boolean), C("submission_id", .text), C("provider_org_id", .text),
                                          C("release_id", .text), C("tlp", .text), C("json", .bytes)]),
+            CopyTable("object_search", [C("position", .integer), C("title", .text), C("body", .text)]),
             CopyTable("object_audience", [C("feed_key", .integer), C("audience", .text), C("position", .integer)]),
             CopyTable("release", [C("id", .text), C("submission_id", .text), C("provider_org_id", .text), C("scope", .bytes),
                                   C("anonymized", .boolean), C("kind", .text), C("created_by", .text), C("created_at", .text),

@@ -49,7 +49,8 @@ struct PortalBrowseTests {
             try await Self.publish(f, client)
             let b = Browser(client)
             try await b.signIn(f.reader)
-            for query in [Self.value, "203.0.113[.]77", Self.indicatorID] {
+            // By value (defanged too), by id, and by words of its name or description (full text).
+            for query in [Self.value, "203.0.113[.]77", Self.indicatorID, "通信先"] {
                 let found = try await b.get("/portal/search?q=" + Browser.encode(query))
                 #expect(found.status == .ok)
                 #expect(found.text.contains("/portal/objects/\(Self.indicatorID)"), "\(query)")
@@ -82,7 +83,7 @@ struct PortalBrowseTests {
                 #expect(missing.status == .notFound)
                 #expect(hidden.status == .notFound, "\(member.email)")
                 #expect(hidden.text == missing.text.replacingOccurrences(of: "00000000ffff", with: "000000000001"))
-                for query in [Self.value, Self.indicatorID] {
+                for query in [Self.value, Self.indicatorID, "通信先"] {
                     let found = try await browser.get("/portal/search?q=" + Browser.encode(query))
                     #expect(!found.text.contains("/portal/objects/"), "\(member.email) \(query)")
                 }

@@ -1,5 +1,6 @@
 // WebPortal browse and search: the feeds a reader may read, a feed's objects (paged, by type, date
-// and TLP), and search by observable value, STIX id, type, date and TLP across readable feeds. Every
+// and TLP), and search by observable value, STIX id, words in names and descriptions (full text),
+// type, date and TLP across readable feeds. Every
 // read through the policy engine (ObjectLookup); a feed the reader may not read is the 404 page.
 import Foundation
 import Hummingbird
@@ -116,7 +117,14 @@ enum BrowseArea: PortalArea {
             if STIXIdentifier.isValid(filters.q), let object = try await lookup.object(id: filters.q) {
                 objects = [object]
             } else {
+                // Objects carrying the value (the observable index), then full-text matches in
+                // names, aliases, descriptions and labels (Japanese-aware), both through the policy engine.
                 objects = try await lookup.objects(carrying: filters.q, limit: 200)
+                let search = ObjectSearch(policy: page.environment.policy, ledger: page.environment.ledger)
+                let found = try await search.search(filters.q, for: reader.principal, types: type.map { [$0] } ?? [],
+                                                    limit: pageSize)
+                let seen = Set(objects.map(\.position))
+                objects += found.hits.map(\.object).filter { !seen.contains($0.position) }
             }
         } else if searched {
             for feed in try await lookup.readableFeeds() {
