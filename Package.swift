@@ -135,6 +135,20 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], swiftSettings: swiftSettings),
+        // Alerts: members' subscriptions to new indicators, sent by e-mail (SMTP relay, over SwiftNIO) and
+        // signed webhooks, at once for urgent feeds or as daily/weekly digests; each alert read through
+        // the policy engine as its recipient when it is sent.
+        .target(name: "Alerts", dependencies: [
+            "Storage", "Accounts", "SharingPolicy", "STIX", "Correlation", "Campaigns",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
         // HubHTTP: what every HTTP interface of the hub shares: request context, sign-in, error format.
         .target(name: "HubHTTP", dependencies: [
             "Accounts", "Storage",
@@ -153,6 +167,7 @@ let package = Package(
         .target(name: "HubAPI", dependencies: [
             "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "Consent", "Anonymization", "HubHTTP",
             "Extraction", "Specimens", "IndicatorExtraction", "SharingMetrics", "Distribution", "CampaignDesk", "Correlation",
+            "Alerts",
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -172,7 +187,7 @@ let package = Package(
         // HubServer: composes the HTTP interfaces into one application.
         .target(name: "HubServer", dependencies: [
             "Storage", "SharingPolicy", "Anonymization", "HubHTTP", "TAXIIServer", "HubAPI", "WebPortal", "Consent", "Specimens",
-            "IndicatorExtraction", "SharingMetrics", "CampaignDesk", "Campaigns", "Distribution",
+            "IndicatorExtraction", "SharingMetrics", "CampaignDesk", "Campaigns", "Distribution", "Alerts",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -194,7 +209,7 @@ let package = Package(
         .executableTarget(name: "KakehashiCLI", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "DemoCorpus", "STIX", "Accounts", "Ingestion", "SharingPolicy",
             "HubServer", "HubHTTP", "Anonymization", "Consent", "Extraction", "IndicatorExtraction", "Specimens", "Campaigns",
-            "SharingMetrics", "CampaignDesk", "Distribution", "Correlation",
+            "SharingMetrics", "CampaignDesk", "Distribution", "Correlation", "Alerts",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -229,6 +244,8 @@ let package = Package(
         .testTarget(name: "CorrelationTests", dependencies: ["Correlation", "Consent", "Storage", "STIX", "HubTesting", "Accounts",
                                                          "SharingPolicy", "Ingestion"]),
         .testTarget(name: "AnonymizationTests", dependencies: ["Anonymization", "STIX"]),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "HubTesting", "Storage", "Accounts", "SharingPolicy",
+                                                    "Ingestion", "Consent", "Anonymization", "STIX"]),
         .testTarget(name: "PortalChartsTests", dependencies: ["PortalCharts"]),
         // The sharing rules attacked from every read path, against a separate statement of the rules.
         .testTarget(name: "SharingPolicyTests", dependencies: [

@@ -26,6 +26,9 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     /// An analyst confirmed, renamed, merged, split, rejected, re-clustered or released a campaign
     /// (`details["change"]` says which).
     case campaign
+    /// A member subscribed to alerts or unsubscribed, or an administrator retried a dead letter
+    /// (`details["change"]` says which); the alerts sent are recorded as reads.
+    case alert
 }
 
 /// One event to record; the store gives it its sequence number, time and hashes.

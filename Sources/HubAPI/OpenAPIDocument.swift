@@ -18,6 +18,18 @@ enum OpenAPIDocument {
         "schemas": {
           "Error": {"type": "object", "required": ["title", "http_status"], "properties": {
             "title": {"type": "string"}, "description": {"type": "string"}, "http_status": {"type": "string"}}},
+          "AlertSubscription": {"type": "object", "required": ["id", "minimum_severity", "watch", "email", "digest", "created_at"], "properties": {
+            "id": {"type": "string"}, "feed": {"type": ["string", "null"]}, "minimum_severity": {"type": "string"},
+            "campaign": {"type": ["string", "null"]}, "sector": {"type": ["string", "null"]},
+            "watch": {"type": "array", "items": {"type": "string"}}, "email": {"type": "boolean"},
+            "webhook_url": {"type": ["string", "null"]}, "webhook_secret": {"type": "string", "description": "only in the answer that created the subscription"},
+            "digest": {"type": "string", "enum": ["daily", "weekly"]}, "created_at": {"type": "string"}}},
+          "AlertDelivery": {"type": "object", "required": ["id", "subscription", "user", "channel", "cadence", "feed", "object", "status", "attempts", "created_at"], "properties": {
+            "id": {"type": "string"}, "subscription": {"type": "string"}, "user": {"type": "string"},
+            "channel": {"type": "string", "enum": ["email", "webhook"]}, "cadence": {"type": "string", "enum": ["immediate", "daily", "weekly"]},
+            "feed": {"type": "string"}, "object": {"type": "string", "description": "STIX id @ version"},
+            "status": {"type": "string", "enum": ["pending", "sent", "dead", "withheld"]}, "attempts": {"type": "integer"},
+            "last_error": {"type": ["string", "null"]}, "created_at": {"type": "string"}, "sent_at": {"type": ["string", "null"]}}},
           "Campaign": {"type": "object", "required": ["id", "name", "status", "submissions", "evidence", "updates", "released"], "properties": {
             "id": {"type": "string"}, "name": {"type": ["string", "null"]},
             "status": {"type": "string", "enum": ["candidate", "confirmed", "rejected"]},
@@ -409,6 +421,37 @@ enum OpenAPIDocument {
         "/api/v1/users/{id}/enable": {
           "post": {"summary": "Re-enable a disabled user", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "enabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/alerts/subscriptions": {
+          "get": {"summary": "Your alert subscriptions (never the webhook secret)",
+            "responses": {"200": {"description": "subscriptions", "content": {"application/json": {"schema": {"type": "object", "properties": {"subscriptions": {"type": "array", "items": {"$ref": "#/components/schemas/AlertSubscription"}}}}}}}, "401": {"$ref": "#/components/responses/Error"}}},
+          "post": {"summary": "Subscribe to alerts of new indicators: urgent feeds at once, others in a daily or weekly digest; e-mail to your account address and/or a signed webhook",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
+              "feed": {"type": "string", "description": "a feed name; absent: every feed you may read at minimum_severity or above"},
+              "minimum_severity": {"type": "string"}, "campaign": {"type": "string", "description": "a released campaign's id or name"},
+              "sector": {"type": "string", "description": "only indicators from providers of this sector"},
+              "watch": {"type": "array", "items": {"type": "string"}, "description": "domains (and their sub-domains), IPs, URLs, e-mail addresses"},
+              "email": {"type": "boolean"}, "webhook_url": {"type": "string", "description": "https:// (http:// only to loopback)"},
+              "digest": {"type": "string", "enum": ["daily", "weekly"]}}}}}},
+            "responses": {"201": {"description": "created; webhook_secret is shown this once: X-Kakehashi-Signature is sha256=HMAC-SHA256(secret, X-Kakehashi-Timestamp + '.' + body)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AlertSubscription"}}}}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/alerts/subscriptions/{id}": {
+          "delete": {"summary": "Remove one of your subscriptions (its pending alerts are withheld)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "removed"}, "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/alerts/deliveries": {
+          "get": {"summary": "Your alert deliveries, newest first; ?all=true: everyone's (hub administrators)",
+            "parameters": [{"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": ["pending", "sent", "dead", "withheld"]}},
+                           {"name": "all", "in": "query", "required": false, "schema": {"type": "boolean"}}],
+            "responses": {"200": {"description": "deliveries", "content": {"application/json": {"schema": {"type": "object", "properties": {"deliveries": {"type": "array", "items": {"$ref": "#/components/schemas/AlertDelivery"}}}}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/alerts/dead-letters": {
+          "get": {"summary": "Deliveries that failed as often as allowed (hub administrators)",
+            "responses": {"200": {"description": "dead letters", "content": {"application/json": {"schema": {"type": "object", "properties": {"dead_letters": {"type": "array", "items": {"$ref": "#/components/schemas/AlertDelivery"}}}}}}}, "403": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/api/v1/alerts/dead-letters/{id}/retry": {
+          "post": {"summary": "Send a dead letter again (hub administrators)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "pending again", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AlertDelivery"}}}}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
         },
         "/api/v1/tokens": {
           "get": {"summary": "Your API tokens, or (administrators) those of the user named by ?email=",

@@ -1,6 +1,7 @@
 // HubServer: the hub's HTTP application, one Hummingbird server carrying the TAXII interface, the
 // JSON API and the web portal, composed here so that none depends on another.
 import Foundation
+import Alerts
 import Anonymization
 import CampaignDesk
 import Campaigns
@@ -49,6 +50,7 @@ public enum HubApplication {
         vault: SampleVault? = nil, warningLists: WarningLists = .bundled, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, logger: Logger? = nil,
         services: [any Service] = [], metrics: HubMetrics = HubMetrics(), countries: CountryTable = CountryTable(),
         flow: FlowSettings = .standard, freshness: FreshnessDefaults = .standard,
+        alerts: AlertSettings = AlertSettings(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
@@ -87,11 +89,19 @@ public enum HubApplication {
             correlations: api.correlations, warningLists: warningLists)
         let portal = try! WebPortal(environment: portalEnvironment)
         portal.addRoutes(to: router)
+        AlertRoutes(desk: AlertDesk(store: store, policy: policy, allowPlainHTTPWebhooks: alerts.allowPlainHTTPWebhooks),
+                    authenticator: taxiiService.authenticator).addRoutes(to: router)
         let logger = logger ?? Logger(label: "kakehashi") { HubLogHandler(label: $0) }
+        // New indicators to subscribers: reads through the policy engine, records sends in the ledger.
+        let alertDispatch = AlertDispatch(
+            store: store, policy: policy, ledger: ledger, settings: alerts,
+            courier: NetworkCourier(mail: alerts.smtp.map { MailRelay(settings: $0) },
+                                    webhooks: WebhookPoster(timeoutSeconds: alerts.webhookTimeoutSeconds)),
+            logger: Logger(label: "kakehashi.alerts") { HubLogHandler(label: $0) })
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Kakehashi"),
-            services: services + [ledger],
+            services: services + [ledger, alertDispatch],
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 publicAddress.listenerBound(port: bound)

@@ -1,4 +1,5 @@
 // `kakehashi init` and `kakehashi serve`.
+import Alerts
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -115,7 +116,8 @@ struct Serve: AsyncParsableCommand {
                         defaultTLP: settings.defaultTLP, corroboration: settings.corroboration,
                         vault: try hub.vault(data, maximumMegabytes: maxSampleMb),
                         warningLists: try HandOver.warningLists(dataDirectory: data.url), metrics: metrics,
-                        countries: countries, flowConfiguration: try FlowConfiguration.load(data.url))
+                        countries: countries, flowConfiguration: try FlowConfiguration.load(data.url),
+                        alerts: try AlertSettings.load(from: data.url.appendingPathComponent("alerts.json")))
     }
 }
 
@@ -140,12 +142,13 @@ func serve(store: any HubStore, services: [any Service], database: String? = nil
            corroboration: CorroborationRule = .standard,
            vault: SampleVault? = nil, warningLists: WarningLists = .bundled,
            metrics: HubMetrics = HubMetrics(), countries: CountryTable = CountryTable(),
-           flowConfiguration: FlowConfiguration = FlowConfiguration()) async throws {
+           flowConfiguration: FlowConfiguration = FlowConfiguration(),
+           alerts: AlertSettings = AlertSettings()) async throws {
     let app = HubApplication.make(store: store, anonymization: anonymization, corroboration: corroboration,
                                   defaultTLP: defaultTLP, vault: vault, warningLists: warningLists,
                                   host: host, port: port, publicURL: publicURL,
                                   services: services, metrics: metrics, countries: countries,
-                                  flow: flowConfiguration.flow, freshness: flowConfiguration.freshness) { boundPort in
+                                  flow: flowConfiguration.flow, freshness: flowConfiguration.freshness, alerts: alerts) { boundPort in
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"

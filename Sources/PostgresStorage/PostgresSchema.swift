@@ -462,6 +462,51 @@ enum PostgresSchema {
             "ALTER TABLE feed ADD COLUMN decay text",
             "ALTER TABLE organization ADD COLUMN tier text NOT NULL DEFAULT 'medium'",
         ]),
+        // Alerts (issue 16, Storage.AlertStore), as SQLite's v19-alerts: subscriptions, deliveries
+        // keyed per subscription, object version and channel, and the dispatch's object-log cursor
+        // (written with the first subscription).
+        Migration(name: "v9-alerts", statements: [
+            """
+            CREATE TABLE alert_subscription (
+                id text PRIMARY KEY,
+                user_id text NOT NULL,
+                organization_id text NOT NULL,
+                feed_id text,
+                minimum_severity text NOT NULL,
+                campaign text,
+                sector text,
+                watched text NOT NULL,
+                email boolean NOT NULL,
+                webhook_url text,
+                webhook_secret text,
+                digest text NOT NULL,
+                created_at text NOT NULL
+            )
+            """,
+            "CREATE INDEX alert_subscription_by_user ON alert_subscription (user_id)",
+            """
+            CREATE TABLE alert_delivery (
+                id text PRIMARY KEY,
+                key text NOT NULL UNIQUE,
+                subscription_id text NOT NULL,
+                user_id text NOT NULL,
+                channel text NOT NULL,
+                cadence text NOT NULL,
+                feed_id text NOT NULL,
+                stix_id text NOT NULL,
+                version text NOT NULL,
+                status text NOT NULL,
+                attempts bigint NOT NULL,
+                next_attempt_us bigint NOT NULL,
+                last_error text,
+                created_at text NOT NULL,
+                sent_at text
+            )
+            """,
+            "CREATE INDEX alert_delivery_due ON alert_delivery (status, next_attempt_us)",
+            "CREATE INDEX alert_delivery_by_user ON alert_delivery (user_id, created_at)",
+            "CREATE TABLE alert_cursor (name text PRIMARY KEY, position bigint NOT NULL)",
+        ]),
         // The web portal's sessions (issue 15), as SQLite's v20-portal-sessions: by the SHA-256 of the
         // cookie's token, shared by every instance on the database, gone with their user.
         Migration(name: "v10-portal-sessions", statements: [

@@ -505,6 +505,54 @@ enum Schema {
             ALTER TABLE organization ADD COLUMN tier TEXT NOT NULL DEFAULT 'medium';
             """)
         }
+        migrator.registerMigration("v19-alerts") { db in
+            // Alerts (issue 16, Storage.AlertStore): members' subscriptions; one delivery row per
+            // subscription, object version and channel (`key` unique: a decision taken twice stores
+            // one), found by due time and by user; and the object-log cursor of the alert dispatch
+            // (written with the first subscription, at the head then: existing content raises no
+            // alerts; not here, so that a migrated empty hub stays empty for `kakehashi migrate`).
+            try db.execute(sql: """
+            CREATE TABLE alert_subscription (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL,
+                organization_id TEXT NOT NULL,
+                feed_id TEXT,
+                minimum_severity TEXT NOT NULL,
+                campaign TEXT,
+                sector TEXT,
+                watched TEXT NOT NULL,
+                email INTEGER NOT NULL,
+                webhook_url TEXT,
+                webhook_secret TEXT,
+                digest TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX alert_subscription_by_user ON alert_subscription(user_id);
+            CREATE TABLE alert_delivery (
+                id TEXT PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE,
+                subscription_id TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                cadence TEXT NOT NULL,
+                feed_id TEXT NOT NULL,
+                stix_id TEXT NOT NULL,
+                version TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_us INTEGER NOT NULL,
+                last_error TEXT,
+                created_at TEXT NOT NULL,
+                sent_at TEXT
+            );
+            CREATE INDEX alert_delivery_due ON alert_delivery(status, next_attempt_us);
+            CREATE INDEX alert_delivery_by_user ON alert_delivery(user_id, created_at);
+            CREATE TABLE alert_cursor (
+                name TEXT PRIMARY KEY,
+                position INTEGER NOT NULL
+            );
+            """)
+        }
         migrator.registerMigration("v20-portal-sessions") { db in
             // The web portal's sessions (issue 15): by the SHA-256 of the cookie's token, never the
             // token; gone with their user.

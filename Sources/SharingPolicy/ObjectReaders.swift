@@ -18,6 +18,8 @@ public enum ReadPurpose: String, Sendable, Equatable {
     case api
     /// An export of what the principal may read.
     case export
+    /// An alert (e-mail or webhook) about new indicators, read as its recipient at send time.
+    case alert
     /// Full-text search over names and descriptions (`ObjectSearch`).
     case search
     /// Checks before a delete (whether the object exists for the principal, who may write the feed
