@@ -94,6 +94,11 @@ struct Demo: AsyncParsableCommand {
                                     password: Self.demoPassword)
         printed.append(("admin@hub.example.jp", "hub-admin",
                         try await admin.issueToken(email: "admin@hub.example.jp", label: "demo")))
+        // An analyst of the hub: the portal's analyst queue (triage, correlations, campaigns).
+        _ = try await admin.addUser(organization: hubOrg.name, email: "analyst@hub.example.jp", role: .hubAnalyst,
+                                    password: Self.demoPassword)
+        printed.append(("analyst@hub.example.jp", "hub-analyst",
+                        try await admin.issueToken(email: "analyst@hub.example.jp", label: "demo")))
         var feeds: [Feed] = []
         for demoFeed in DemoCorpus.feeds {
             let severity: FeedSeverity = demoFeed.severity == "緊急" ? .urgent : demoFeed.severity == "重要" ? .important : .normal

@@ -83,7 +83,8 @@ public struct DailyCountsChart: Sendable, Equatable {
         let top = max(step * (maximum / step).rounded(.up), step)
         let plotWidth = Self.width - Self.left - Self.right, plotHeight = Self.height - Self.top - Self.bottom
         let slot = plotWidth / Double(bars.count)
-        let barWidth = max(slot * 0.8, 0.5)
+        // A few days do not make bars as wide as the chart.
+        let barWidth = min(max(slot * 0.8, 0.5), 40)
         func y(_ value: Double) -> Double { Self.top + plotHeight - plotHeight * value / top }
         var out = ChartMarkup.open(id: id, kind: "daily", width: Self.width, height: Self.height + 24, text: text)
         // Value axis: grid lines and labels.

@@ -63,20 +63,26 @@ enum DashboardArea: PortalArea {
         return try page.render("dashboard", title: "dashboard_title", Model(
             recent: recent, hasRecent: !recent.isEmpty, waiting: waiting, campaignUpdates: updates,
             candidates: candidates, isStaff: principal.user.role.isHubStaff, days: Array(days), hasDays: !days.isEmpty,
-            chart: dailyChart(report, last: days.first?.day, page: page).svg,
+            chart: dailyChart(report, page: page).svg,
             coverageChart: coverageChart(coverage, page: page).svg,
             leadTimeChart: leadTimeChart(leadTime, page: page).svg))
     }
 
-    /// New indicators per day (the last 30 days with any), stacked by class (C2, phishing, malware hosting).
-    static func dailyChart(_ report: DailyReport, last since: String?, page: PortalPage) -> DailyCountsChart {
-        let rows = report.rows.filter { since == nil || $0.day >= since! }
+    /// New indicators per day over the last 30 days (UTC, as the metrics count days), stacked by class
+    /// (C2, phishing, malware hosting); days without any are drawn empty.
+    static func dailyChart(_ report: DailyReport, page: PortalPage, now: Date = Date()) -> DailyCountsChart {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let through = formatter.string(from: now), from = formatter.string(from: now.addingTimeInterval(-29 * 86_400))
+        let rows = report.rows.filter { $0.day >= from && $0.day <= through }
             .map { (day: $0.day, key: $0.indicatorClass.rawValue, count: $0.count) }
         return DailyCountsChart(
             id: "daily", text: ChartText(title: page.text("dashboard_chart_title"), description: page.text("dashboard_chart_description"),
                                          emptyMessage: page.text("dashboard_chart_empty")),
             series: IndicatorClass.allCases.map { ChartSeries(key: $0.rawValue, label: label(of: $0, page: page)) },
-            bars: DailyCountsChart.bars(rows))
+            bars: DailyCountsChart.bars(rows, from: from, through: through))
     }
 
     static func label(of indicatorClass: IndicatorClass, page: PortalPage) -> String {
