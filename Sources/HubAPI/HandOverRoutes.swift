@@ -254,18 +254,7 @@ struct UploadedFile {
     static func fieldName(_ disposition: String?) -> String? { parameter("name", in: disposition) }
 
     /// A `key=value` or `key="value"` parameter of a header value.
-    static func parameter(_ key: String, in value: String?) -> String? {
-        guard let value else { return nil }
-        for piece in value.split(separator: ";") {
-            let part = piece.trimmingCharacters(in: .whitespaces)
-            guard let equals = part.firstIndex(of: "="),
-                  part[..<equals].trimmingCharacters(in: .whitespaces).lowercased() == key else { continue }
-            var text = part[part.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = String(text.dropFirst().dropLast()) }
-            return text
-        }
-        return nil
-    }
+    static func parameter(_ key: String, in value: String?) -> String? { HeaderParameters.value(of: key, in: value) }
 }
 
 /// Where upload bytes go: a file, counted against the limit.

@@ -1,6 +1,7 @@
 // WebPortal forms: the fields (and uploaded files) of a POSTed form, URL-encoded or multipart, read
 // into memory up to a limit. `PortalRoutes.form` reads it and checks its CSRF token before any handler.
 import Foundation
+import HubHTTP
 import HTTPTypes
 import Hummingbird
 import MultipartKit
@@ -105,16 +106,5 @@ public struct PortalForm: Sendable {
     }
 
     /// A `key=value` or `key="value"` parameter of a header value.
-    static func parameter(_ key: String, in value: String?) -> String? {
-        guard let value else { return nil }
-        for piece in value.split(separator: ";") {
-            let part = piece.trimmingCharacters(in: .whitespaces)
-            guard let equals = part.firstIndex(of: "="),
-                  part[..<equals].trimmingCharacters(in: .whitespaces).lowercased() == key else { continue }
-            var text = part[part.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = String(text.dropFirst().dropLast()) }
-            return text
-        }
-        return nil
-    }
+    static func parameter(_ key: String, in value: String?) -> String? { HeaderParameters.value(of: key, in: value) }
 }
