@@ -102,9 +102,12 @@ public struct AlertDesk: Sendable {
     let store: any HubStore
     let policy: PolicyEngine
     let allowPlainHTTPWebhooks: Bool
+    let allowInternalWebhooks: Bool
 
-    public init(store: any HubStore, policy: PolicyEngine, allowPlainHTTPWebhooks: Bool = false) {
+    public init(store: any HubStore, policy: PolicyEngine, allowPlainHTTPWebhooks: Bool = false,
+                allowInternalWebhooks: Bool = false) {
         self.store = store; self.policy = policy; self.allowPlainHTTPWebhooks = allowPlainHTTPWebhooks
+        self.allowInternalWebhooks = allowInternalWebhooks
     }
 
     /// Stores a subscription of `principal`'s own; its view carries the webhook secret this once.
@@ -236,9 +239,14 @@ public struct AlertDesk: Sendable {
               let host = parts.host, !host.isEmpty else {
             throw HubError.invalid("webhook_url must be an absolute http(s) URL.")
         }
-        let loopback = host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
-        guard scheme == "https" || (scheme == "http" && (loopback || allowPlainHTTPWebhooks)) else {
-            throw HubError.invalid("webhook_url must be https:// (http:// only to this host).")
+        // A member's URL must not aim the hub at its own machine or network (SSRF), unless the
+        // operator allows internal receivers; the poster checks the resolved addresses again.
+        let pointsInside = WebhookDestination.namesInternal(host)
+        guard !pointsInside || allowInternalWebhooks else {
+            throw HubError.invalid("webhook_url points at an internal address (loopback, private or link-local), which this hub does not allow.")
+        }
+        guard scheme == "https" || (scheme == "http" && (pointsInside || allowPlainHTTPWebhooks)) else {
+            throw HubError.invalid("webhook_url must be https://.")
         }
     }
 

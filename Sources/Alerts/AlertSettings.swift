@@ -28,8 +28,12 @@ public struct AlertSettings: Sendable, Equatable {
     public var pollSeconds = 2.0
     /// The hour (UTC) at which daily digests go out, and weekly ones on Mondays.
     public var digestHourUTC = 8
-    /// Allow `http://` webhooks to any host (default: only to loopback; elsewhere `https://`).
+    /// Allow `http://` webhooks to any host (default: `https://` only, `http://` to loopback when
+    /// internal addresses are allowed).
     public var allowPlainHTTPWebhooks = false
+    /// Allow webhooks to loopback, private and link-local addresses (default: refused; see
+    /// `WebhookDestination`). For hubs whose members' receivers sit on the operator's own network.
+    public var allowInternalWebhookAddresses = false
 
     public init(smtp: MailRelaySettings? = nil) { self.smtp = smtp }
 
@@ -62,6 +66,7 @@ public struct AlertSettings: Sendable, Equatable {
             if let base = webhook["retry_base_seconds"] as? Double { settings.retryBaseSeconds = max(0.01, base) }
             if let timeout = webhook["timeout_seconds"] as? Double { settings.webhookTimeoutSeconds = max(0.1, timeout) }
             if let plain = webhook["allow_plain_http"] as? Bool { settings.allowPlainHTTPWebhooks = plain }
+            if let allowed = webhook["allow_internal_addresses"] as? Bool { settings.allowInternalWebhookAddresses = allowed }
         }
         if let poll = object["poll_seconds"] as? Double { settings.pollSeconds = max(0.05, poll) }
         if let hour = object["digest_hour_utc"] as? Int, (0..<24).contains(hour) { settings.digestHourUTC = hour }

@@ -45,8 +45,11 @@ public enum WebhookSignature {
 public final class WebhookPoster: Sendable {
     let client: HTTPClient
     let timeout: TimeAmount
+    /// Whether loopback, private and link-local destinations may be POSTed to (`WebhookDestination`).
+    let allowInternalAddresses: Bool
 
-    public init(timeoutSeconds: Double) {
+    public init(timeoutSeconds: Double, allowInternalAddresses: Bool = false) {
+        self.allowInternalAddresses = allowInternalAddresses
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: .seconds(5), read: .milliseconds(Int64(timeoutSeconds * 1000)))
@@ -58,6 +61,8 @@ public final class WebhookPoster: Sendable {
     public func post(_ body: [UInt8], to url: String, secret: String, deliveryID: String,
                      now: Date = Date()) async throws {
         let signed = WebhookSignature.sign(body, secret: secret, timestamp: Int64(now.timeIntervalSince1970))
+        guard let host = URLComponents(string: url)?.host else { throw WebhookError("the webhook URL has no host") }
+        try WebhookDestination.check(host: host, allowInternal: allowInternalAddresses)
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

@@ -431,7 +431,7 @@ enum OpenAPIDocument {
               "minimum_severity": {"type": "string"}, "campaign": {"type": "string", "description": "a released campaign's id or name"},
               "sector": {"type": "string", "description": "only indicators from providers of this sector"},
               "watch": {"type": "array", "items": {"type": "string"}, "description": "domains (and their sub-domains), IPs, URLs, e-mail addresses"},
-              "email": {"type": "boolean"}, "webhook_url": {"type": "string", "description": "https:// (http:// only to loopback)"},
+              "email": {"type": "boolean"}, "webhook_url": {"type": "string", "description": "https://; loopback, private and link-local addresses are refused unless the operator allows them (then http:// to them too)"},
               "digest": {"type": "string", "enum": ["daily", "weekly"]}}}}}},
             "responses": {"201": {"description": "created; webhook_secret is shown this once: X-Kakehashi-Signature is sha256=HMAC-SHA256(secret, X-Kakehashi-Timestamp + '.' + body)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AlertSubscription"}}}}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
         },

@@ -89,14 +89,16 @@ public enum HubApplication {
             correlations: api.correlations, warningLists: warningLists)
         let portal = try! WebPortal(environment: portalEnvironment)
         portal.addRoutes(to: router)
-        AlertRoutes(desk: AlertDesk(store: store, policy: policy, allowPlainHTTPWebhooks: alerts.allowPlainHTTPWebhooks),
+        AlertRoutes(desk: AlertDesk(store: store, policy: policy, allowPlainHTTPWebhooks: alerts.allowPlainHTTPWebhooks,
+                                         allowInternalWebhooks: alerts.allowInternalWebhookAddresses),
                     authenticator: taxiiService.authenticator).addRoutes(to: router)
         let logger = logger ?? Logger(label: "kakehashi") { HubLogHandler(label: $0) }
         // New indicators to subscribers: reads through the policy engine, records sends in the ledger.
         let alertDispatch = AlertDispatch(
             store: store, policy: policy, ledger: ledger, settings: alerts,
             courier: NetworkCourier(mail: alerts.smtp.map { MailRelay(settings: $0) },
-                                    webhooks: WebhookPoster(timeoutSeconds: alerts.webhookTimeoutSeconds)),
+                                    webhooks: WebhookPoster(timeoutSeconds: alerts.webhookTimeoutSeconds,
+                                                            allowInternalAddresses: alerts.allowInternalWebhookAddresses)),
             logger: Logger(label: "kakehashi.alerts") { HubLogHandler(label: $0) })
         return Application(
             router: router,

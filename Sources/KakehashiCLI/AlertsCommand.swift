@@ -26,7 +26,7 @@ struct AlertsCommand: AsyncParsableCommand {
         @Option(help: "Only indicators from providers of this sector.") var sector: String?
         @Option(name: .customLong("watch"), help: "A domain, IP, URL or e-mail address to watch (repeatable).")
         var watched: [String] = []
-        @Option(help: "A webhook URL (https://, or http:// to this host).") var webhook: String?
+        @Option(help: "A webhook URL (https://; internal addresses only when alerts.json allows them).") var webhook: String?
         @Flag(help: "No e-mail (only the webhook).") var noEmail = false
         @Option(help: "Digest of non-urgent feeds: daily or weekly (default daily).") var digest: String?
 
@@ -144,8 +144,9 @@ struct AlertsCommand: AsyncParsableCommand {
     }
 
     static func desk(_ hub: OpenedHub, _ data: DataOption) -> AlertDesk {
-        AlertDesk(store: hub.store, policy: PolicyEngine(store: hub.store, defaultTLP: hub.settings.defaultTLP),
-                  allowPlainHTTPWebhooks: (try? AlertSettings.load(from: data.url.appendingPathComponent("alerts.json")))?
-                    .allowPlainHTTPWebhooks ?? false)
+        let settings = try? AlertSettings.load(from: data.url.appendingPathComponent("alerts.json"))
+        return AlertDesk(store: hub.store, policy: PolicyEngine(store: hub.store, defaultTLP: hub.settings.defaultTLP),
+                         allowPlainHTTPWebhooks: settings?.allowPlainHTTPWebhooks ?? false,
+                         allowInternalWebhooks: settings?.allowInternalWebhookAddresses ?? false)
     }
 }

@@ -152,7 +152,8 @@ def world():
                           "--password-stdin", stdin=PASSWORD + "\n")
             with open(os.path.join(data, "alerts.json"), "w") as f:
                 json.dump({"smtp": {"host": "127.0.0.1", "port": smtp_port, "from": "kakehashi@hub.example.jp"},
-                           "webhook": {"max_attempts": 4, "retry_base_seconds": 0.2, "timeout_seconds": 5},
+                           "webhook": {"max_attempts": 4, "retry_base_seconds": 0.2, "timeout_seconds": 5,
+                                       "allow_internal_addresses": True},
                            "poll_seconds": 0.2}, f)
             with serving(data) as url:
                 yield {"data": data, "url": url, "sink": sink, "hooks": hooks}
