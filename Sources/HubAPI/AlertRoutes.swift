@@ -20,11 +20,15 @@ import Storage
 public struct AlertRoutes: Sendable {
     let desk: AlertDesk
     let authenticator: Authenticator
+    /// The same per-credential rate limits as the rest of the API (nil: none).
+    let flow: ConsumerFlow?
 
-    public init(desk: AlertDesk, authenticator: Authenticator) { self.desk = desk; self.authenticator = authenticator }
+    public init(desk: AlertDesk, authenticator: Authenticator, flow: ConsumerFlow? = nil) {
+        self.desk = desk; self.authenticator = authenticator; self.flow = flow
+    }
 
     public func addRoutes(to router: Router<HubRequestContext>) {
-        let api = router.group("/api/v1/alerts").add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+        let api = router.group("/api/v1/alerts").add(middleware: AuthenticationMiddleware(authenticator: authenticator, flow: flow))
         api.get("subscriptions") { _, context in
             try HubAPIService.json(["subscriptions": try await desk.subscriptions(for: try context.requirePrincipal())])
         }

@@ -91,7 +91,7 @@ public enum HubApplication {
         portal.addRoutes(to: router)
         AlertRoutes(desk: AlertDesk(store: store, policy: policy, allowPlainHTTPWebhooks: alerts.allowPlainHTTPWebhooks,
                                          allowInternalWebhooks: alerts.allowInternalWebhookAddresses),
-                    authenticator: taxiiService.authenticator).addRoutes(to: router)
+                    authenticator: taxiiService.authenticator, flow: consumerFlow).addRoutes(to: router)
         let logger = logger ?? Logger(label: "kakehashi") { HubLogHandler(label: $0) }
         // New indicators to subscribers: reads through the policy engine, records sends in the ledger.
         let alertDispatch = AlertDispatch(

@@ -178,6 +178,7 @@ def test_a_small_members_token_is_rate_limited_and_a_large_members_is_not(world)
         assert response.headers["X-Kakehashi-Poll-Interval"] == "900"
     for url, accept in [(f"{world['url']}/api/v1/feeds", "application/json"),
                         (f"{world['url']}/api/v1/feeds/C2/export?format=rpz", "text/plain"),
+                        (f"{world['url']}/api/v1/alerts/subscriptions", "application/json"),
                         (f"{world['url']}/hub/collections/{world['collection']}/objects/", TAXII)]:
         limited = requests.get(url, headers={**small, "Accept": accept}, timeout=30)
         assert limited.status_code == 429, (url, limited.status_code)
