@@ -28,6 +28,9 @@ final class KakehashiServer: @unchecked Sendable {
     /// The port clients use: the one instance's, or nginx's in front of several.
     let port: Int
     let token: String
+    /// The benchmark member's sign-in (the portal benchmark signs in with it).
+    let email = "bench@benchmark.example.jp"
+    let password: String
     let organizationID: String
     let processes: [Process]
     let balancer: NginxBalancer?
@@ -36,9 +39,11 @@ final class KakehashiServer: @unchecked Sendable {
 
     static let apiRoot = TAXIIConfiguration().apiRootName
 
-    private init(backend: Backend, directory: URL, store: any HubStore, port: Int, token: String, organizationID: String,
+    private init(backend: Backend, directory: URL, store: any HubStore, port: Int, token: String, password: String,
+                 organizationID: String,
                  processes: [Process], balancer: NginxBalancer?, postgres: (server: PostgresServer, database: String)?) {
         self.backend = backend; self.directory = directory; self.store = store; self.port = port; self.token = token
+        self.password = password
         self.organizationID = organizationID; self.processes = processes; self.balancer = balancer
         self.postgres = postgres
     }
@@ -87,8 +92,9 @@ final class KakehashiServer: @unchecked Sendable {
         let accounts = AccountAdministration(store: store, bcryptCost: 4)
         let organization = try await accounts.addOrganization(name: "ベンチマーク組織 Benchmark Org",
                                                               sector: "電力", size: "large", country: "JP")
+        let password = "benchmark-password-\(UUID().uuidString.prefix(8))"
         _ = try await accounts.addUser(organization: organization.name, email: "bench@benchmark.example.jp",
-                                       role: .member, password: "benchmark-password-\(UUID().uuidString.prefix(8))")
+                                       role: .member, password: password)
         let token = try await accounts.issueToken(email: "bench@benchmark.example.jp", label: "benchmark")
 
         var processes: [Process] = []
@@ -118,7 +124,7 @@ final class KakehashiServer: @unchecked Sendable {
             }
         }
         return KakehashiServer(backend: backend, directory: directory, store: store, port: balancer?.port ?? ports[0],
-                               token: token, organizationID: organization.id, processes: processes, balancer: balancer,
+                               token: token, password: password, organizationID: organization.id, processes: processes, balancer: balancer,
                                postgres: database.map { ($0.server, $0.database) })
     }
 

@@ -56,6 +56,8 @@ struct BenchmarkOptions: Sendable {
     var correlationEntries = 0
     /// Objects stored for the object search figures (0: not measured); alone, like --submissions.
     var searchObjects = 0
+    /// Objects loaded for the portal page figures (0: not measured); alone, like --search.
+    var portalObjects = 0
     /// Python virtual environment holding medallion (created when missing).
     var venv = ".build/bench-venv"
     /// The medallion release installed into a new venv.
@@ -94,6 +96,8 @@ struct BenchmarkOptions: Sendable {
           --export-indicators N  indicators of the exports workload (default 1000000)
           --correlation N      only measure correlation: ingest with and without the observable index,
                                then N index entries (e.g. 10000000) and the look-up p50/p99, on --backends
+          --portal N           only measure the portal's pages: N indicators loaded through TAXII, a member
+                               signed in, p50/p99 of each page (sequential, loopback), on --backends
           --search N           only measure object search: N objects with Japanese/English text, then
                                search p50/p99 through the policy engine, on --backends
           --keep-data          keep Kakehashi's data directories (SQLite files) and print their paths
@@ -152,6 +156,7 @@ struct BenchmarkOptions: Sendable {
             case "--sample-mb": options.sampleMegabytes = try count(flag, minimum: 1)
             case "--correlation": options.correlationEntries = try count(flag, minimum: 1)
             case "--search": options.searchObjects = try count(flag, minimum: 1)
+            case "--portal": options.portalObjects = try count(flag, minimum: 1)
             case "--keep-data": options.keepData = true
             case "--venv": options.venv = try value(flag)
             case "-h", "--help": throw UsageError(description: "")

@@ -28,6 +28,10 @@ if options.correlationEntries > 0 {
     print(await CorrelationBenchmark.run(backends: options.backends, entries: options.correlationEntries))
     exit(0)
 }
+if options.portalObjects > 0 {
+    print(await PortalBenchmark.run(options: options, objects: options.portalObjects))
+    exit(0)
+}
 if options.searchObjects > 0 {
     print(await SearchBenchmark.run(backends: options.backends, objects: options.searchObjects))
     exit(0)
