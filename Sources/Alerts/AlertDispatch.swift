@@ -79,11 +79,14 @@ public actor AlertDispatch: Service {
         self.courier = courier; self.logger = logger; self.clock = clock
     }
 
-    /// Scans and sends every `pollSeconds` until graceful shutdown; a cycle in progress finishes.
+    /// Scans and sends every `pollSeconds` until graceful shutdown. A cycle in progress is cancelled
+    /// by the shutdown: waiting on a store that no longer answers (closed, or its database gone) must
+    /// not hold the server's shutdown forever (seen on PostgreSQL: the pool's lease waited for good).
+    /// A send cut off before it was recorded goes again later, with the same delivery id.
     public func run() async throws {
         let pause = UInt64(settings.pollSeconds * 1_000_000_000)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await cycle()
+            try? await cancelWhenGracefulShutdown { await self.cycle() }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: pause) }
         }
         await courier.close()
