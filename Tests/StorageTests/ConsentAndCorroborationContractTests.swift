@@ -315,6 +315,8 @@ struct PostgresLocationTests {
             #expect(!error.description.contains("s3cret-pw"))
             #expect(error.description.contains("127.0.0.1:9"))
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // The bound says "not a hang", not a speed: the connect timeout is 2 s, but a CI host
+        // starting hundreds of tests in parallel has been seen to take 16 s to get here.
+        #expect(ContinuousClock.now - started < .seconds(90))
     }
 }
