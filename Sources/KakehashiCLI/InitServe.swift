@@ -110,6 +110,18 @@ struct Serve: AsyncParsableCommand {
                                                  defaultTLP: defaultTlp.flatMap(TLPLevel.init(rawValue:)))
         try await withdrawUnqualifiedCorroborations(store: hub.store, anonymization: hub.anonymization,
                                                     rule: settings.corroboration)
+        // Versions stored before the observable index get their entries in the background, chunk by
+        // chunk while the server answers (`kakehashi correlation reindex` does the same and waits).
+        let backfill = Task.detached(priority: .utility) { [store = hub.store, defaultTLP = settings.defaultTLP] in
+            do {
+                guard try await store.observableBackfillProgress() != nil else { return }
+                try await ObservableIndexBackfill(store: store, defaultTLP: defaultTLP).run()
+            } catch is CancellationError {
+            } catch {
+                FileHandle.standardError.write(Data("observable index backfill stopped (resumes at the next start, or run `kakehashi correlation reindex`): \(error)\n".utf8))
+            }
+        }
+        defer { backfill.cancel() }
         try await serve(store: hub.store, services: hub.services, database: hub.databaseDescription,
                         anonymization: hub.anonymization, host: host, port: port, publicURL: publicUrl,
                         banner: nil,

@@ -554,6 +554,22 @@ enum PostgresSchema {
             // document holding the word anywhere.
             "CREATE INDEX object_search_title ON object_search USING gin (title_doc)",
         ], backfill: { c, logger in try await PostgresHubStore.backfillSearch(on: c, logger: logger) }),
+        // The observable index's backfill, as SQLite's v26-index-ingest: versions stored before
+        // v4-observable-index have no entries; the migration records the work (every original
+        // version stored so far), done in chunks by `kakehashi correlation reindex` and by `serve`.
+        Migration(name: "v16-index-ingest", statements: [
+            """
+            CREATE TABLE observable_backfill (
+                id integer PRIMARY KEY CHECK (id = 1),
+                after_position bigint NOT NULL,
+                through_position bigint NOT NULL
+            )
+            """,
+            """
+            INSERT INTO observable_backfill (id, after_position, through_position)
+            SELECT 1, 0, (SELECT max(position) FROM object_version) WHERE EXISTS (SELECT 1 FROM object_version)
+            """,
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.

@@ -1,5 +1,6 @@
 // SQLiteStorage observable index: writing a version's entries in its append transaction, removing
-// them with deleted and revoked versions, and the look-ups by value hash (Storage.ObservableIndexStore).
+// them with deleted and revoked versions, the look-ups by value hash (Storage.ObservableIndexStore),
+// and the chunked backfill of versions stored before the index.
 import Foundation
 import GRDB
 import Storage
@@ -89,5 +90,65 @@ extension SQLiteHubStore {
 
     public func indexedObservableCount() async throws -> Int {
         try await measuredRead { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM observable_entry") ?? 0 }
+    }
+
+    // MARK: Backfill
+
+    @discardableResult
+    public func scheduleObservableBackfill() async throws -> ObservableBackfillProgress {
+        try await measuredWrite { db in
+            let through = try Int64.fetchOne(db, sql: "SELECT max(position) FROM object_version") ?? 0
+            try db.execute(sql: """
+                INSERT INTO observable_backfill (id, after_position, through_position) VALUES (1, 0, ?)
+                ON CONFLICT (id) DO UPDATE SET after_position = 0, through_position = excluded.through_position
+                """, arguments: [through])
+            return ObservableBackfillProgress(after: 0, through: through)
+        }
+    }
+
+    public func observableBackfillProgress() async throws -> ObservableBackfillProgress? {
+        try await measuredRead { db in
+            try Row.fetchOne(db, sql: "SELECT after_position, through_position FROM observable_backfill WHERE id = 1")
+                .map { ObservableBackfillProgress(after: $0[0], through: $0[1]) }
+        }
+    }
+
+    /// One chunk in the writer's transaction: arrivals wait for it (a chunk is short), so no
+    /// version is revoked or deleted between reading it and writing its entries.
+    public func backfillObservables(limit: Int, entries: @escaping @Sendable (BackfillVersion) -> BackfillEntries?)
+        async throws -> ObservableBackfillProgress? {
+        try await measuredWrite { db in
+            guard let cursor = try Row.fetchOne(db, sql: "SELECT after_position, through_position FROM observable_backfill WHERE id = 1")
+            else { return nil }
+            var after: Int64 = cursor[0]
+            let through: Int64 = cursor[1]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT position, feed_key, id_hash, stix_id, provider_org_id, submission_id, tlp, json FROM object_version
+                WHERE position > ? AND position <= ? AND release_id = '' ORDER BY position LIMIT ?
+                """, arguments: [after, through, max(1, limit)])
+            for row in rows {
+                let position: Int64 = row[0]
+                let tlp: String? = row[6]
+                let version = BackfillVersion(position: position, bytes: Array(row[7] as Data), tlp: tlp.flatMap(TLPLevel.init(rawValue:)))
+                if let found = entries(version) {
+                    // As `insert` does for an arriving version.
+                    if found.revokes {
+                        try Self.unindex(seriesOf: row[3], idHash: row[2], feedKey: row[1], releaseID: "",
+                                         providerOrganizationID: row[4], in: db)
+                    } else if !found.observables.isEmpty {
+                        try Self.index(found.observables, position: position, submissionID: row[5], organizationID: row[4],
+                                       heldBack: found.heldBack, in: db)
+                    }
+                }
+                after = position
+            }
+            if rows.count < max(1, limit) { after = through }
+            if after >= through {
+                try db.execute(sql: "DELETE FROM observable_backfill WHERE id = 1")
+            } else {
+                try db.execute(sql: "UPDATE observable_backfill SET after_position = ? WHERE id = 1", arguments: [after])
+            }
+            return ObservableBackfillProgress(after: after, through: through)
+        }
     }
 }

@@ -593,6 +593,22 @@ enum Schema {
             """)
             try SQLiteHubStore.backfillSearch(in: db)
         }
+        migrator.registerMigration("v26-index-ingest") { db in
+            // The observable index's backfill (Storage.ObservableIndexStore): versions stored before
+            // v14-observable-index have no entries. Their entries need the domain's STIX reading, so
+            // the migration only records the work — every original version stored so far, done in
+            // chunks by `kakehashi correlation reindex` and by `serve` at start (the row goes when the
+            // last chunk is done; a hub with no versions gets none).
+            try db.execute(sql: """
+            CREATE TABLE observable_backfill (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                after_position INTEGER NOT NULL,
+                through_position INTEGER NOT NULL
+            );
+            INSERT INTO observable_backfill (id, after_position, through_position)
+            SELECT 1, 0, (SELECT max(position) FROM object_version) WHERE EXISTS (SELECT 1 FROM object_version);
+            """)
+        }
         return migrator
     }
 }

@@ -166,6 +166,8 @@ public enum HubCopyTables {
             CopyTable("observable_entry", [C("position", .integer), C("value_hash", .integer), C("kind", .text),
                                            C("value", .text), C("submission_id", .text), C("organization_id", .text),
                                            C("held_back", .boolean)]),
+            CopyTable("observable_backfill", [C("id", .integer), C("after_position", .integer),
+                                              C("through_position", .integer)]),
             CopyTable("corroborated_observable", [C("observable", .text), C("released_at", .text)]),
             CopyTable("held_value", [C("value", .text), C("organization_id", .text), C("submission_id", .text),
                                      C("is_range", .boolean)]),

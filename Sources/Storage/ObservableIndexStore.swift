@@ -62,4 +62,49 @@ public protocol ObservableIndexStore: Sendable {
     func occurrences(ofValues values: [String], limitPerValue: Int) async throws -> [ObservableOccurrence]
     /// How many entries the index holds.
     func indexedObservableCount() async throws -> Int
+
+    // MARK: Backfill (versions stored before the index, or with it off)
+    /// Schedules the backfill of every original version stored so far (the upgrade schedules the
+    /// versions stored before the index migration itself); idempotent, and it replaces a backfill
+    /// in progress by one over every version stored now.
+    @discardableResult
+    func scheduleObservableBackfill() async throws -> ObservableBackfillProgress
+    /// The backfill still to do, or nil when none is pending.
+    func observableBackfillProgress() async throws -> ObservableBackfillProgress?
+    /// One chunk of the pending backfill, in one transaction of its own: up to `limit` original
+    /// versions after the cursor, in position order, each handed to `entries` (the domain parses
+    /// it) and applied as an arriving version is (entries added, existing ones kept; a revoking
+    /// version removes its series' entries), and the cursor moved. Returns the progress after the
+    /// chunk (`pending == false` once the last chunk is done), or nil when nothing was pending.
+    func backfillObservables(limit: Int, entries: @escaping @Sendable (BackfillVersion) -> BackfillEntries?)
+        async throws -> ObservableBackfillProgress?
+}
+
+/// How far the observable index's backfill has come: versions at positions `after + 1 ... through`
+/// are still to do.
+public struct ObservableBackfillProgress: Sendable, Equatable {
+    public var after: Int64
+    public var through: Int64
+    public var pending: Bool { after < through }
+    public init(after: Int64, through: Int64) { self.after = after; self.through = through }
+}
+
+/// One stored original version handed to the domain by the backfill.
+public struct BackfillVersion: Sendable {
+    public var position: Int64
+    public var bytes: [UInt8]
+    /// The TLP level stored with the version (nil: unmarked).
+    public var tlp: TLPLevel?
+    public init(position: Int64, bytes: [UInt8], tlp: TLPLevel?) { self.position = position; self.bytes = bytes; self.tlp = tlp }
+}
+
+/// What the domain makes of one version (as the intake does on arrival): its entries and whether
+/// they are held back, or that the version revokes its object.
+public struct BackfillEntries: Sendable {
+    public var observables: [IndexedObservable]
+    public var heldBack: Bool
+    public var revokes: Bool
+    public init(observables: [IndexedObservable], heldBack: Bool, revokes: Bool) {
+        self.observables = observables; self.heldBack = heldBack; self.revokes = revokes
+    }
 }

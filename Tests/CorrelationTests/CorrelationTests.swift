@@ -165,6 +165,57 @@ struct CorrelationTests {
         #expect(after.links.map(\.submission) == [third.id])
     }
 
+    @Test("backfill: submissions stored before the index get exactly the entries arrival gives, and link; a revoked object stays out; twice changes nothing")
+    func backfill() async throws {
+        let hub = try await TestHub.make(); defer { hub.remove() }
+        let feed = try await hub.feed("ATTACKS")
+        let grants: [(feed: Feed, read: Bool, write: Bool)] = [(feed, true, true)]
+        let a = try await hub.member("北斗電力", email: "a@hokuto.example", grants: grants)
+        let b = try await hub.member("南海銀行", email: "b@nankai.example", grants: grants)
+        let analyst = try await hub.member("Kakehashi Hub", email: "analyst@hub.example", role: .hubAnalyst)
+        let policy = PolicyEngine(store: hub.store)
+        let red = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
+        let objects = [
+            Self.indicator("00000000-0000-4000-8000-000000000031", "[domain-name:value = 'KQ7-Update[.]net' OR url:value = 'hxxps://Login.kq7-update.net:443/a#x']"),
+            Self.indicator("00000000-0000-4000-8000-000000000032", "[ipv4-addr:value = '45.77.10.32']", marking: red),
+            Self.indicator("00000000-0000-4000-8000-000000000033", "[domain-name:value = 'gone-later.example']"),
+        ]
+        // As before the index existed: stored without entries (and the revocation too).
+        let old = EnvelopeIntake(store: hub.store, policy: policy, indexesObservables: false)
+        let first = try await old.submit(envelope: Self.bundle(objects), to: feed, by: a.principal)
+        _ = try await old.submit(envelope: Self.bundle([
+            Self.indicator("00000000-0000-4000-8000-000000000033", "[domain-name:value = 'gone-later.example']",
+                           modified: "2026-01-02T00:00:00.000Z", revoked: true),
+        ]), to: feed, by: a.principal)
+        let later = try await EnvelopeIntake(store: hub.store, policy: policy).submit(envelope: Self.bundle([
+            Self.indicator("00000000-0000-4000-8000-000000000034", "[domain-name:value = 'kq7-update.net']"),
+        ]), to: feed, by: b.principal)
+        #expect(try await hub.store.indexedObservables(submissionID: first.id).isEmpty)
+        let desk = CorrelationDesk(store: hub.store, policy: policy)
+        #expect(try #require(try await desk.correlations(of: later.id, for: analyst.principal)).links.isEmpty)
+
+        try await hub.store.scheduleObservableBackfill()
+        let backfill = ObservableIndexBackfill(store: hub.store, defaultTLP: policy.defaultTLP, chunk: 2)
+        #expect(try await backfill.run() == 3)
+        #expect(try await hub.store.observableBackfillProgress() == nil)
+        // What arrival would have indexed: the same entries, the same held-back mark.
+        let own = try await hub.store.indexedObservables(submissionID: first.id)
+        let arrival = Set(objects.dropLast().flatMap { try! Self.entries($0) })
+        #expect(Set(own.map { IndexedObservable(kind: $0.kind, value: $0.value) }) == arrival)
+        #expect(own.filter(\.heldBack).map(\.value) == ["45.77.10.32"])
+        #expect(try await hub.store.occurrences(ofValues: ["gone-later.example"], limitPerValue: 10).isEmpty)
+        // And it links: the later report now finds the earlier one.
+        let view = try #require(try await desk.correlations(of: later.id, for: analyst.principal))
+        #expect(view.links.map(\.submission) == [first.id])
+
+        let count = try await hub.store.indexedObservableCount()
+        #expect(try await backfill.run() == 0)   // nothing pending
+        try await hub.store.scheduleObservableBackfill()
+        #expect(try await backfill.run() == 3)
+        #expect(try await hub.store.indexedObservableCount() == count)
+        #expect(try await hub.store.indexedObservables(submissionID: first.id) == own)
+    }
+
     @Test("a corroborated indicator is indexed: later reports find it as hub content, readable to the provider, never a link or a counted report")
     func corroboratedIndicatorsAreIndexed() async throws {
         let hub = try await TestHub.make(); defer { hub.remove() }
