@@ -559,7 +559,8 @@ enum PostgresSchema {
         // connection, and `plan_cache_mode = force_generic_plan` keeps their generic plans, which probe
         // indexes only (object_version_unique, object_audience_by_position, object_by_date_added, the
         // audience primary key); `OFFSET 0` keeps visibility a per-version probe (never a join that
-        // reads every audience row of the feed).
+        // reads every audience row of the feed); the lowest backlog position as a probe of the audience
+        // primary key per key (see PostgresHubStore.lowestPosition).
         Migration(name: "v15-pg-latency", statements: [
             """
             CREATE FUNCTION kakehashi_visible_versions(p_feed bigint, p_ids text[], p_audiences text[])
@@ -587,8 +588,10 @@ enum PostgresSchema {
                   (SELECT o.position FROM object_version o WHERE o.date_added_us > p_after_date
                    ORDER BY o.date_added_us LIMIT 1),
                   (SELECT min(l.position) FROM unnest(p_keys) AS k(audience) CROSS JOIN LATERAL
-                     (SELECT a.position FROM object_audience a WHERE a.feed_key = p_feed AND a.audience = k.audience
-                      ORDER BY a.position LIMIT 1) AS l);
+                     (SELECT a.feed_key, a.audience, a.position FROM object_audience a
+                      WHERE (a.feed_key, a.audience, a.position) > (p_feed, k.audience, -1::bigint)
+                      ORDER BY a.feed_key, a.audience, a.position LIMIT 1) AS l
+                   WHERE l.feed_key = p_feed AND l.audience = k.audience);
             END
             $$
             """,
