@@ -554,6 +554,48 @@ enum PostgresSchema {
             // document holding the word anywhere.
             "CREATE INDEX object_search_title ON object_search USING gin (title_doc)",
         ], backfill: { c, logger in try await PostgresHubStore.backfillSearch(on: c, logger: logger) }),
+        // A reader's GET of one object (and match[id]) without planning at every request
+        // (PostgresHubStore.idsPage): statements inside a PL/pgSQL function are prepared once per
+        // connection, and `plan_cache_mode = force_generic_plan` keeps their generic plans, which probe
+        // indexes only (object_version_unique, object_audience_by_position, object_by_date_added, the
+        // audience primary key); `OFFSET 0` keeps visibility a per-version probe (never a join that
+        // reads every audience row of the feed); the lowest backlog position as a probe of the audience
+        // primary key per key (see PostgresHubStore.lowestPosition).
+        Migration(name: "v15-pg-latency", statements: [
+            """
+            CREATE FUNCTION kakehashi_visible_versions(p_feed bigint, p_ids text[], p_audiences text[])
+            RETURNS TABLE (v_position bigint, v_stix_id text, v_type text, v_spec_version text, v_version text,
+                           v_date_added_us bigint, v_json bytea, v_submission_id text, v_provider_org_id text,
+                           v_release_id text, v_tlp text, v_version_us bigint)
+            LANGUAGE plpgsql STABLE ROWS 4 SET plan_cache_mode = force_generic_plan AS $$
+            BEGIN
+                RETURN QUERY
+                SELECT ov.position, ov.stix_id, ov.type, ov.spec_version, ov.version, ov.date_added_us, ov.json,
+                       ov.submission_id, ov.provider_org_id, ov.release_id, ov.tlp, ov.version_us
+                FROM object_version ov
+                WHERE ov.feed_key = p_feed AND ov.stix_id = ANY(p_ids)
+                  AND EXISTS (SELECT 1 FROM object_audience oa WHERE oa.position = ov.position
+                              AND oa.audience = ANY(p_audiences) OFFSET 0);
+            END
+            $$
+            """,
+            """
+            CREATE FUNCTION kakehashi_backlog_bounds(p_after_date bigint, p_feed bigint, p_keys text[])
+            RETURNS TABLE (boundary bigint, lowest bigint)
+            LANGUAGE plpgsql STABLE ROWS 1 SET plan_cache_mode = force_generic_plan AS $$
+            BEGIN
+                RETURN QUERY SELECT
+                  (SELECT o.position FROM object_version o WHERE o.date_added_us > p_after_date
+                   ORDER BY o.date_added_us LIMIT 1),
+                  (SELECT min(l.position) FROM unnest(p_keys) AS k(audience) CROSS JOIN LATERAL
+                     (SELECT a.feed_key, a.audience, a.position FROM object_audience a
+                      WHERE (a.feed_key, a.audience, a.position) > (p_feed, k.audience, -1::bigint)
+                      ORDER BY a.feed_key, a.audience, a.position LIMIT 1) AS l
+                   WHERE l.feed_key = p_feed AND l.audience = k.audience);
+            END
+            $$
+            """,
+        ]),
         // The observable index's backfill, as SQLite's v26-index-ingest: versions stored before
         // v4-observable-index have no entries; the migration records the work (every original
         // version stored so far), done in chunks by `kakehashi correlation reindex` and by `serve`.
