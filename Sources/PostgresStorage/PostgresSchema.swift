@@ -554,6 +554,16 @@ enum PostgresSchema {
             // document holding the word anywhere.
             "CREATE INDEX object_search_title ON object_search USING gin (title_doc)",
         ], backfill: { c, logger in try await PostgresHubStore.backfillSearch(on: c, logger: logger) }),
+        // When each API token was last used, as SQLite's v22-portal-admin: a table of its own, so
+        // that a use (recorded at most once a minute per token) is not an account change.
+        Migration(name: "v12-portal-admin", statements: [
+            """
+            CREATE TABLE api_token_use (
+                token_id text PRIMARY KEY REFERENCES api_token(id) ON DELETE CASCADE,
+                used_at double precision NOT NULL
+            )
+            """,
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.
