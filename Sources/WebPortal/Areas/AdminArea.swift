@@ -119,14 +119,14 @@ enum AdminArea: PortalArea {
         routes.form("admin/groups") { page, form in
             let reader = try requireAdmin(page)
             return try await administered(page, back: "/portal/admin#groups-heading") {
-                try await AccountAdministration(store: page.environment.store)
+                _ = try await AccountAdministration(store: page.environment.store)
                     .addGroup(name: form["name"] ?? "", by: .principal(reader.principal))
             }
         }
         routes.form("admin/groups/members") { page, form in
             let reader = try requireAdmin(page)
             return try await administered(page, back: "/portal/admin#groups-heading") {
-                try await AccountAdministration(store: page.environment.store)
+                _ = try await AccountAdministration(store: page.environment.store)
                     .addMember(organization: form["organization"] ?? "", toGroup: form["group"] ?? "", by: .principal(reader.principal))
             }
         }
@@ -141,7 +141,7 @@ enum AdminArea: PortalArea {
                 return confirmation
             }
             return try await administered(page, back: "/portal/admin#groups-heading") {
-                try await AccountAdministration(store: page.environment.store)
+                _ = try await AccountAdministration(store: page.environment.store)
                     .removeMember(organization: organization, fromGroup: group, by: .principal(reader.principal))
             }
         }
@@ -167,7 +167,7 @@ enum AdminArea: PortalArea {
         routes.form("admin/clients") { page, form in
             let reader = try requireAdmin(page)
             return try await administered(page, back: "/portal/admin#clients-heading") {
-                try await AccountAdministration(store: page.environment.store)
+                _ = try await AccountAdministration(store: page.environment.store)
                     .addClient(form["client"] ?? "", of: form["organization"] ?? "", by: .principal(reader.principal))
             }
         }
@@ -182,7 +182,7 @@ enum AdminArea: PortalArea {
                 return confirmation
             }
             return try await administered(page, back: "/portal/admin#clients-heading") {
-                try await AccountAdministration(store: page.environment.store)
+                _ = try await AccountAdministration(store: page.environment.store)
                     .removeClient(client, of: organization, by: .principal(reader.principal))
             }
         }
@@ -254,10 +254,6 @@ enum AdminArea: PortalArea {
             return try ConsentArea.failure(page, "admin_error", error.description, back: back)
         }
         return page.redirect(to: back)
-    }
-
-    static func administered<T>(_ page: PortalPage, back: String, _ body: () async throws -> T) async throws -> Response {
-        try await administered(page, back: back) { _ = try await body() }
     }
 
     static func overview(_ page: PortalPage, audit: (String, Bool)?) async throws -> Response {
