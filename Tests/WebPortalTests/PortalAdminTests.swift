@@ -290,7 +290,7 @@ struct PortalAdminTests {
         let w = try await Self.world()
         defer { w.f.hub.remove() }
         let created = try #require(try await w.f.hub.store.tokens(userID: w.f.writer.principal.user.id).first?.createdAt)
-        func formatted(_ zone: String) -> String {
+        @Sendable func formatted(_ zone: String) -> String {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = TimeZone(identifier: zone)
