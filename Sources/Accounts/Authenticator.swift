@@ -37,6 +37,8 @@ public final class Authenticator: Sendable {
     let principalLifetime: TimeInterval
     let verified = Mutex<[String: (userID: String, passwordHash: String?, expires: Date)]>([:])
     let tokenPrincipals = Mutex<[String: (principal: Principal, generation: UInt64, expires: Date)]>([:])
+    /// When this process last recorded each token's use (by secret hash).
+    let tokenUses = Mutex<[String: Date]>([:])
     /// The cost of the hub's password hashes, and so of the decoy checked for unknown accounts.
     public let bcryptCost: UInt8
     let decoy = Mutex<String?>(nil)
@@ -68,10 +70,12 @@ public final class Authenticator: Sendable {
         let now = Date()
         if principalLifetime > 0, let hit = tokenPrincipals.withLock({ $0[secretHash] }),
            hit.generation == generation, hit.expires > now {
+            await noteTokenUse(secretHash, at: now)
             return hit.principal
         }
         guard let user = try await store.user(tokenSecretHash: secretHash),
               let principal = try await principal(for: user) else { return nil }
+        await noteTokenUse(secretHash, at: now)
         if principalLifetime > 0 {
             tokenPrincipals.withLock { cache in
                 if cache.count > 10_000 { cache.removeAll() }
@@ -79,6 +83,20 @@ public final class Authenticator: Sendable {
             }
         }
         return principal
+    }
+
+    /// Records a token's use in the store (the account page's "last used") at most once a minute
+    /// per token from this process; the store itself keeps one write a minute across processes. A
+    /// failed write loses only this stamp, never the request.
+    func noteTokenUse(_ secretHash: String, at now: Date) async {
+        let due = tokenUses.withLock { recorded -> Bool in
+            if let last = recorded[secretHash], now.timeIntervalSince(last) < 60 { return false }
+            if recorded.count > 10_000 { recorded.removeAll() }
+            recorded[secretHash] = now
+            return true
+        }
+        guard due else { return }
+        try? await store.recordTokenUse(secretHash: secretHash, at: now)
     }
 
     /// The principal for Basic credentials, or nil when they are wrong (or the account is disabled).

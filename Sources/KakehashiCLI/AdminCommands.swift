@@ -65,13 +65,8 @@ struct OrgCommand: AsyncParsableCommand {
 
         func run() async throws {
             let hub = try await OpenedHub.open(data)
-            guard let patron = try await hub.store.organization(named: org) else { throw CommandFailure("no organization named \(org)") }
-            guard let customer = try await hub.store.organization(named: client) else {
-                throw CommandFailure("no organization named \(client)")
-            }
-            guard patron.id != customer.id else { throw CommandFailure("an organisation cannot be its own client") }
-            try await hub.store.addClient(customer.id, ofOrganization: patron.id)
-            print("\(customer.name) is a client of \(patron.name)")
+            try await AccountAdministration(store: hub.store).addClient(client, of: org, by: .hubOperator)
+            print("\(client) is a client of \(org)")
         }
     }
     struct List: AsyncParsableCommand {
@@ -437,10 +432,8 @@ struct GroupCommand: AsyncParsableCommand {
 
         func run() async throws {
             let hub = try await OpenedHub.open(data)
-            guard let group = try await hub.store.group(named: name) else { throw CommandFailure("no group named \(name)") }
-            guard let member = try await hub.store.organization(named: org) else { throw CommandFailure("no organization named \(org)") }
-            try await hub.store.addMember(organizationID: member.id, toGroup: group.id)
-            print("\(member.name) is a member of \(group.name)")
+            try await AccountAdministration(store: hub.store).addMember(organization: org, toGroup: name, by: .hubOperator)
+            print("\(org) is a member of \(name)")
         }
     }
     struct List: AsyncParsableCommand {
@@ -472,23 +465,10 @@ struct Grant: AsyncParsableCommand {
 
     func run() async throws {
         let hub = try await OpenedHub.open(data)
-        guard let feed = try await hub.store.feed(named: feed) else { throw CommandFailure("no feed named \(self.feed)") }
-        let who: String
-        if let org {
-            guard let organization = try await hub.store.organization(named: org) else {
-                throw CommandFailure("no organization named \(org)")
-            }
-            try await hub.store.setGrant(FeedGrant(feedID: feed.id, organizationID: organization.id, canRead: read,
-                                                   canWrite: write))
-            who = organization.name
-        } else {
-            let name = group ?? ""
-            guard let trustGroup = try await hub.store.group(named: name) else { throw CommandFailure("no group named \(name)") }
-            try await hub.store.setGroupGrant(FeedGroupGrant(feedID: feed.id, groupID: trustGroup.id, canRead: read,
-                                                             canWrite: write))
-            who = "group \(trustGroup.name)"
-        }
-        print("\(who) on \(feed.name): read \(read ? "yes" : "no"), write \(write ? "yes" : "no")")
+        try await AccountAdministration(store: hub.store).setFeedRights(feed: feed, organization: org, group: group,
+                                                                        read: read, write: write, by: .hubOperator)
+        let who = org ?? "group \(group ?? "")"
+        print("\(who) on \(feed): read \(read ? "yes" : "no"), write \(write ? "yes" : "no")")
     }
 }
 

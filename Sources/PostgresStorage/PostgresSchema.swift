@@ -612,6 +612,16 @@ enum PostgresSchema {
             SELECT 1, 0, (SELECT max(position) FROM object_version) WHERE EXISTS (SELECT 1 FROM object_version)
             """,
         ]),
+        // When each API token was last used, as SQLite's v22-portal-admin: a table of its own, so
+        // that a use (recorded at most once a minute per token) is not an account change.
+        Migration(name: "v12-portal-admin", statements: [
+            """
+            CREATE TABLE api_token_use (
+                token_id text PRIMARY KEY REFERENCES api_token(id) ON DELETE CASCADE,
+                used_at double precision NOT NULL
+            )
+            """,
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.

@@ -609,6 +609,17 @@ enum Schema {
             SELECT 1, 0, (SELECT max(position) FROM object_version) WHERE EXISTS (SELECT 1 FROM object_version);
             """)
         }
+        migrator.registerMigration("v22-portal-admin") { db in
+            // When each API token was last used (issue 15's account page), apart from api_token so
+            // that recording a use (at most once a minute per token) fires none of the account
+            // generation triggers: a use is not an account change.
+            try db.execute(sql: """
+            CREATE TABLE api_token_use (
+                token_id TEXT PRIMARY KEY REFERENCES api_token(id) ON DELETE CASCADE,
+                used_at REAL NOT NULL
+            );
+            """)
+        }
         return migrator
     }
 }

@@ -124,6 +124,7 @@ public enum HubCopyTables {
                                C("password_hash", .text), C("created_at", .real), C("disabled_at", .real)]),
             CopyTable("api_token", [C("id", .text), C("user_id", .text), C("secret_hash", .text), C("label", .text),
                                     C("created_at", .real), C("revoked_at", .real)]),
+            CopyTable("api_token_use", [C("token_id", .text), C("used_at", .real)]),
             CopyTable("portal_session", [C("token_hash", .text), C("user_id", .text), C("csrf_token", .text),
                                          C("created_at", .real), C("last_seen_at", .real)]),
             CopyTable("feed", [C("key", .integer), C("id", .text), C("name", .text), C("title", .text),

@@ -13,6 +13,7 @@ enum PortalAreas {
         DashboardArea.self,
         SubmitArea.self,
         ConsentArea.self,
+        StandingConsentArea.self,
         AnalystArea.self,
         AdminArea.self,
         AccountArea.self,

@@ -43,7 +43,7 @@ def messages():
 
 
 class World:
-    """The hub, its users (a, b, c, analyst) and what A released."""
+    """The hub, its users (a, b, c, analyst, admin, a-admin: A's organisation admin) and what A released."""
 
     def __init__(self, data):
         self.data = data
@@ -63,7 +63,9 @@ class World:
                                       ("b", "電力B社", "soc@denryoku-b.example.jp", "member"),
                                       ("c", "ガスC社", "soc@gas-c.example.jp", "member"),
                                       ("throttled", "ガスC社", "locked@gas-c.example.jp", "member"),
-                                      ("analyst", "Kakehashi Hub", "analyst@hub.example.jp", "hub-analyst")]:
+                                      ("analyst", "Kakehashi Hub", "analyst@hub.example.jp", "hub-analyst"),
+                                      ("admin", "Kakehashi Hub", "admin@hub.example.jp", "hub-admin"),
+                                      ("a-admin", "電力A社", "admin@denryoku-a.example.jp", "org-admin")]:
             k("admin", "user", "add", "--org", org, "--email", email, "--role", role, "--password-stdin",
               stdin=PASSWORD + "\n")
             self.users[key] = (email, PASSWORD)

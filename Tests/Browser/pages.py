@@ -36,6 +36,16 @@ PAGES_BY_ROLE = {
         ("analyst-queue", "/portal/analyst"),
         ("analyst-submissions", "/portal/submissions"),
     ]),
+    # Administration (groups, rights, clients, tokens) and an organisation admin's standing consent
+    # editor (test_portal_admin.py).
+    "admin": ("admin", [
+        ("admin", "/portal/admin"),
+        ("admin-tokens", "/portal/admin/tokens"),
+    ]),
+    "org-admin": ("a-admin", [
+        ("consent-standing", "/portal/consent"),
+        ("account-settings", "/portal/account"),
+    ]),
 }
 
 # Every URL that must never show org C (no right to the release) anything of it.

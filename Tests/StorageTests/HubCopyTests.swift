@@ -262,6 +262,7 @@ struct HubFill {
                                                     passwordHash: "$2b$04$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0"))
         _ = try await store.createUser(User(organizationID: b.id, email: "bob@b.example", role: .member, passwordHash: nil))
         try await store.createToken(APIToken(userID: alice.id, secretHash: "token-hash-1", label: "ci"))
+        try await store.recordTokenUse(secretHash: "token-hash-1", at: Date(timeIntervalSince1970: 1_800_000_100.5))
         let revoked = APIToken(userID: alice.id, secretHash: "token-hash-2", label: "old")
         try await store.createToken(revoked)
         _ = try await store.revokeToken(id: revoked.id, at: Date(timeIntervalSince1970: 1_800_000_000.25), audit: event)

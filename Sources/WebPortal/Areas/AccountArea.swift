@@ -1,6 +1,7 @@
 // WebPortal account page: who I am and my organisation, changing my password (the current one
-// required, throttled like sign-in), my API tokens (created and shown once, listed, revoked) and
-// signing out everywhere.
+// required, throttled like sign-in), my API tokens (created and shown once, listed with when each
+// was last used, revoked), the time zone dates are shown in (kept in a cookie) and signing out
+// everywhere.
 import Accounts
 import Foundation
 import Hummingbird
@@ -13,6 +14,13 @@ enum AccountArea: PortalArea {
         let created: String
         let revoked: String?
         let active: Bool
+        let lastUsed: String?
+    }
+
+    struct ZoneOption: Sendable {
+        let id: String
+        let label: String
+        let current: Bool
     }
 
     struct Model: Sendable {
@@ -27,12 +35,20 @@ enum AccountArea: PortalArea {
         let notice: String?
         let error: String?
         let minimumLength: Int
+        let zones: [ZoneOption]
     }
+
+    /// The time zones offered (members work from Japan and with partners abroad); any other known
+    /// zone a browser already uses is offered too.
+    static let zones = ["Asia/Tokyo", "UTC", "Asia/Seoul", "Asia/Taipei", "Asia/Shanghai", "Asia/Singapore",
+                        "Asia/Kolkata", "Australia/Sydney", "Europe/London", "Europe/Paris", "Europe/Berlin",
+                        "America/New_York", "America/Chicago", "America/Los_Angeles", "Pacific/Honolulu"]
 
     static func addRoutes(to routes: PortalRoutes) {
         routes.page("account") { page in
             let notice = page.query("done").flatMap { ["password": "account_password_changed",
-                                                       "revoked": "account_token_revoked"][$0] }
+                                                       "revoked": "account_token_revoked",
+                                                       "time-zone": "account_timezone_saved"][$0] }
             return try await render(page, notice: notice.map(page.text))
         }
         routes.form("account/password") { page, form in try await changePassword(page, form) }
@@ -49,6 +65,17 @@ enum AccountArea: PortalArea {
             }
             return page.redirect(to: "/portal/account?done=revoked")
         }
+        routes.form("account/time-zone") { page, form in
+            _ = try page.requireReader()
+            guard let id = form["zone"], TimeZone.knownTimeZoneIdentifiers.contains(id) || id == "UTC",
+                  TimeZone(identifier: id) != nil else {
+                return try await render(page, error: page.text("account_timezone_unknown"), status: .badRequest)
+            }
+            var response = page.redirect(to: "/portal/account?done=time-zone")
+            response.setCookie(PortalRoutes.cookie(PortalRoutes.timeZoneCookie, id, portal: page.portal,
+                                                   maxAge: 365 * 24 * 60 * 60))
+            return response
+        }
         routes.form("account/sign-out-everywhere") { page, _ in
             let reader = try page.requireReader()
             try await page.environment.sessions.endAll(userID: reader.principal.user.id)
@@ -62,14 +89,21 @@ enum AccountArea: PortalArea {
                        status: HTTPResponse.Status = .ok) async throws -> Response {
         let reader = try page.requireReader()
         let principal = reader.principal
-        let tokens = try await page.environment.store.tokens(userID: principal.user.id)
+        let store = page.environment.store
+        let uses = try await store.tokenLastUses(userID: principal.user.id)
+        let tokens = try await store.tokens(userID: principal.user.id)
             .sorted { $0.createdAt > $1.createdAt }
             .map { Token(id: $0.id, label: $0.label, created: page.date($0.createdAt), revoked: $0.revokedAt.map(page.date),
-                         active: $0.revokedAt == nil) }
+                         active: $0.revokedAt == nil, lastUsed: uses[$0.id].map(page.date)) }
+        let current = page.timeZone.identifier
+        let zones = (Self.zones.contains(current) ? Self.zones : [current] + Self.zones).map { id in
+            ZoneOption(id: id, label: id == "Asia/Tokyo" ? "Asia/Tokyo (JST)" : id, current: id == current)
+        }
         let role = page.text("role_" + principal.user.role.rawValue.replacingOccurrences(of: "-", with: "_"))
         let model = Model(email: principal.user.email, role: role, organization: principal.organization.name,
                           sector: principal.organization.sector ?? "", tokens: tokens, hasTokens: !tokens.isEmpty,
-                          newToken: newToken, notice: notice, error: error, minimumLength: PasswordRules.minimumLength)
+                          newToken: newToken, notice: notice, error: error, minimumLength: PasswordRules.minimumLength,
+                          zones: zones)
         return try page.render("account", title: "account_title", model, status: status)
     }
 

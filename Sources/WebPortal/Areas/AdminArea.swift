@@ -1,7 +1,8 @@
 // WebPortal admin area (hub administrators only; everyone else gets the 403 page): organisations
 // and their users, trust groups and their members, feeds and who may read or write them, clients,
-// and the audit trail's verification. Organisations and users are added through
-// AccountAdministration, the same domain calls as `kakehashi admin`.
+// every user's API tokens, and the audit trail's verification. Every change goes through
+// AccountAdministration, the same domain calls as `kakehashi admin`; removals and revocations ask
+// for confirmation first (PortalConfirmation).
 import Accounts
 import Foundation
 import Hummingbird
@@ -24,12 +25,39 @@ enum AdminArea: PortalArea {
 
     struct GroupRow: Sendable {
         let name: String
-        let members: String
+        let members: [String]
+        let hasMembers: Bool
+    }
+
+    struct GrantRow: Sendable {
+        /// `org:<name>` or `group:<name>`, as the rights form names them.
+        let who: String
+        let label: String
+        let rights: String
     }
 
     struct FeedRow: Sendable {
         let name: String
-        let rights: String
+        let grants: [GrantRow]
+    }
+
+    struct ClientRow: Sendable {
+        let organization: String
+        let client: String
+    }
+
+    struct TokenRow: Sendable {
+        let id: String
+        let email: String
+        let organization: String
+        let label: String
+        let created: String
+        let lastUsed: String?
+    }
+
+    struct TokensModel: Sendable {
+        let tokens: [TokenRow]
+        let hasTokens: Bool
     }
 
     struct RoleOption: Sendable {
@@ -43,12 +71,17 @@ enum AdminArea: PortalArea {
         let feeds: [FeedRow]
         let roles: [RoleOption]
         let organizationNames: [String]
+        let groupNames: [String]
+        let feedNames: [String]
+        let clients: [ClientRow]
+        let hasClients: Bool
         let audit: String?
         let auditIntact: Bool
     }
 
     static func addRoutes(to routes: PortalRoutes) {
         routes.page("admin") { page in try await overview(page, audit: nil) }
+        addTrustRoutes(to: routes)
         routes.form("admin/audit") { page, _ in
             _ = try requireAdmin(page)
             let result = try await page.environment.store.verifyAuditTrail()
@@ -82,6 +115,124 @@ enum AdminArea: PortalArea {
         }
     }
 
+    static func addTrustRoutes(to routes: PortalRoutes) {
+        routes.form("admin/groups") { page, form in
+            let reader = try requireAdmin(page)
+            return try await administered(page, back: "/portal/admin#groups-heading") {
+                _ = try await AccountAdministration(store: page.environment.store)
+                    .addGroup(name: form["name"] ?? "", by: .principal(reader.principal))
+            }
+        }
+        routes.form("admin/groups/members") { page, form in
+            let reader = try requireAdmin(page)
+            return try await administered(page, back: "/portal/admin#groups-heading") {
+                _ = try await AccountAdministration(store: page.environment.store)
+                    .addMember(organization: form["organization"] ?? "", toGroup: form["group"] ?? "", by: .principal(reader.principal))
+            }
+        }
+        routes.form("admin/groups/members/remove") { page, form in
+            let reader = try requireAdmin(page)
+            let group = form["group"] ?? "", organization = form["organization"] ?? ""
+            if let confirmation = try PortalConfirmation.asked(page, form, action: "/portal/admin/groups/members/remove",
+                                                               fields: [("group", group), ("organization", organization)],
+                                                               message: page.text("admin_confirm_member_remove",
+                                                                                  ["organization": organization, "group": group]),
+                                                               button: "admin_remove", back: "/portal/admin#groups-heading") {
+                return confirmation
+            }
+            return try await administered(page, back: "/portal/admin#groups-heading") {
+                _ = try await AccountAdministration(store: page.environment.store)
+                    .removeMember(organization: organization, fromGroup: group, by: .principal(reader.principal))
+            }
+        }
+        routes.form("admin/rights") { page, form in
+            let reader = try requireAdmin(page)
+            let read = form["read"] == "on", write = form["write"] == "on"
+            let feed = form["feed"] ?? "", who = form["who"] ?? ""
+            guard let (organization, group) = grantee(who) else {
+                return try ConsentArea.failure(page, "admin_error_grantee", nil, back: "/portal/admin#feeds-heading")
+            }
+            if !read && !write, let confirmation = try PortalConfirmation.asked(
+                page, form, action: "/portal/admin/rights", fields: [("feed", feed), ("who", who)],
+                message: page.text("admin_confirm_rights_revoke", ["who": organization ?? group ?? "", "feed": feed]),
+                button: "admin_revoke", back: "/portal/admin#feeds-heading") {
+                return confirmation
+            }
+            return try await administered(page, back: "/portal/admin#feeds-heading") {
+                try await AccountAdministration(store: page.environment.store)
+                    .setFeedRights(feed: feed, organization: organization, group: group, read: read, write: write,
+                                   by: .principal(reader.principal))
+            }
+        }
+        routes.form("admin/clients") { page, form in
+            let reader = try requireAdmin(page)
+            return try await administered(page, back: "/portal/admin#clients-heading") {
+                _ = try await AccountAdministration(store: page.environment.store)
+                    .addClient(form["client"] ?? "", of: form["organization"] ?? "", by: .principal(reader.principal))
+            }
+        }
+        routes.form("admin/clients/remove") { page, form in
+            let reader = try requireAdmin(page)
+            let organization = form["organization"] ?? "", client = form["client"] ?? ""
+            if let confirmation = try PortalConfirmation.asked(page, form, action: "/portal/admin/clients/remove",
+                                                               fields: [("organization", organization), ("client", client)],
+                                                               message: page.text("admin_confirm_client_remove",
+                                                                                  ["organization": organization, "client": client]),
+                                                               button: "admin_remove", back: "/portal/admin#clients-heading") {
+                return confirmation
+            }
+            return try await administered(page, back: "/portal/admin#clients-heading") {
+                _ = try await AccountAdministration(store: page.environment.store)
+                    .removeClient(client, of: organization, by: .principal(reader.principal))
+            }
+        }
+        routes.page("admin/tokens") { page in try await tokens(page) }
+        routes.form("admin/tokens/{id}/revoke") { page, form in
+            let reader = try requireAdmin(page)
+            let id = try page.parameter("id")
+            guard let token = try await page.environment.store.token(id: id),
+                  let owner = try await page.environment.store.user(id: token.userID) else { throw PortalError.notFound }
+            if let confirmation = try PortalConfirmation.asked(page, form, action: "/portal/admin/tokens/\(id)/revoke", fields: [],
+                                                               message: page.text("admin_confirm_token_revoke",
+                                                                                  ["label": token.label, "email": owner.email]),
+                                                               button: "admin_revoke", back: "/portal/admin/tokens") {
+                return confirmation
+            }
+            return try await administered(page, back: "/portal/admin/tokens") {
+                try await AccountAdministration(store: page.environment.store).revokeToken(id: id, by: .principal(reader.principal))
+            }
+        }
+    }
+
+    /// The organisation or the group a rights form names (`org:<name>` or `group:<name>`).
+    static func grantee(_ who: String) -> (organization: String?, group: String?)? {
+        if who.hasPrefix("org:"), who.count > 4 { return (String(who.dropFirst(4)), nil) }
+        if who.hasPrefix("group:"), who.count > 6 { return (nil, String(who.dropFirst(6))) }
+        return nil
+    }
+
+    /// Every active API token of every user, newest first, with when it was last used.
+    static func tokens(_ page: PortalPage) async throws -> Response {
+        let reader = try requireAdmin(page)
+        let store = page.environment.store
+        let administration = AccountAdministration(store: store)
+        var rows: [TokenRow] = []
+        var names: [String: String] = [:]
+        for organization in try await store.organizations() { names[organization.id] = organization.name }
+        for user in try await administration.administeredUsers(by: .principal(reader.principal)) {
+            let tokens = try await store.tokens(userID: user.id).filter { $0.revokedAt == nil }
+            guard !tokens.isEmpty else { continue }
+            let uses = try await store.tokenLastUses(userID: user.id)
+            for token in tokens {
+                rows.append(TokenRow(id: token.id, email: user.email, organization: names[user.organizationID] ?? "",
+                                     label: token.label, created: page.date(token.createdAt),
+                                     lastUsed: uses[token.id].map(page.date)))
+            }
+        }
+        rows.sort { ($0.organization, $0.email, $0.label) < ($1.organization, $1.email, $1.label) }
+        return try page.render("admin-tokens", title: "admin_tokens_title", TokensModel(tokens: rows, hasTokens: !rows.isEmpty))
+    }
+
     static func nonEmpty(_ text: String?) -> String? {
         let value = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         return value.isEmpty ? nil : value
@@ -94,14 +245,15 @@ enum AdminArea: PortalArea {
     }
 
     /// Runs an account change; AccountAdministration's refusal is the translated refusal page.
-    static func administered(_ page: PortalPage, _ body: () async throws -> Void) async throws -> Response {
+    static func administered(_ page: PortalPage, back: String = "/portal/admin",
+                             _ body: () async throws -> Void) async throws -> Response {
         do {
             try await body()
         } catch let error as AccountError {
             if error.kind == .forbidden { throw PortalError.forbidden }
-            return try ConsentArea.failure(page, "admin_error", error.description, back: "/portal/admin")
+            return try ConsentArea.failure(page, "admin_error", error.description, back: back)
         }
-        return page.redirect(to: "/portal/admin")
+        return page.redirect(to: back)
     }
 
     static func overview(_ page: PortalPage, audit: (String, Bool)?) async throws -> Response {
@@ -125,25 +277,36 @@ enum AdminArea: PortalArea {
         var groupNames: [String: String] = [:]
         for group in try await store.groups() {
             groupNames[group.id] = group.name
-            groups.append(GroupRow(name: group.name,
-                                   members: try await store.members(ofGroup: group.id).map(\.name).joined(separator: ", ")))
+            let members = try await store.members(ofGroup: group.id).map(\.name)
+            groups.append(GroupRow(name: group.name, members: members, hasMembers: !members.isEmpty))
         }
         var feeds: [FeedRow] = []
-        for feed in try await store.feeds() {
-            let grants = try await store.grants(feedID: feed.id).map { grant in
-                (names[grant.organizationID] ?? grant.organizationID) + " (" + rights(page, grant.canRead, grant.canWrite) + ")"
+        let feedList = try await store.feeds()
+        for feed in feedList {
+            let groupGrants = try await store.groupGrants(feedID: feed.id).filter { $0.canRead || $0.canWrite }.map { grant in
+                let name = groupNames[grant.groupID] ?? grant.groupID
+                return GrantRow(who: "group:" + name, label: page.text("scope_group") + " " + name,
+                                rights: rights(page, grant.canRead, grant.canWrite))
             }
-            let groupGrants = try await store.groupGrants(feedID: feed.id).map { grant in
-                (groupNames[grant.groupID] ?? grant.groupID) + " (" + rights(page, grant.canRead, grant.canWrite) + ")"
+            let grants = try await store.grants(feedID: feed.id).filter { $0.canRead || $0.canWrite }.map { grant in
+                let name = names[grant.organizationID] ?? grant.organizationID
+                return GrantRow(who: "org:" + name, label: name, rights: rights(page, grant.canRead, grant.canWrite))
             }
-            feeds.append(FeedRow(name: feed.name, rights: (groupGrants + grants).joined(separator: ", ")))
+            feeds.append(FeedRow(name: feed.name, grants: groupGrants + grants.sorted { $0.label < $1.label }))
+        }
+        var clients: [ClientRow] = []
+        for organization in organizations.prefix(500) {
+            for client in try await store.clients(ofOrganization: organization.id) {
+                clients.append(ClientRow(organization: organization.name, client: client.name))
+            }
         }
         let roles = Role.allCases.map {
             RoleOption(value: $0.rawValue, label: page.text(choice: "role_", $0.rawValue.replacingOccurrences(of: "-", with: "_")))
         }
         return try page.render("admin", title: "admin_title", Model(
             organizations: rows, groups: groups, feeds: feeds, roles: roles,
-            organizationNames: organizations.map(\.name), audit: audit?.0, auditIntact: audit?.1 ?? false))
+            organizationNames: organizations.map(\.name), groupNames: groups.map(\.name), feedNames: feedList.map(\.name),
+            clients: clients, hasClients: !clients.isEmpty, audit: audit?.0, auditIntact: audit?.1 ?? false))
     }
 
     static func rights(_ page: PortalPage, _ read: Bool, _ write: Bool) -> String {

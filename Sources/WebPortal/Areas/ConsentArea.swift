@@ -102,6 +102,7 @@ enum ConsentArea: PortalArea {
     }
 
     struct RuleRow: Sendable {
+        let index: Int
         let scope: String
         let maxTLP: String
         let content: String
@@ -113,6 +114,8 @@ enum ConsentArea: PortalArea {
         let hasProposals: Bool
         let rules: [RuleRow]
         let hasRules: Bool
+        /// The standing consent editor, for organisation admins.
+        let editor: StandingConsentArea.EditorModel?
     }
 
     struct ErrorModel: Sendable {
@@ -374,12 +377,15 @@ enum ConsentArea: PortalArea {
                 changed: review.diff.changed.map(describe), unchanged: review.diff.unchanged.count,
                 shared: review.shared.map { pretty($0.bundle.serialized()) } ?? "", refusal: review.refusal))
         }
-        let rules = try await workflows.consent.standingConsent(for: principal).map {
-            RuleRow(scope: scopeText(page, $0.scope), maxTLP: "TLP:" + $0.maxTLP.rawValue.uppercased(),
-                    content: page.text(choice: "standing_content_", $0.content.rawValue), anonymize: $0.anonymize)
+        let standing = try await workflows.consent.standingConsent(for: principal)
+        let rules = standing.enumerated().map { index, rule in
+            RuleRow(index: index, scope: scopeText(page, rule.scope), maxTLP: "TLP:" + rule.maxTLP.rawValue.uppercased(),
+                    content: page.text(choice: "standing_content_", rule.content.rawValue), anonymize: rule.anonymize)
         }
+        let editor = try await StandingConsentArea.editor(page, reader, rules: standing)
         return try page.render("consent", title: "consent_title",
-                               InboxModel(proposals: rows, hasProposals: !rows.isEmpty, rules: rules, hasRules: !rules.isEmpty))
+                               InboxModel(proposals: rows, hasProposals: !rows.isEmpty, rules: rules, hasRules: !rules.isEmpty,
+                                          editor: editor))
     }
 }
 
