@@ -49,7 +49,8 @@ extension SQLiteHubStore {
         try await measuredRead { db in
             var values: [Int64: Int64] = [:]
             for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, value FROM metrics_generation")) {
-                values[row[0]] = row[1]
+                let id: Int64 = row[0], value: Int64 = row[1]
+                values[id] = value
             }
             return MetricsGeneration(changes: values[0] ?? 0, deletions: values[1] ?? 0)
         }

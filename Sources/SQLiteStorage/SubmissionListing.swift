@@ -35,7 +35,7 @@ extension SQLiteHubStore {
                                   organizationID: row["organization_id"], organizationName: row["organization_name"],
                                   requestTimestamp: row["request_timestamp"],
                                   kind: (row["kind"] as String?).flatMap(SubmissionKind.init(rawValue:)),
-                                  objects: row["objects"] ?? 0, released: row["released"])
+                                  objects: (row["objects"] as Int?) ?? 0, released: row["released"])
             }
         }
     }

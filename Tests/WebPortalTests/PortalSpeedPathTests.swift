@@ -30,22 +30,29 @@ struct PortalSpeedPathTests {
             }
             // Views before the submission fill the cache.
             for browser in [provider, other, staff] { #expect(try await browser.get("/portal/dashboard").status == .ok) }
-            let providerBefore = try await csv(provider, "coverage"), otherBefore = try await csv(other, "coverage")
-            let staffBefore = try await csv(staff, "coverage"), otherDaily = try await csv(other, "daily")
+            let providerBefore = try await csv(provider, "daily"), otherBefore = try await csv(other, "coverage")
+            let staffBefore = try await csv(staff, "daily"), otherDaily = try await csv(other, "daily")
             let otherLeadTime = try await csv(other, "lead-time")
 
-            try await provider.get("/portal/submit")
-            let submitted = try await provider.post("/portal/submit", [
-                ("kind", "text"), ("feed", f.feed.id), ("tlp", "green"),
-                ("text", "C2 seen: 203.0.113.77 and hxxp://evil-example[.]com/payload")])
-            #expect(submitted.status == .seeOther)
+            // A submission of Org A stored with the values it reported (as an accepted TAXII write records them).
+            let id = "indicator--00000000-0000-4000-8000-000000000077"
+            let json = #"{"type":"indicator","spec_version":"2.1","id":"\#(id)","created":"2025-01-01T00:00:00.000Z","modified":"2025-01-01T00:00:00.000Z","name":"C2","pattern":"[ipv4-addr:value = '203.0.113.77']","pattern_type":"stix","valid_from":"2025-01-01T00:00:00Z"}"#
+            let object = IncomingObject(stixID: id, type: "indicator", specVersion: "2.1", version: "2025-01-01T00:00:00.000Z",
+                                        versionMicroseconds: STIXTimestamp("2025-01-01T00:00:00.000Z")!.microsecondsSinceEpoch,
+                                        bytes: Array(json.utf8))
+            let record = Submission(feedID: f.feed.id, organizationID: f.writer.principal.organization.id, userID: nil,
+                                    requestTimestamp: "2026-12-01T00:00:00.000Z",
+                                    successes: [ObjectOutcome(id: id, version: object.version, message: nil)])
+            _ = try await f.hub.store.append([object], to: f.feed.id, recording: record)
+            _ = try await f.hub.store.recordObservables(["ipv4-addr:203.0.113.77"], organizationID: f.writer.principal.organization.id,
+                                                        submissionID: record.id)
 
-            let providerAfter = try await csv(provider, "coverage")
-            #expect(providerAfter != providerBefore, "the provider's coverage counts the new values at once")
-            #expect(providerAfter.contains("Org A"))
-            let staffAfter = try await csv(staff, "coverage")
+            let providerAfter = try await csv(provider, "daily")
+            #expect(providerAfter != providerBefore, "the provider's daily counts take the new value at once")
+            #expect(providerAfter.contains("2026-12-01,c2,Default"))
+            let staffAfter = try await csv(staff, "daily")
             #expect(staffAfter != staffBefore)
-            #expect(staffAfter.contains("Org A"))
+            #expect(staffAfter.contains("2026-12-01,c2,Default"))
             #expect(try await provider.get("/portal/dashboard").status == .ok)
             // Another organisation's metrics neither name nor count what it may not read.
             #expect(try await other.get("/portal/dashboard").status == .ok)
@@ -75,7 +82,9 @@ struct PortalSpeedPathTests {
             _ = try await f.hub.store.append([object], to: f.feed.id, recording: record)
             ids.append(record.id)
         }
+        let listed = ids
         try await f.withServer { client in
+            let ids = listed
             let provider = Browser(client)
             try await provider.signIn(f.writer)
             let first = try await provider.get("/portal/submissions")
