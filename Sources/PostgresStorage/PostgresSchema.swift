@@ -622,6 +622,54 @@ enum PostgresSchema {
             )
             """,
         ]),
+        // What the sharing metrics are computed from, counted (SharingMetricsStore.metricsGeneration),
+        // as SQLite's v21-portal-metrics: row 0 every change to a metric input, row 1 the deletions
+        // of object versions only; statement triggers, like account_generation's (a statement that
+        // changed nothing counts too: one recomputation too many, never one too few). The triggers
+        // take the audit lock before the counter's row: the writes they follow append to the audit
+        // chain in the same transaction, some before and some after the counted insert, and one
+        // lock order (audit, then counter) keeps two of them from waiting on each other.
+        Migration(name: "v11-portal-metrics", statements: [
+            """
+            CREATE TABLE metrics_generation (
+                id integer PRIMARY KEY CHECK (id IN (0, 1)),
+                value bigint NOT NULL
+            )
+            """,
+            "INSERT INTO metrics_generation (id, value) VALUES (0, 0), (1, 0)",
+            // The portal's submission list, newest first, one page per statement (SubmissionListingStore).
+            #"CREATE INDEX submission_listing ON submission (request_timestamp COLLATE "C", id COLLATE "C")"#,
+            #"""
+            CREATE INDEX submission_listing_by_organization
+            ON submission (organization_id, request_timestamp COLLATE "C", id COLLATE "C")
+            """#,
+            """
+            CREATE FUNCTION kakehashi_metrics_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(\(Lock.audit.rawValue));
+                UPDATE metrics_generation SET value = value + 1 WHERE id = 0;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE FUNCTION kakehashi_metrics_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(\(Lock.audit.rawValue));
+                UPDATE metrics_generation SET value = value + 1;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE TRIGGER object_version_metrics AFTER DELETE OR TRUNCATE ON object_version
+            FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_metrics_deleted()
+            """,
+        ] + ["submission", "submission_detail", "observable_report", "observable_source", "delivery", "sighting",
+             "organization", "feed"].map { table in
+            """
+            CREATE TRIGGER \(table)_metrics AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \(table)
+            FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_metrics_changed()
+            """
+        }),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.

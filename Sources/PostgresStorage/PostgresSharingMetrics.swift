@@ -49,6 +49,14 @@ extension PostgresHubStore {
         return first
     }
 
+    public func metricsGeneration() async throws -> MetricsGeneration {
+        var values: [Int64: Int64] = [:]
+        for row in try await rows("SELECT id::bigint AS id, value FROM metrics_generation") {
+            values[try row.get("id", as: Int64.self)] = try row.get("value", as: Int64.self)
+        }
+        return MetricsGeneration(changes: values[0] ?? 0, deletions: values[1] ?? 0)
+    }
+
     public func sharingTotals() async throws -> SharingTotals {
         let submissions = try await rows("SELECT count(*) AS n FROM submission").first?.get("n", as: Int64.self) ?? 0
         var byType: [String: Int] = [:]

@@ -620,6 +620,34 @@ enum Schema {
             );
             """)
         }
+        migrator.registerMigration("v21-portal-metrics") { db in
+            // What the sharing metrics are computed from, counted as `account_generation` counts
+            // accounts (SharingMetricsStore.metricsGeneration): row 0 counts every change to a
+            // metric input, row 1 the deletions of object versions only. The triggers bump them in
+            // the changing transaction, so a report cached by any process is recomputed on the first
+            // view after a change. New versions count through their submission row.
+            try db.execute(sql: """
+            CREATE TABLE metrics_generation (
+                id INTEGER PRIMARY KEY CHECK (id IN (0, 1)),
+                value INTEGER NOT NULL
+            );
+            INSERT INTO metrics_generation (id, value) VALUES (0, 0), (1, 0);
+            -- The portal's submission list, newest first, one page per statement (SubmissionListingStore).
+            CREATE INDEX submission_listing ON submission(request_timestamp, id);
+            CREATE INDEX submission_listing_by_organization ON submission(organization_id, request_timestamp, id);
+            CREATE TRIGGER object_version_delete_metrics AFTER DELETE ON object_version
+            BEGIN UPDATE metrics_generation SET value = value + 1; END;
+            """)
+            for table in ["submission", "submission_detail", "observable_report", "observable_source", "delivery",
+                          "sighting", "organization", "feed"] {
+                for event in ["INSERT", "UPDATE", "DELETE"] {
+                    try db.execute(sql: """
+                    CREATE TRIGGER \(table)_\(event.lowercased())_metrics AFTER \(event) ON \(table)
+                    BEGIN UPDATE metrics_generation SET value = value + 1 WHERE id = 0; END;
+                    """)
+                }
+            }
+        }
         return migrator
     }
 }

@@ -45,6 +45,17 @@ extension SQLiteHubStore {
         }
     }
 
+    public func metricsGeneration() async throws -> MetricsGeneration {
+        try await measuredRead { db in
+            var values: [Int64: Int64] = [:]
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, value FROM metrics_generation")) {
+                let id: Int64 = row[0], value: Int64 = row[1]
+                values[id] = value
+            }
+            return MetricsGeneration(changes: values[0] ?? 0, deletions: values[1] ?? 0)
+        }
+    }
+
     public func sharingTotals() async throws -> SharingTotals {
         try await measuredRead { db in
             let submissions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? 0

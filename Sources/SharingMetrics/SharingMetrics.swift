@@ -90,6 +90,9 @@ public struct SharingMetrics: Sendable {
     public let countries: CountryTable
     /// Where "the organisation held it itself" comes from (its submissions and its "seen" sightings).
     public let heldItself: [any OwnHoldingSource]
+    /// The unfiltered reports per viewer until the store's metrics generation moves (shared by
+    /// copies of this value); nil when `heldItself` reads sources the generation does not count.
+    let cache: MetricsReportCache?
 
     public init(store: any HubStore, policy: PolicyEngine? = nil, countries: CountryTable = CountryTable(),
                 heldItself: [any OwnHoldingSource]? = nil) {
@@ -97,6 +100,18 @@ public struct SharingMetrics: Sendable {
         self.policy = policy ?? PolicyEngine(store: store)
         self.countries = countries
         self.heldItself = heldItself ?? [SubmittedHoldings(store: store), SightedHoldings(store: store)]
+        self.cache = heldItself == nil ? MetricsReportCache() : nil
+    }
+
+    /// `compute` through the cache when the filter is the unfiltered one (the dashboard's), else directly.
+    func cached<R: MetricsReport>(_ kind: MetricsReportCache.Kind, viewer: MetricsViewer, filter: MetricsFilter,
+                                  compute: (MetricsGeneration?) async throws -> R) async throws -> R {
+        guard let cache else { return try await compute(nil) }
+        let generation = try await store.metricsGeneration()
+        guard filter == MetricsFilter() else { return try await compute(generation) }
+        return try await cache.report(MetricsReportCache.key(kind, viewer), generation: generation) {
+            try await compute(generation)
+        }
     }
 
     // MARK: - Shared steps
@@ -146,6 +161,12 @@ public struct SharingMetrics: Sendable {
     /// other organisation also reported, as counts and shares, by organisation and by sector.
     public func coverage(for viewer: MetricsViewer, filter: MetricsFilter = MetricsFilter(),
                          principal: Principal? = nil) async throws -> CoverageReport {
+        try await cached(.coverage, viewer: viewer, filter: filter) { _ in
+            try await computeCoverage(for: viewer, filter: filter, principal: principal)
+        }
+    }
+
+    func computeCoverage(for viewer: MetricsViewer, filter: MetricsFilter, principal: Principal?) async throws -> CoverageReport {
         let context = try await context(for: viewer, filter: filter, principal: principal)
         // Everyone's submitted holdings in the window and feed (what "also held" is measured against).
         let submitted = SubmittedHoldings(store: store)
@@ -225,6 +246,12 @@ public struct SharingMetrics: Sendable {
     /// exist) after the hub had delivered it to the organisation, how long before.
     public func leadTime(for viewer: MetricsViewer, filter: MetricsFilter = MetricsFilter(),
                          principal: Principal? = nil) async throws -> LeadTimeReport {
+        try await cached(.leadTime, viewer: viewer, filter: filter) { _ in
+            try await computeLeadTime(for: viewer, filter: filter, principal: principal)
+        }
+    }
+
+    func computeLeadTime(for viewer: MetricsViewer, filter: MetricsFilter, principal: Principal?) async throws -> LeadTimeReport {
         let context = try await context(for: viewer, filter: filter, principal: principal)
         let holdings = try await self.holdings(for: viewer, filter: filter, context: context, sources: heldItself)
         // The earliest holding of each value by each organisation.
@@ -268,6 +295,13 @@ public struct SharingMetrics: Sendable {
     /// indicator is new in a feed on the day of its first report in that feed.
     public func daily(for viewer: MetricsViewer, filter: MetricsFilter = MetricsFilter(),
                       principal: Principal? = nil) async throws -> DailyReport {
+        try await cached(.daily, viewer: viewer, filter: filter) { generation in
+            try await computeDaily(for: viewer, filter: filter, principal: principal, generation: generation)
+        }
+    }
+
+    func computeDaily(for viewer: MetricsViewer, filter: MetricsFilter, principal: Principal?,
+                      generation: MetricsGeneration?) async throws -> DailyReport {
         let context = try await context(for: viewer, filter: filter, principal: principal)
         let raw = try await store.observableHoldings(organizationID: {
             if case .organization(let organization) = viewer { return organization.id } else { return nil }
@@ -286,19 +320,37 @@ public struct SharingMetrics: Sendable {
             if let sector = filter.sector, context.organizations[holding.organizationID]?.sector != sector { return false }
             return filter.contains(firstAt[key]!)
         }
-        // What each submission said about each value it carried (its indicators), read once per submission.
-        var hintsBySubmission: [String: [String: [String]]] = [:]
-        var kinds: [String: SubmissionKind] = [:]
+        // What each submission said about each value it carried (its indicators), read once per
+        // submission and classified; kept by the cache until a version is deleted.
+        var classesBySubmission: [String: MetricsReportCache.SubmissionClasses] = [:]
         for (submissionID, feedID) in Set(selected.values.map { [$0.submissionID, $0.feedID] }).map({ ($0[0], $0[1]) }) {
-            hintsBySubmission[submissionID] = try await hints(submissionID: submissionID, feedID: feedID)
-            kinds[submissionID] = try await store.submissionDetail(id: submissionID)?.kind
+            let feedName = context.feedNames[feedID] ?? feedID
+            if let generation, let kept = cache?.classes(of: submissionID, feedName: feedName, generation: generation) {
+                classesBySubmission[submissionID] = kept
+                continue
+            }
+            let kind = try await store.submissionDetail(id: submissionID)?.kind
+            var classes: [String: IndicatorClass?] = [:]
+            for (observable, words) in try await hints(submissionID: submissionID, feedID: feedID) {
+                classes[observable] = IndicatorClassRule.classify(observable, hints: words, feedName: feedName, kind: kind)
+            }
+            let classified = MetricsReportCache.SubmissionClasses(feedName: feedName, kind: kind, classes: classes)
+            if let generation { cache?.keep(classified, of: submissionID, generation: generation) }
+            classesBySubmission[submissionID] = classified
         }
         var counts: [DailyCount: Int] = [:]
         for (key, holding) in selected {
             let feedName = context.feedNames[holding.feedID] ?? holding.feedID
-            guard let indicatorClass = IndicatorClassRule.classify(
-                holding.observable, hints: hintsBySubmission[holding.submissionID]?[holding.observable] ?? [],
-                feedName: feedName, kind: kinds[holding.submissionID]) else { continue }
+            let submission = classesBySubmission[holding.submissionID]
+            // A value its indicators carry has its kept class (nil: none); another, its class by itself.
+            let indicatorClass: IndicatorClass?
+            if let known = submission?.classes[holding.observable] {
+                indicatorClass = known
+            } else {
+                indicatorClass = IndicatorClassRule.classify(holding.observable, hints: [], feedName: feedName,
+                                                             kind: submission?.kind)
+            }
+            guard let indicatorClass else { continue }
             let row = DailyCount(day: MetricsTime.dayText(firstAt[key]!), indicatorClass: indicatorClass, feed: feedName,
                                  sector: context.organizations[holding.organizationID]?.sector ?? "",
                                  country: countries.country(ofObservable: holding.observable) ?? "")

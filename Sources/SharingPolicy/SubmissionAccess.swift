@@ -43,6 +43,17 @@ extension PolicyEngine {
         try await store.submissions(organizationID: principal.user.role.isHubStaff ? nil : principal.organization.id)
     }
 
+    /// One page of the submissions the principal may see (as `visibleSubmissions`), newest first.
+    ///
+    /// ```swift
+    /// let rows = try await policy.visibleSubmissionListing(for: principal, after: nil, limit: 100)
+    /// ```
+    public func visibleSubmissionListing(for principal: Principal, after: SubmissionCursor?,
+                                         limit: Int) async throws -> [SubmissionListing] {
+        try await store.submissionListing(organizationID: principal.user.role.isHubStaff ? nil : principal.organization.id,
+                                          after: after, limit: limit)
+    }
+
     /// Whose versions `principal` may delete from a feed it may write: its own organisation's, or
     /// any provider's for a hub admin (nil).
     public func deletableProvider(for principal: Principal) -> String? {

@@ -35,7 +35,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 /// ```
 public protocol HubStore: AccountStore, SubmissionStore, ObjectStore, CorroborationStore, SightingStore, AuditStore,
                           SharingMetricsStore, CampaignStore, ChangeStampStore, ObservableIndexStore, FeedFlowStore,
-                          PortalSessionStore, ObjectSearchStore, AlertStore, AccountUpkeepStore {
+                          PortalSessionStore, ObjectSearchStore, AlertStore, AccountUpkeepStore,
+                          SubmissionListingStore {
     /// Throws unless the store answers a trivial read now (`GET /readyz`); cheap, reveals nothing.
     ///
     /// ```swift

@@ -69,4 +69,23 @@ public protocol SharingMetricsStore: Sendable {
     func firstDeliveries(_ probes: [DeliveryProbe]) async throws -> [DeliveryProbe: [FirstDelivery]]
     /// The operations totals.
     func sharingTotals() async throws -> SharingTotals
+    /// The stored count of changes to what the metrics are computed from (submissions, observable
+    /// reports, deliveries, sightings, submission details, organisations, feeds, deleted versions),
+    /// kept by triggers in the changing transaction, whichever process made the change: equal
+    /// generations mean an earlier report is still exact. One single-row read.
+    ///
+    /// ```swift
+    /// let before = try await store.metricsGeneration()
+    /// // … later: if try await store.metricsGeneration() == before, a report computed after `before` is current
+    /// ```
+    func metricsGeneration() async throws -> MetricsGeneration
+}
+
+/// The metrics' stored change counts (see `SharingMetricsStore.metricsGeneration`).
+public struct MetricsGeneration: Sendable, Hashable {
+    /// Every change to a metric input (deletions included).
+    public var changes: Int64
+    /// Deletions of object versions only (what a submission's indicators say can change then).
+    public var deletions: Int64
+    public init(changes: Int64, deletions: Int64) { self.changes = changes; self.deletions = deletions }
 }

@@ -27,7 +27,12 @@ enum ConsentArea: PortalArea {
         let rows: [Row]
         let hasRows: Bool
         let canSubmit: Bool
+        /// The next (older) page's address, when there is one.
+        let next: String?
     }
+
+    /// Rows a page of the submission list shows.
+    static let listPageSize = 100
 
     struct Line: Sendable {
         let label: String
@@ -169,14 +174,26 @@ enum ConsentArea: PortalArea {
 
     static func list(_ page: PortalPage) async throws -> Response {
         let reader = try page.requireReader()
-        let submissions = try await page.environment.policy.visibleSubmissions(for: reader.principal)
-        var rows: [Row] = []
-        var names: [String: String] = [:]
-        for submission in submissions.sorted(by: { $0.requestTimestamp > $1.requestTimestamp }).prefix(500) {
-            rows.append(try await row(page, submission, names: &names))
-        }
+        // One statement a page (newest first); `after` is the last row of the page before.
+        let after = page.query("after").flatMap(SubmissionCursor.init(text:))
+        let listing = try await page.environment.policy.visibleSubmissionListing(for: reader.principal, after: after,
+                                                                                 limit: listPageSize + 1)
+        let shown = listing.prefix(listPageSize)
+        let next = listing.count > listPageSize ? shown.last.map { cursor in
+            "/portal/submissions?after=" + (cursor.cursor.text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        } : nil
+        let rows = shown.map { row(page, $0) }
         return try page.render("submissions", title: "submissions_title",
-                               ListModel(rows: rows, hasRows: !rows.isEmpty, canSubmit: reader.principal.user.role.mayWrite))
+                               ListModel(rows: rows, hasRows: !rows.isEmpty, canSubmit: reader.principal.user.role.mayWrite,
+                                         next: next))
+    }
+
+    /// A list row from the listing's one statement (no further reads).
+    static func row(_ page: PortalPage, _ listing: SubmissionListing) -> Row {
+        Row(id: listing.id, kind: page.text(choice: "kind_", listing.kind?.rawValue ?? "stix"),
+            feed: listing.feedName ?? "?", organization: listing.organizationName ?? "?",
+            received: timestamp(page, listing.requestTimestamp), objects: listing.objects,
+            status: page.text(listing.released ? "submission_released" : "submission_held"))
     }
 
     static func row(_ page: PortalPage, _ submission: Submission, names: inout [String: String]) async throws -> Row {

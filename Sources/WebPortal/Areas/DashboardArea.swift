@@ -40,11 +40,10 @@ enum DashboardArea: PortalArea {
         let reader = try page.requireReader()
         let principal = reader.principal
         let workflows = try page.workflows()
-        let own = try await page.environment.store.submissions(organizationID: principal.organization.id)
-            .sorted { $0.requestTimestamp > $1.requestTimestamp }.prefix(10)
-        var names: [String: String] = [:]
-        var recent: [ConsentArea.Row] = []
-        for submission in own { recent.append(try await ConsentArea.row(page, submission, names: &names)) }
+        // The organisation's ten latest submissions, by one statement.
+        let recent = try await page.environment.store.submissionListing(organizationID: principal.organization.id,
+                                                                        after: nil, limit: 10)
+            .map { ConsentArea.row(page, $0) }
         let waiting = try await workflows.consent.proposals(for: principal)
             .filter { $0.state == .pending && $0.providerOrganizationID == principal.organization.id }.count
         var updates = 0, candidates = 0

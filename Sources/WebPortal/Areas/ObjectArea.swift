@@ -91,7 +91,10 @@ enum ObjectArea: PortalArea {
     /// Relationships of the object's submission that name it, to objects this reader may read too.
     static func relationships(of object: StoredObject, reader: FeedReader) async throws -> [Related] {
         var query = ObjectQuery(feedID: object.feedID, types: ["relationship"], limit: 500, submissionID: object.submissionID)
-        query.includeReleasedCopies = true
+        // An original's relationships are its submission's originals: one run of positions, read as
+        // such (by the submission id alone, SQLite has no index and would walk the whole feed). A
+        // released copy's are the copies its release made.
+        query.includeReleasedCopies = object.releaseID != nil
         var related: [Related] = []
         for relationship in try await reader.page(query).objects {
             guard let json = try? JSONParser.parse(Array(relationship.bytes)),
