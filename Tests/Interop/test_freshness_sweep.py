@@ -163,7 +163,7 @@ def test_an_expired_released_indicator_reaches_taxii_consumers_as_a_new_version(
     assert reported.status_code in (200, 201), reported.text
     before = last_added(reader)
     assert sweep(world)["revoked"] == 1
-    [withdrawn] = reader.get_objects(added_after=before)["objects"]
+    [withdrawn] = holding(reader.get_objects(added_after=before)["objects"], DOMAIN)
     assert withdrawn["revoked"] is True and DOMAIN in withdrawn["pattern"]
     validate([withdrawn])
     assert sweep(world) == {"examined": 2, "expired": 0, "revoked": 0, "skipped": 0}
