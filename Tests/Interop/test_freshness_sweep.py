@@ -142,7 +142,7 @@ def test_an_expired_released_indicator_reaches_taxii_consumers_as_a_new_version(
     assert len(versions) == 2 and parse(versions[-1]) == parse(new["modified"]), versions
 
     # The export at that instant no longer holds the address; the domain stays.
-    exported = kakehashi(world["data"], "export", "--feed", "C2", "--format", "plain", "--type", "ipv4,domain",
+    exported = kakehashi(world["data"], "export", "--feed", "C2", "--format", "csv",
                          "--as", world["users"]["電力B社"][0], "--as-of", later).stdout
     assert ADDRESS not in exported and DOMAIN in exported
 
