@@ -158,7 +158,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // TAXII 2.1 server over HTTP (Hummingbird).
         .target(name: "TAXIIServer", dependencies: [
-            "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "HubHTTP", "Consent",
+            "Storage", "STIX", "SharingPolicy", "Accounts", "Ingestion", "HubHTTP", "Consent", "Distribution",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),

@@ -72,16 +72,7 @@ extension FeedExporter {
             guard var entry = table.entries[id] else { continue }
             let evidence = FreshnessEvidence(sightings: entry.keys.flatMap { rows[$0] ?? [] },
                                              reporters: entry.keys.map { counts[$0] ?? 0 }.max() ?? 0)
-            entry.indicator.freshUntilMicroseconds = Freshness.freshUntil(entry.indicator, evidence: evidence,
-                                                                          defaults: freshness, feed: feed.decay)
-            var strong = freshness
-            for decayClass in DecayClass.allCases {
-                var parameters = freshness.parameters(for: decayClass, feed: feed.decay)
-                parameters.threshold = max(parameters.threshold, ReducedFeed.minimumScore)
-                strong.byClass[decayClass] = parameters
-            }
-            entry.indicator.strongUntilMicroseconds = Freshness.freshUntil(entry.indicator, evidence: evidence,
-                                                                           defaults: strong, feed: nil)
+            entry.indicator = entry.indicator.scored(evidence: evidence, defaults: freshness, feed: feed.decay)
             table.entries[id] = entry
         }
     }

@@ -32,10 +32,8 @@ extension HubAPIService {
                                     poll_interval_seconds: FlowGrant.current?.pollSeconds, feeds: feeds))
     }
 
-    /// A small member's users get the reduced feed (hub staff never: they see what the hub holds).
-    static func getsReducedFeed(_ principal: Principal) -> Bool {
-        principal.organization.tier == .small && !principal.user.role.isHubStaff
-    }
+    /// A small member's users get the reduced feed (`ReducedFeed.applies`, the rule TAXII reads share).
+    static func getsReducedFeed(_ principal: Principal) -> Bool { ReducedFeed.applies(to: principal) }
 
     func export(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()

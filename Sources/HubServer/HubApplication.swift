@@ -50,6 +50,7 @@ public enum HubApplication {
         vault: SampleVault? = nil, warningLists: WarningLists = .bundled, host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, logger: Logger? = nil,
         services: [any Service] = [], metrics: HubMetrics = HubMetrics(), countries: CountryTable = CountryTable(),
         flow: FlowSettings = .standard, freshness: FreshnessDefaults = .standard,
+        freshnessSweepSeconds: Double = 60,
         alerts: AlertSettings = AlertSettings(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -69,7 +70,8 @@ public enum HubApplication {
         let consumerFlow = ConsumerFlow(settings: flow)
         let taxiiService = TAXIIService(store: store, configuration: taxii, ledger: ledger, desk: desk,
                                         corroboration: corroboration, policy: policy, publicAddress: publicAddress,
-                                        arrivals: campaigns, flow: consumerFlow)
+                                        arrivals: campaigns, flow: consumerFlow,
+                                        reducedFeed: ReducedFeedReads(store: store, freshness: freshness))
         taxiiService.addRoutes(to: router)
         let api = HubAPIService(store: store, authenticator: taxiiService.authenticator, ledger: ledger,
                                 anonymization: anonymization, corroboration: corroboration, policy: policy,
@@ -100,10 +102,14 @@ public enum HubApplication {
                                     webhooks: WebhookPoster(timeoutSeconds: alerts.webhookTimeoutSeconds,
                                                             allowInternalAddresses: alerts.allowInternalWebhookAddresses)),
             logger: Logger(label: "kakehashi.alerts") { HubLogHandler(label: $0) })
+        // Expired hub-created indicators get their valid_until or revoked version for TAXII consumers.
+        let freshnessSweep = FreshnessSweepService(
+            sweep: FreshnessSweep(store: store, policy: policy, hubIdentityID: anonymization.hubIdentityID, freshness: freshness),
+            intervalSeconds: freshnessSweepSeconds, logger: Logger(label: "kakehashi.freshness") { HubLogHandler(label: $0) })
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Kakehashi"),
-            services: services + [ledger, alertDispatch],
+            services: services + [ledger, alertDispatch, freshnessSweep],
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 publicAddress.listenerBound(port: bound)

@@ -18,6 +18,8 @@ import Storage
 struct FlowConfiguration {
     var freshness = FreshnessDefaults.standard
     var flow = FlowSettings.standard
+    /// How often the server sweeps expired hub-created indicators (hub.json `freshness_sweep_seconds`; 0: never).
+    var freshnessSweepSeconds = 60.0
 
     static func load(_ directory: URL) throws -> FlowConfiguration {
         let hub = try IntakeSettings.stored(directory)
@@ -26,6 +28,12 @@ struct FlowConfiguration {
             guard let text = hub["decay_\(decayClass.rawValue)"] else { continue }
             configuration.freshness.byClass[decayClass] = try decay(text, base: configuration.freshness.parameters(for: decayClass),
                                                                     key: "decay_\(decayClass.rawValue)")
+        }
+        if let text = hub["freshness_sweep_seconds"] {
+            guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
+                throw CommandFailure("hub.json: freshness_sweep_seconds must be a number of seconds, 0 or more (got \(text.prefix(32)))")
+            }
+            configuration.freshnessSweepSeconds = seconds
         }
         for tier in ConsumerTier.allCases {
             var limits = configuration.flow.limits(for: tier)

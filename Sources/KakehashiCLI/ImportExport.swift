@@ -106,7 +106,7 @@ struct Export: AsyncParsableCommand {
                                             age: age, sector: sector, limit: limit)
         } catch let error as ExportRequestError { throw CommandFailure(error.description) }
         // A small member's view is its reduced feed, as the HTTP export answers it.
-        if let principal = reader.principal, principal.organization.tier == .small, !principal.user.role.isHubStaff {
+        if let principal = reader.principal, ReducedFeed.applies(to: principal) {
             filter.reduced = true
         }
         let instant = try asOf.map { text -> Int64 in

@@ -160,7 +160,8 @@ func serve(store: any HubStore, services: [any Service], database: String? = nil
                                   defaultTLP: defaultTLP, vault: vault, warningLists: warningLists,
                                   host: host, port: port, publicURL: publicURL,
                                   services: services, metrics: metrics, countries: countries,
-                                  flow: flowConfiguration.flow, freshness: flowConfiguration.freshness, alerts: alerts) { boundPort in
+                                  flow: flowConfiguration.flow, freshness: flowConfiguration.freshness,
+                                  freshnessSweepSeconds: flowConfiguration.freshnessSweepSeconds, alerts: alerts) { boundPort in
         let url = "http://\(host):\(boundPort)"
         var text = banner.map { $0(url) + "\n" } ?? ""
         text += "listening on \(url)  (TAXII discovery: \(url)/taxii2/)\n"

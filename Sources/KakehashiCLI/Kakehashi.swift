@@ -8,7 +8,7 @@ struct Kakehashi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kakehashi",
         abstract: "Kakehashi 架け橋 — cyber-threat information-sharing hub (STIX 2.1 / TAXII 2.1).",
-        subcommands: [Init.self, Serve.self, Admin.self, Import.self, Export.self, Submit.self, Extract.self, CampaignsCommand.self, CorrelationsCommand.self, CorrelationCommand.self, MetricsCommand.self, SightingsCommand.self, AlertsCommand.self, Audit.self, Backup.self, Migrate.self, Demo.self])
+        subcommands: [Init.self, Serve.self, Admin.self, Import.self, Export.self, Submit.self, Extract.self, CampaignsCommand.self, CorrelationsCommand.self, CorrelationCommand.self, MetricsCommand.self, SightingsCommand.self, AlertsCommand.self, FreshnessCommand.self, Audit.self, Backup.self, Migrate.self, Demo.self])
 
     /// Runs the command with the file-creation mask 077: everything the hub writes (the database and
     /// its -wal/-shm files, hub.json, samples, exports) holds members' data or the hub's secrets, so it

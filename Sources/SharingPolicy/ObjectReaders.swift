@@ -54,6 +54,37 @@ public struct FeedReader: Sendable {
         return page
     }
 
+    /// One page of at most `query.limit` versions this reader may read that `admit` keeps (a small
+    /// member's reduced feed): pages are read on until that many are kept or none are left (at most
+    /// `rounds` reads), only the kept versions are recorded as read, and the page's `lastExamined` is
+    /// the last version looked at, where the next page resumes even when it was left out.
+    ///
+    /// ```swift
+    /// let page = try await reader.page(query) { objects in try await reduced.keep(objects, feed: feed) }
+    /// ```
+    public func page(_ query: ObjectQuery, rounds: Int = 20,
+                     admitting admit: ([StoredObject]) async throws -> [StoredObject]) async throws -> ObjectPage {
+        var query = query
+        let limit = query.limit
+        var kept: [StoredObject] = []
+        var result = ObjectPage(objects: [], more: false, listingStart: query.listingStart)
+        for _ in 0..<max(1, rounds) {
+            query.limit = limit - kept.count
+            let page = try await unrecordedPage(query)
+            kept += try await admit(page.objects)
+            result.more = page.more
+            result.listingStart = page.listingStart
+            if let last = page.objects.last { result.lastExamined = (last.position, last.dateAddedMicroseconds) }
+            guard page.more, kept.count < limit, let last = page.objects.last else { break }
+            query.afterPosition = last.position
+            query.afterDateAdded = last.dateAddedMicroseconds
+            query.listingStart = page.listingStart
+        }
+        result.objects = kept
+        await record(kept)
+        return result
+    }
+
     /// Every page of `query`, recorded: for reads that must take the whole of a submission or feed.
     public func all(_ query: ObjectQuery) async throws -> [StoredObject] {
         var query = query

@@ -36,7 +36,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 public protocol HubStore: AccountStore, SubmissionStore, ObjectStore, CorroborationStore, SightingStore, AuditStore,
                           SharingMetricsStore, CampaignStore, ChangeStampStore, ObservableIndexStore, FeedFlowStore,
                           PortalSessionStore, ObjectSearchStore, AlertStore, AccountUpkeepStore,
-                          SubmissionListingStore {
+                          SubmissionListingStore, FreshnessSweepStore {
     /// Throws unless the store answers a trivial read now (`GET /readyz`); cheap, reveals nothing.
     ///
     /// ```swift

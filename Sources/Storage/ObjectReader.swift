@@ -16,6 +16,8 @@ public enum HubReadPurpose: String, Sendable, Equatable {
     case operatorExport = "operator-export"
     /// Classing new indicators for the sharing metrics' daily counts (SharingMetrics): counts only.
     case metrics
+    /// The freshness sweep: finding the hub-created indicators that expired, to version them (`FreshnessSweep`).
+    case freshnessSweep = "freshness-sweep"
 }
 
 /// Who one object read is for, as the store applies it.

@@ -129,8 +129,17 @@ public struct ObjectPage: Sendable {
     public var more: Bool
     /// Where the listing began, to carry into the next page's query.
     public var listingStart: Int64?
+    /// The last version the read looked at (its position and date_added), when that is not the last
+    /// of `objects`: a filtered read (a small member's reduced feed) resumes after it, so a version
+    /// it left out is not looked at again and a page that kept nothing still has a `next`.
+    public var lastExamined: (position: Int64, dateAddedMicroseconds: Int64)?
     public init(objects: [StoredObject], more: Bool, listingStart: Int64? = nil) {
         self.objects = objects; self.more = more; self.listingStart = listingStart
+    }
+
+    /// Where the next page begins: after the last version looked at.
+    public var resumePoint: (position: Int64, dateAddedMicroseconds: Int64)? {
+        lastExamined ?? objects.last.map { ($0.position, $0.dateAddedMicroseconds) }
     }
 }
 

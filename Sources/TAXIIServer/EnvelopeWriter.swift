@@ -12,7 +12,7 @@ enum EnvelopeWriter {
         let size = page.objects.reduce(64) { $0 + $1.bytes.count + 1 }
         var buffer = ByteBufferAllocator().buffer(capacity: size)
         buffer.writeString("{\"more\":\(page.more)")
-        if page.more, let last = page.objects.last {
+        if page.more, let last = page.resumePoint {
             let token = PageCursor.token(after: last.position, start: page.listingStart, added: last.dateAddedMicroseconds)
             buffer.writeString(",\"next\":\"\(token)\"")
         }

@@ -3,6 +3,7 @@
 // decided by the PolicyEngine, writes go through EnvelopeIntake, reads are store range reads.
 import Accounts
 import Consent
+import Distribution
 import Foundation
 import HTTPTypes
 import HubHTTP
@@ -32,14 +33,17 @@ public struct TAXIIService: Sendable {
 
     /// Rate limits and page caps by consumer tier (nil: none).
     public let flow: ConsumerFlow?
+    /// A small member's reduced feed over TAXII (`ReducedFeed.applies`): the same bar as its exports.
+    public let reducedFeed: ReducedFeedReads
 
     public init(store: any HubStore, configuration: TAXIIConfiguration = TAXIIConfiguration(),
                 authenticator: Authenticator? = nil, ledger: DeliveryLedger? = nil, desk: ConsentDesk? = nil,
                 corroboration: Corroboration? = nil, policy: PolicyEngine? = nil,
                 publicAddress: PublicAddress = PublicAddress(), arrivals: (any SubmissionArrivals)? = nil,
-                flow: ConsumerFlow? = nil) {
+                flow: ConsumerFlow? = nil, reducedFeed: ReducedFeedReads? = nil) {
         self.publicAddress = publicAddress
         self.flow = flow
+        self.reducedFeed = reducedFeed ?? ReducedFeedReads(store: store)
         self.store = store
         self.ledger = ledger ?? DeliveryLedger(store: store)
         self.policy = policy ?? PolicyEngine(store: store)
@@ -136,27 +140,27 @@ public struct TAXIIService: Sendable {
 
     /// The reader of the feed named in the path for `purpose` (404 when the principal may not see
     /// that it exists, 403 when it may not read it): every object read goes through it.
-    func reader(_ request: Request, _ context: HubRequestContext, purpose: ReadPurpose) async throws -> FeedReader {
+    func reader(_ request: Request, _ context: HubRequestContext, purpose: ReadPurpose) async throws -> (Feed, FeedReader) {
         let (feed, _) = try await visibleFeed(request, context)
         guard let reader = try await policy.reader(for: context.requirePrincipal(), feed: feed, purpose: purpose,
                                                    ledger: ledger)
         else { throw HubError.forbidden("You may not read collection \(feed.id).") }
-        return reader
+        return (feed, reader)
     }
 
     // MARK: - Objects
 
     func getObjects(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.objectsFilters)
-        let reader = try await reader(request, context, purpose: .taxii)
-        let page = try await read(reader, parameters: parameters)
+        let (feed, reader) = try await reader(request, context, purpose: .taxii)
+        let page = try await read(reader, feed: feed, parameters: parameters)
         return Self.ok(EnvelopeWriter.envelope(page), headers: Self.dateAddedHeaders(page))
     }
 
     func manifest(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.objectsFilters)
-        let reader = try await reader(request, context, purpose: .taxiiManifest)
-        let page = try await read(reader, parameters: parameters)
+        let (feed, reader) = try await reader(request, context, purpose: .taxiiManifest)
+        let page = try await read(reader, feed: feed, parameters: parameters)
         let records = page.objects.map {
             ManifestRecord(id: $0.stixID, date_added: EnvelopeWriter.dateAdded($0.dateAddedMicroseconds),
                            version: $0.version, media_type: MediaType.stix)
@@ -167,25 +171,25 @@ public struct TAXIIService: Sendable {
 
     func getObject(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.objectFilters)
-        let reader = try await reader(request, context, purpose: .taxii)
+        let (feed, reader) = try await reader(request, context, purpose: .taxii)
         let objectID = try Self.objectID(context)
-        let page = try await read(reader, parameters: parameters, objectID: objectID)
+        let page = try await read(reader, feed: feed, parameters: parameters, objectID: objectID)
         if page.objects.isEmpty && parameters["next"] == nil {
-            try await requireObjectExists(objectID, reader: reader)
+            try await requireObjectExists(objectID, reader: reader, feed: feed)
         }
         return Self.ok(EnvelopeWriter.envelope(page), headers: Self.dateAddedHeaders(page))
     }
 
     func versions(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request.uri.query, allowed: QueryParameters.versionsFilters)
-        let reader = try await reader(request, context, purpose: .taxiiVersions)
+        let (feed, reader) = try await reader(request, context, purpose: .taxiiVersions)
         let objectID = try Self.objectID(context)
         var query = ObjectQuery(feedID: reader.feedID, ids: [objectID], versions: .every,
                                 limit: configuration.defaultPageSize)
         try parameters.apply(to: &query, maxPageSize: configuration.maxPageSize)
-        let page = try await reader.page(query)
+        let page = try await page(reader, feed: feed, query: query)
         if page.objects.isEmpty && parameters["next"] == nil {
-            try await requireObjectExists(objectID, reader: reader)
+            try await requireObjectExists(objectID, reader: reader, feed: feed)
         }
         let resource = VersionsResource(more: page.more, next: Self.nextToken(page),
                                         versions: page.objects.map(\.version))
@@ -239,15 +243,33 @@ public struct TAXIIService: Sendable {
     // MARK: - Helpers
 
     /// One page of what the reader may read in its feed (recorded as read when returned).
-    func read(_ reader: FeedReader, parameters: QueryParameters, objectID: String? = nil) async throws -> ObjectPage {
+    func read(_ reader: FeedReader, feed: Feed, parameters: QueryParameters, objectID: String? = nil) async throws -> ObjectPage {
         var query = ObjectQuery(feedID: reader.feedID, limit: configuration.defaultPageSize)
         try parameters.apply(to: &query, maxPageSize: configuration.maxPageSize)
         if let objectID { query.ids = [objectID] }
-        return try await reader.page(query)
+        return try await page(reader, feed: feed, query: query)
     }
 
-    func requireObjectExists(_ objectID: String, reader: FeedReader) async throws {
-        guard try await reader.contains(objectID: objectID) else {
+    /// A page of `query`: for a small member, of what its reduced feed keeps (`ReducedFeedReads`),
+    /// resuming after the last version looked at.
+    func page(_ reader: FeedReader, feed: Feed, query: ObjectQuery) async throws -> ObjectPage {
+        guard let principal = reader.principal, ReducedFeed.applies(to: principal) else { return try await reader.page(query) }
+        let reduced = reducedFeed
+        return try await reader.page(query) { objects in try await reduced.keep(objects, feed: feed) }
+    }
+
+    /// 404 unless some version of the object is visible to the reader (for a small member reading
+    /// `feed`: kept by its reduced feed; a version it leaves out is absent, as one it may not read).
+    func requireObjectExists(_ objectID: String, reader: FeedReader, feed: Feed? = nil) async throws {
+        let exists: Bool
+        if let feed, let principal = reader.principal, ReducedFeed.applies(to: principal) {
+            let versions = try await reader.unrecordedPage(ObjectQuery(feedID: feed.id, ids: [objectID], versions: .every,
+                                                                       limit: configuration.maxPageSize))
+            exists = try await !reducedFeed.keep(versions.objects, feed: feed).isEmpty
+        } else {
+            exists = try await reader.contains(objectID: objectID)
+        }
+        guard exists else {
             throw HubError.notFound("There is no object \(objectID.prefix(100)) in collection \(reader.feedID).")
         }
     }
@@ -261,7 +283,7 @@ public struct TAXIIService: Sendable {
     }
 
     static func nextToken(_ page: ObjectPage) -> String? {
-        guard page.more, let last = page.objects.last else { return nil }
+        guard page.more, let last = page.resumePoint else { return nil }
         return PageCursor.token(after: last.position, start: page.listingStart, added: last.dateAddedMicroseconds)
     }
 
