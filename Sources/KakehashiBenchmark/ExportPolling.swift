@@ -74,18 +74,16 @@ enum ExportPolling {
             while Date() < deadline {
                 let token = shared[index % shared.count]
                 index += connections
-                if let (status, _) = try? connection.get(path, headers: [("Authorization", "Bearer \(token)"), ("If-None-Match", etag)]),
-                   status == 304 { notModified += 1 } else { other += 1 }
+                if let response = try? connection.get(path, headers: [("Authorization", "Bearer \(token)"), ("If-None-Match", etag)]),
+                   response.status == 304 { notModified += 1 } else { other += 1 }
             }
             connection.close()
             return (notModified, other)
         }
         let elapsed = Date().timeIntervalSince(started)
         let notModified = counts.reduce(0) { $0 + $1.notModified }, other = counts.reduce(0) { $0 + $1.other }
-        return String(format: """
-            export polling over HTTP (SQLite, %d indicators, RPZ, %@ values; first GET %.2f s): %d tokens on %d keep-alive \
-            connections with If-None-Match for %.0f s: %.0f requests/s answered 304 (%d), %d other answers
-            """, indicators, values, ExportThroughput.seconds(first), tokens.count, connections, elapsed,
-            Double(notModified) / elapsed, notModified, other)
+        return "export polling over HTTP (SQLite, \(indicators) indicators, RPZ, \(values) values; first GET "
+            + String(format: "%.2f s): %d tokens on %d keep-alive connections with If-None-Match for %.0f s: %.0f requests/s answered 304 (%d), %d other answers",
+                     ExportThroughput.seconds(first), tokens.count, connections, elapsed, Double(notModified) / elapsed, notModified, other)
     }
 }
