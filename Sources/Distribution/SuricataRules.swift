@@ -83,6 +83,7 @@ public enum SuricataRules {
                     hashes[type, default: []] += added
                     hashes[type] = Array(Set(hashes[type]!)).sorted()
                 } else {
+                    if hashes[type] == nil { hashes[type] = [] }
                     for value in added {
                         let at = Self.insertionPoint(of: value, in: hashes[type, default: []])
                         if at == hashes[type]!.count || hashes[type]![at] != value { hashes[type]!.insert(value, at: at) }
