@@ -6,7 +6,12 @@
 // from memory (304 with If-None-Match). Freshness (Freshness) is scored per indicator when the
 // table is read and again when members report sightings; a cached document is trusted only until
 // the first instant one of its indicators expires, so time passing alone changes the document and
-// its ETag (a poll with the old ETag gets 200, not 304).
+// its ETag (a poll with the old ETag gets 200, not 304). When only new indicators arrived since a
+// document was built, the document is patched: only they are read, scored, selected and written
+// (Suricata and RPZ append in place; the other formats are rebuilt from the table only when the
+// new indicators change what they select), and the ETag, a sum of per-value digests kept in the
+// table, moves only when the reader's selected content does. Builds of one document are shared:
+// polls that arrive while it is built wait for that build rather than start their own.
 import Accounts
 import Crypto
 import Foundation
@@ -64,17 +69,37 @@ public final class FeedExporter: Sendable {
     let freshness: FreshnessDefaults
 
     struct Stamp: Equatable { var change: ChangeStamp; var generation: UInt64 }
-    struct Table { var stamp: Stamp; var head: Int64; var entries: [String: StoredIndicator] }
-    struct StoredIndicator { var indicator: ExportIndicator; var object: StoredObject; var keys: [String] }
+    struct Table {
+        var stamp: Stamp; var head: Int64; var entries: [String: StoredIndicator]
+        /// Values the warning lists or the operator's exclusions keep off blocklists (decided once, when read).
+        var blocked: Set<ExportValue> = []
+        /// Changes whenever entries change other than by indicators read after the head (a full
+        /// read, a re-scoring of all): documents built under another epoch are not patched.
+        var epoch: UInt64 = 0
+        /// Indicators placed by incremental reads in this epoch, in order; `replaced`: a newer
+        /// version of one the table held.
+        var log: [(id: String, replaced: Bool)] = []
+    }
+    struct StoredIndicator {
+        var indicator: ExportIndicator; var object: StoredObject; var keys: [String]
+        /// Per value of `indicator.values`: SHA-256 of `id|modified|type=value`, first 16 bytes.
+        var digests: [ContentDigest]
+    }
     struct DocumentKey: Hashable { var table: String; var request: ExportRequest }
     /// A built document, exact while the stamp holds and until `validUntil` (µs): the first instant
     /// an indicator of the table expires or falls under the reduced feed's bar.
-    struct Cached { var stamp: Stamp; var validUntil: Int64; var document: ExportDocument }
+    struct Cached { var stamp: Stamp; var validUntil: Int64; var document: ExportDocument; var patch: Patch? }
+    /// What patching a cached document needs: the table epoch and log position it was built to,
+    /// its content digest and its writer (Suricata and RPZ).
+    struct Patch { var epoch: UInt64; var logCount: Int; var digest: ContentDigest; var writer: PatchWriter }
+    enum PatchWriter { case rpz(ResponsePolicyZone.Zone), suricata(SuricataRules.RuleFile), none }
 
     let stampState = Mutex<(stamp: Stamp, read: Date)?>(nil)
     let tables = Mutex<[String: Table]>([:])
     let documents = Mutex<[DocumentKey: Cached]>([:])
+    let building = Mutex<[DocumentKey: (stamp: Stamp, task: Task<ExportDocument, any Error>)]>([:])
     let sectors = Mutex<[String: String?]>([:])
+    let epochs = Atomic<UInt64>(0)
 
     public init(store: any HubStore, ledger: DeliveryLedger?, warningLists: WarningLists = .bundled,
                 exclusions: Set<String> = [], hubName: String = "Kakehashi", stampLifetime: TimeInterval = 0.5,
@@ -103,30 +128,129 @@ public final class FeedExporter: Sendable {
         let key = DocumentKey(table: tableKey, request: request)
         if let asOfMicroseconds {
             let table = try await refreshedTable(key: tableKey, feed: feed, reader: reader, stamp: stamp)
-            return try build(request, feed: feed, table: table, nowMicroseconds: asOfMicroseconds)
+            return try build(request, feed: feed, table: table, nowMicroseconds: asOfMicroseconds).0
         }
         let now = STIXTimestamp.now().microsecondsSinceEpoch
         if let hit = documents.withLock({ $0[key] }), hit.stamp == stamp, now < hit.validUntil { return hit.document }
-        let table = try await refreshedTable(key: tableKey, feed: feed, reader: reader, stamp: stamp)
-        var document = try build(request, feed: feed, table: table, nowMicroseconds: now)
+        // One build of a document at a time: polls arriving meanwhile wait for it.
+        let task = building.withLock { building -> Task<ExportDocument, any Error> in
+            if let running = building[key], running.stamp == stamp { return running.task }
+            let task = Task { try await self.rebuild(request, key: key, feed: feed, reader: reader, stamp: stamp) }
+            building[key] = (stamp, task)
+            return task
+        }
+        return try await task.value
+    }
+
+    /// The document of `key` at `stamp`: the cached one patched with the indicators read since,
+    /// when only new indicators arrived, else built anew from the reader's table.
+    func rebuild(_ request: ExportRequest, key: DocumentKey, feed: Feed, reader: FeedReader, stamp: Stamp) async throws -> ExportDocument {
+        let table = try await refreshedTable(key: key.table, feed: feed, reader: reader, stamp: stamp)
+        let now = STIXTimestamp.now().microsecondsSinceEpoch
+        if let hit = documents.withLock({ $0[key] }), hit.stamp == stamp, now < hit.validUntil { return hit.document }
+        if let patched = patch(request, key: key, feed: feed, table: table, stamp: stamp, now: now) { return patched }
+        var (document, patch) = try build(request, feed: feed, table: table, nowMicroseconds: now)
         if let previous = documents.withLock({ $0[key] }), previous.document.etag == document.etag {
             document = previous.document   // the same content keeps its bytes, ETag and Last-Modified
         }
         let built = document
         documents.withLock { documents in
             if documents.count > 10_000 { documents.removeAll() }
-            documents[key] = Cached(stamp: stamp, validUntil: Self.validUntil(table, after: now), document: built)
+            documents[key] = Cached(stamp: stamp, validUntil: Self.validUntil(table, after: now), document: built, patch: patch)
         }
+        return built
+    }
+
+    /// The cached document of `key` patched with the indicators the table read since it was built,
+    /// or nil when it cannot be (none cached, another epoch, a replaced version, expired, a cap or
+    /// an age filter, or new values in a format that is not appended to).
+    func patch(_ request: ExportRequest, key: DocumentKey, feed: Feed, table: Table, stamp: Stamp, now: Int64) -> ExportDocument? {
+        guard request.filter.limitPerList == nil, request.filter.maxAgeSeconds == nil else { return nil }
+        // Looked at in place: a copy of the cached document would keep its bytes from being appended to.
+        let state = documents.withLock { documents -> (logCount: Int, validUntil: Int64)? in
+            guard let cached = documents[key], let patch = cached.patch, patch.epoch == table.epoch,
+                  patch.logCount <= table.log.count, now < cached.validUntil else { return nil }
+            return (patch.logCount, cached.validUntil)
+        }
+        guard let state else { return nil }
+        let fresh = table.log[state.logCount...]
+        guard !fresh.contains(where: { $0.replaced }) else { return nil }
+        let entries = fresh.compactMap { table.entries[$0.id] }
+        let set = select(request, feed: feed, entries: entries, table: table, now: now)
+        var validUntil = state.validUntil
+        for entry in entries { validUntil = Self.earliest(validUntil, entry.indicator, after: now) }
+        if set.indicators.isEmpty {
+            // Nothing this reader's document selects arrived: the same document, the same ETag.
+            return documents.withLock { documents -> ExportDocument? in
+                guard documents[key]?.patch?.logCount == state.logCount else { return nil }
+                documents[key]?.stamp = stamp
+                documents[key]?.validUntil = validUntil
+                documents[key]?.patch?.logCount = table.log.count
+                return documents[key]?.document
+            }
+        }
+        // Take the cached document out so that the writer's bytes are appended to in place.
+        guard var cached = documents.withLock({ documents -> Cached? in
+            guard let patch = documents[key]?.patch, patch.logCount == state.logCount else { return nil }
+            switch patch.writer {
+            case .none: return nil
+            case .rpz, .suricata: return documents.removeValue(forKey: key)
+            }
+        }), var next = cached.patch else { return nil }
+        cached.patch = nil
+        var document = cached.document
+        cached.document.files = []; cached.document.objects = []
+        document.files = []
+        var objects = document.objects
+        document.objects = []
+        var writer = next.writer
+        next.writer = .none
+        let files: [ExportFile]
+        switch writer {
+        case .rpz(var zone):
+            writer = .none
+            zone.add(set.indicators)
+            files = [zone.file(builtMicroseconds: now)]
+            writer = .rpz(zone)
+        case .suricata(var rules):
+            writer = .none
+            rules.add(set.indicators)
+            files = rules.files()
+            writer = .suricata(rules)
+        case .none: return nil
+        }
+        next.writer = writer
+        next.logCount = table.log.count
+        for selected in set.indicators {
+            guard let entry = table.entries[selected.indicator.stixID] else { continue }
+            next.digest.add(entry.digests(of: selected.values))
+            objects.append(entry.object)
+        }
+        document.files = files
+        document.objects = objects
+        document.valueCount += set.valueCount
+        document.etag = Self.etag(next.digest, request: request, feed: feed)
+        document.lastModified = Date()
+        let built = document
+        let patched = next
+        documents.withLock { $0[key] = Cached(stamp: stamp, validUntil: validUntil, document: built, patch: patched) }
         return built
     }
 
     /// The first instant after `now` at which an indicator of `table` expires or leaves the reduced feed.
     static func validUntil(_ table: Table, after now: Int64) -> Int64 {
         var first = Int64.max
-        for entry in table.entries.values {
-            for instant in [entry.indicator.freshUntilMicroseconds, entry.indicator.strongUntilMicroseconds]
-            where instant > now && instant < first { first = instant }
-        }
+        for entry in table.entries.values { first = earliest(first, entry.indicator, after: now) }
+        return first
+    }
+
+    /// The earliest of `first` and the instants after `now` at which `indicator` expires (by
+    /// freshness or its STIX `valid_until`) or leaves the reduced feed.
+    static func earliest(_ first: Int64, _ indicator: ExportIndicator, after now: Int64) -> Int64 {
+        var first = first
+        if let validUntil = indicator.validUntilMicroseconds, validUntil > now && validUntil < first { first = validUntil }
+        if indicator.freshUntilMicroseconds > now && indicator.freshUntilMicroseconds < first { first = indicator.freshUntilMicroseconds }
+        if indicator.strongUntilMicroseconds > now && indicator.strongUntilMicroseconds < first { first = indicator.strongUntilMicroseconds }
         return first
     }
 
@@ -139,23 +263,55 @@ public final class FeedExporter: Sendable {
 
     // MARK: - Building
 
-    func build(_ request: ExportRequest, feed: Feed, table: Table, nowMicroseconds now: Int64) throws -> ExportDocument {
-        // A small member's reduced feed carries nothing of a normal or info feed.
-        let indicators = request.filter.reduced && !ReducedFeed.carries(feed) ? [] : table.entries.values.map(\.indicator)
-        let set = ExportSelection.select(indicators, filter: request.filter, nowMicroseconds: now, isBlocked: isBlocked)
+    func build(_ request: ExportRequest, feed: Feed, table: Table, nowMicroseconds now: Int64) throws -> (ExportDocument, Patch) {
+        let set = select(request, feed: feed, entries: table.entries.values, table: table, now: now)
         let context = ExportContext(feedName: feed.name, hubName: hubName, builtMicroseconds: now, sidBase: sidBase, sidCount: sidCount)
-        let files = try ExportWriters.write(set, format: request.format, types: request.filter.types, context: context)
-        var digest = SHA256()
-        for selected in set.indicators {
-            digest.update(data: Array("\(selected.indicator.stixID)|\(selected.indicator.modifiedMicroseconds)|".utf8))
-            for value in selected.values { digest.update(data: Array("\(value.type.rawValue)=\(value.value);".utf8)) }
+        let files: [ExportFile]
+        let writer: PatchWriter
+        switch request.format {
+        case .rpz:
+            var zone = ResponsePolicyZone.Zone(context: context)
+            zone.add(set.indicators)
+            files = [zone.file(builtMicroseconds: now)]
+            writer = .rpz(zone)
+        case .suricata:
+            var rules = SuricataRules.RuleFile(context: context)
+            rules.add(set.indicators)
+            files = rules.files()
+            writer = .suricata(rules)
+        default:
+            files = try ExportWriters.write(set, format: request.format, types: request.filter.types, context: context)
+            writer = .none
         }
-        digest.update(data: Array("\(request.format.rawValue)|\(feed.name)".utf8))
-        let etag = "\"" + digest.finalize().prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
-        let ids = Set(set.indicators.map(\.indicator.stixID))
-        let objects = table.entries.values.filter { ids.contains($0.indicator.stixID) }.map(\.object)
-        return ExportDocument(files: files, etag: etag, lastModified: Date(), valueCount: set.valueCount,
-                              cut: set.cut, objects: objects)
+        var digest = ContentDigest()
+        var objects: [StoredObject] = []
+        objects.reserveCapacity(set.indicators.count)
+        for selected in set.indicators {
+            guard let entry = table.entries[selected.indicator.stixID] else { continue }
+            digest.add(entry.digests(of: selected.values))
+            objects.append(entry.object)
+        }
+        let document = ExportDocument(files: files, etag: Self.etag(digest, request: request, feed: feed), lastModified: Date(),
+                                      valueCount: set.valueCount, cut: set.cut, objects: objects)
+        return (document, Patch(epoch: table.epoch, logCount: table.log.count, digest: digest, writer: writer))
+    }
+
+    /// What of `entries` the request selects (warning-listed and excluded values decided at read).
+    func select<Entries: Sequence<StoredIndicator>>(_ request: ExportRequest, feed: Feed, entries: Entries, table: Table,
+                                                    now: Int64) -> ExportSet {
+        // A small member's reduced feed carries nothing of a normal or info feed.
+        if request.filter.reduced && !ReducedFeed.carries(feed) { return ExportSet(indicators: []) }
+        let blocked = table.blocked
+        return ExportSelection.select(entries.map(\.indicator), filter: request.filter, nowMicroseconds: now,
+                                      isBlocked: { blocked.contains($0) })
+    }
+
+    /// The strong validator: the content digest (a sum over the selected values, so a patch adds
+    /// to it), the format, the filter and the feed.
+    static func etag(_ digest: ContentDigest, request: ExportRequest, feed: Feed) -> String {
+        var hash = SHA256()
+        hash.update(data: Array("\(digest.high)|\(digest.low)|\(request.format.rawValue)|\(request.filter.signature)|\(feed.name)".utf8))
+        return "\"" + hash.finalize().prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
     }
 
     /// Warning lists and the operator's exclusions.
@@ -198,16 +354,27 @@ public final class FeedExporter: Sendable {
             if old.generation == stamp.generation, old.change.revokedReleases == stamp.change.revokedReleases,
                stamp.change.versionCount - old.change.versionCount == stamp.change.lastPosition - old.change.lastPosition {
                 let added = try await read(into: &table, after: table.head, feed: feed, reader: reader)
-                // New sightings move every indicator's freshness; otherwise only the new ones are scored.
-                try await score(&table, ids: old.change.sightingRows == stamp.change.sightingRows ? added : nil, feed: feed)
                 table.stamp = stamp
+                // New sightings move every indicator's freshness; otherwise only the new ones are scored.
+                if old.change.sightingRows == stamp.change.sightingRows {
+                    try await score(&table, ids: added, feed: feed)
+                } else {
+                    try await score(&table, ids: nil, feed: feed)
+                    table.epoch = epochs.add(1, ordering: .relaxed).newValue
+                    table.log = []
+                }
                 let updated = table
-                tables.withLock { $0[key] = updated }
+                tables.withLock { tables in
+                    // Another request may have refreshed it further meanwhile: keep the newer.
+                    if let current = tables[key], current.epoch == updated.epoch, current.log.count > updated.log.count { return }
+                    tables[key] = updated
+                }
                 return updated
             }
         }
-        var table = Table(stamp: stamp, head: 0, entries: [:])
+        var table = Table(stamp: stamp, head: 0, entries: [:], epoch: epochs.add(1, ordering: .relaxed).newValue)
         try await read(into: &table, after: nil, feed: feed, reader: reader)
+        table.log = []
         try await score(&table, ids: nil, feed: feed)
         let built = table
         tables.withLock { tables in
@@ -217,31 +384,81 @@ public final class FeedExporter: Sendable {
         return built
     }
 
+    /// One stored version made ready for the table: its indicator, freshness keys, value digests
+    /// and the values of it a blocklist never carries.
+    struct Parsed: Sendable { var object: StoredObject; var entry: StoredIndicator; var blocked: [ExportValue] }
+
     /// Reads the versions after `after` into the table; returns the ids of the indicators it (re)placed.
+    /// Pages are fetched one ahead and parsed on every core.
     @discardableResult
     func read(into table: inout Table, after: Int64?, feed: Feed, reader: FeedReader) async throws -> [String] {
         var placed: [String] = []
-        var query = ObjectQuery(feedID: feed.id, afterPosition: after, types: ["indicator"], versions: .latest, limit: 5000)
+        let query = ObjectQuery(feedID: feed.id, afterPosition: after, types: ["indicator"], versions: .latest, limit: 5000)
+        var page = try await reader.unrecordedPage(query)
         while true {
-            let page = try await reader.unrecordedPage(query)
-            for object in page.objects {
-                table.head = max(table.head, object.position)
-                let providerSector = try await sector(of: object.providerOrganizationID)
-                guard let indicator = ExportIndicator.read(object.bytes, submissionID: object.submissionID,
-                                                           sector: providerSector) else { continue }
-                if let existing = table.entries[indicator.stixID],
-                   existing.indicator.modifiedMicroseconds > indicator.modifiedMicroseconds { continue }
-                var slim = object
-                slim.bytes = Data()
-                table.entries[indicator.stixID] = StoredIndicator(indicator: indicator, object: slim,
-                                                                  keys: FreshnessKeys.observableKeys(of: indicator.values))
-                placed.append(indicator.stixID)
+            var nextQuery: ObjectQuery?
+            if page.more, let last = page.objects.last {
+                var next = query
+                next.afterPosition = last.position
+                next.afterDateAdded = last.dateAddedMicroseconds
+                next.listingStart = page.listingStart
+                nextQuery = next
             }
-            guard page.more, let last = page.objects.last else { return placed }
-            query.afterPosition = last.position
-            query.afterDateAdded = last.dateAddedMicroseconds
-            query.listingStart = page.listingStart
+            async let following = Self.page(nextQuery, reader: reader)
+            var sectorOf: [String: String?] = [:]
+            for organization in Set(page.objects.map(\.providerOrganizationID)) { sectorOf[organization] = try await sector(of: organization) }
+            let parsed = await parse(page.objects, sectors: sectorOf)
+            for item in parsed {
+                table.head = max(table.head, item.object.position)
+                guard !item.entry.indicator.stixID.isEmpty else { continue }
+                let entry = item.entry
+                let id = entry.indicator.stixID
+                let existing = table.entries[id]
+                if let existing, existing.indicator.modifiedMicroseconds > entry.indicator.modifiedMicroseconds { continue }
+                for value in item.blocked { table.blocked.insert(value) }
+                table.entries[id] = entry
+                placed.append(id)
+                if after != nil { table.log.append((id, existing != nil)) }
+            }
+            guard let next = try await following else { return placed }
+            page = next
         }
+    }
+
+    static func page(_ query: ObjectQuery?, reader: FeedReader) async throws -> ObjectPage? {
+        guard let query else { return nil }
+        return try await reader.unrecordedPage(query)
+    }
+
+    /// Parses `objects` on every core (STIX JSON, the pattern, warning lists, digests); objects
+    /// that are no indicator come back with an empty id.
+    func parse(_ objects: [StoredObject], sectors: [String: String?]) async -> [Parsed] {
+        let parts = objects.count < 256 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let size = (objects.count + parts - 1) / max(parts, 1)
+        return await withTaskGroup(of: (Int, [Parsed]).self) { group in
+            for part in 0..<parts {
+                let slice = Array(objects[min(objects.count, part * size)..<min(objects.count, (part + 1) * size)])
+                group.addTask { (part, slice.map { self.parse($0, sector: sectors[$0.providerOrganizationID] ?? nil) }) }
+            }
+            var results = [[Parsed]](repeating: [], count: parts)
+            for await (part, parsed) in group { results[part] = parsed }
+            return results.flatMap { $0 }
+        }
+    }
+
+    func parse(_ object: StoredObject, sector: String?) -> Parsed {
+        var slim = object
+        slim.bytes = Data()
+        guard let indicator = ExportIndicator.read(object.bytes, submissionID: object.submissionID, sector: sector) else {
+            let empty = ExportIndicator(stixID: "", name: "", modifiedMicroseconds: 0, createdMicroseconds: 0, values: [])
+            return Parsed(object: slim, entry: StoredIndicator(indicator: empty, object: slim, keys: [], digests: []), blocked: [])
+        }
+        let digests = indicator.values.map { value in
+            ContentDigest(Array("\(indicator.stixID)|\(indicator.modifiedMicroseconds)|\(value.type.rawValue)=\(value.value)".utf8))
+        }
+        return Parsed(object: slim, entry: StoredIndicator(indicator: indicator, object: slim,
+                                                           keys: FreshnessKeys.observableKeys(of: indicator.values), digests: digests),
+                      blocked: indicator.values.filter(isBlocked))
     }
 
     func sector(of organizationID: String) async throws -> String? {
@@ -249,5 +466,43 @@ public final class FeedExporter: Sendable {
         let sector = try await store.organization(id: organizationID)?.sector
         sectors.withLock { $0[organizationID] = sector }
         return sector
+    }
+}
+
+extension ExportFilter {
+    /// The filter as text, the same in every process (an ETag's input).
+    var signature: String {
+        let types = types.map(\.rawValue).sorted().joined(separator: ",")
+        return "\(types)|\(maxTLP ?? "")|\(minConfidence ?? -1)|\(maxAgeSeconds ?? -1)|\(sector ?? "")|\(limitPerList ?? -1)|\(reduced)"
+    }
+}
+
+extension FeedExporter.StoredIndicator {
+    /// The sum of the digests of `values` (a subset of the indicator's values).
+    func digests(of values: [ExportValue]) -> ContentDigest {
+        var sum = ContentDigest()
+        if values.count == indicator.values.count {
+            for digest in digests { sum.add(digest) }
+        } else {
+            for (index, value) in indicator.values.enumerated() where values.contains(value) { sum.add(digests[index]) }
+        }
+        return sum
+    }
+}
+
+/// A 128-bit digest that adds: the sum (modulo 2^128, as two words) of per-value SHA-256 prefixes,
+/// so a document's digest is kept up to date by adding the values a patch appends.
+struct ContentDigest: Sendable, Equatable {
+    var high: UInt64 = 0, low: UInt64 = 0
+    init() {}
+    init(_ bytes: [UInt8]) {
+        let hash = Array(SHA256.hash(data: bytes))
+        high = hash[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+        low = hash[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+    mutating func add(_ other: ContentDigest) {
+        let (sum, carry) = low.addingReportingOverflow(other.low)
+        low = sum
+        high = high &+ other.high &+ (carry ? 1 : 0)
     }
 }

@@ -60,12 +60,15 @@ extension FeedExporter {
     func score(_ table: inout Table, ids: [String]?, feed: Feed) async throws {
         let targets = ids ?? Array(table.entries.keys)
         guard !targets.isEmpty else { return }
-        let keys = Array(Set(targets.flatMap { table.entries[$0]?.keys ?? [] })).sorted()
+        let keys = Array(Set(targets.flatMap { table.entries[$0]?.keys ?? [] }))
         var counts: [String: Int] = [:]
         var rows: [String: [SightingRecord]] = [:]
-        for start in stride(from: 0, to: keys.count, by: 500) {
-            let chunk = Array(keys[start..<min(start + 500, keys.count)])
+        // Batched: one corroboration and one sightings read per 5,000 keys (none of the latter while
+        // the store holds no sighting at all).
+        for start in stride(from: 0, to: keys.count, by: 5_000) {
+            let chunk = Array(keys[start..<min(start + 5_000, keys.count)])
             counts.merge(try await store.observableReportCounts(chunk)) { a, _ in a }
+            guard table.stamp.change.sightingRows > 0 else { continue }
             for row in try await store.sightings(indicatorID: nil, observables: chunk) { rows[row.observable, default: []].append(row) }
         }
         for id in targets {

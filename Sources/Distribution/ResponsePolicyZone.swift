@@ -1,33 +1,62 @@
 // Distribution — ResponsePolicyZone: a DNS RPZ zone (BIND, Unbound, PowerDNS): SOA and NS, each
 // domain as `name CNAME .` and `*.name CNAME .` (NXDOMAIN for it and everything below it), each
 // address or network as an `rpz-ip` trigger. Names are relative to the zone the resolver loads
-// it as. URLs and hashes have no place in DNS and are not written.
+// it as. URLs and hashes have no place in DNS and are not written. `Zone` is the writer kept with a
+// cached export: new indicators are appended and the SOA serial rewritten in place.
 import Foundation
 
 public enum ResponsePolicyZone {
     public static func write(_ set: ExportSet, context: ExportContext) -> ExportFile {
-        // The serial is the build second: it only grows, so secondaries transfer every change.
-        let serial = UInt32(clamping: context.builtMicroseconds / 1_000_000)
-        var out = """
-        ; Kakehashi feed \(context.feedToken): response policy zone
-        $TTL 300
-        @ IN SOA localhost. hostmaster.localhost. \(serial) 3600 600 604800 300
-        @ IN NS localhost.
+        var zone = Zone(context: context)
+        zone.add(set.indicators)
+        return zone.file(builtMicroseconds: context.builtMicroseconds)
+    }
 
-        """
+    /// A zone being written: what was written and which owners it holds.
+    ///
+    /// ```swift
+    /// var zone = ResponsePolicyZone.Zone(context: context)
+    /// zone.add(set.indicators)
+    /// let file = zone.file(builtMicroseconds: now)
+    /// ```
+    public struct Zone: Sendable {
+        var buffer: ExportBuffer
         var seen: Set<String> = []
-        for selected in set.indicators {
-            for value in selected.values {
-                let owners: [String]
-                switch value.type {
-                case .domain: owners = [value.value, "*." + value.value]
-                case .ipv4, .ipv6, .cidr: owners = ipTrigger(value).map { [$0] } ?? []
-                default: owners = []
+        let name: String, feedToken: String
+
+        public init(context: ExportContext) {
+            feedToken = context.feedToken
+            name = "kakehashi-\(context.feedToken).rpz"
+            // Room for the header's fixed text, the feed's name and a serial of any length.
+            buffer = ExportBuffer(comment: ";", headerLength: 320 + 2 * feedToken.utf8.count)
+        }
+
+        public mutating func add(_ indicators: [SelectedIndicator]) {
+            for selected in indicators {
+                for value in selected.values {
+                    switch value.type {
+                    case .domain:
+                        for owner in [value.value, "*." + value.value] where seen.insert(owner).inserted { buffer.append("\(owner) CNAME .\n") }
+                    case .ipv4, .ipv6, .cidr:
+                        if let owner = ipTrigger(value), seen.insert(owner).inserted { buffer.append("\(owner) CNAME .\n") }
+                    default: continue
+                    }
                 }
-                for owner in owners where seen.insert(owner).inserted { out += "\(owner) CNAME .\n" }
             }
         }
-        return ExportFile(name: "kakehashi-\(context.feedToken).rpz", text: out)
+
+        /// The zone file, its serial the build second (it only grows, so secondaries transfer every change).
+        public mutating func file(builtMicroseconds: Int64) -> ExportFile {
+            let serial = UInt32(clamping: builtMicroseconds / 1_000_000)
+            _ = buffer.setHeader("""
+                ; Kakehashi feed \(feedToken): response policy zone
+                $TTL 300
+                @ IN SOA localhost. hostmaster.localhost. \(serial) 3600 600 604800 300
+                @ IN NS localhost.
+
+                """)
+            return ExportFile(name: name, bytes: buffer.bytes)
+        }
     }
 
     /// `198.51.100.7` → `32.7.100.51.198.rpz-ip`; `2001:db8::1/128` → `128.1.zz.db8.2001.rpz-ip`.

@@ -7,55 +7,121 @@ import Foundation
 
 public enum SuricataRules {
     public static func write(_ set: ExportSet, context: ExportContext) -> [ExportFile] {
-        var sids = SidAllocator(base: context.sidBase, count: context.sidCount)
-        let feed = context.feedToken
-        var rules = "# Kakehashi feed \(feed): \(set.valueCount) values, Suricata 7 rules (sid \(context.sidBase)–\(UInt64(context.sidBase) + UInt64(context.sidCount) - 1))\n"
+        var file = RuleFile(context: context)
+        file.add(set.indicators)
+        return file.files()
+    }
+
+    /// A rule file being written, kept with a cached export: new indicators' rules are appended and
+    /// the header block (the value count and the file-hash rules, whose `rev` moves) rewritten in place.
+    ///
+    /// ```swift
+    /// var file = SuricataRules.RuleFile(context: context)
+    /// file.add(set.indicators)
+    /// let files = file.files()   // the rules, then the hash list files
+    /// ```
+    public struct RuleFile: Sendable {
+        var buffer: ExportBuffer
+        var sids: SidAllocator
+        let feed: String, sidBase: UInt32, sidCount: UInt32
+        var valueCount = 0
+        /// Each hash type's values, sorted and unique, and the sids and rev of its file rules.
         var hashes: [ExportValueType: [String]] = [:]
         var hashRev: [ExportValueType: Int64] = [:]
-        for selected in set.indicators {
-            let indicator = selected.indicator
-            let rev = max(1, min(Int64(UInt32.max), indicator.modifiedMicroseconds / 1_000_000))
-            let meta = "metadata:kakehashi_indicator \(indicator.stixID);"
-            func rule(_ key: String, _ header: String, _ body: String, _ what: String) {
-                let sid = sids.sid(for: indicator.stixID + "|" + key)
-                rules += "alert \(header) (msg:\"Kakehashi \(feed) \(escapeMessage(what))\"; \(body)classtype:trojan-activity; sid:\(sid); rev:\(rev); \(meta))\n"
-            }
-            for value in selected.values {
-                switch value.type {
-                case .ipv4, .ipv6, .cidr:
-                    rule("ip|" + value.value, "ip any any <> [\(value.value)] any", "", "IP \(value.value)")
-                case .domain:
-                    let dotted = content("." + value.value)
-                    rule("dns|" + value.value, "dns any any -> any any", "dns.query; dotprefix; content:\"\(dotted)\"; nocase; endswith; ", "DNS query \(value.value)")
-                    rule("tls|" + value.value, "tls any any -> any any", "tls.sni; dotprefix; content:\"\(dotted)\"; nocase; endswith; ", "TLS SNI \(value.value)")
-                    rule("http|" + value.value, "http any any -> any any", "http.host; dotprefix; content:\"\(dotted)\"; endswith; ", "HTTP host \(value.value)")
-                case .url:
-                    guard let parts = ValueRules.urlParts(value.value) else { continue }
-                    var path = parts.rest
-                    if path.hasPrefix(":") { path = String(path.drop(while: { $0 != "/" && $0 != "?" })) }
-                    if let hash = path.firstIndex(of: "#") { path = String(path[..<hash]) }
-                    if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
-                    rule("url|" + value.value, "http any any -> any any",
-                         "http.host; content:\"\(content(parts.host))\"; startswith; endswith; http.uri.raw; content:\"\(content(path))\"; startswith; ",
-                         "URL \(parts.host)\(path.prefix(80))")
-                case .md5, .sha1, .sha256:
-                    hashes[value.type, default: []].append(value.value)
-                    hashRev[value.type] = max(hashRev[value.type] ?? 1, rev)
+        var hashSids: [ExportValueType: (http: UInt32, smtp: UInt32)] = [:]
+        var hashFiles: [ExportValueType: ExportFile] = [:]
+
+        public init(context: ExportContext) {
+            feed = context.feedToken; sidBase = context.sidBase; sidCount = context.sidCount
+            sids = SidAllocator(base: context.sidBase, count: context.sidCount)
+            // Room for the count line and six file-hash rules whatever the feed's name.
+            buffer = ExportBuffer(comment: "#", headerLength: 1_600 + 16 * feed.utf8.count)
+        }
+
+        public mutating func add(_ indicators: [SelectedIndicator]) {
+            var pending: [ExportValueType: [String]] = [:]
+            for selected in indicators {
+                let indicator = selected.indicator
+                valueCount += selected.values.count
+                let rev = max(1, min(Int64(UInt32.max), indicator.modifiedMicroseconds / 1_000_000))
+                let meta = "metadata:kakehashi_indicator \(indicator.stixID);"
+                func rule(_ key: String, _ header: String, _ body: String, _ what: String) {
+                    let sid = sids.sid(for: indicator.stixID + "|" + key)
+                    buffer.append("alert \(header) (msg:\"Kakehashi \(feed) \(escapeMessage(what))\"; \(body)classtype:trojan-activity; sid:\(sid); rev:\(rev); \(meta))\n")
+                }
+                for value in selected.values {
+                    switch value.type {
+                    case .ipv4, .ipv6, .cidr:
+                        rule("ip|" + value.value, "ip any any <> [\(value.value)] any", "", "IP \(value.value)")
+                    case .domain:
+                        let dotted = content("." + value.value)
+                        rule("dns|" + value.value, "dns any any -> any any", "dns.query; dotprefix; content:\"\(dotted)\"; nocase; endswith; ", "DNS query \(value.value)")
+                        rule("tls|" + value.value, "tls any any -> any any", "tls.sni; dotprefix; content:\"\(dotted)\"; nocase; endswith; ", "TLS SNI \(value.value)")
+                        rule("http|" + value.value, "http any any -> any any", "http.host; dotprefix; content:\"\(dotted)\"; endswith; ", "HTTP host \(value.value)")
+                    case .url:
+                        guard let parts = ValueRules.urlParts(value.value) else { continue }
+                        var path = parts.rest
+                        if path.hasPrefix(":") { path = String(path.drop(while: { $0 != "/" && $0 != "?" })) }
+                        if let hash = path.firstIndex(of: "#") { path = String(path[..<hash]) }
+                        if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
+                        rule("url|" + value.value, "http any any -> any any",
+                             "http.host; content:\"\(content(parts.host))\"; startswith; endswith; http.uri.raw; content:\"\(content(path))\"; startswith; ",
+                             "URL \(parts.host)\(path.prefix(80))")
+                    case .md5, .sha1, .sha256:
+                        if hashSids[value.type] == nil {
+                            hashSids[value.type] = (sids.sid(for: "file|" + value.type.rawValue),
+                                                    sids.sid(for: "file|\(value.type.rawValue)|smtp"))
+                        }
+                        pending[value.type, default: []].append(value.value)
+                        hashRev[value.type] = max(hashRev[value.type] ?? 1, rev)
+                    }
                 }
             }
-        }
-        var files: [ExportFile] = []
-        for type in [ExportValueType.md5, .sha1, .sha256] {
-            guard let list = hashes[type] else { continue }
-            let name = hashListName(type, feed: feed)
-            let sid = sids.sid(for: "file|" + type.rawValue)
-            for proto in ["http", "smtp"] {
-                let protoSid = proto == "http" ? sid : sids.sid(for: "file|\(type.rawValue)|\(proto)")
-                rules += "alert \(proto) any any -> any any (msg:\"Kakehashi \(feed) file \(type.rawValue) (\(proto))\"; file\(type.rawValue):\(name); classtype:trojan-activity; sid:\(protoSid); rev:\(hashRev[type] ?? 1);)\n"
+            for (type, added) in pending {
+                // Many new values: sort once; a few: insert each in place.
+                if added.count > 64 {
+                    hashes[type, default: []] += added
+                    hashes[type] = Array(Set(hashes[type]!)).sorted()
+                } else {
+                    if hashes[type] == nil { hashes[type] = [] }
+                    for value in added {
+                        let at = Self.insertionPoint(of: value, in: hashes[type, default: []])
+                        if at == hashes[type]!.count || hashes[type]![at] != value { hashes[type]!.insert(value, at: at) }
+                    }
+                }
             }
-            files.append(ExportFile(name: name, text: Set(list).sorted().joined(separator: "\n") + "\n"))
+            for type in pending.keys {
+                guard let list = hashes[type] else { continue }
+                var text = ""
+                text.reserveCapacity(list.count * ((list.first?.utf8.count ?? 0) + 1))
+                for value in list { text += value; text += "\n" }
+                hashFiles[type] = ExportFile(name: hashListName(type, feed: feed), text: text)
+            }
         }
-        return [ExportFile(name: "kakehashi-\(feed).rules", text: rules)] + files
+
+        static func insertionPoint(of value: String, in list: [String]) -> Int {
+            var low = 0, high = list.count
+            while low < high {
+                let middle = (low + high) / 2
+                if list[middle] < value { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+
+        /// The rules file (its header block rewritten: count and file-hash rules) and the hash lists.
+        public mutating func files() -> [ExportFile] {
+            var header = "# Kakehashi feed \(feed): \(valueCount) values, Suricata 7 rules (sid \(sidBase)–\(UInt64(sidBase) + UInt64(sidCount) - 1))\n"
+            for type in [ExportValueType.md5, .sha1, .sha256] {
+                guard let sid = hashSids[type] else { continue }
+                let name = hashListName(type, feed: feed)
+                for (proto, protoSid) in [("http", sid.http), ("smtp", sid.smtp)] {
+                    header += "alert \(proto) any any -> any any (msg:\"Kakehashi \(feed) file \(type.rawValue) (\(proto))\"; file\(type.rawValue):\(name); classtype:trojan-activity; sid:\(protoSid); rev:\(hashRev[type] ?? 1);)\n"
+                }
+            }
+            _ = buffer.setHeader(header)
+            return [ExportFile(name: "kakehashi-\(feed).rules", bytes: buffer.bytes)]
+                + [ExportValueType.md5, .sha1, .sha256].compactMap { hashFiles[$0] }
+        }
     }
 
     /// `kakehashi-C2-md5.txt`: the list file a `filemd5` rule loads (from the rules directory).

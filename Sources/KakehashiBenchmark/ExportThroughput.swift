@@ -4,7 +4,8 @@
 // and the RPZ zone. (2) Through a real SQLite store holding N indicators: the first (full) export
 // read through the policy engine's reader, an incremental one after 100 more indicators arrive,
 // and conditional checks answered from the export cache (what a 304 costs before HTTP), from two
-// tasks. Prints, asserts nothing.
+// tasks. "Incremental" is the export asked again after one (then 100) new indicators arrived: only
+// they are read, scored, selected and written, appended to the cached document. Prints, asserts nothing.
 import Distribution
 import Foundation
 import SharingPolicy
@@ -73,9 +74,22 @@ public enum ExportThroughput {
         let fullRPZ = try await ContinuousClock().measure {
             document = try await exporter.current(ExportRequest(format: .rpz), feed: feed, reader: reader)
         }
-        try await append(store: store, feed: feed, range: count..<(count + 100))
+        // Incremental: one new domain indicator (index ≡ 4 mod 10), then 100 of every type.
+        try await append(store: store, feed: feed, indices: [count + 4])
+        var incrementalOneSuricata = Duration.zero
+        let incrementalOne = try await ContinuousClock().measure {
+            document = try await exporter.current(ExportRequest(format: .rpz), feed: feed, reader: reader)
+        }
+        let oneValues = document?.valueCount ?? 0
+        incrementalOneSuricata = try await ContinuousClock().measure {
+            document = try await exporter.current(ExportRequest(format: .suricata), feed: feed, reader: reader)
+        }
+        try await append(store: store, feed: feed, indices: Array((count + 10)..<(count + 110)))
         let incremental = try await ContinuousClock().measure {
             document = try await exporter.current(ExportRequest(format: .rpz), feed: feed, reader: reader)
+        }
+        let incrementalSuricata = try await ContinuousClock().measure {
+            _ = try await exporter.current(ExportRequest(format: .suricata), feed: feed, reader: reader)
         }
         // Conditional checks: the cache answers while the stamp is trusted (the server's half second).
         let cached = FeedExporter(store: store, ledger: nil, stampLifetime: 3600, freshness: freshness)
@@ -99,18 +113,23 @@ public enum ExportThroughput {
         let conditional = Double(checks) / seconds(clock.now - start)
         try? store.close()
         return String(format: """
-            exports through SQLite at %d indicators (loaded in %.0f s): full Suricata export %.2f s (%d values), \
-            full RPZ export %.2f s (table cached, writer only), incremental RPZ after 100 new indicators %.3f s (%d values); \
-            conditional checks answered from the export cache %.0f /s (2 tasks, before HTTP)
-            """, count, seconds(load), seconds(fullSuricata), fullValues, seconds(fullRPZ), seconds(incremental),
-            document?.valueCount ?? 0, conditional)
+            exports through SQLite at %d indicators (loaded in %.0f s): full Suricata export %.2f s (%d values; the reader's \
+            table read, parsed and scored, then written), full RPZ export %.2f s (table current, selected and written); \
+            incremental after 1 new indicator: RPZ %.3f s (%d values), Suricata %.3f s; after 100 more: RPZ %.3f s (%d values), \
+            Suricata %.3f s; conditional checks answered from the export cache %.0f /s (2 tasks, before HTTP)
+            """, count, seconds(load), seconds(fullSuricata), fullValues, seconds(fullRPZ), seconds(incrementalOne), oneValues,
+            seconds(incrementalOneSuricata), seconds(incremental), document?.valueCount ?? 0, seconds(incrementalSuricata), conditional)
     }
 
-    static func append(store: SQLiteHubStore, feed: Feed, range: Range<Int>) async throws {
-        var start = range.lowerBound
-        while start < range.upperBound {
-            let end = min(range.upperBound, start + 10_000)
-            let objects = (start..<end).map { index -> IncomingObject in
+    static func append(store: any HubStore, feed: Feed, range: Range<Int>, organization: String = "bench") async throws {
+        try await append(store: store, feed: feed, indices: Array(range), organization: organization)
+    }
+
+    static func append(store: any HubStore, feed: Feed, indices: [Int], organization: String = "bench") async throws {
+        var start = 0
+        while start < indices.count {
+            let end = min(indices.count, start + 10_000)
+            let objects = indices[start..<end].map { index -> IncomingObject in
                 let id = String(format: "indicator--00000000-0000-4000-8000-%012d", index)
                 let value = synthetic(index)
                 let pattern: String
@@ -126,9 +145,9 @@ public enum ExportThroughput {
                 """
                 return IncomingObject(stixID: id, type: "indicator", specVersion: "2.1", version: "2026-10-01T00:00:00.000Z",
                                       versionMicroseconds: 1_790_000_000_000_000, bytes: Array(json.utf8),
-                                      audiences: [Audience.hubStaff, Audience.organization("bench")])
+                                      audiences: [Audience.hubStaff, Audience.organization(organization)])
             }
-            let submission = Submission(feedID: feed.id, organizationID: "bench", userID: nil, requestTimestamp: "2026-10-01T00:00:00Z",
+            let submission = Submission(feedID: feed.id, organizationID: organization, userID: nil, requestTimestamp: "2026-10-01T00:00:00Z",
                                         successes: objects.map { ObjectOutcome(id: $0.stixID, version: $0.version, message: nil) })
             _ = try await store.append(objects, to: feed.id, recording: submission, extras: nil)
             start = end

@@ -44,6 +44,9 @@ struct BenchmarkOptions: Sendable {
     /// Only the `exports` workload (issue 16), at this many indicators.
     var exportsOnly = false
     var exportIndicators = 1_000_000
+    /// The exports workload's polling phase: consumers (API tokens) and connections polling with If-None-Match.
+    var exportConsumers = 10_000
+    var exportConnections = 32
     /// Typical (~50 KB) attack e-mails parsed for the e-mail figure.
     var mailMessages = 5_000
     /// Synthetic submissions fully re-clustered for the campaign figure.
@@ -94,6 +97,8 @@ struct BenchmarkOptions: Sendable {
           --exports            only the exports workload: Suricata/RPZ writers, full and incremental
                                exports through SQLite, cached conditional checks
           --export-indicators N  indicators of the exports workload (default 1000000)
+          --export-consumers N   API tokens polling the RPZ export with If-None-Match over HTTP (default 10000)
+          --export-connections N keep-alive connections those polls share, one thread each (default 32)
           --correlation N      only measure correlation: ingest with and without the observable index,
                                then N index entries (e.g. 10000000) and the look-up p50/p99, on --backends
           --portal N           only measure the portal's pages: N indicators loaded through TAXII, a member
@@ -150,6 +155,8 @@ struct BenchmarkOptions: Sendable {
             case "--submissions": options.submissionsOnly = true
             case "--exports": options.exportsOnly = true
             case "--export-indicators": options.exportIndicators = try count(flag, minimum: 100)
+            case "--export-consumers": options.exportConsumers = try count(flag, minimum: 1)
+            case "--export-connections": options.exportConnections = try count(flag, minimum: 1)
             case "--mail": options.mailMessages = try count(flag, minimum: 1)
             case "--campaigns": options.campaignSubmissions = try count(flag, minimum: 10)
             case "--stored-campaigns": options.storedCampaignsOnly = true

@@ -167,3 +167,47 @@ struct WriterFormatTests {
         return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+@Suite("Distribution: documents patched in place")
+struct PatchedDocumentTests {
+    func selected(_ n: Int, _ values: [ExportValue]) -> [SelectedIndicator] {
+        let indicator = ExportIndicator(stixID: "indicator--00000000-0000-4000-8000-\(String(format: "%012d", n))", name: "C2 \(n)",
+                                        modifiedMicroseconds: 1_790_000_000_000_000 + Int64(n) * 1_000_000, createdMicroseconds: 0, values: values)
+        return ExportSelection.select([indicator], filter: ExportFilter(), nowMicroseconds: 0, isBlocked: { _ in false }).indicators
+    }
+
+    @Test("a zone and a rule file appended to hold exactly what one written whole holds; what was written stays where it was")
+    func appended() {
+        let first = selected(1, [ExportValue(type: .domain, value: "a.example"), ExportValue(type: .ipv4, value: "198.51.100.7")])
+        let second = selected(2, [ExportValue(type: .domain, value: "b.example"), ExportValue(type: .md5, value: String(repeating: "ab", count: 16)),
+                                  ExportValue(type: .domain, value: "a.example")])
+        let later = ExportContext(feedName: "C2", builtMicroseconds: 1_800_000_100_000_000)
+
+        var zone = ResponsePolicyZone.Zone(context: context)
+        zone.add(first)
+        let before = zone.file(builtMicroseconds: context.builtMicroseconds).bytes
+        zone.add(second)
+        let after = zone.file(builtMicroseconds: later.builtMicroseconds).bytes
+        #expect(after == ResponsePolicyZone.write(ExportSet(indicators: first + second), context: later).bytes)
+        let text = String(decoding: after, as: UTF8.self)
+        #expect(text.contains(" 1800000100 3600 ") && text.contains("\nb.example CNAME .\n"))
+        #expect(text.components(separatedBy: "\na.example CNAME .\n").count == 2, "a value listed once")
+        // The body written first is a prefix of the body after the patch (appended, not rewritten).
+        let bodyStart = before.firstRange(of: Array("a.example CNAME".utf8))!.lowerBound
+        #expect(before.count < after.count && Array(after[bodyStart..<before.count]) == Array(before[bodyStart...]))
+        #expect(after.firstRange(of: Array("a.example CNAME".utf8))!.lowerBound == bodyStart, "the header keeps its length")
+
+        var rules = SuricataRules.RuleFile(context: context)
+        rules.add(first)
+        let rulesBefore = rules.files()
+        rules.add(second)
+        let rulesAfter = rules.files()
+        let whole = SuricataRules.write(ExportSet(indicators: first + second), context: context)
+        #expect(rulesAfter == whole)
+        #expect(rulesBefore.count == 1 && rulesAfter.count == 2, "the md5 list file appears with the first md5")
+        let ruleText = String(decoding: rulesAfter[0].bytes, as: UTF8.self)
+        #expect(ruleText.hasPrefix("# Kakehashi feed C2: 5 values, Suricata 7 rules"))
+        #expect(ruleText.contains("filemd5:kakehashi-C2-md5.txt;"))
+        #expect(rulesAfter[0].bytes.count > rulesBefore[0].bytes.count)
+    }
+}

