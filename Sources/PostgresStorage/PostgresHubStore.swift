@@ -98,12 +98,15 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         let store = PostgresHubStore(client: client, running: running, location: location, logger: logger,
                                      auditSeal: seal, auditHead: auditHead, metrics: PostgresMetrics(factory: metricsFactory))
         do {
-            // The pool retries a server that does not answer without end: give up after
-            // `connectTimeout`, with an error that says so, rather than hang.
+            // The pool retries a server that does not answer without end: give up when it gives no
+            // connection within `connectTimeout`, with an error that says so, rather than hang. The
+            // migrations come after and have no time limit: an upgrade's backfill of a large hub, or a
+            // loaded machine, may take longer than a connection should.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await PostgresSchema.migrate(client, logger: logger)
-                    try await store.refreshGeneration()
+                    try await client.withConnection { connection in
+                        _ = try await connection.query("SELECT 1", logger: logger)
+                    }
                 }
                 group.addTask {
                     try await Task.sleep(for: connectTimeout)
@@ -112,6 +115,8 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
                 try await group.next()
                 group.cancelAll()
             }
+            try await PostgresSchema.migrate(client, logger: logger)
+            try await store.refreshGeneration()
         } catch {
             await store.close()
             throw StoreError.unavailable("\(location): \(Self.reason(error))")
