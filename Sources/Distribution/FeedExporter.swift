@@ -139,6 +139,9 @@ public final class FeedExporter: Sendable {
             building[key] = (stamp, task)
             return task
         }
+        // Shared only while it runs: a finished build is in `documents`, trusted there until its
+        // `validUntil`; kept here, time passing alone (an indicator expiring) would never rebuild it.
+        defer { building.withLock { building in if building[key]?.task == task { building[key] = nil } } }
         return try await task.value
     }
 

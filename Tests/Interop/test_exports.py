@@ -448,9 +448,6 @@ def post_as_a(world, objects, release=True):
     time.sleep(0.6)   # the exporter's change stamp is trusted for half a second
 
 
-@pytest.mark.xfail(reason="the valid_until part fails (still 304 after the indicator's valid_until, branch export-perf): "
-                          "to investigate whether the anonymised released copy keeps valid_until; the parts before it pass",
-                   strict=False)
 def test_etag_moves_only_with_what_the_reader_may_read_and_when_an_indicator_expires(world):
     post_and_release(world)
     time.sleep(0.6)
