@@ -144,7 +144,9 @@ final class BlockingHTTPConnection {
             }
         }
         var body: [UInt8]
-        if chunked {
+        if status == 304 || status == 204 || (100..<200).contains(status) {
+            body = []   // no body whatever the headers say (RFC 9112 §6.3): reading to close would hang
+        } else if chunked {
             body = try readChunked()
         } else if let contentLength {
             while pending.count < contentLength {
