@@ -216,6 +216,9 @@ public struct ConsentDesk: Sendable {
     }
 
     /// Revokes a release: its copies disappear from every later read; the audit keeps who had them.
+    /// The anonymised copies (the hub created them) each get a last version, `revoked: true`, that
+    /// only the organisations which received them can read, so their TAXII clients and devices drop
+    /// them; copies released under the provider's own name are not the hub's to version.
     public func revoke(releaseID: String, by principal: Principal) async throws -> Release {
         guard let release = try await store.release(id: releaseID) else {
             throw ConsentError(.notFound, "no release \(releaseID)")
@@ -226,7 +229,9 @@ public struct ConsentDesk: Sendable {
         }
         guard release.revokedAt == nil else { throw ConsentError(.invalid, "release \(releaseID) is already revoked") }
         let now = STIXTimestamp.now().text
-        try await store.revokeRelease(id: releaseID, revokedBy: principal.user.id, at: now, audit: AuditEvent(
+        var notice: WithdrawalNotice = { _ in nil }
+        if release.anonymized { notice = WithdrawalNotices.revoked(creator: anonymization.hubIdentityID) }
+        try await store.revokeRelease(id: releaseID, revokedBy: principal.user.id, at: now, notice: notice, audit: AuditEvent(
             action: .revoke, actorUserID: principal.user.id, actorOrganizationID: principal.organization.id,
             subject: release.submissionID, details: ["release": releaseID]))
         return try await store.release(id: releaseID) ?? release

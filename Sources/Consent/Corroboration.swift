@@ -162,7 +162,8 @@ public struct Corroboration: Sendable {
     /// held values) may have released held values, values inside members' domains, or values fewer
     /// than k organisations from enough sectors reported; and k or the sectors may have been raised
     /// since. A withdrawn indicator vanishes from every later read, as a revoked release does (the
-    /// audit of reads keeps who had it), with a `revoke` audit entry naming the observable and why.
+    /// audit of reads keeps who had it), except a last version with `valid_until` now that only
+    /// the organisations which received it can read, so their TAXII clients and devices expire it, with a `revoke` audit entry naming the observable and why.
     /// `kakehashi serve` runs it at start, and `kakehashi init` when k or the sectors change.
     /// Returns the keys withdrawn.
     ///
@@ -198,7 +199,7 @@ public struct Corroboration: Sendable {
             let indicatorID = "indicator--" + Self.uuid(from: key)
             _ = try await store.withdrawCorroborated(
                 key, indicatorID: indicatorID, feedID: feed.id, providerOrganizationID: hub.id,
-                audit: AuditEvent(action: .revoke, actorUserID: nil, actorOrganizationID: hub.id, subject: indicatorID,
+                notice: WithdrawalNotices.expired(creator: hubIdentityID), audit: AuditEvent(action: .revoke, actorUserID: nil, actorOrganizationID: hub.id, subject: indicatorID,
                                   details: ["kind": ReleaseKind.corroboration.rawValue, "observable": key,
                                             "reason": reason, "rule": "k=\(k) sectors=\(rule.sectors)"]))
             withdrawn.append(key)
@@ -217,7 +218,7 @@ public struct Corroboration: Sendable {
         let indicatorID = "indicator--" + Self.uuid(from: key)
         _ = try await store.withdrawCorroborated(
             key, indicatorID: indicatorID, feedID: feed.id, providerOrganizationID: hub.id,
-            audit: AuditEvent(action: .revoke, actorUserID: nil, actorOrganizationID: hub.id, subject: indicatorID,
+            notice: WithdrawalNotices.expired(creator: hubIdentityID), audit: AuditEvent(action: .revoke, actorUserID: nil, actorOrganizationID: hub.id, subject: indicatorID,
                               details: ["kind": ReleaseKind.corroboration.rawValue, "observable": key,
                                         "reason": "on review: \(organizations) organisations reported a false positive"]))
         return true

@@ -99,6 +99,8 @@ public struct EnvelopeIntake: Sendable {
         let takesSightings = sightings != nil
         var pendingSightings: [(value: JSONValue, facts: STIXObjectFacts, object: IncomingObject)] = []
         var envelopeIDs = Set<String>()
+        // Objects the provider revoked: their anonymised copies are revoked after the store.
+        var revokedIDs: [String] = []
         let envelope: ScannedEnvelope
         do {
             envelope = try EnvelopeScanner.scan(bytes, limits: limits, handingOver: Self.batchSize,
@@ -126,6 +128,7 @@ public struct EnvelopeIntake: Sendable {
                             item.observables = entries
                             item.observablesHeldBack = !entries.isEmpty && Self.holdsBack(object.value, tlp: tlp ?? defaultTLP)
                         }
+                        if facts.revoked { revokedIDs.append(facts.id) }
                         if takesSightings { envelopeIDs.insert(facts.id) }
                         if takesSightings, facts.type == "sighting" {
                             pendingSightings.append((object.value, facts, item))
@@ -214,6 +217,14 @@ public struct EnvelopeIntake: Sendable {
                 // The submission stays held.
                 await recordAfterStoring(.standingConsent, of: submission, by: principal,
                                          details: ["result": "not applied"], error: error)
+            }
+        }
+        if let desk, !revokedIDs.isEmpty {
+            do {
+                _ = try await desk.propagateRevocations(of: revokedIDs, in: feed.id, by: principal)
+            } catch {
+                await recordAfterStoring(.revoke, of: submission, by: principal,
+                                         details: ["result": "anonymised copies not revoked"], error: error)
             }
         }
         if let arrivals, stored > 0 { await arrivals.stored(submission, extracted: extracted, by: principal) }

@@ -188,9 +188,14 @@ extension PostgresHubStore {
     }
 
     public func withdrawCorroborated(_ key: String, indicatorID: String, feedID: String, providerOrganizationID: String,
-                                     audit: AuditEvent) async throws -> Int {
+                                     notice: WithdrawalNotice, audit: AuditEvent) async throws -> Int {
         let (withdrawn, head) = try await transaction { c in
+            // A notice is appended: positions follow commit order under the append lock, taken first.
+            try await self.lock(.append, on: c)
             try await c.query("DELETE FROM corroborated_observable WHERE observable = \(key)", logger: self.logger)
+            let feedKey = try await self.feedKey(feedID, on: c)
+            let series = try await self.withdrawnSeries(feedKey: feedKey, stixID: indicatorID,
+                                                        providerOrganizationID: providerOrganizationID, on: c)
             // As a revoked release: no audience reaches the indicator's versions any more; the
             // deliveries keep who had them.
             var withdrawn = 0
@@ -204,6 +209,7 @@ extension PostgresHubStore {
                 )
                 SELECT position FROM withdrawn
                 """, logger: self.logger) { withdrawn += 1 }
+            try await self.appendNotices(for: series, notice: notice, on: c)
             return (withdrawn, try await self.appendAudit([audit], on: c))
         }
         auditHeads.record(head)

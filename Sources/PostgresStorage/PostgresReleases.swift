@@ -49,16 +49,21 @@ extension PostgresHubStore {
         try await rows("SELECT * FROM release WHERE id = \(id)").first.map(Self.release(from:))
     }
 
-    public func revokeRelease(id: String, revokedBy: String?, at: String, audit: AuditEvent) async throws {
+    public func revokeRelease(id: String, revokedBy: String?, at: String, notice: WithdrawalNotice,
+                              audit: AuditEvent) async throws {
         let head = try await transaction { c in
+            // Notices are appended: positions follow commit order under the append lock, taken first.
+            try await self.lock(.append, on: c)
             guard try await Self.changed(c.query("""
                 UPDATE release SET revoked_at = \(at), revoked_by = \(revokedBy) WHERE id = \(id) AND revoked_at IS NULL RETURNING id
                 """, logger: self.logger)) else { throw StoreError.notFound("an unrevoked release \(id)") }
+            let series = try await self.withdrawnSeries(releaseID: id, on: c)
             // The copies leave every later read: no audience reaches them any more.
             try await c.query("""
                 DELETE FROM object_audience oa USING object_version ov
                 WHERE ov.release_id = \(id) AND oa.feed_key = ov.feed_key AND oa.position = ov.position
                 """, logger: self.logger)
+            try await self.appendNotices(for: series, notice: notice, on: c)
             return try await self.appendAudit([audit], on: c)
         }
         auditHeads.record(head)

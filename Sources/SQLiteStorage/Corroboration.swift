@@ -130,7 +130,7 @@ extension SQLiteHubStore {
     }
 
     public func withdrawCorroborated(_ key: String, indicatorID: String, feedID: String, providerOrganizationID: String,
-                                     audit: AuditEvent) async throws -> Int {
+                                     notice: WithdrawalNotice, audit: AuditEvent) async throws -> Int {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM corroborated_observable WHERE observable = ?", arguments: [key])
             var withdrawn = 0
@@ -139,7 +139,11 @@ extension SQLiteHubStore {
                     SELECT position FROM object_version
                     WHERE feed_key = ? AND id_hash = ? AND stix_id = ? AND provider_org_id = ?
                     """, arguments: [feedKey, KeyHash.of(indicatorID), indicatorID, providerOrganizationID])
+                let series = try Self.withdrawnSeries(
+                    where: "feed_key = ? AND id_hash = ? AND stix_id = ? AND provider_org_id = ?",
+                    arguments: [feedKey, KeyHash.of(indicatorID), indicatorID, providerOrganizationID], in: db)
                 try Self.removeAudiences(feedKey: feedKey, positions: positions, in: db)
+                try Self.appendNotices(for: series, notice: notice, in: db)
                 withdrawn = positions.count
             }
             try self.appendAudit([audit], in: db)

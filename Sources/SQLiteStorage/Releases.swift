@@ -57,16 +57,19 @@ extension SQLiteHubStore {
         }
     }
 
-    public func revokeRelease(id: String, revokedBy: String?, at: String, audit: AuditEvent) async throws {
+    public func revokeRelease(id: String, revokedBy: String?, at: String, notice: WithdrawalNotice,
+                              audit: AuditEvent) async throws {
         try await measuredWrite { db in
             try db.execute(sql: "UPDATE release SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
                            arguments: [at, revokedBy, id])
             guard db.changesCount > 0 else { throw StoreError.notFound("an unrevoked release \(id)") }
+            let series = try Self.withdrawnSeries(where: "release_id = ?", arguments: [id], in: db)
             let copies = try Row.fetchAll(db, sql: "SELECT feed_key, position FROM object_version WHERE release_id = ?",
                                           arguments: [id])
             for (feedKey, rows) in Dictionary(grouping: copies, by: { $0[0] as Int64 }) {
                 try Self.removeAudiences(feedKey: feedKey, positions: rows.map { $0[1] }, in: db)
             }
+            try Self.appendNotices(for: series, notice: notice, in: db)
             try self.appendAudit([audit], in: db)
         }
     }

@@ -25,9 +25,12 @@ public protocol CorroborationStore: Sendable {
     /// release, the versions of its indicator (`indicatorID` in `feedID`, stored by
     /// `providerOrganizationID`, the hub) vanish from every later read while the deliveries keep who
     /// had them, and the observable is no longer marked released (it is released again once it
-    /// qualifies). With its audit entry, in one transaction; returns how many versions were withdrawn.
+    /// qualifies). When `notice` builds a version from the indicator's latest, it is appended as the
+    /// series' last version, readable by `WithdrawalAudience` of the organisations the deliveries
+    /// record for the indicator. With its audit entry, in one transaction; returns how many versions
+    /// were withdrawn.
     func withdrawCorroborated(_ key: String, indicatorID: String, feedID: String, providerOrganizationID: String,
-                              audit: AuditEvent) async throws -> Int
+                              notice: WithdrawalNotice, audit: AuditEvent) async throws -> Int
     /// Which of `values` (bare values, see `ObservableKey.bareValue`) some submission holds back from
     /// corroboration: marked TLP:RED or AMBER+STRICT, or one of its victim identifiers. One entry per
     /// holding organisation.

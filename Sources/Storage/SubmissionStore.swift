@@ -20,8 +20,10 @@ public protocol SubmissionStore: Sendable {
     func releases(submissionID: String) async throws -> [Release]
     func release(id: String) async throws -> Release?
     /// Marks a release revoked and removes its copies from every later read; the audit keeps who
-    /// already received them.
-    func revokeRelease(id: String, revokedBy: String?, at: String, audit: AuditEvent) async throws
+    /// already received them. Each copy series for which `notice` builds a version (from the
+    /// series' latest) gets it as its last version, readable by `WithdrawalAudience` of the
+    /// organisations the deliveries record for that series. One transaction, with its audit entry.
+    func revokeRelease(id: String, revokedBy: String?, at: String, notice: WithdrawalNotice, audit: AuditEvent) async throws
 
     // MARK: Proposals and standing consent
     func createProposal(_ proposal: Proposal, audit: AuditEvent) async throws

@@ -218,7 +218,8 @@ def test_k_and_sectors_are_configured_once_for_the_hub(tmp_path):
 def test_indicators_released_under_looser_rules_are_withdrawn_when_serve_starts_under_stricter_ones(tmp_path):
     """A hub that ran k = 2 from one sector: what the current rule would not release (two
     organisations of one sector; a value inside a member's domain) is withdrawn at `serve` start, as a
-    revoked release: gone from members' reads, the deliveries kept, a revoke audit entry each."""
+    revoked release: gone from members' reads except a last version, expired, for those which received it,
+    the deliveries kept, a revoke audit entry each."""
     data = str(tmp_path / "hub")
     users = build(data, "--corroboration-k", "2", "--corroboration-sectors", "1")
     collection = feed_id(data, "Default")
@@ -234,11 +235,18 @@ def test_indicators_released_under_looser_rules_are_withdrawn_when_serve_starts_
     # The operator raises the rule to k = 3 from 2 sectors.
     with serving(data, "--corroboration-k", "3", "--corroboration-sectors", "2") as url:
         world = {"data": data, "url": url, "users": users, "objects": f"{url}/hub/collections/{collection}/objects/"}
-        for user in ["B", "G"]:
-            assert set(corroborated(world, user)) == {pattern("ipv4-addr", "45.77.99.16")}
-        single = requests.get(f"{url}/hub/collections/{feed_id(data, 'CORROBORATED')}/objects/{withdrawn_id}/",
-                              auth=users["G"], headers={"Accept": TAXII}, timeout=30)
-        assert single.status_code == 404, single.text
+        assert set(corroborated(world, "B")) == {pattern("ipv4-addr", "45.77.99.16")}
+        # G had read the withdrawn indicator: it reads its last version, expired (valid_until), so its
+        # TAXII client and devices drop it; B never had it and reads nothing of it.
+        seen = corroborated(world, "G")
+        assert set(seen) == {pattern("ipv4-addr", "45.77.99.16"), pattern("ipv4-addr", "45.77.10.16")}
+        notice = seen[pattern("ipv4-addr", "45.77.10.16")]
+        assert notice["id"] == withdrawn_id and "revoked" not in notice
+        assert notice["valid_until"] <= time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + 1))
+        for user, status in [("G", 200), ("B", 404)]:
+            single = requests.get(f"{url}/hub/collections/{feed_id(data, 'CORROBORATED')}/objects/{withdrawn_id}/",
+                                  auth=users[user], headers={"Accept": TAXII}, timeout=30)
+            assert single.status_code == status, single.text
     revokes = [json.loads(row[0]) for row in database_rows(
         data, "SELECT details FROM audit_entry WHERE action = 'revoke' AND subject = ?", withdrawn_id)]
     delivered = {row[0] for row in database_rows(data, "SELECT stix_id FROM delivery")}

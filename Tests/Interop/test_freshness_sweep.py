@@ -10,6 +10,7 @@ leave out what its reduced feed leaves out of its exports, while a large member'
 import datetime
 import json
 import tempfile
+import time
 
 import pytest
 import requests
@@ -81,6 +82,7 @@ def post_and_release(w, objects, feed="C2"):
     released = requests.post(f"{w['url']}/api/v1/submissions/{posted.json()['id']}/release", auth=w["users"]["電力A社"],
                              json={"groups": ["電力SIG"], "anonymize": True}, timeout=30)
     assert released.status_code == 201, released.text
+    return posted.json()["id"], released.json()["id"]
 
 
 def collection(w, org, feed="C2"):
@@ -216,3 +218,64 @@ def test_a_small_members_taxii_reads_carry_its_reduced_feed(world):
     exported = requests.get(f"{world['url']}/api/v1/feeds/C2/export", params={"format": "plain", "type": "domain"},
                             auth=world["users"]["小規模S社"], timeout=30).text
     assert DOMAIN in exported and DOUBTFUL not in exported
+
+
+def test_a_revoked_release_reaches_the_members_that_received_it_as_revoked_versions(world):
+    now = stamp()
+    submission_id, release_id = post_and_release(world, [indicator(1, f"[ipv4-addr:value = '{ADDRESS}']", 90, now)])
+    reader = collection(world, "電力B社")
+    [copy] = holding(reader.get_objects()["objects"], ADDRESS)
+    polled_until = last_added(reader)
+    # Reads are recorded in the background: wait until the provider's recipients report shows B.
+    for _ in range(50):
+        listed = requests.get(f"{world['url']}/api/v1/submissions/{submission_id}/recipients",
+                              auth=world["users"]["電力A社"], timeout=30).json()["recipients"]
+        if [r["organization"] for r in listed] == ["電力B社"]:
+            break
+        time.sleep(0.1)
+    assert [r["organization"] for r in listed] == ["電力B社"]
+    revoked = requests.post(f"{world['url']}/api/v1/releases/{release_id}/revoke", auth=world["users"]["電力A社"],
+                            timeout=30)
+    assert revoked.status_code == 200, revoked.text
+
+    # B polls as a TAXII client does: the copy's last version, revoked, valid STIX, same pattern.
+    [notice] = reader.get_objects(added_after=polled_until)["objects"]
+    assert notice["id"] == copy["id"] and notice["revoked"] is True and notice["pattern"] == copy["pattern"]
+    assert parse(notice["modified"]) > parse(copy["modified"])
+    validate([notice])
+    # B's blocklist no longer holds the value.
+    exported = requests.get(f"{world['url']}/api/v1/feeds/C2/export", params={"format": "plain", "type": "ipv4"},
+                            auth=world["users"]["電力B社"], timeout=30)
+    assert exported.status_code == 200 and ADDRESS not in exported.text
+    # L, in the SIG but never polled, and the outsider: nothing of it, by list, id or versions.
+    for org in ["大手L社", OUTSIDE[0]]:
+        assert not [o for o in collection(world, org).get_objects().get("objects", []) if o["id"] == copy["id"]]
+        assert taxii_get(world, org, f"objects/{copy['id']}/").status_code == 404
+        assert taxii_get(world, org, f"objects/{copy['id']}/versions/").status_code == 404
+    # The sweep leaves a revoked copy alone.
+    assert sweep(world, "--as-of", stamp(40 * 86_400))["revoked"] == 0
+
+
+def test_a_provider_revoking_its_original_revokes_the_anonymised_copy_for_its_readers(world):
+    now = stamp()
+    original = indicator(3, f"[ipv4-addr:value = '{ADDRESS}']", 90, now)
+    post_and_release(world, [original])
+    reader = collection(world, "電力B社")
+    [copy] = holding(reader.get_objects()["objects"], ADDRESS)
+    polled_until = last_added(reader)
+    # A revokes its indicator, as STIX asks: a later version with revoked: true.
+    revocation = dict(original, modified=stamp(1), revoked=True)
+    url = f"{world['url']}/hub/collections/{world['collections']['C2']}/objects/"
+    posted = requests.post(url, data=json.dumps({"objects": [revocation]}).encode(), auth=world["users"]["電力A社"],
+                           headers={"Accept": TAXII, "Content-Type": TAXII}, timeout=30)
+    assert posted.status_code == 202 and posted.json()["success_count"] == 1, posted.text
+    [notice] = reader.get_objects(added_after=polled_until)["objects"]
+    assert notice["id"] == copy["id"] and notice["revoked"] is True and notice["pattern"] == copy["pattern"]
+    assert notice["created_by_ref"] == copy["created_by_ref"]
+    validate([notice])
+    # Everyone who could read the copy reads its revocation; the outsider still reads nothing of it.
+    assert [o["revoked"] for o in collection(world, "大手L社").get_objects()["objects"] if o["id"] == copy["id"]] == [True]
+    assert taxii_get(world, OUTSIDE[0], f"objects/{copy['id']}/").status_code == 404
+    exported = requests.get(f"{world['url']}/api/v1/feeds/C2/export", params={"format": "plain", "type": "ipv4"},
+                            auth=world["users"]["電力B社"], timeout=30)
+    assert exported.status_code == 200 and ADDRESS not in exported.text

@@ -127,11 +127,18 @@ def test_held_anonymised_release_recipients_and_audit(world):
     assert requests.get(f"{world['url']}/api/v1/submissions/{submission}/recipients",
                         auth=world["users"]["ガスC社"], timeout=30).status_code == 404
 
-    # Revocation: B sees nothing afterwards; the audit still says B had them.
+    # Revocation: B, which received the copies, now reads only their last versions, `revoked: true`
+    # (so its TAXII client drops them), and still no trace of A; the audit still says B had them.
     release_id = release.json()["id"]
     revoked = requests.post(f"{world['url']}/api/v1/releases/{release_id}/revoke", auth=world["users"]["電力A社"], timeout=30)
     assert revoked.status_code == 200 and revoked.json()["revoked_at"]
-    assert get_objects(world, "電力B社")[1] == []
+    text, after = get_objects(world, "電力B社")
+    assert sorted(o["type"] for o in after) == ["indicator", "malware"], after
+    assert all(o.get("revoked") is True for o in after)
+    assert {o["id"] for o in after} <= {o["id"] for o in received}
+    for trace in ["電力A社", "denryoku-a", "Denryoku A", "keiri", "山田", identity]:
+        assert trace not in text, f"{trace!r} leaked to B"
+    assert get_objects(world, "ガスC社")[1] == []
     again = requests.get(f"{world['url']}/api/v1/submissions/{submission}/recipients",
                          auth=world["users"]["電力A社"], timeout=30).json()["recipients"]
     assert [r["organization"] for r in again] == ["電力B社"]

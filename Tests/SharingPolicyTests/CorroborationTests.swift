@@ -9,6 +9,7 @@ import HubTesting
 import Ingestion
 import SharingPolicy
 import Storage
+import STIX
 import Testing
 
 private let green = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
@@ -253,9 +254,18 @@ struct CorroborationTests {
         let gate = Corroboration(store: world.hub.store, hubIdentityID: oldGate.hubIdentityID, rule: .standard)
         let withdrawn = try await gate.withdrawUnqualified()
         #expect(Set(withdrawn) == ["ipv4-addr:45.77.10.11", "ipv4-addr:185.220.101.47", "domain-name:vpn.denryoku-a.example.jp"])
-        for member in ["A", "B", "G"] {
+        for member in ["A", "B"] {
             #expect(try await patternsReadBy(member) == ["[ipv4-addr:value = '45.77.99.1']"], "\(member) still reads withdrawn indicators")
         }
+        // G, which received the held value's indicator, reads its last version: expired at once
+        // (`valid_until`), so G's TAXII client and devices drop it; the others G never had stay gone.
+        #expect(try await patternsReadBy("G") == ["[ipv4-addr:value = '45.77.99.1']", "[ipv4-addr:value = '185.220.101.47']"])
+        let readerG = try #require(try await policy.reader(for: world.members["G"]!, feed: feed, purpose: .api, ledger: nil))
+        let notice = try #require(try await readerG.page(ObjectQuery(feedID: feed.id, ids: [heldIndicator])).objects.first)
+        let noticeBody = try #require(try JSONSerialization.jsonObject(with: notice.bytes) as? [String: Any])
+        let validUntil = try #require((noticeBody["valid_until"] as? String).flatMap(STIXTimestamp.init))
+        #expect(validUntil.microsecondsSinceEpoch <= STIXTimestamp.now().microsecondsSinceEpoch)
+        #expect(noticeBody["revoked"] == nil)
         // The audit keeps who had the withdrawn indicator, and records each withdrawal.
         #expect(try await world.hub.store.deliveries(submissionID: carried.id).map(\.organizationID) == [world.members["G"]!.organization.id])
         let entries = try await world.hub.store.auditEntries(after: 0, limit: 100_000).dropFirst(auditBefore)
