@@ -26,6 +26,27 @@ struct WithdrawalNoticeContractTests {
         ReadScope(audiences: [Audience.organization(organization): 0, Audience.group("g"): 0, Audience.allMembers: 0])
     }
 
+    /// Stores "provider"'s indicator, releases `copy` of it (audiences set by the caller) with
+    /// `scope`, and records that "reader" received the copy.
+    static func releaseReceived(_ copy: IncomingObject, of original: IncomingObject, scope: ReleaseScope, anonymized: Bool,
+                                in hub: ContractHub, feed: Feed) async throws -> Release {
+        let record = submission(for: [original], feed: feed, org: "provider")
+        _ = try await hub.store.append([original], to: feed.id, recording: record)
+        let release = Release(submissionID: record.id, providerOrganizationID: "provider", scope: scope,
+                              anonymized: anonymized, kind: .consent, createdBy: nil, createdAt: "2026-11-23T01:00:00Z")
+        try await hub.store.recordRelease(release, feedID: feed.id, copies: [copy],
+                                          audit: AuditEvent(action: .release, actorUserID: nil, actorOrganizationID: "provider",
+                                                            subject: release.id))
+        try await hub.store.recordReads([], deliveries: [
+            Delivery(organizationID: "reader", submissionID: record.id, releaseID: release.id, stixID: copy.stixID,
+                     version: copy.version!, deliveredAt: "2026-11-23T02:00:00Z", path: "taxii")])
+        return release
+    }
+
+    static func revocation(of release: Release) -> AuditEvent {
+        AuditEvent(action: .revoke, actorUserID: nil, actorOrganizationID: "provider", subject: release.id)
+    }
+
     @Test("a revoked release's copy: the recipient reads only the revoked version, a bystander in scope reads nothing",
           arguments: Backend.underTest)
     func revokedRelease(_ backend: Backend) async throws {
@@ -33,25 +54,15 @@ struct WithdrawalNoticeContractTests {
         let feed = try await hub.feed("Default")
         var original = indicator(uuid(1), modified: "2025-02-01T00:00:00.000Z")
         original.audiences = [Audience.organization("provider")]
-        let record = submission(for: [original], feed: feed, org: "provider")
-        _ = try await hub.store.append([original], to: feed.id, recording: record)
         var copy = indicator(uuid(2), modified: "2025-02-01T00:00:00.000Z", name: "匿名化コピー")
         copy.audiences = [Audience.group("g")]
         copy.originalID = original.stixID
-        let release = Release(submissionID: record.id, providerOrganizationID: "provider", scope: ReleaseScope(groups: ["g"]),
-                              anonymized: true, kind: .consent, createdBy: nil, createdAt: "2026-11-23T01:00:00Z")
-        try await hub.store.recordRelease(release, feedID: feed.id, copies: [copy],
-                                          audit: AuditEvent(action: .release, actorUserID: nil, actorOrganizationID: "provider",
-                                                            subject: release.id))
+        let release = try await Self.releaseReceived(copy, of: original, scope: ReleaseScope(groups: ["g"]), anonymized: true,
+                                                     in: hub, feed: feed)
         #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id), for: Self.scope("bystander")).objects.count == 1)
-        try await hub.store.recordReads([], deliveries: [
-            Delivery(organizationID: "reader", submissionID: record.id, releaseID: release.id, stixID: copy.stixID,
-                     version: copy.version!, deliveredAt: "2026-11-23T02:00:00Z", path: "taxii")])
 
         try await hub.store.revokeRelease(id: release.id, revokedBy: "provider-admin", at: "2026-11-23T03:00:00Z",
-                                          notice: Self.revokedNotice,
-                                          audit: AuditEvent(action: .revoke, actorUserID: nil, actorOrganizationID: "provider",
-                                                            subject: release.id))
+                                          notice: Self.revokedNotice, audit: Self.revocation(of: release))
 
         let read = try await hub.store.objects(ObjectQuery(feedID: feed.id), for: Self.scope("reader")).objects
         #expect(read.map(\.stixID) == [copy.stixID])
@@ -75,21 +86,12 @@ struct WithdrawalNoticeContractTests {
         let hub = try await backend.makeHub(); defer { hub.remove() }
         let feed = try await hub.feed("Default")
         let original = indicator(uuid(1), modified: "2025-02-01T00:00:00.000Z")
-        let record = submission(for: [original], feed: feed, org: "provider")
-        _ = try await hub.store.append([original], to: feed.id, recording: record)
         var copy = original
         copy.audiences = [Audience.allMembers]
-        let release = Release(submissionID: record.id, providerOrganizationID: "provider", scope: ReleaseScope(allMembers: true),
-                              anonymized: false, kind: .consent, createdBy: nil, createdAt: "2026-11-23T01:00:00Z")
-        try await hub.store.recordRelease(release, feedID: feed.id, copies: [copy],
-                                          audit: AuditEvent(action: .release, actorUserID: nil, actorOrganizationID: "provider",
-                                                            subject: release.id))
-        try await hub.store.recordReads([], deliveries: [
-            Delivery(organizationID: "reader", submissionID: record.id, releaseID: release.id, stixID: copy.stixID,
-                     version: copy.version!, deliveredAt: "2026-11-23T02:00:00Z", path: "taxii")])
+        let release = try await Self.releaseReceived(copy, of: original, scope: ReleaseScope(allMembers: true), anonymized: false,
+                                                     in: hub, feed: feed)
         try await hub.store.revokeRelease(id: release.id, revokedBy: nil, at: "2026-11-23T03:00:00Z", notice: { _ in nil },
-                                          audit: AuditEvent(action: .revoke, actorUserID: nil, actorOrganizationID: "provider",
-                                                            subject: release.id))
+                                          audit: Self.revocation(of: release))
         #expect(try await hub.store.objects(ObjectQuery(feedID: feed.id), for: Self.scope("reader")).objects.isEmpty)
     }
 
