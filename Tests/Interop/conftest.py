@@ -9,6 +9,7 @@ database on that server (`init --database …`, recorded in hub.json, so every l
 itself are marked `sqlite_only(reason)`; `database_rows` and `database_execute` reach either database."""
 import contextlib
 import csv
+import datetime
 import glob
 import io
 import json
@@ -23,6 +24,7 @@ import time
 import urllib.parse
 
 import pytest
+import requests
 
 BIN = os.environ.get("KAKEHASHI_BIN", ".build/debug/kakehashi")
 BACKEND = os.environ.get("KAKEHASHI_TEST_BACKEND", "sqlite")
@@ -140,6 +142,34 @@ def serving(data, *options):
 def feed_id(data, name):
     """The TAXII collection id of a feed, from `kakehashi admin feed list`."""
     return re.search(name + r"\t([0-9a-f-]{36})", kakehashi(data, "admin", "feed", "list").stdout).group(1)
+
+
+TAXII_MEDIA = "application/taxii+json;version=2.1"
+
+
+def stix_now(offset_seconds=0.0):
+    """A STIX timestamp (milliseconds, Z) `offset_seconds` from now."""
+    instant = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset_seconds)
+    return instant.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def malicious_indicator(id_prefix, n, pattern, confidence, modified, name):
+    """A malicious-activity indicator with id `indicator--{id_prefix}-0000-4000-8000-00000000000{n}`."""
+    return {"type": "indicator", "spec_version": "2.1", "id": f"indicator--{id_prefix}-0000-4000-8000-00000000000{n}",
+            "created": modified, "modified": modified, "name": name, "pattern": pattern, "pattern_type": "stix",
+            "valid_from": modified, "indicator_types": ["malicious-activity"], "confidence": confidence}
+
+
+def post_and_release_to(base_url, objects_url, auth, objects, groups):
+    """Posts `objects` over TAXII as `auth` and releases the submission anonymised to `groups`:
+    (submission id, release id)."""
+    posted = requests.post(objects_url, data=json.dumps({"objects": objects}).encode(), auth=auth,
+                           headers={"Accept": TAXII_MEDIA, "Content-Type": TAXII_MEDIA}, timeout=30)
+    assert posted.status_code == 202 and posted.json()["success_count"] == len(objects), posted.text
+    released = requests.post(f"{base_url}/api/v1/submissions/{posted.json()['id']}/release", auth=auth,
+                             json={"groups": groups, "anonymize": True}, timeout=30)
+    assert released.status_code == 201, released.text
+    return posted.json()["id"], released.json()["id"]
 
 
 class Hub:

@@ -7,15 +7,13 @@ false-positive report drops a default-confidence indicator from the exports; a s
 429 with Retry-After after its burst (on the API, the exports and TAXII) while a large member's does not;
 a small member receives the reduced feed (confident indicators of urgent and important feeds only);
 severity and tier show in TAXII and GET /api/v1/feeds."""
-import datetime
-import json
 import tempfile
 import time
 
 import pytest
 import requests
 
-from conftest import feed_id, kakehashi, serving
+from conftest import feed_id, kakehashi, malicious_indicator, post_and_release_to, serving, stix_now
 
 TAXII = "application/taxii+json;version=2.1"
 ADDRESS = "91.215.85.17"
@@ -28,14 +26,11 @@ SMALL_BURST = 8
 
 
 def now_text(offset=0.0):
-    instant = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset)
-    return instant.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return stix_now(offset)
 
 
 def indicator(n, pattern, confidence, modified):
-    return {"type": "indicator", "spec_version": "2.1", "id": f"indicator--f1000000-0000-4000-8000-00000000000{n}",
-            "created": modified, "modified": modified, "name": f"flow {n}", "pattern": pattern, "pattern_type": "stix",
-            "valid_from": modified, "indicator_types": ["malicious-activity"], "confidence": confidence}
+    return malicious_indicator("f1000000", n, pattern, confidence, modified, f"flow {n}")
 
 
 @pytest.fixture
@@ -92,13 +87,7 @@ def every_file(w, org, fmt, **params):
 
 
 def post_and_release(w, objects, feed_collection=None):
-    url = feed_collection or w["objects"]
-    posted = requests.post(url, data=json.dumps({"objects": objects}).encode(), auth=w["users"]["電力A社"],
-                           headers={"Accept": TAXII, "Content-Type": TAXII}, timeout=30)
-    assert posted.status_code == 202 and posted.json()["success_count"] == len(objects), posted.text
-    released = requests.post(f"{w['url']}/api/v1/submissions/{posted.json()['id']}/release", auth=w["users"]["電力A社"],
-                             json={"groups": ["電力SIG"], "anonymize": True}, timeout=30)
-    assert released.status_code == 201, released.text
+    return post_and_release_to(w["url"], feed_collection or w["objects"], w["users"]["電力A社"], objects, ["電力SIG"])
 
 
 def has_address(text):

@@ -16,7 +16,7 @@ import pytest
 import requests
 from taxii2client.v21 import Collection
 
-from conftest import feed_id, kakehashi, serving
+from conftest import feed_id, kakehashi, malicious_indicator, post_and_release_to, serving, stix_now
 
 TAXII = "application/taxii+json;version=2.1"
 ADDRESS = "91.215.85.23"
@@ -29,8 +29,7 @@ OUTSIDE = ("ガスC社", "soc@gas-c.example.jp")
 
 
 def stamp(offset_seconds=0.0):
-    instant = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset_seconds)
-    return instant.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return stix_now(offset_seconds)
 
 
 def parse(text):
@@ -43,9 +42,7 @@ def last_added(reader):
 
 
 def indicator(n, pattern, confidence, modified):
-    return {"type": "indicator", "spec_version": "2.1", "id": f"indicator--5e000000-0000-4000-8000-00000000000{n}",
-            "created": modified, "modified": modified, "name": f"sweep {n}", "pattern": pattern, "pattern_type": "stix",
-            "valid_from": modified, "indicator_types": ["malicious-activity"], "confidence": confidence}
+    return malicious_indicator("5e000000", n, pattern, confidence, modified, f"sweep {n}")
 
 
 @pytest.fixture
@@ -76,13 +73,7 @@ def world():
 
 def post_and_release(w, objects, feed="C2"):
     url = f"{w['url']}/hub/collections/{w['collections'][feed]}/objects/"
-    posted = requests.post(url, data=json.dumps({"objects": objects}).encode(), auth=w["users"]["電力A社"],
-                           headers={"Accept": TAXII, "Content-Type": TAXII}, timeout=30)
-    assert posted.status_code == 202 and posted.json()["success_count"] == len(objects), posted.text
-    released = requests.post(f"{w['url']}/api/v1/submissions/{posted.json()['id']}/release", auth=w["users"]["電力A社"],
-                             json={"groups": ["電力SIG"], "anonymize": True}, timeout=30)
-    assert released.status_code == 201, released.text
-    return posted.json()["id"], released.json()["id"]
+    return post_and_release_to(w["url"], url, w["users"]["電力A社"], objects, ["電力SIG"])
 
 
 def collection(w, org, feed="C2"):
