@@ -51,16 +51,28 @@ extension PostgresHubStore {
     /// Appends each series' notice (when `notice` builds one), readable by the organisations that
     /// received any version of the series, its provider and hub staff. The caller holds the append lock.
     func appendNotices(for series: [PostgresWithdrawnSeries], notice: WithdrawalNotice, on c: PostgresConnection) async throws {
-        for one in series {
-            guard var object = notice(one.latest) else { continue }
-            var recipients = Set<String>()
-            for try await organization in try await c.query("""
-                SELECT DISTINCT d.organization_id FROM delivery d
-                WHERE d.stix_id = \(one.latest.stixID) AND d.submission_id IN (
-                    SELECT DISTINCT submission_id FROM object_version
-                    WHERE feed_key = \(one.feedKey) AND stix_id = \(one.latest.stixID)
-                      AND release_id = \(one.releaseID) AND provider_org_id = \(one.providerOrganizationID))
-                """, logger: logger).decode(String.self) { recipients.insert(organization) }
+        let notices = series.compactMap { one in notice(one.latest).map { (one, $0) } }
+        guard !notices.isEmpty else { return }
+        // The submissions each series' versions came from, then each submission's deliveries read
+        // once (its index), whatever the number of series: a release of many objects stays one pass.
+        var submissionsOf: [Int: Set<String>] = [:]
+        for (index, (one, _)) in notices.enumerated() {
+            for try await submission in try await c.query("""
+                SELECT DISTINCT submission_id FROM object_version
+                WHERE feed_key = \(one.feedKey) AND stix_id = \(one.latest.stixID)
+                  AND release_id = \(one.releaseID) AND provider_org_id = \(one.providerOrganizationID)
+                """, logger: logger).decode(String.self) { submissionsOf[index, default: []].insert(submission) }
+        }
+        var received: [String: [String: Set<String>]] = [:]   // submission → stix id → organisations
+        let submissions = Array(Set(submissionsOf.values.flatMap { $0 }))
+        for try await (submission, stixID, organization) in try await c.query("""
+            SELECT DISTINCT submission_id, stix_id, organization_id FROM delivery WHERE submission_id = ANY(\(submissions))
+            """, logger: logger).decode((String, String, String).self) {
+            received[submission, default: [:]][stixID, default: []].insert(organization)
+        }
+        for (index, (one, built)) in notices.enumerated() {
+            var object = built
+            let recipients = (submissionsOf[index] ?? []).flatMap { received[$0]?[one.latest.stixID] ?? [] }
             object.audiences = WithdrawalAudience.audiences(recipients: recipients, provider: one.providerOrganizationID)
             _ = try await insert([object], feedKey: one.feedKey, submissionID: one.submissionID,
                                  providerOrganizationID: one.providerOrganizationID, releaseID: one.releaseID, on: c)

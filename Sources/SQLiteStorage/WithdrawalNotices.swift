@@ -34,19 +34,27 @@ extension SQLiteHubStore {
     /// Appends each series' notice (when `notice` builds one), readable by the organisations that
     /// received any version of the series, its provider and hub staff.
     static func appendNotices(for series: [WithdrawnSeries], notice: WithdrawalNotice, in db: Database) throws {
-        for one in series {
-            guard var object = notice(one.latest) else { continue }
-            let submissions = try String.fetchAll(db, sql: """
+        let notices = series.compactMap { one in notice(one.latest).map { (one, $0) } }
+        guard !notices.isEmpty else { return }
+        // The submissions each series' versions came from, then each submission's deliveries read
+        // once (its index), whatever the number of series: a release of many objects stays one pass.
+        var submissionsOf: [Int: Set<String>] = [:]
+        for (index, (one, _)) in notices.enumerated() {
+            submissionsOf[index] = Set(try String.fetchAll(db, sql: """
                 SELECT DISTINCT submission_id FROM object_version
                 WHERE feed_key = ? AND id_hash = ? AND stix_id = ? AND release_id = ? AND provider_org_id = ?
                 """, arguments: [one.feedKey, KeyHash.of(one.latest.stixID), one.latest.stixID, one.releaseID,
-                                 one.providerOrganizationID])
-            var recipients = Set<String>()
-            for submission in submissions {
-                recipients.formUnion(try String.fetchAll(db, sql: """
-                    SELECT DISTINCT organization_id FROM delivery WHERE submission_id = ? AND stix_id = ?
-                    """, arguments: [submission, one.latest.stixID]))
-            }
+                                 one.providerOrganizationID]))
+        }
+        var received: [String: [String: Set<String>]] = [:]   // submission → stix id → organisations
+        for submission in Set(submissionsOf.values.flatMap { $0 }) {
+            let rows = try Row.fetchCursor(db, sql: "SELECT DISTINCT stix_id, organization_id FROM delivery WHERE submission_id = ?",
+                                           arguments: [submission])
+            while let row = try rows.next() { received[submission, default: [:]][row[0], default: []].insert(row[1]) }
+        }
+        for (index, (one, built)) in notices.enumerated() {
+            var object = built
+            let recipients = (submissionsOf[index] ?? []).flatMap { received[$0]?[one.latest.stixID] ?? [] }
             object.audiences = WithdrawalAudience.audiences(recipients: recipients, provider: one.providerOrganizationID)
             _ = try insert([object], feedKey: one.feedKey, submissionID: one.submissionID,
                            providerOrganizationID: one.providerOrganizationID, releaseID: one.releaseID, in: db)
