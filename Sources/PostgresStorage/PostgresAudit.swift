@@ -73,16 +73,50 @@ extension PostgresHubStore {
         guard !events.isEmpty || !deliveries.isEmpty else { return }
         let head: AuditHead? = try await transaction { c in
             let head = events.isEmpty ? nil : try await self.appendAudit(events, on: c)
-            for delivery in deliveries {
-                try await c.query("""
-                    INSERT INTO delivery (organization_id, submission_id, release_id, stix_id, version, delivered_at, path)
-                    VALUES (\(delivery.organizationID), \(delivery.submissionID), \(delivery.releaseID), \(delivery.stixID),
-                            \(delivery.version), \(delivery.deliveredAt), \(delivery.path))
-                    """, logger: self.logger)
-            }
+            try await self.insertNewDeliveries(deliveries, on: c)
             return head
         }
         if let head { auditHeads.record(head) }
+    }
+
+    /// Inserts the deliveries not recorded yet (one row per organisation, object version and path:
+    /// the earliest is kept), in one statement per 10,000. Those already recorded are found first, so
+    /// that a repeated poll issues no insert at all: the statement triggers on `delivery` (metrics
+    /// generation) would count even an insert that added nothing.
+    func insertNewDeliveries(_ deliveries: [Delivery], on c: PostgresConnection) async throws {
+        struct Key: Hashable { var submission, organization, stixID, version, path: String }
+        var pending: [Key: Delivery] = [:]
+        for delivery in deliveries {
+            let key = Key(submission: delivery.submissionID, organization: delivery.organizationID, stixID: delivery.stixID,
+                          version: delivery.version, path: delivery.path)
+            if let kept = pending[key], kept.deliveredAt <= delivery.deliveredAt { continue }
+            pending[key] = delivery
+        }
+        let unique = Array(pending.values)
+        for start in stride(from: 0, to: unique.count, by: 10_000) {
+            var chunk = Array(unique[start..<min(start + 10_000, unique.count)])
+            var recorded = Set<Key>()
+            for try await (submission, organization, stixID, version, path) in try await c.query("""
+                SELECT d.submission_id, d.organization_id, d.stix_id, d.version, d.path
+                FROM unnest(\(chunk.map(\.submissionID)), \(chunk.map(\.organizationID)), \(chunk.map(\.stixID)),
+                            \(chunk.map(\.version)), \(chunk.map(\.path))) AS n(s, o, i, v, p)
+                JOIN delivery d ON d.submission_id = n.s AND d.organization_id = n.o AND d.stix_id = n.i
+                               AND d.version = n.v AND d.path = n.p
+                """, logger: logger).decode((String, String, String, String, String).self) {
+                recorded.insert(Key(submission: submission, organization: organization, stixID: stixID, version: version, path: path))
+            }
+            chunk.removeAll { recorded.contains(Key(submission: $0.submissionID, organization: $0.organizationID,
+                                                    stixID: $0.stixID, version: $0.version, path: $0.path)) }
+            guard !chunk.isEmpty else { continue }
+            try await c.query("""
+                INSERT INTO delivery (organization_id, submission_id, release_id, stix_id, version, delivered_at, path)
+                SELECT o, s, NULLIF(r, ''), i, v, d, p
+                FROM unnest(\(chunk.map(\.organizationID)), \(chunk.map(\.submissionID)), \(chunk.map { $0.releaseID ?? "" }),
+                            \(chunk.map(\.stixID)), \(chunk.map(\.version)), \(chunk.map(\.deliveredAt)),
+                            \(chunk.map(\.path))) AS n(o, s, r, i, v, d, p)
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
     }
 
     public func deliveries(submissionID: String) async throws -> [Delivery] {

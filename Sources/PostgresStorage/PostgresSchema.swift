@@ -670,6 +670,21 @@ enum PostgresSchema {
             FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_metrics_changed()
             """
         }),
+        // One delivery row per organisation, object version and path, as SQLite's v30-delivery-once:
+        // every poll added a row per object it returned (an export of 10^6 indicators, 10^6 rows; the
+        // recipients report listed an object once per poll). The first delivery is kept.
+        Migration(name: "v20-delivery-once", statements: [
+            """
+            DELETE FROM delivery WHERE ctid IN (
+                SELECT ctid FROM (
+                    SELECT ctid, row_number() OVER (PARTITION BY submission_id, organization_id, stix_id, version, path
+                                                    ORDER BY delivered_at COLLATE "C") AS n
+                    FROM delivery) AS d
+                WHERE n > 1)
+            """,
+            "CREATE UNIQUE INDEX delivery_once ON delivery (submission_id, organization_id, stix_id, version, path)",
+            "DROP INDEX delivery_by_submission",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded, each in its own transaction, under the migration lock.

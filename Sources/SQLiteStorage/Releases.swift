@@ -94,6 +94,8 @@ extension SQLiteHubStore {
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO delivery (organization_id, submission_id, release_id, stix_id, version, delivered_at, path)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (submission_id, organization_id, stix_id, version, path) DO UPDATE
+                SET delivered_at = excluded.delivered_at WHERE excluded.delivered_at < delivery.delivered_at
                 """)
             for delivery in deliveries {
                 try insert.execute(arguments: [delivery.organizationID, delivery.submissionID, delivery.releaseID,

@@ -648,6 +648,21 @@ enum Schema {
                 }
             }
         }
+        migrator.registerMigration("v30-delivery-once") { db in
+            // One delivery row per organisation, object version and path: every poll added a row per
+            // object it returned (an export of 10^6 indicators, 10^6 rows; the recipients report
+            // listed an object once per poll). The first delivery is kept; a repeated one is ignored.
+            try db.execute(sql: """
+            DELETE FROM delivery WHERE rowid IN (
+                SELECT rowid FROM (
+                    SELECT rowid, row_number() OVER (PARTITION BY submission_id, organization_id, stix_id, version, path
+                                                     ORDER BY delivered_at, rowid) AS n
+                    FROM delivery)
+                WHERE n > 1);
+            CREATE UNIQUE INDEX delivery_once ON delivery(submission_id, organization_id, stix_id, version, path);
+            DROP INDEX delivery_by_submission;
+            """)
+        }
         return migrator
     }
 }

@@ -64,6 +64,6 @@ struct SharingMetricsContractTests {
 
         let totals = try await hub.store.sharingTotals()
         #expect(totals == SharingTotals(submissions: 3, observablesByType: ["ipv4-addr": 1, "domain-name": 1],
-                                        corroborated: 0, deliveries: 4))
+                                        corroborated: 0, deliveries: 3))   // d received A's indicator once
     }
 }

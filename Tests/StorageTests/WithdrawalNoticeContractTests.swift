@@ -128,3 +128,36 @@ struct WithdrawalNoticeContractTests {
         #expect(try await hub.store.verifyAuditTrail().isIntact)
     }
 }
+
+@Suite("Storage contract: a delivery is recorded once per organisation, object version and path")
+struct DeliveryOnceContractTests {
+    @Test("repeated polls add no delivery row and do not move the metrics generation; the first time is kept",
+          arguments: Backend.underTest)
+    func repeatedPolls(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let feed = try await hub.feed("Default")
+        let object = indicator(uuid(1), modified: "2025-02-01T00:00:00.000Z")
+        let record = submission(for: [object], feed: feed, org: "provider")
+        _ = try await hub.store.append([object], to: feed.id, recording: record)
+        func delivery(_ organization: String, at time: String, path: String = "taxii") -> Delivery {
+            Delivery(organizationID: organization, submissionID: record.id, releaseID: nil, stixID: object.stixID,
+                     version: object.version!, deliveredAt: time, path: path)
+        }
+        // The same delivery twice in one batch, then again in later polls.
+        try await hub.store.recordReads([], deliveries: [delivery("reader", at: "2026-11-23T02:00:00Z"),
+                                                         delivery("reader", at: "2026-11-23T02:00:01Z")])
+        let generation = try await hub.store.metricsGeneration()
+        for poll in 0..<3 {
+            try await hub.store.recordReads([], deliveries: [delivery("reader", at: "2026-11-23T03:00:0\(poll)Z")])
+        }
+        #expect(try await hub.store.metricsGeneration() == generation)
+        #expect(try await hub.store.deliveries(submissionID: record.id).map(\.deliveredAt) == ["2026-11-23T02:00:00Z"])
+        // Another path, another organisation: recorded.
+        try await hub.store.recordReads([], deliveries: [delivery("reader", at: "2026-11-23T04:00:00Z", path: "export/rpz"),
+                                                         delivery("other", at: "2026-11-23T04:00:00Z")])
+        #expect(try await hub.store.metricsGeneration() != generation)
+        let recorded = try await hub.store.deliveries(submissionID: record.id)
+        #expect(Set(recorded.map { "\($0.organizationID) \($0.path)" }) == ["reader taxii", "reader export/rpz", "other taxii"])
+        #expect(recorded.count == 3)
+    }
+}
