@@ -254,9 +254,14 @@ def test_a_provider_revoking_its_original_revokes_the_anonymised_copy_for_its_re
     reader = collection(world, "電力B社")
     [copy] = holding(reader.get_objects()["objects"], ADDRESS)
     polled_until = last_added(reader)
-    # A revokes its indicator, as STIX asks: a later version with revoked: true.
+    # Another member posting a revocation under A's original id revokes nothing of A's.
     revocation = dict(original, modified=stamp(1), revoked=True)
     url = f"{world['url']}/hub/collections/{world['collections']['C2']}/objects/"
+    forged = requests.post(url, data=json.dumps({"objects": [revocation]}).encode(), auth=world["users"]["大手L社"],
+                           headers={"Accept": TAXII, "Content-Type": TAXII}, timeout=30)
+    assert forged.status_code == 202, forged.text
+    assert not [o for o in reader.get_objects(added_after=polled_until).get("objects", []) if o["id"] == copy["id"]]
+    # A revokes its indicator, as STIX asks: a later version with revoked: true.
     posted = requests.post(url, data=json.dumps({"objects": [revocation]}).encode(), auth=world["users"]["電力A社"],
                            headers={"Accept": TAXII, "Content-Type": TAXII}, timeout=30)
     assert posted.status_code == 202 and posted.json()["success_count"] == 1, posted.text
