@@ -316,6 +316,13 @@ public struct ConsentDesk: Sendable {
             case .account: profile.accountNames.append(identifier.value)
             }
         }
+        // The provider's users' e-mail addresses are its identifiers too: the hub knows them, and one
+        // typed into a description (by the provider or by an analyst editing the processed version)
+        // names the provider as surely as its name. (Their domains are not taken: a free-mail domain
+        // would be redacted everywhere; a member's own domain is registered as a `domain` identifier.)
+        for user in try await store.users(organizationID: organizationID) where !profile.emailAddresses.contains(user.email) {
+            profile.emailAddresses.append(user.email)
+        }
         // The provider's own identity objects: identities whose name is one of its names, and the
         // creator of what it submitted.
         let names = Set(profile.organizationNames.map { $0.lowercased() })

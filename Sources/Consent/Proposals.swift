@@ -21,10 +21,17 @@ extension ConsentDesk {
             throw ConsentError(.notFound, "no submission \(submissionID)")
         }
         guard !scope.isEmpty else { throw ConsentError(.invalid, "the proposal names no recipients") }
-        _ = try await resolve(scope)
+        let resolved = try await resolve(scope)
         if let processedBundle {
-            try gate.check(processed: try processedObjects(processedBundle, submission: submission),
-                           originals: try await originals(of: submission))
+            let processed = try processedObjects(processedBundle, submission: submission)
+            try gate.check(processed: processed, originals: try await originals(of: submission))
+            // The final leak check an anonymised release runs, now: an edit that names the provider
+            // (or any of its identifiers, in any encoding the check decodes) is refused when proposed,
+            // not only when the provider approves.
+            if anonymize {
+                _ = try await releasedCopies(of: submission, objects: processed, to: resolved, anonymize: true,
+                                             includeContext: scope.includeContext)
+            }
         }
         let proposal = Proposal(submissionID: submission.id, providerOrganizationID: submission.organizationID,
                                 scope: scope, anonymized: anonymize, processedBundle: processedBundle.map { Data($0) },

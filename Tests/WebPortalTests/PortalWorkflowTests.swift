@@ -8,7 +8,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import HubTesting
-import Storage
+@_spi(ReadGate) import Storage
 import Testing
 
 @Suite("Portal workflows")
@@ -253,6 +253,76 @@ struct PortalWorkflowTests {
             #expect(csv.status == .ok)
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             #expect(csv.text.hasPrefix("day,"))
+        }
+    }
+
+    @Test("an analyst edits the processed version in the portal: one object left out, a description rewritten; what the analyst typed of the provider never reaches the SIG")
+    func processedVersionEditor() async throws {
+        let w = try await Self.world()
+        defer { w.f.hub.remove() }
+        try await w.f.withServer { client in
+            let provider = Browser(client)
+            try await provider.signIn(w.f.writer)
+            let id = try await Self.submitText(provider, feed: w.f.feed,
+                                               "C2 hxxps://editor-c2-relay[.]com/in and 198.51.100.23 seen on the gateway")
+            // The provider's own page offers no editor; the analyst's does, one row per object.
+            #expect(!(try await provider.get("/portal/submissions/\(id)")).text.contains("name=\"edit_0\""))
+            let analyst = Browser(client)
+            try await analyst.signIn(w.analyst)
+            let page = try await analyst.get("/portal/submissions/\(id)")
+            #expect(page.text.contains("Edit the processed version"))
+            let rows = page.text.matches(of: #/name="edit_(\d+)" value="([^"]+)"/#).map { (Int($0.1)!, String($0.2)) }
+            let described = page.text.matches(of: #/name="description_(\d+)"/#).map { Int($0.1)! }
+            #expect(rows.count >= 2)
+            let edited = try #require(described.first)
+            let dropped = try #require(rows.first { $0.0 != edited })
+            func fields(description: String) -> [(String, String)] {
+                var fields = [("group", "電力SIG"), ("anonymize", "on"), ("note", "edited")]
+                for (index, objectID) in rows {
+                    fields.append(("edit_\(index)", objectID))
+                    if index != dropped.0 { fields.append(("keep_\(index)", "on")) }
+                }
+                fields.append(("description_\(edited)", description))
+                return fields
+            }
+
+            // The analyst's edit names the provider, plainly and base64-encoded (a@a.example.jp): the
+            // proposal keeps the analyst's words; what is released is anonymised like any release.
+            let typed = "C2 relay, rewritten by the hub; seen by Org A (a@a.example.jp), beacon YUBhLmV4YW1wbGUuanA="
+            let proposed = try await analyst.post("/portal/submissions/\(id)/propose", fields(description: typed))
+            #expect(proposed.status == .seeOther)
+            let proposal = try #require(try await w.f.hub.store.proposals(providerOrganizationID: nil).first)
+            let bundle = try #require(proposal.processedBundle)
+            let objects = try #require((try JSONSerialization.jsonObject(with: bundle) as? [String: Any])?["objects"] as? [[String: Any]])
+            let ids = Set(objects.compactMap { $0["id"] as? String })
+            #expect(!ids.contains(dropped.1))
+            let rewritten = try #require(objects.first { $0["id"] as? String == rows.first { $0.0 == edited }?.1 })
+            #expect(rewritten["description"] as? String == typed)
+            #expect((rewritten["modified"] as? String ?? "") > (rewritten["created"] as? String ?? "~"))
+
+            // The provider approves from the inbox; the release carries the edit, anonymised: the
+            // provider's name and address the analyst typed never reach the SIG.
+            let inbox = try await provider.get("/portal/consent")
+            #expect(inbox.text.contains(proposal.id))
+            #expect(try await provider.post("/portal/proposals/\(proposal.id)/approve", []).status == .seeOther)
+            let release = try #require(try await w.f.hub.store.releases(submissionID: id).first)
+            let reader = Browser(client)
+            try await reader.signIn(w.f.reader)
+            let shared = try await w.f.hub.store.objects(ObjectQuery(feedID: w.f.feed.id, versions: .every),
+                                                         for: ReadScope(audiences: [Audience.group(w.sig.id): 0]))
+                .objects.filter { $0.releaseID == release.id }
+            #expect(shared.count == objects.count)
+            let sharedText = shared.map { String(decoding: $0.bytes, as: UTF8.self) }.joined()
+            #expect(sharedText.contains("C2 relay, rewritten by the hub"), "\(sharedText)")
+            #expect(!sharedText.contains("a@a.example.jp") && !sharedText.contains("Org A"), "\(sharedText)")
+            #expect(!sharedText.contains("a@a.example.jp") && !sharedText.contains("Org A")
+                    && !sharedText.contains("YUBhLmV4YW1wbGUuanA"))
+
+            // A member cannot post the editor's fields.
+            let member = Browser(client)
+            try await member.signIn(w.f.reader)
+            try await member.get("/portal/")
+            #expect(try await member.post("/portal/submissions/\(id)/propose", fields(description: "x")).status != .seeOther)
         }
     }
 

@@ -86,6 +86,19 @@ enum ConsentArea: PortalArea {
         let correlations: [Line]
         let hasCorrelations: Bool
         let correlationSummary: String
+        let editable: [EditRow]
+        let hasEditable: Bool
+    }
+
+    /// One object in the analyst's processed-version editor.
+    struct EditRow: Sendable {
+        let index: Int
+        let id: String
+        let type: String
+        let name: String?
+        let description: String?
+        let hasName: Bool
+        let hasDescription: Bool
     }
 
     struct ProposalRow: Sendable {
@@ -270,6 +283,14 @@ enum ConsentArea: PortalArea {
                      value: link.shared.prefix(20).map { "\($0.kind): \($0.value)" }.joined(separator: ", "))
             }
         }
+        var editable: [EditRow] = []
+        if principal.user.role.isHubStaff && principal.user.role.mayWrite {
+            editable = try await workflows.consent.editableObjects(submissionID: submission.id, by: principal)
+                .prefix(Self.editableLimit).enumerated().map { index, object in
+                    EditRow(index: index, id: object.id, type: object.type, name: object.name, description: object.description,
+                            hasName: object.name != nil, hasDescription: object.description != nil)
+                }
+        }
         let model = DetailModel(
             id: submission.id, kind: page.text(choice: "kind_", (detail?.kind.rawValue ?? "stix")), feed: feed?.name ?? "",
             sourceName: detail?.sourceName, received: timestamp(page, submission.requestTimestamp),
@@ -287,7 +308,8 @@ enum ConsentArea: PortalArea {
             isProvider: isProvider, canRelease: isProvider && principal.user.role.mayWrite,
             canPropose: principal.user.role.isHubStaff && principal.user.role.mayWrite,
             groups: groups.enumerated().map { GroupOption(name: $1.name, field: "group-\($0)") },
-            correlations: correlations, hasCorrelations: !correlations.isEmpty, correlationSummary: summary)
+            correlations: correlations, hasCorrelations: !correlations.isEmpty, correlationSummary: summary,
+            editable: editable, hasEditable: !editable.isEmpty)
         return try page.render("submission", title: "submission_title", model)
     }
 
@@ -329,6 +351,10 @@ enum ConsentArea: PortalArea {
         return page.redirect(to: back + "#releases")
     }
 
+    /// At most this many objects are offered in the processed-version editor (a larger submission is
+    /// edited as a pasted bundle).
+    static let editableLimit = 200
+
     static func propose(_ page: PortalPage, _ form: PortalForm) async throws -> Response {
         let reader = try page.requireStaff(writing: true)
         let submission = try await visible(page, reader)
@@ -341,10 +367,26 @@ enum ConsentArea: PortalArea {
             catch { return try failure(page, "propose_error_bundle", "\(error)", back: back) }
         }
         let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        // The structured editor's fields, when no bundle was pasted: objects left out, names and
+        // descriptions rewritten, made into the processed version by the desk.
+        var bundle: [UInt8]? = processed.isEmpty ? nil : Array(processed.utf8)
+        if bundle == nil {
+            let edits = (0..<Self.editableLimit).compactMap { index -> ObjectEdit? in
+                guard let id = form["edit_\(index)"] else { return nil }
+                return ObjectEdit(id: id, keep: form["keep_\(index)"] == "on", name: form["name_\(index)"],
+                                  description: form["description_\(index)"])
+            }
+            if !edits.isEmpty {
+                bundle = try await decided(page, back: back) {
+                    try await page.workflows().consent.processedVersion(submissionID: submission.id, edits: edits,
+                                                                        by: reader.principal)
+                }
+            }
+        }
         _ = try await decided(page, back: back) {
             try await page.workflows().consent.propose(submissionID: submission.id, scope: scope,
                                                         anonymize: form["anonymize"] == "on",
-                                                        processedBundle: processed.isEmpty ? nil : Array(processed.utf8),
+                                                        processedBundle: bundle,
                                                         note: note.isEmpty ? nil : String(note.prefix(2000)),
                                                         by: reader.principal)
         }
