@@ -268,7 +268,8 @@ let package = Package(
         // The portal's pages over HTTP against a real store: sessions, CSRF, catalogues, visibility.
         .testTarget(name: "WebPortalTests", dependencies: [
             "WebPortal", "HubServer", "HubHTTP", "HubTesting", "Storage", "Accounts", "SharingPolicy", "STIX",
-            "Anonymization", "Consent", "Ingestion",
+            "Anonymization", "Consent", "Ingestion", "Specimens",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

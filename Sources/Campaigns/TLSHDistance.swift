@@ -61,7 +61,11 @@ public enum TLSHDistance {
     /// least one piece far more often than not, so the pieces find candidates without comparing all pairs.
     static func pieces(_ digest: String) -> [String] {
         guard bytes(digest) != nil else { return [] }
-        let body = Array(digest.uppercased().dropFirst(2 + 6))
+        // With or without the "T1" version prefix (as `bytes` accepts it): the body follows the
+        // 3-byte header (6 hexadecimal characters) either way.
+        let text = digest.uppercased()
+        let body = Array((text.hasPrefix("T1") ? text.dropFirst(2) : Substring(text)).dropFirst(6))
+        guard body.count == 64 else { return [] }
         return stride(from: 0, to: 64, by: 8).map { "\($0 / 8):" + String(body[$0..<($0 + 8)]) }
     }
 }

@@ -70,10 +70,24 @@ public struct SubmissionDesk: Sendable {
     /// Streams an uploaded file into the vault (encrypted, digests computed on the way) and
     /// examines it; the facts become the STIX `file` of a sample submission.
     public func storeSample(file: URL, originalFilename: String?) throws -> SampleFacts {
+        try storeSample(originalFilename: originalFilename) { try $0.store(contentsOf: file) }
+    }
+
+    /// Seals a sample already in memory (a portal upload) into the vault, with no plaintext copy
+    /// on disk, and examines it.
+    ///
+    /// ```swift
+    /// let facts = try desk.storeSample(bytes: upload.data, originalFilename: upload.filename)
+    /// ```
+    public func storeSample(bytes: Data, originalFilename: String?) throws -> SampleFacts {
+        try storeSample(originalFilename: originalFilename) { try $0.store(bytes: bytes) }
+    }
+
+    func storeSample(originalFilename: String?, sealing: (SampleVault) throws -> SampleRecord) throws -> SampleFacts {
         guard let vault else { throw IntakeError(.malformed, "this hub has no sample vault configured") }
         let record: SampleRecord
         do {
-            record = try vault.store(contentsOf: file)
+            record = try sealing(vault)
         } catch {
             throw IntakeError(.malformed, "sample not stored: \(error)")
         }

@@ -95,6 +95,17 @@ import Specimens
         #expect(TLSHDistance.between(a, b) == TLSHDistance.between(b, a))
         #expect(TLSHDistance.between(a, "T1XYZ") == nil)
     }
+
+    @Test("a digest's candidate keys are the same with or without the T1 prefix (samples' STIX hashes carry 70 digits)")
+    func piecesWithoutPrefix() throws {
+        let digest = try #require(TLSH.hash(of: Self.bytes(seed: 7, count: 6000)))
+        #expect(digest.hasPrefix("T1") && digest.count == 72)
+        let pieces = TLSHDistance.pieces(digest)
+        #expect(pieces.count == 8)
+        #expect(TLSHDistance.pieces(String(digest.dropFirst(2))) == pieces)
+        #expect(TLSHDistance.pieces(String(digest.dropFirst(2)).lowercased()) == pieces)
+        #expect(TLSHDistance.pieces("T1XYZ").isEmpty)
+    }
 }
 
 @Suite struct LookalikeTests {

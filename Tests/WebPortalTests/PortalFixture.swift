@@ -9,6 +9,7 @@ import HummingbirdTesting
 import HubServer
 import HubTesting
 import Storage
+import Specimens
 import Testing
 
 struct PortalFixture {
@@ -30,8 +31,9 @@ struct PortalFixture {
         return PortalFixture(hub: hub, feed: feed, writer: writer, reader: reader, outsider: outsider)
     }
 
-    func withServer(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = HubApplication.make(store: hub.store, anonymization: anonymization, port: 0)
+    func withServer(vault: SampleVault? = nil,
+                    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = HubApplication.make(store: hub.store, anonymization: anonymization, vault: vault, port: 0)
         try await app.test(.live) { client in try await body(client) }
     }
 

@@ -3,12 +3,14 @@
 // preview, release to a SIG and revoke, the consent inbox, the analyst queue's campaign decisions,
 // the dashboard's CSV — and what each other role tries: another organisation, a read-only user, a
 // member at staff pages, a form without its CSRF token, bad input changing nothing.
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import HubTesting
 @_spi(ReadGate) import Storage
+import Specimens
 import Testing
 
 @Suite("Portal workflows")
@@ -105,6 +107,43 @@ struct PortalWorkflowTests {
             #expect(page.text.contains("匿名化プレビュー"))
             #expect(page.text.contains("攻撃メール"))
             #expect(try await w.f.hub.store.releases(submissionID: id).isEmpty)
+        }
+    }
+
+    @Test("a specimen uploaded in the portal is sealed into the vault with no plaintext copy left on disk; its page names it")
+    func specimenUpload() async throws {
+        let w = try await Self.world()
+        defer { w.f.hub.remove() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kakehashi-vault-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let vault = try SampleVault(directory: directory, key: SymmetricKey(size: .bits256))
+        let marker = "portal-specimen-\(UUID().uuidString)"
+        let sample = Data("MZ".utf8) + Data(repeating: 0, count: 62) + Data(String(repeating: marker, count: 20).utf8)
+        let sha256 = SHA256.hash(data: sample).map { String(format: "%02x", $0) }.joined()
+        try await w.f.withServer(vault: vault) { client in
+            let browser = Browser(client)
+            try await browser.signIn(w.f.writer)
+            try await browser.get("/portal/submit")
+            let response = try await browser.postMultipart("/portal/submit", [("kind", "sample"), ("feed", w.f.feed.id),
+                                                                              ("tlp", "amber")],
+                                                           file: ("file", "invoice.exe", sample))
+            #expect(response.status == .seeOther, "\(response.text.prefix(500))")
+            let id = String((response.headers[.location] ?? "").dropFirst("/portal/submissions/".count))
+            #expect(try vault.contains(sha256: sha256))
+            let page = try await browser.get("/portal/submissions/\(id)")
+            #expect(page.status == .ok)
+            #expect(page.text.contains(sha256))
+            // Nowhere in the temporary directory (where the vault lives too, sealed) is the plaintext.
+            let temporary = FileManager.default.temporaryDirectory
+            for name in try FileManager.default.contentsOfDirectory(atPath: temporary.path) {
+                let file = temporary.appendingPathComponent(name)
+                guard let data = try? Data(contentsOf: file), data.count < 1 << 20 else { continue }
+                #expect(data.range(of: Data(marker.utf8)) == nil, "plaintext specimen left in \(name)")
+            }
+            // Another organisation cannot reach the held submission's page.
+            let other = Browser(client)
+            try await other.signIn(w.f.outsider)
+            #expect(try await other.get("/portal/submissions/\(id)").status == .notFound)
         }
     }
 

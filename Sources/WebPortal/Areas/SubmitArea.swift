@@ -112,11 +112,8 @@ enum SubmitArea: PortalArea {
                 sourceName = nil
             case .sample:
                 guard let upload, !upload.data.isEmpty else { return try await refuse("submit_error_empty") }
-                let file = FileManager.default.temporaryDirectory
-                    .appendingPathComponent("kakehashi-portal-" + UUID().uuidString)
-                try upload.data.write(to: file, options: .withoutOverwriting)
-                defer { try? FileManager.default.removeItem(at: file) }
-                let facts = try workflows.submissions.storeSample(file: file, originalFilename: upload.filename)
+                // Sealed from memory: the specimen's plaintext never touches the disk outside the vault.
+                let facts = try workflows.submissions.storeSample(bytes: upload.data, originalFilename: upload.filename)
                 extracted = SampleSubmission.describe(
                     facts, downloadURL: "\(page.environment.publicAddress.baseURL)/api/v1/samples/\(facts.digests.sha256)",
                     author: author)
