@@ -11,12 +11,13 @@ import base64
 import json
 import os
 import tempfile
+import time
 
 import pytest
 import requests
 from taxii2client.v21 import Collection
 
-from conftest import feed_id, kakehashi, serving
+from conftest import TAXII_MEDIA as TAXII, feed_id, kakehashi, serving
 
 PASSWORD = "campaign-pw-1"
 ANALYST = ("analyst@hub.example", PASSWORD)
@@ -232,3 +233,26 @@ def test_analyst_refusals_change_nothing(world):
     assert rejected["status"] == "rejected"
     kakehashi(world["data"], "campaigns", "recluster", "--as", ANALYST[0])
     assert campaigns(world, "--candidates") == []
+
+
+def test_samples_with_tlsh_as_stix_writes_it_are_placed_and_the_server_lives_on(world):
+    """A sample uploaded twice (two organisations) and a STIX file object carrying TLSH as 70 digits
+    without the T1 prefix (the hub's own sample submissions and many feeds write it so) are placed in
+    campaign clustering; placing them once aborted the server (TLSH pieces read out of range)."""
+    sample = b"MZ" + bytes(62) + b"campaign sample body " * 300
+    for key in ["A", "B"]:
+        response = requests.post(f"{world['url']}/api/v1/submissions/upload", params={"feed": "Default", "kind": "sample"},
+                                 data=sample, auth=world["users"][key],
+                                 headers={"Content-Type": "application/octet-stream"}, timeout=60)
+        assert response.status_code == 201, response.text
+    file_object = {"type": "file", "spec_version": "2.1", "id": "file--4d7a2b1c-0000-4000-8000-000000000070",
+                   "name": "invoice.exe", "hashes": {"SHA-256": "ab" * 32, "TLSH": "0A" * 35}}
+    posted = requests.post(f"{world['url']}/hub/collections/{feed_id(world['data'], 'Default')}/objects/",
+                           data=json.dumps({"objects": [file_object]}).encode(), auth=world["users"]["C"],
+                           headers={"Accept": TAXII, "Content-Type": TAXII}, timeout=60)
+    assert posted.status_code == 202, posted.text
+    time.sleep(1)   # placement follows the acknowledgement
+    assert requests.get(f"{world['url']}/healthz", timeout=10).status_code == 200
+    listed = campaigns(world)
+    assert isinstance(listed, (list, dict))
+    assert requests.get(f"{world['url']}/healthz", timeout=10).status_code == 200
