@@ -126,8 +126,12 @@ public enum ObservableEntries {
 
         mutating func hash(_ algorithm: String, _ value: String) {
             let name = algorithm.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")).uppercased()
-            let hex = value.trimmingCharacters(in: .whitespaces).lowercased()
+            var hex = value.trimmingCharacters(in: .whitespaces).lowercased()
             guard !hex.isEmpty else { return }
+            // TLSH is written with its "T1" version prefix (72 characters) or, as before the prefix
+            // existed and as STIX feeds (and the hub's sample submissions) often write it, without
+            // (70): one digest, one normal form (without).
+            if name == "TLSH", hex.count == 72, hex.hasPrefix("t1") { hex.removeFirst(2) }
             insert("file:hashes.\(name)", hex)
         }
 

@@ -71,6 +71,14 @@ struct CorrelationTests {
             """)
         #expect(Set(file) == [IndexedObservable(kind: "file:hashes.MD5", value: "d41d8cd98f00b204e9800998ecf8427f"),
                               IndexedObservable(kind: "file:hashes.TLSH", value: "t1a2b3")])
+        // A full TLSH digest with and without its T1 prefix is one value.
+        let digest = String(repeating: "0A", count: 35)
+        for written in ["T1" + digest, digest, "t1" + digest.lowercased()] {
+            let entries = try Self.entries("""
+                {"type":"file","spec_version":"2.1","id":"file--0b4f9c4e-5d7a-4a53-9a5c-1c0e1f2d3e42","hashes":{"TLSH":"\(written)"}}
+                """)
+            #expect(entries == [IndexedObservable(kind: "file:hashes.TLSH", value: digest.lowercased())], "\(written)")
+        }
     }
 
     @Test("exclusion lists: public resolvers, free-mail domains (not the addresses), empty hashes, the operator's own lists")
