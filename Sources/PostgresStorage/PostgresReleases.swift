@@ -8,6 +8,7 @@ extension PostgresHubStore {
     // MARK: - Releases
 
     public func recordRelease(_ release: Release, feedID: String, copies: [IncomingObject], audit: AuditEvent) async throws {
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
         let scope = try JSONEncoder().encode(release.scope)
         let head = try await transaction(duplicate: "release \(release.id)") { c in
             let feedKey = try await self.feedKey(feedID, on: c)
@@ -50,6 +51,7 @@ extension PostgresHubStore {
     }
 
     public func revokeRelease(id: String, revokedBy: String?, at: String, audit: AuditEvent) async throws {
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
         let head = try await transaction { c in
             guard try await Self.changed(c.query("""
                 UPDATE release SET revoked_at = \(at), revoked_by = \(revokedBy) WHERE id = \(id) AND revoked_at IS NULL RETURNING id
