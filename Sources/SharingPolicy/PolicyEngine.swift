@@ -93,7 +93,8 @@ public struct PolicyEngine: Sendable {
     /// among them (ask the store: names may match in other ways there).
     ///
     /// ```swift
-    /// let feed = try await policy.knownFeed(named: "C2") ?? store.feed(named: "C2")
+    /// var feed = try await policy.knownFeed(named: "C2")
+    /// if feed == nil { feed = try await store.feed(named: "C2") }
     /// ```
     public func knownFeed(named name: String) async throws -> Feed? {
         try await feedCache.feeds(store: store).ordered.first { $0.name == name }

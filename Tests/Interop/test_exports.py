@@ -484,7 +484,7 @@ def test_polls_answered_from_memory_see_a_new_indicator_a_removed_right_and_a_re
     # B revokes its own token through the API: the next poll with it is refused.
     tokens = requests.get(f"{world['url']}/api/v1/tokens", auth=world["users"]["電力B社"], timeout=30)
     assert tokens.status_code == 200, tokens.text
-    (token_id,) = [t["id"] for t in tokens.json()["tokens"] if t["revoked_at"] is None]
+    (token_id,) = [t["id"] for t in tokens.json()["tokens"] if t.get("revoked_at") is None]
     revoked = requests.post(f"{world['url']}/api/v1/tokens/{token_id}/revoke", auth=world["users"]["電力B社"], timeout=30)
     assert revoked.status_code == 200, revoked.text
     refused = export(world, "電力B社", "rpz", headers={"If-None-Match": etag})
