@@ -18,9 +18,15 @@ public struct Principal: Sendable, Equatable {
 /// SHA-256 of the credentials (never the password itself), so that a client sending Basic on every
 /// request does not pay bcrypt each time; a proof stands only while the user's stored password hash
 /// is the one it was made against (a password changed through any instance ends it). The cache is
-/// only an accelerator: any instance without it answers the same. Likewise a token's principal is reused for `principalLifetime` (one second by
-/// default) unless an account changed in between (`HubStore.accountsGeneration` counts changes by
-/// every process, so a token revoked or a user disabled by the CLI stops on the next request).
+/// only an accelerator: any instance without it answers the same. Likewise a token's principal is
+/// reused (keyed by the SHA-256 of the token, never the token) for `principalLifetime` (a minute by
+/// default) while the account generation stays the one it was read under: `HubStore.accountsGeneration`
+/// counts changes by every process and is read once per request, so a token revoked or a user
+/// disabled through this instance, another one or the CLI stops on the next request.
+///
+/// A token's use is recorded for the account page at most once a minute per token; the uses of
+/// concurrent requests are written together in one transaction (`TokenUseBatch`), so a crowd of
+/// consumers polling at once costs one commit, not one each.
 ///
 /// A disabled user, a user of a disabled organisation and a revoked token are not accepted. Password
 /// checks go through `throttle` (failures per account and per address, with back-off; refused ones
@@ -39,6 +45,8 @@ public final class Authenticator: Sendable {
     let tokenPrincipals = Mutex<[String: (principal: Principal, generation: UInt64, expires: Date)]>([:])
     /// When this process last recorded each token's use (by secret hash).
     let tokenUses = Mutex<[String: Date]>([:])
+    /// The uses being written (one transaction for those of concurrent requests).
+    let tokenUseBatch: TokenUseBatch
     /// The cost of the hub's password hashes, and so of the decoy checked for unknown accounts.
     public let bcryptCost: UInt8
     let decoy = Mutex<String?>(nil)
@@ -51,7 +59,7 @@ public final class Authenticator: Sendable {
 
     /// `bcryptCost` must be the cost passwords are hashed with (`AccountAdministration.bcryptCost`),
     /// so that signing in as nobody takes as long as signing in as somebody.
-    public init(store: any HubStore, cacheLifetime: TimeInterval = 300, principalLifetime: TimeInterval = 1,
+    public init(store: any HubStore, cacheLifetime: TimeInterval = 300, principalLifetime: TimeInterval = 60,
                 bcryptCost: UInt8 = Credentials.defaultBcryptCost, throttle: SignInThrottle = SignInThrottle(),
                 bcrypt: BcryptPool = .shared, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -61,6 +69,7 @@ public final class Authenticator: Sendable {
         self.throttle = throttle
         self.bcrypt = bcrypt
         self.clock = clock
+        self.tokenUseBatch = TokenUseBatch(store: store)
     }
 
     /// The principal for a Bearer token, or nil when the token is unknown.
@@ -78,7 +87,8 @@ public final class Authenticator: Sendable {
         await noteTokenUse(secretHash, at: now)
         if principalLifetime > 0 {
             tokenPrincipals.withLock { cache in
-                if cache.count > 10_000 { cache.removeAll() }
+                if cache.count > 200_000 { cache = cache.filter { $0.value.generation == generation && $0.value.expires > now } }
+                if cache.count > 200_000 { cache.removeAll() }
                 cache[secretHash] = (principal, generation, now.addingTimeInterval(principalLifetime))
             }
         }
@@ -91,12 +101,13 @@ public final class Authenticator: Sendable {
     func noteTokenUse(_ secretHash: String, at now: Date) async {
         let due = tokenUses.withLock { recorded -> Bool in
             if let last = recorded[secretHash], now.timeIntervalSince(last) < 60 { return false }
-            if recorded.count > 10_000 { recorded.removeAll() }
+            if recorded.count > 200_000 { recorded = recorded.filter { now.timeIntervalSince($0.value) < 60 } }
+            if recorded.count > 200_000 { recorded.removeAll() }
             recorded[secretHash] = now
             return true
         }
         guard due else { return }
-        try? await store.recordTokenUse(secretHash: secretHash, at: now)
+        await tokenUseBatch.record(TokenUse(secretHash: secretHash, at: now))
     }
 
     /// The principal for Basic credentials, or nil when they are wrong (or the account is disabled).
@@ -169,5 +180,53 @@ public final class Authenticator: Sendable {
         let made = Credentials.hashPassword("decoy-password-for-timing", cost: bcryptCost)
         decoy.withLock { $0 = $0 ?? made }
         return made
+    }
+}
+
+/// Token uses written in batches: a use waits for the transaction that carries it (so it is stored
+/// when its request is answered, as before), and the uses that arrive while one transaction is
+/// being written go together in the next. A failed write loses only those stamps.
+///
+/// ```swift
+/// let batch = TokenUseBatch(store: store)
+/// await batch.record(TokenUse(secretHash: hash, at: Date()))   // returns once written (or failed)
+/// ```
+final class TokenUseBatch: Sendable {
+    struct State {
+        var pending: [TokenUse] = []
+        var waiting: [CheckedContinuation<Void, Never>] = []
+        var writing = false
+    }
+    let store: any HubStore
+    let state = Mutex(State())
+
+    init(store: any HubStore) { self.store = store }
+
+    func record(_ use: TokenUse) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let start = state.withLock { state -> Bool in
+                state.pending.append(use)
+                state.waiting.append(done)
+                guard !state.writing else { return false }
+                state.writing = true
+                return true
+            }
+            if start { Task { await self.writeWhilePending() } }
+        }
+    }
+
+    /// Writes what is pending, again while more arrived meanwhile, then stops.
+    func writeWhilePending() async {
+        while true {
+            let (uses, waiting) = state.withLock { state -> ([TokenUse], [CheckedContinuation<Void, Never>]) in
+                let taken = (state.pending, state.waiting)
+                state.pending = []; state.waiting = []
+                if taken.0.isEmpty { state.writing = false }
+                return taken
+            }
+            guard !uses.isEmpty else { return }
+            try? await store.recordTokenUses(uses)
+            for done in waiting { done.resume() }
+        }
     }
 }

@@ -3,8 +3,10 @@
 // read in the delivery ledger when returned. Each reader's indicators are kept as a table updated
 // incrementally from the reader's last position; each document is kept with its ETag until the
 // store's change stamp or the account generation moves, so a poll that changes nothing is answered
-// from memory (304 with If-None-Match). Freshness (Freshness) is scored per indicator when the
-// table is read and again when members report sightings; a cached document is trusted only until
+// from memory (304 with If-None-Match); a change committed through this instance is seen by the next
+// poll at once (`HubStore.localChangeCount`), one by another instance within `stampLifetime`.
+// Freshness (Freshness) is scored per indicator when the table is read and again when members
+// report sightings; a cached document is trusted only until
 // the first instant one of its indicators expires, so time passing alone changes the document and
 // its ETag (a poll with the old ETag gets 200, not 304). When only new indicators arrived since a
 // document was built, the document is patched: only they are read, scored, selected and written
@@ -94,8 +96,14 @@ public final class FeedExporter: Sendable {
     struct Patch { var epoch: UInt64; var logCount: Int; var digest: ContentDigest; var writer: PatchWriter }
     enum PatchWriter { case rpz(ResponsePolicyZone.Zone), suricata(SuricataRules.RuleFile), none }
 
-    let stampState = Mutex<(stamp: Stamp, read: Date)?>(nil)
+    /// The change stamp last read, when, and `localChangeCount` just before it was read.
+    let stampState = Mutex<(change: ChangeStamp, read: Date, local: UInt64)?>(nil)
+    /// The change stamp read under way, and the local count it was started at.
+    let stampRead = Mutex<(id: UInt64, local: UInt64, task: Task<ChangeStamp, any Error>)?>(nil)
     let tables = Mutex<[String: Table]>([:])
+    /// The refresh of each table under way, and the stamp it brings the table to.
+    let refreshing = Mutex<[String: (id: UInt64, stamp: Stamp, task: Task<Table, any Error>)]>([:])
+    let refreshIDs = Atomic<UInt64>(0)
     let documents = Mutex<[DocumentKey: Cached]>([:])
     let building = Mutex<[DocumentKey: (stamp: Stamp, task: Task<ExportDocument, any Error>)]>([:])
     let sectors = Mutex<[String: String?]>([:])
@@ -341,21 +349,70 @@ public final class FeedExporter: Sendable {
         return principal.user.role.isHubStaff ? "\(feed.id)|staff" : "\(feed.id)|org:\(principal.organization.id)"
     }
 
+    /// The stamp documents and tables are kept under. The account generation is asked each time (the
+    /// store reads it once per request), so a right removed or an audience changed is seen by the
+    /// next export at once. The change stamp (a few counts) is reused for `stampLifetime` while
+    /// nothing was committed through this store since it was read (`localChangeCount`): an indicator
+    /// appended, released, revoked or deleted through this instance moves the next export at once,
+    /// one committed by another process within `stampLifetime`.
     func currentStamp() async throws -> Stamp {
-        if let state = stampState.withLock({ $0 }), Date().timeIntervalSince(state.read) < stampLifetime { return state.stamp }
-        let stamp = Stamp(change: try await store.changeStamp(), generation: await store.currentAccountsGeneration())
-        stampState.withLock { $0 = (stamp, Date()) }
-        return stamp
+        let generation = await store.currentAccountsGeneration()
+        let local = store.localChangeCount
+        if let state = stampState.withLock({ $0 }), state.local == local, Date().timeIntervalSince(state.read) < stampLifetime {
+            return Stamp(change: state.change, generation: generation)
+        }
+        // One read at a time for the polls that arrive together, shared only by those that saw the
+        // same local count (a poll after a commit through this instance never takes an older read).
+        let task = stampRead.withLock { running -> Task<ChangeStamp, any Error> in
+            if let running, running.local == local { return running.task }
+            let id = refreshIDs.add(1, ordering: .relaxed).newValue
+            let task = Task {
+                defer { self.stampRead.withLock { running in if running?.id == id { running = nil } } }
+                let change = try await self.store.changeStamp()
+                self.stampState.withLock { $0 = (change, Date(), local) }
+                return change
+            }
+            running = (id, local, task)
+            return task
+        }
+        return Stamp(change: try await task.value, generation: generation)
     }
 
+    /// The reader's table at `stamp`. Refreshes of one table run one at a time (a poll that arrives
+    /// meanwhile waits for the running one and, if that one was to another stamp, looks again), and a
+    /// refresh takes the table out of the map while it works on it, so that the one reference left is
+    /// its own and the 10⁶-entry dictionaries are mutated in place: a refresh costs what arrived, not
+    /// a copy of the table (copy-on-write copies only while a build still holds the previous table).
     func refreshedTable(key: String, feed: Feed, reader: FeedReader, stamp: Stamp) async throws -> Table {
-        if var table = tables.withLock({ $0[key] }) {
-            if table.stamp == stamp { return table }
+        while true {
+            if let table = tables.withLock({ $0[key] }), table.stamp == stamp { return table }
+            let (task, ours) = refreshing.withLock { running -> (Task<Table, any Error>, Bool) in
+                if let current = running[key] { return (current.task, current.stamp == stamp) }
+                let id = refreshIDs.add(1, ordering: .relaxed).newValue
+                let task = Task {
+                    // Leaves the map as it ends: no finished refresh (nor the table it returned) is kept.
+                    defer { self.refreshing.withLock { running in if running[key]?.id == id { running[key] = nil } } }
+                    return try await self.refresh(key: key, feed: feed, reader: reader, stamp: stamp)
+                }
+                running[key] = (id, stamp, task)
+                return (task, true)
+            }
+            if ours { return try await task.value }
+            _ = try? await task.value
+        }
+    }
+
+    /// Brings the table of `key` to `stamp` (run only by `refreshedTable`, one at a time per key).
+    func refresh(key: String, feed: Feed, reader: FeedReader, stamp: Stamp) async throws -> Table {
+        if let table = tables.withLock({ $0[key] }), table.stamp == stamp { return table }
+        // Out of the map: the only reference, so the dictionaries below are mutated in place.
+        if var table = tables.withLock({ $0.removeValue(forKey: key) }) {
             let old = table.stamp
             // Only appends since: read what came after the table's head. Anything else (a delete, a
             // revoked release, an account change): read it all again.
             if old.generation == stamp.generation, old.change.revokedReleases == stamp.change.revokedReleases,
                stamp.change.versionCount - old.change.versionCount == stamp.change.lastPosition - old.change.lastPosition {
+                // A failure leaves the table out of the map: the next export reads it all again.
                 let added = try await read(into: &table, after: table.head, feed: feed, reader: reader)
                 table.stamp = stamp
                 // New sightings move every indicator's freshness; otherwise only the new ones are scored.
@@ -367,11 +424,7 @@ public final class FeedExporter: Sendable {
                     table.log = []
                 }
                 let updated = table
-                tables.withLock { tables in
-                    // Another request may have refreshed it further meanwhile: keep the newer.
-                    if let current = tables[key], current.epoch == updated.epoch, current.log.count > updated.log.count { return }
-                    tables[key] = updated
-                }
+                tables.withLock { $0[key] = updated }
                 return updated
             }
         }

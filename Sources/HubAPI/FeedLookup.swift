@@ -10,7 +10,10 @@ extension HubAPIService {
     /// that access. A feed that does not exist and one the principal has no right to are the same
     /// 404 with the same body, as TAXII's `visibleFeed` answers, so feed names cannot be enumerated.
     func visibleFeed(named name: String, for principal: Principal) async throws -> (feed: Feed, access: FeedAccess) {
-        guard let feed = try await store.feed(named: name),
+        // The feeds kept for this account generation first: a poll answered 304 reads nothing.
+        var known = try await policy.knownFeed(named: name)
+        if known == nil { known = try await store.feed(named: name) }
+        guard let feed = known,
               let visible = try await policy.visibleFeed(id: feed.id, for: principal) else {
             throw HubError.notFound("There is no feed named \(name.prefix(64)).")
         }

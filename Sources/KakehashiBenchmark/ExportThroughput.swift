@@ -10,12 +10,14 @@ import Distribution
 import Foundation
 import SharingPolicy
 import SQLiteStorage
+import STIX
 import Storage
 
 public enum ExportThroughput {
     public static func run(indicators count: Int) async -> String {
         var lines: [String] = []
         lines.append(writers(count: count))
+        lines.append(parsing(count: min(count, 100_000)))
         do {
             lines.append(try await stored(count: count))
         } catch {
@@ -50,6 +52,21 @@ public enum ExportThroughput {
         let rpz = ContinuousClock().measure { rpzBytes = ResponsePolicyZone.write(set, context: context).bytes.count }
         return String(format: "export writers at %d indicators: selection %.2f s; Suricata rules %.2f s (%.0f MB); RPZ zone %.2f s (%.0f MB)",
                       count, seconds(selection), seconds(suricata), Double(suricataBytes) / 1e6, seconds(rpz), Double(rpzBytes) / 1e6)
+    }
+
+    /// What reading a table costs per stored version, on one core: the STIX JSON parse alone, then
+    /// the whole `ExportIndicator.read` (JSON, pattern parse, values), on `count` versions as stored.
+    static func parsing(count: Int) -> String {
+        let stored = (0..<count).map { Self.json(for: $0).bytes }
+        var parsed = 0
+        let jsonOnly = ContinuousClock().measure {
+            for bytes in stored where (try? JSONParser.parse(bytes)) != nil { parsed += 1 }
+        }
+        let read = ContinuousClock().measure {
+            for bytes in stored where ExportIndicator.read(Data(bytes)) != nil { parsed += 1 }
+        }
+        return String(format: "reading stored indicators on one core (%d versions): JSON parse %.2f µs each, JSON + pattern + values %.2f µs each (%.1f s per 10⁶)",
+                      count, seconds(jsonOnly) * 1e6 / Double(count), seconds(read) * 1e6 / Double(count), seconds(read) * 1e6 / Double(count))
     }
 
     static func stored(count: Int) async throws -> String {
@@ -130,21 +147,9 @@ public enum ExportThroughput {
         while start < indices.count {
             let end = min(indices.count, start + 10_000)
             let objects = indices[start..<end].map { index -> IncomingObject in
-                let id = String(format: "indicator--00000000-0000-4000-8000-%012d", index)
-                let value = synthetic(index)
-                let pattern: String
-                switch value.type {
-                case .ipv4: pattern = "[ipv4-addr:value = '\(value.value)']"
-                case .domain: pattern = "[domain-name:value = '\(value.value)']"
-                case .url: pattern = "[url:value = '\(value.value)']"
-                default: pattern = "[file:hashes.'SHA-256' = '\(value.value)']"
-                }
-                let json = """
-                {"type":"indicator","spec_version":"2.1","id":"\(id)","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z",\
-                "name":"C2 \(index)","pattern":"\(pattern)","pattern_type":"stix","valid_from":"2026-10-01T00:00:00Z","confidence":\(50 + index % 50)}
-                """
+                let (id, bytes) = Self.json(for: index)
                 return IncomingObject(stixID: id, type: "indicator", specVersion: "2.1", version: "2026-10-01T00:00:00.000Z",
-                                      versionMicroseconds: 1_790_000_000_000_000, bytes: Array(json.utf8),
+                                      versionMicroseconds: 1_790_000_000_000_000, bytes: bytes,
                                       audiences: [Audience.hubStaff, Audience.organization(organization)])
             }
             let submission = Submission(feedID: feed.id, organizationID: organization, userID: nil, requestTimestamp: "2026-10-01T00:00:00Z",
@@ -152,6 +157,24 @@ public enum ExportThroughput {
             _ = try await store.append(objects, to: feed.id, recording: submission, extras: nil)
             start = end
         }
+    }
+
+    /// The synthetic indicator `index` as stored: its id and its JSON.
+    static func json(for index: Int) -> (id: String, bytes: [UInt8]) {
+        let id = String(format: "indicator--00000000-0000-4000-8000-%012d", index)
+        let value = synthetic(index)
+        let pattern: String
+        switch value.type {
+        case .ipv4: pattern = "[ipv4-addr:value = '\(value.value)']"
+        case .domain: pattern = "[domain-name:value = '\(value.value)']"
+        case .url: pattern = "[url:value = '\(value.value)']"
+        default: pattern = "[file:hashes.'SHA-256' = '\(value.value)']"
+        }
+        let json = """
+        {"type":"indicator","spec_version":"2.1","id":"\(id)","created":"2026-10-01T00:00:00.000Z","modified":"2026-10-01T00:00:00.000Z",\
+        "name":"C2 \(index)","pattern":"\(pattern)","pattern_type":"stix","valid_from":"2026-10-01T00:00:00Z","confidence":\(50 + index % 50)}
+        """
+        return (id, Array(json.utf8))
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -34,6 +34,22 @@ extension PostgresHubStore {
         }
     }
 
+    public func recordTokenUses(_ uses: [TokenUse]) async throws {
+        let uses = uses.latestPerToken
+        guard !uses.isEmpty else { return }
+        let resolution = Self.tokenUseResolution
+        _ = try await transaction { c in
+            for use in uses {
+                let seconds = use.at.timeIntervalSince1970
+                try await c.query("""
+                    INSERT INTO api_token_use (token_id, used_at) SELECT id, \(seconds) FROM api_token WHERE secret_hash = \(use.secretHash)
+                    ON CONFLICT (token_id) DO UPDATE SET used_at = excluded.used_at
+                    WHERE api_token_use.used_at <= excluded.used_at - \(resolution)
+                    """, logger: self.logger)
+            }
+        }
+    }
+
     public func tokenLastUses(userID: String) async throws -> [String: Date] {
         var uses: [String: Date] = [:]
         for row in try await rows("""

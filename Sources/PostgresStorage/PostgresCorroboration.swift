@@ -189,6 +189,7 @@ extension PostgresHubStore {
 
     public func withdrawCorroborated(_ key: String, indicatorID: String, feedID: String, providerOrganizationID: String,
                                      notice: WithdrawalNotice, audit: AuditEvent) async throws -> Int {
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
         let (withdrawn, head) = try await transaction { c in
             // A notice is appended: positions follow commit order under the append lock, taken first.
             try await self.lock(.append, on: c)

@@ -8,6 +8,7 @@ import Storage
 
 extension PostgresHubStore {
     public func appendSweptVersion(_ version: SweptVersion, audit: AuditEvent) async throws -> Int64? {
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
         let (position, head) = try await transaction { c -> (Int64?, AuditHead?) in
             let feedKey = try await self.feedKey(version.feedID, on: c)
             try await self.lock(.append, on: c)

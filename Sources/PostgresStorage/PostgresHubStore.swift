@@ -38,6 +38,8 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     let auditHeads: AuditHeadFile
     /// Changes to accounts made through this store (seen at once here).
     let localGeneration = Atomic<UInt64>(0)
+    /// Commits through this store that move the change stamp (`localChangeCount`).
+    let objectChanges = Atomic<UInt64>(0)
     /// The stored account generation as last read (by `connect` and then every `generationInterval`).
     let storedGeneration = Atomic<UInt64>(0)
     /// Each feed's key (feed.key, never changed once the feed is stored), as read: saves every read
@@ -230,6 +232,9 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
             for waiting in batch { waiting.resume(returning: value) }
         }
     }
+
+    public var localChangeCount: UInt64 { objectChanges.load(ordering: .acquiring) }
+    func noteObjectChange() { objectChanges.add(1, ordering: .releasing) }
 
     /// Notes an account change made through this store (its own caches see it before the next poll).
     func accountChanged() { localGeneration.add(1, ordering: .releasing) }

@@ -35,6 +35,7 @@ extension PostgresHubStore {
 
     func append(_ objects: [IncomingObject], submission: Submission, extras: SubmissionExtras?, feedID: String,
                 countingReports: Bool) async throws -> AppendOutcome {
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
         let (outcome, head) = try await transaction(duplicate: "submission \(submission.id)") { c in
             let feedKey = try await self.feedKey(feedID, on: c)
             try await self.lock(.append, on: c)
@@ -325,7 +326,8 @@ extension PostgresHubStore {
 
     public func deleteObject(id stixID: String, feedID: String, versions: VersionSelection,
                              provider: String?) async throws -> Int {
-        try await transaction { c in
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
+        return try await transaction { c in
             guard let feedKey = try? await self.feedKey(feedID, on: c) else { return 0 }
             var sql = "SELECT ov.position FROM object_version AS ov WHERE ov.feed_key = $1 AND ov.stix_id = $2"
             var binds = PostgresBindings()

@@ -8,6 +8,7 @@ extension PostgresHubStore {
     // MARK: - Releases
 
     public func recordRelease(_ release: Release, feedID: String, copies: [IncomingObject], audit: AuditEvent) async throws {
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
         let scope = try JSONEncoder().encode(release.scope)
         let head = try await transaction(duplicate: "release \(release.id)") { c in
             let feedKey = try await self.feedKey(feedID, on: c)
@@ -51,6 +52,7 @@ extension PostgresHubStore {
 
     public func revokeRelease(id: String, revokedBy: String?, at: String, notice: WithdrawalNotice,
                               audit: AuditEvent) async throws {
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
         let head = try await transaction { c in
             // Notices are appended: positions follow commit order under the append lock, taken first.
             try await self.lock(.append, on: c)

@@ -6,6 +6,7 @@ import Storage
 
 extension PostgresHubStore {
     public func recordSightings(_ records: [SightingRecord], audit: AuditEvent) async throws {
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
         let head = try await transaction { c in
             for r in records {
                 try await c.query("""

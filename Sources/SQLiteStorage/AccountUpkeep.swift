@@ -30,6 +30,21 @@ extension SQLiteHubStore {
         }
     }
 
+    public func recordTokenUses(_ uses: [TokenUse]) async throws {
+        let uses = uses.latestPerToken
+        guard !uses.isEmpty else { return }
+        try await measuredWrite { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO api_token_use (token_id, used_at) SELECT id, ? FROM api_token WHERE secret_hash = ?
+                ON CONFLICT (token_id) DO UPDATE SET used_at = excluded.used_at
+                WHERE api_token_use.used_at <= excluded.used_at - ?
+                """)
+            for use in uses {
+                try statement.execute(arguments: [use.at.timeIntervalSince1970, use.secretHash, Self.tokenUseResolution])
+            }
+        }
+    }
+
     public func tokenLastUses(userID: String) async throws -> [String: Date] {
         try await measuredRead { db in
             var uses: [String: Date] = [:]

@@ -131,7 +131,8 @@ extension SQLiteHubStore {
 
     public func withdrawCorroborated(_ key: String, indicatorID: String, feedID: String, providerOrganizationID: String,
                                      notice: WithdrawalNotice, audit: AuditEvent) async throws -> Int {
-        try await pool.write { db in
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
+        return try await pool.write { db in
             try db.execute(sql: "DELETE FROM corroborated_observable WHERE observable = ?", arguments: [key])
             var withdrawn = 0
             if let feedKey = try Int64.fetchOne(db, sql: "SELECT key FROM feed WHERE id = ?", arguments: [feedID]) {

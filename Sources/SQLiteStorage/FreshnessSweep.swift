@@ -7,7 +7,8 @@ import Storage
 
 extension SQLiteHubStore {
     public func appendSweptVersion(_ version: SweptVersion, audit: AuditEvent) async throws -> Int64? {
-        try await measuredWrite { db -> Int64? in
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
+        return try await measuredWrite { db -> Int64? in
             let feedKey = try Self.feedKey(version.feedID, in: db)
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT stix_id, submission_id, provider_org_id, release_id, is_latest FROM object_version

@@ -21,7 +21,8 @@ extension SQLiteHubStore {
     /// thread waits for the next chunk; the transaction holds the write lock meanwhile), then records
     /// the submission, its extras and its audit entry, and commits.
     public func append(_ stream: IncomingStream, to feedID: String, countingReports: Bool) async throws -> AppendOutcome {
-        try await measuredWrite { db in
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
+        return try await measuredWrite { db in
             let feedKey = try Self.feedKey(feedID, in: db)
             var results: [AppendResult] = []
             var counts: [String: Int] = [:]
@@ -636,7 +637,8 @@ extension SQLiteHubStore {
 
     public func deleteObject(id stixID: String, feedID: String, versions: VersionSelection,
                              provider: String?) async throws -> Int {
-        try await measuredWrite { db in
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
+        return try await measuredWrite { db in
             guard let feedKey = try Int64.fetchOne(db, sql: "SELECT key FROM feed WHERE id = ?", arguments: [feedID])
             else { return 0 }
             let idHash = KeyHash.of(stixID)

@@ -5,7 +5,8 @@ import Storage
 
 extension SQLiteHubStore {
     public func recordRelease(_ release: Release, feedID: String, copies: [IncomingObject], audit: AuditEvent) async throws {
-        try await measuredWrite { db in
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
+        return try await measuredWrite { db in
             let feedKey = try Self.feedKey(feedID, in: db)
             try db.execute(sql: """
                 INSERT INTO release (id, submission_id, provider_org_id, scope, anonymized, kind, created_by, created_at)
@@ -59,7 +60,8 @@ extension SQLiteHubStore {
 
     public func revokeRelease(id: String, revokedBy: String?, at: String, notice: WithdrawalNotice,
                               audit: AuditEvent) async throws {
-        try await measuredWrite { db in
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
+        return try await measuredWrite { db in
             try db.execute(sql: "UPDATE release SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
                            arguments: [at, revokedBy, id])
             guard db.changesCount > 0 else { throw StoreError.notFound("an unrevoked release \(id)") }

@@ -22,6 +22,8 @@ public final class SQLiteHubStore: HubStore {
     /// Where the newest audit entry is recorded after each append, outside the database.
     let auditHeads: AuditHeadFile
     let generation = Atomic<UInt64>(0)
+    /// Commits through this store that move the change stamp (`localChangeCount`).
+    let objectChanges = Atomic<UInt64>(0)
     /// Copies committed pages from the log into the database file off the commit path.
     let checkpoints: WALCheckpoints
     /// Connections that short reads use on the calling thread (see InlineReaders).
@@ -38,6 +40,22 @@ public final class SQLiteHubStore: HubStore {
             return UInt64.max &- generation.add(1, ordering: .relaxed).newValue
         }
         return local &+ stored
+    }
+
+    public var localChangeCount: UInt64 { objectChanges.load(ordering: .acquiring) }
+    func noteObjectChange() { objectChanges.add(1, ordering: .releasing) }
+
+    /// `accountsGeneration` read once per request (`RequestAccountsGeneration`: sign-in, the feed
+    /// directory and the rights caches all ask; one read of the stored count serves them), so a
+    /// change any process committed before the request began is still seen by it.
+    public func currentAccountsGeneration() async -> UInt64 {
+        let request = RequestAccountsGeneration.current
+        if let stored = request?.stored { return generation.load(ordering: .acquiring) &+ stored }
+        guard let stored = storedAccountGeneration() else {
+            return UInt64.max &- generation.add(1, ordering: .relaxed).newValue
+        }
+        request?.record(stored: stored)
+        return generation.load(ordering: .acquiring) &+ stored
     }
 
     /// Opens (creating if needed) `hub.sqlite` in `directory` and brings its schema up to date. The

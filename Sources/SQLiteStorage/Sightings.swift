@@ -6,7 +6,8 @@ import Storage
 
 extension SQLiteHubStore {
     public func recordSightings(_ records: [SightingRecord], audit: AuditEvent) async throws {
-        try await measuredWrite { db in
+        defer { noteObjectChange() }   // after the commit (localChangeCount)
+        return try await measuredWrite { db in
             for r in records {
                 try db.execute(sql: """
                     INSERT INTO sighting (id, observable, organization_id, user_id, indicator_id, kind, count, first_seen,

@@ -175,7 +175,14 @@ public struct STIXTimestamp: Sendable, Comparable, Hashable, CustomStringConvert
         return era * 146_097 + doe - 719_468
     }
 
-    static func civil(fromDays days: Int64) -> (Int64, Int, Int) {
+    /// The proleptic Gregorian date (year, month 1–12, day 1–31) of a day counted from 1970-01-01
+    /// (H. Hinnant's algorithm); the one civil-date conversion the hub has (HTTP dates use it too).
+    ///
+    /// ```swift
+    /// STIXTimestamp.civil(fromDays: 0)        // (1970, 1, 1)
+    /// STIXTimestamp.civil(fromDays: 9_075)    // (1994, 11, 6)
+    /// ```
+    public static func civil(fromDays days: Int64) -> (Int64, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

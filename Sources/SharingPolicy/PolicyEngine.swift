@@ -88,6 +88,18 @@ public struct PolicyEngine: Sendable {
         return (feed, access)
     }
 
+    /// The feed named exactly `name` among the feeds kept for the current account generation (a feed
+    /// created or renamed by any process moves it), without a read of its own; nil when it is not
+    /// among them (ask the store: names may match in other ways there).
+    ///
+    /// ```swift
+    /// var feed = try await policy.knownFeed(named: "C2")
+    /// if feed == nil { feed = try await store.feed(named: "C2") }
+    /// ```
+    public func knownFeed(named name: String) async throws -> Feed? {
+        try await feedCache.feeds(store: store).ordered.first { $0.name == name }
+    }
+
     /// The feeds the principal may read or write, with their access.
     public func visibleFeeds(for principal: Principal) async throws -> [(feed: Feed, access: FeedAccess)] {
         let feeds = try await feedCache.feeds(store: store).ordered

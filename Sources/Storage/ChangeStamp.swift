@@ -31,4 +31,16 @@ public struct ChangeStamp: Sendable, Hashable {
 public protocol ChangeStampStore: Sendable {
     /// The stamp as of now, including changes committed by any process on the same database.
     func changeStamp() async throws -> ChangeStamp
+    /// How many times this store (this process) committed something that moves the stamp (an
+    /// append, a release's copies, a revocation, a delete, a sighting, a swept version): read
+    /// without touching the database, it only grows. A cache that read the stamp when this count
+    /// was n may trust it without reading again while the count is still n, as far as this
+    /// process's own changes go (other processes' changes need `changeStamp()`).
+    ///
+    /// ```swift
+    /// let count = store.localChangeCount
+    /// let stamp = try await store.changeStamp()
+    /// // later: store.localChangeCount == count → nothing changed through this store since
+    /// ```
+    var localChangeCount: UInt64 { get }
 }

@@ -454,6 +454,49 @@ def post_as_a(world, objects, release=True):
     time.sleep(0.6)   # the exporter's change stamp is trusted for half a second
 
 
+def test_polls_answered_from_memory_see_a_new_indicator_a_removed_right_and_a_revoked_token_at_once(world):
+    """A 304 comes from memory (the token's account, the reader's rights and the document's ETag are
+    cached), yet on the same instance the very next poll, with no wait, sees a new indicator the
+    reader may read (200, a new ETag), a right removed with the CLI beside the server (404) and a
+    token revoked through the API (401); an organisation that may not read the new indicator keeps
+    its 304."""
+    post_and_release(world)
+    time.sleep(0.6)
+    b_status, b_etag, _ = etag_of(world, "電力B社", "rpz")
+    c_status, c_etag, _ = etag_of(world, "ガスC社", "rpz")
+    assert b_status == c_status == 200
+    for _ in range(3):
+        assert etag_of(world, "電力B社", "rpz", b_etag)[0] == 304
+        assert etag_of(world, "ガスC社", "rpz", c_etag)[0] == 304
+
+    fresh = "at-once-c2-kakehashi.net"
+    posted = requests.post(world["objects"], data=json.dumps({"objects": [indicator(8, f"[domain-name:value = '{fresh}']", "At once")]}).encode(),
+                           auth=world["users"]["電力A社"], headers={"Accept": TAXII, "Content-Type": TAXII}, timeout=30)
+    assert posted.status_code == 202, posted.text
+    released = requests.post(f"{world['url']}/api/v1/submissions/{posted.json()['id']}/release",
+                             auth=world["users"]["電力A社"], json={"groups": ["電力SIG"], "anonymize": True}, timeout=30)
+    assert released.status_code == 201, released.text
+    status, etag, text = etag_of(world, "電力B社", "rpz", b_etag)
+    assert status == 200 and etag != b_etag and fresh in text
+    assert etag_of(world, "電力B社", "rpz", etag)[0] == 304
+    status, _, text = etag_of(world, "ガスC社", "rpz", c_etag)
+    assert status == 304 and fresh not in text
+
+    # C's right to read the feed removed by the operator's CLI: the next poll is refused, no content.
+    kakehashi(world["data"], "admin", "grant", "--feed", "C2", "--org", "ガスC社")
+    refused = export(world, "ガスC社", "rpz", headers={"If-None-Match": c_etag})
+    assert refused.status_code == 404 and "ETag" not in refused.headers and C2_VALUES["domain"] not in refused.text
+
+    # B revokes its own token through the API: the next poll with it is refused.
+    tokens = requests.get(f"{world['url']}/api/v1/tokens", auth=world["users"]["電力B社"], timeout=30)
+    assert tokens.status_code == 200, tokens.text
+    (token_id,) = [t["id"] for t in tokens.json()["tokens"] if t.get("revoked_at") is None]
+    revoked = requests.post(f"{world['url']}/api/v1/tokens/{token_id}/revoke", auth=world["users"]["電力B社"], timeout=30)
+    assert revoked.status_code == 200, revoked.text
+    refused = export(world, "電力B社", "rpz", headers={"If-None-Match": etag})
+    assert refused.status_code == 401 and "ETag" not in refused.headers and fresh not in refused.text
+
+
 def test_etag_moves_only_with_what_the_reader_may_read_and_when_an_indicator_expires(world):
     post_and_release(world)
     time.sleep(0.6)

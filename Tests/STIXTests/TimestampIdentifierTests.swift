@@ -107,4 +107,15 @@ struct TimestampIdentifierTests {
             #expect(!AddressFormats.isIPv6(text), "\(text)")
         }
     }
+
+    @Test("civil dates from day counts (the conversion HTTP dates use too), either side of 1970 and across leap days")
+    func civilDates() {
+        #expect(STIXTimestamp.civil(fromDays: 0) == (1970, 1, 1))
+        #expect(STIXTimestamp.civil(fromDays: 9_075) == (1994, 11, 6))       // RFC 9110's example date
+        #expect(STIXTimestamp.civil(fromDays: -1) == (1969, 12, 31))
+        #expect(STIXTimestamp.civil(fromDays: 11_016) == (2000, 2, 29))
+        #expect(STIXTimestamp.civil(fromDays: 20_794) == (2026, 12, 7))
+        #expect(STIXTimestamp.civil(fromDays: 2_932_896) == (9999, 12, 31))
+        #expect(STIXTimestamp.civil(fromDays: -719_162) == (1, 1, 1))
+    }
 }

@@ -84,4 +84,34 @@ struct AccountUpkeepContractTests {
         #expect(try await store.tokenLastUses(userID: alice.id).isEmpty)
         #expect(try await store.tokenLastUses(userID: bob.id) == [bobs.id: start])
     }
+
+    @Test("token uses written in one batch: each under the once-a-minute rule, the latest of a token given twice, unknown hashes ignored, no account change",
+          arguments: Backend.underTest)
+    func tokenUsesInBatch(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let store = hub.store
+        let org = try await store.createOrganization(Organization(name: "Org U"))
+        let alice = try await store.createUser(User(organizationID: org.id, email: "alice@u.example.jp", role: .member, passwordHash: nil))
+        let first = APIToken(userID: alice.id, secretHash: String(repeating: "4", count: 64), label: "one")
+        let second = APIToken(userID: alice.id, secretHash: String(repeating: "5", count: 64), label: "two")
+        for token in [first, second] { try await store.createToken(token) }
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let generation = await store.currentAccountsGeneration()
+        try await store.recordTokenUses([
+            TokenUse(secretHash: first.secretHash, at: start),
+            TokenUse(secretHash: second.secretHash, at: start),
+            TokenUse(secretHash: second.secretHash, at: start.addingTimeInterval(5)),
+            TokenUse(secretHash: String(repeating: "9", count: 64), at: start),
+        ])
+        #expect(try await store.tokenLastUses(userID: alice.id) == [first.id: start, second.id: start.addingTimeInterval(5)])
+        #expect(await store.currentAccountsGeneration() == generation)
+        // Within the minute nothing moves; a minute on, only the token used again moves.
+        try await store.recordTokenUses([TokenUse(secretHash: first.secretHash, at: start.addingTimeInterval(30))])
+        #expect(try await store.tokenLastUses(userID: alice.id)[first.id] == start)
+        try await store.recordTokenUses([TokenUse(secretHash: first.secretHash, at: start.addingTimeInterval(60)),
+                                         TokenUse(secretHash: second.secretHash, at: start.addingTimeInterval(30))])
+        #expect(try await store.tokenLastUses(userID: alice.id) == [first.id: start.addingTimeInterval(60), second.id: start.addingTimeInterval(5)])
+        // Nothing to write: nothing written, no error.
+        try await store.recordTokenUses([])
+    }
 }
