@@ -115,8 +115,8 @@ struct MetricsLedgerTests {
         try await Self.expectExact(metrics, wide, step: "C's anonymised release")
         try await Self.read(wide, as: "A", feed: phishing)
         try await Self.read(wide, as: "E", feed: phishing)
-        reread = await ledger.reread
         try await Self.expectExact(metrics, wide, step: "A and E read C's release")
+        reread = await ledger.reread
         try await Self.read(wide, as: "A", feed: phishing)
         try await Self.expectExact(metrics, wide, step: "A reads again (no first delivery)")
         #expect(await ledger.reread == reread, "a repeated read changes no first delivery and re-reads nothing")
