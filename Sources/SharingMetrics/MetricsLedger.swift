@@ -39,11 +39,6 @@ actor MetricsLedger {
         var delivered: [String: [String: Date?]] = [:]
     }
 
-    struct LeadKey: Hashable, Sendable {
-        var organizationID: String
-        var observable: String
-    }
-
     struct RenderedKey: Hashable, Sendable {
         var kind: MetricsReportCache.Kind
         var viewer: String
@@ -71,7 +66,8 @@ actor MetricsLedger {
     private var deliveredShared: [String: [String: Int]] = [:]
     // Lead time.
     private var leadTotals: [String: Int] = [:]
-    private var leadEntries: [LeadKey: LeadTimeEntry] = [:]
+    /// By organisation, then observable.
+    private var leadEntries: [String: [String: LeadTimeEntry]] = [:]
     // Daily counts: hub-wide (first report in a feed) and per organisation (its own reports).
     private var daily: [DailyCount: Int] = [:]
     private var organizationDaily: [String: [DailyCount: Int]] = [:]
@@ -173,10 +169,10 @@ actor MetricsLedger {
         var totals: [String: Int]
         switch viewer {
         case .hubStaff:
-            entries = Array(leadEntries.values)
+            entries = leadEntries.values.flatMap(\.values)
             totals = leadTotals
         case .organization(let organization):
-            entries = leadEntries.filter { $0.key.organizationID == organization.id }.map(\.value)
+            entries = Array((leadEntries[organization.id] ?? [:]).values)
             totals = leadTotals[organization.id].map { [organization.id: $0] } ?? [:]
         }
         entries.sort { ($0.organization, $0.heldAt, $0.observable) < ($1.organization, $1.heldAt, $1.observable) }
@@ -364,15 +360,15 @@ actor MetricsLedger {
             if let seen = value.seen[organization], held.map({ seen < $0.at }) ?? true { held = (seen, "sighted", nil) }
             guard let held else { continue }
             Self.bump(&leadTotals, organization, sign)
-            let key = LeadKey(organizationID: organization, observable: observable)
             guard let at = value.delivered[organization]?.values.compactMap({ $0 }).min(), at < held.at else { continue }
             if sign > 0 {
-                leadEntries[key] = LeadTimeEntry(
+                leadEntries[organization, default: [:]][observable] = LeadTimeEntry(
                     organization: organizations[organization]?.name ?? organization,
                     sector: organizations[organization]?.sector, observable: observable,
                     feed: held.feedID.flatMap { feedNames[$0] }, how: held.how, deliveredAt: at, heldAt: held.at)
             } else {
-                leadEntries[key] = nil
+                leadEntries[organization]?[observable] = nil
+                if leadEntries[organization]?.isEmpty == true { leadEntries[organization] = nil }
             }
         }
         // Daily: new in a feed on the day of its first report there (earliest, then the smallest
