@@ -109,7 +109,9 @@ public enum HubApplication {
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Kakehashi"),
-            services: services + [ledger, alertDispatch, freshnessSweep],
+            services: services + [ledger, alertDispatch, freshnessSweep,
+                                  MetricsLedgerService(metrics: api.sharingMetrics, intervalSeconds: 2,
+                                                       logger: Logger(label: "kakehashi.metrics") { HubLogHandler(label: $0) })],
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 publicAddress.listenerBound(port: bound)

@@ -670,6 +670,129 @@ enum PostgresSchema {
             FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_metrics_changed()
             """
         }),
+        // The metrics change log (MetricsChangeStore), as SQLite's v28-metric-aggregates, with
+        // statement triggers reading the transition tables. A change's position is the metrics
+        // generation its own statement bumped (audit lock, then the counter's row, held to commit):
+        // positions are handed out in commit order, so a reader that has seen position p has seen
+        // every change at or before p.
+        Migration(name: "v18-metric-aggregates", statements: [
+            """
+            CREATE TABLE metrics_change (
+                position bigint NOT NULL,
+                observable text,
+                observable_hash bigint,
+                submission_id text,
+                everything boolean NOT NULL DEFAULT false
+            )
+            """,
+            "CREATE INDEX metrics_change_by_position ON metrics_change (position)",
+            """
+            CREATE TABLE metrics_change_pruned (
+                id integer PRIMARY KEY CHECK (id = 1),
+                through bigint NOT NULL
+            )
+            """,
+            "INSERT INTO metrics_change_pruned (id, through) VALUES (1, 0)",
+            "CREATE INDEX observable_source_by_submission ON observable_source (submission_id)",
+            """
+            CREATE FUNCTION kakehashi_metrics_position() RETURNS bigint LANGUAGE plpgsql AS $$
+            DECLARE at_position bigint;
+            BEGIN
+                PERFORM pg_advisory_xact_lock(\(Lock.audit.rawValue));
+                UPDATE metrics_generation SET value = value + 1 WHERE id = 0 RETURNING value INTO at_position;
+                RETURN at_position;
+            END $$
+            """,
+            """
+            CREATE FUNCTION kakehashi_metrics_everything() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO metrics_change (position, everything) VALUES (kakehashi_metrics_position(), true);
+                RETURN NULL;
+            END $$
+            """,
+            // Only the earliest delivery of a submission to an organisation changes a first delivery.
+            """
+            CREATE FUNCTION kakehashi_metrics_delivered() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE changed text[];
+            BEGIN
+                SELECT array_agg(DISTINCT n.submission_id) INTO changed FROM (
+                    SELECT submission_id, organization_id, min(delivered_at) AS first_at FROM new_rows GROUP BY 1, 2
+                ) n WHERE NOT EXISTS (
+                    SELECT 1 FROM delivery d WHERE d.submission_id = n.submission_id
+                    AND d.organization_id = n.organization_id AND d.delivered_at < n.first_at);
+                IF changed IS NOT NULL THEN
+                    INSERT INTO metrics_change (position, submission_id)
+                    SELECT p.at_position, unnest(changed) FROM (SELECT kakehashi_metrics_position() AS at_position) p;
+                END IF;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE TRIGGER delivery_insert_metrics_change AFTER INSERT ON delivery REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_metrics_delivered()
+            """,
+        ] + [("observable_report", "observable", "observable", true), ("sighting", "observable", "observable", true),
+             ("observable_source", "observable_hash", "observable_hash", true),
+             ("submission_detail", "submission_id", "submission_id", true), ("submission", "submission_id", "id", false),
+             ("delivery", "submission_id", "submission_id", false), ("object_version", "submission_id", "submission_id", false)]
+            .flatMap { table, change, column, inserts -> [String] in
+            // Release copies carry their submission's id: what its indicators say may change with them.
+            let inserted = table == "object_version" ? "SELECT DISTINCT \(column) FROM new_rows WHERE release_id <> ''"
+                : "SELECT DISTINCT \(column) FROM new_rows"
+            var statements = [
+                """
+                CREATE FUNCTION kakehashi_metrics_log_\(table)() RETURNS trigger LANGUAGE plpgsql AS $$
+                DECLARE at_position bigint;
+                BEGIN
+                    IF TG_OP = 'INSERT' THEN
+                        IF EXISTS (\(inserted)) THEN
+                            at_position := kakehashi_metrics_position();
+                            INSERT INTO metrics_change (position, \(change)) SELECT at_position, c FROM (\(inserted)) AS x(c);
+                        END IF;
+                    ELSIF TG_OP = 'DELETE' THEN
+                        IF EXISTS (SELECT 1 FROM old_rows) THEN
+                            at_position := kakehashi_metrics_position();
+                            INSERT INTO metrics_change (position, \(change)) SELECT DISTINCT at_position, \(column) FROM old_rows;
+                        END IF;
+                    ELSE
+                        IF EXISTS (SELECT 1 FROM old_rows) THEN
+                            at_position := kakehashi_metrics_position();
+                            INSERT INTO metrics_change (position, \(change))
+                            SELECT DISTINCT at_position, c FROM (SELECT \(column) FROM old_rows UNION SELECT \(column) FROM new_rows) AS x(c);
+                        END IF;
+                    END IF;
+                    RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE TRIGGER \(table)_delete_metrics_change AFTER DELETE ON \(table) REFERENCING OLD TABLE AS old_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_metrics_log_\(table)()
+                """,
+                """
+                CREATE TRIGGER \(table)_truncate_metrics_change AFTER TRUNCATE ON \(table)
+                FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_metrics_everything()
+                """,
+            ]
+            if table != "object_version" {
+                statements.append("""
+                    CREATE TRIGGER \(table)_update_metrics_change AFTER UPDATE ON \(table)
+                    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_metrics_log_\(table)()
+                    """)
+            }
+            if inserts || table == "object_version" {
+                statements.append("""
+                    CREATE TRIGGER \(table)_insert_metrics_change AFTER INSERT ON \(table) REFERENCING NEW TABLE AS new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_metrics_log_\(table)()
+                    """)
+            }
+            return statements
+        } + ["organization", "feed"].map { table in
+            """
+            CREATE TRIGGER \(table)_metrics_change AFTER UPDATE OR DELETE OR TRUNCATE ON \(table)
+            FOR EACH STATEMENT EXECUTE FUNCTION kakehashi_metrics_everything()
+            """
+        }),
         // One delivery row per organisation, object version and path, as SQLite's v30-delivery-once:
         // every poll added a row per object it returned (an export of 10^6 indicators, 10^6 rows; the
         // recipients report listed an object once per poll). The first delivery is kept.

@@ -1,6 +1,6 @@
 // PostgresStorage sharing metrics: the reads of `SharingMetricsStore`, as SQLiteStorage answers them
 // (first reports with their submission's feed and time, first deliveries of a value to an
-// organisation by observable_source → delivery, the operations totals).
+// organisation by observable_source → delivery, the operations totals, the metrics change log).
 import Foundation
 import PostgresNIO
 import Storage
@@ -69,5 +69,84 @@ extension PostgresHubStore {
         let deliveries = try await rows("SELECT count(*) AS n FROM delivery").first?.get("n", as: Int64.self) ?? 0
         return SharingTotals(submissions: Int(submissions), observablesByType: byType, corroborated: Int(corroborated),
                              deliveries: Int(deliveries))
+    }
+
+    // MARK: - Metrics change log
+
+    public func metricsChangePosition() async throws -> Int64 {
+        let row = try await rows("""
+            SELECT greatest((SELECT max(position) FROM metrics_change),
+                            (SELECT through FROM metrics_change_pruned WHERE id = 1), 0)::bigint AS p
+            """).first
+        return try row?.get("p", as: Int64.self) ?? 0
+    }
+
+    public func metricsChanges(after position: Int64, limit: Int) async throws -> MetricsChanges {
+        var changes = MetricsChanges(through: position)
+        let pruned = try await rows("SELECT through FROM metrics_change_pruned WHERE id = 1").first?.get("through", as: Int64.self) ?? 0
+        if position < pruned { changes.pruned = true; changes.through = pruned }
+        for row in try await rows("""
+            SELECT position, observable, observable_hash, submission_id, everything FROM metrics_change
+            WHERE position > \(position) ORDER BY position LIMIT \(limit + 1)
+            """) {
+            guard changes.count < limit else { changes.truncated = true; break }
+            changes.count += 1
+            changes.through = max(changes.through, try row.get("position", as: Int64.self))
+            if let observable = try row.get("observable", as: String?.self) { changes.observables.insert(observable) }
+            if let hash = try row.get("observable_hash", as: Int64?.self) { changes.observableHashes.insert(hash) }
+            if let submission = try row.get("submission_id", as: String?.self) { changes.submissionIDs.insert(submission) }
+            if try row.get("everything", as: Bool.self) { changes.everything = true }
+        }
+        return changes
+    }
+
+    public func metricsInputs(observables: [String]) async throws -> (holdings: [ObservableHolding], seen: [SeenSighting]) {
+        let unique = Array(Set(observables))
+        guard !unique.isEmpty else { return ([], []) }
+        var holdings: [ObservableHolding] = []
+        var seen: [SeenSighting] = []
+        for start in stride(from: 0, to: unique.count, by: 5000) {
+            let chunk = Array(unique[start..<min(start + 5000, unique.count)])
+            for row in try await rows("""
+                SELECT r.observable, r.organization_id, r.submission_id, s.feed_id, s.request_timestamp
+                FROM observable_report r JOIN submission s ON s.id = r.submission_id WHERE r.observable = ANY(\(chunk)::text[])
+                """) {
+                holdings.append(ObservableHolding(observable: try row.get("observable"), organizationID: try row.get("organization_id"),
+                                                  submissionID: try row.get("submission_id"), feedID: try row.get("feed_id"),
+                                                  heldAt: try row.get("request_timestamp")))
+            }
+            for row in try await rows("""
+                SELECT observable, organization_id, coalesce(first_seen, recorded_at) AS seen_at FROM sighting
+                WHERE observable = ANY(\(chunk)::text[]) AND kind = 'seen'
+                """) {
+                seen.append(SeenSighting(observable: try row.get("observable"), organizationID: try row.get("organization_id"),
+                                         seenAt: try row.get("seen_at")))
+            }
+        }
+        return (holdings, seen)
+    }
+
+    public func observableHashes(carriedBy submissionIDs: [String]) async throws -> Set<Int64> {
+        let unique = Array(Set(submissionIDs))
+        guard !unique.isEmpty else { return [] }
+        var hashes: Set<Int64> = []
+        for start in stride(from: 0, to: unique.count, by: 5000) {
+            let chunk = Array(unique[start..<min(start + 5000, unique.count)])
+            for row in try await rows("""
+                SELECT DISTINCT observable_hash FROM observable_source WHERE submission_id = ANY(\(chunk)::text[])
+                """) {
+                hashes.insert(try row.get("observable_hash", as: Int64.self))
+            }
+        }
+        return hashes
+    }
+
+    public func pruneMetricsChanges(through position: Int64) async throws {
+        try await transaction { connection in
+            try await connection.query("DELETE FROM metrics_change WHERE position <= \(position)", logger: self.logger)
+            try await connection.query("""
+                UPDATE metrics_change_pruned SET through = greatest(through, \(position)) WHERE id = 1
+                """, logger: self.logger)
+        }
     }
 }

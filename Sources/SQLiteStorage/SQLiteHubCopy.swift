@@ -21,7 +21,8 @@ import Storage
 /// ```
 public enum SQLiteHubCopy {
     /// Tables of the SQLite schema that are not copied (besides SQLite's own `sqlite_*`).
-    static let notCopied: Set<String> = ["grdb_migrations", "account_generation", "metrics_generation", "object_search_fts",
+    static let notCopied: Set<String> = ["grdb_migrations", "account_generation", "metrics_generation", "metrics_change",
+                                         "metrics_change_pruned", "object_search_fts",
                                          "object_search_fts_data", "object_search_fts_idx", "object_search_fts_docsize",
                                          "object_search_fts_config"]
     /// Columns derived from another column of the same row on insert: table → (column → source column).

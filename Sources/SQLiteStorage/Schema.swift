@@ -648,6 +648,66 @@ enum Schema {
                 }
             }
         }
+        migrator.registerMigration("v28-metric-aggregates") { db in
+            // The metrics change log (MetricsChangeStore): which metric inputs each writing
+            // transaction changed, kept by triggers in that transaction, so that the sharing metrics
+            // catch up on what changed since their position instead of recomputing from every
+            // holding. A delivery counts only when it is the earliest of its submission to its
+            // organisation (later ones change no first delivery); an organisation's or feed's change
+            // asks for a recomputation of everything. Rows older than any reader needs are pruned
+            // (metrics_change_pruned says through where).
+            try db.execute(sql: """
+            CREATE TABLE metrics_change (
+                position INTEGER PRIMARY KEY AUTOINCREMENT,
+                observable TEXT,
+                observable_hash INTEGER,
+                submission_id TEXT,
+                everything INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE metrics_change_pruned (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                through INTEGER NOT NULL
+            );
+            INSERT INTO metrics_change_pruned (id, through) VALUES (1, 0);
+            CREATE INDEX observable_source_by_submission ON observable_source(submission_id);
+            CREATE TRIGGER delivery_insert_metrics_change AFTER INSERT ON delivery
+            WHEN NOT EXISTS (SELECT 1 FROM delivery d WHERE d.submission_id = NEW.submission_id
+                             AND d.organization_id = NEW.organization_id AND d.rowid <> NEW.rowid
+                             AND d.delivered_at <= NEW.delivered_at)
+            BEGIN INSERT INTO metrics_change (submission_id) VALUES (NEW.submission_id); END;
+            CREATE TRIGGER object_version_insert_metrics_change AFTER INSERT ON object_version WHEN NEW.release_id <> ''
+            BEGIN INSERT INTO metrics_change (submission_id) VALUES (NEW.submission_id); END;
+            CREATE TRIGGER object_version_delete_metrics_change AFTER DELETE ON object_version
+            BEGIN INSERT INTO metrics_change (submission_id) VALUES (OLD.submission_id); END;
+            """)
+            // table, change column, the table's column, whether inserts count
+            let logged: [(String, String, String, Bool)] = [
+                ("observable_report", "observable", "observable", true), ("sighting", "observable", "observable", true),
+                ("observable_source", "observable_hash", "observable_hash", true),
+                ("submission_detail", "submission_id", "submission_id", true),
+                ("submission", "submission_id", "id", false), ("delivery", "submission_id", "submission_id", false),
+            ]
+            for (table, change, column, inserts) in logged {
+                var events = ["UPDATE", "DELETE"]
+                if inserts { events.append("INSERT") }
+                for event in events {
+                    let rows = event == "INSERT" ? ["NEW"] : event == "DELETE" ? ["OLD"] : ["OLD", "NEW"]
+                    let body = rows.map { "INSERT INTO metrics_change (\(change)) VALUES (\($0).\(column));" }.joined(separator: " ")
+                    try db.execute(sql: """
+                    CREATE TRIGGER \(table)_\(event.lowercased())_metrics_change AFTER \(event) ON \(table)
+                    BEGIN \(body) END;
+                    """)
+                }
+            }
+            for table in ["organization", "feed"] {
+                for event in ["UPDATE", "DELETE"] {
+                    try db.execute(sql: """
+                    CREATE TRIGGER \(table)_\(event.lowercased())_metrics_change AFTER \(event) ON \(table)
+                    BEGIN INSERT INTO metrics_change (everything) VALUES (1); END;
+                    """)
+                }
+            }
+        }
         migrator.registerMigration("v30-delivery-once") { db in
             // One delivery row per organisation, object version and path: every poll added a row per
             // object it returned (an export of 10^6 indicators, 10^6 rows; the recipients report

@@ -1,6 +1,7 @@
 // SQLiteStorage sharing metrics: the reads of `SharingMetricsStore` — first reports of each
 // observable with their submission's feed and time, the hub's first delivery of a value to an
-// organisation (observable_source → delivery), and the operations totals.
+// organisation (observable_source → delivery), the operations totals, and the metrics change log
+// (`MetricsChangeStore`, kept by the v28-metric-aggregates triggers).
 import Foundation
 import GRDB
 import Storage
@@ -70,6 +71,83 @@ extension SQLiteHubStore {
             let deliveries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery") ?? 0
             return SharingTotals(submissions: submissions, observablesByType: byType, corroborated: corroborated,
                                  deliveries: deliveries)
+        }
+    }
+
+    // MARK: - Metrics change log
+
+    public func metricsChangePosition() async throws -> Int64 {
+        try await measuredRead { db in
+            let newest = try Int64.fetchOne(db, sql: "SELECT max(position) FROM metrics_change")
+            let pruned = try Int64.fetchOne(db, sql: "SELECT through FROM metrics_change_pruned WHERE id = 1") ?? 0
+            return max(newest ?? 0, pruned)
+        }
+    }
+
+    public func metricsChanges(after position: Int64, limit: Int) async throws -> MetricsChanges {
+        try await measuredRead { db in
+            var changes = MetricsChanges(through: position)
+            let pruned = try Int64.fetchOne(db, sql: "SELECT through FROM metrics_change_pruned WHERE id = 1") ?? 0
+            if position < pruned { changes.pruned = true; changes.through = pruned }
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT position, observable, observable_hash, submission_id, everything FROM metrics_change
+                WHERE position > ? ORDER BY position LIMIT ?
+                """, arguments: [position, limit + 1])
+            while let row = try rows.next() {
+                guard changes.count < limit else { changes.truncated = true; break }
+                changes.count += 1
+                changes.through = max(changes.through, row[0] as Int64)
+                if let observable: String = row[1] { changes.observables.insert(observable) }
+                if let hash: Int64 = row[2] { changes.observableHashes.insert(hash) }
+                if let submission: String = row[3] { changes.submissionIDs.insert(submission) }
+                if (row[4] as Int64) != 0 { changes.everything = true }
+            }
+            return changes
+        }
+    }
+
+    public func metricsInputs(observables: [String]) async throws -> (holdings: [ObservableHolding], seen: [SeenSighting]) {
+        guard !observables.isEmpty else { return ([], []) }
+        return try await measuredRead { db in
+            let reports = try db.cachedStatement(sql: """
+                SELECT r.observable, r.organization_id, r.submission_id, s.feed_id, s.request_timestamp
+                FROM observable_report r JOIN submission s ON s.id = r.submission_id WHERE r.observable = ?
+                """)
+            let sightings = try db.cachedStatement(sql: """
+                SELECT observable, organization_id, coalesce(first_seen, recorded_at) FROM sighting
+                WHERE observable = ? AND kind = 'seen'
+                """)
+            var holdings: [ObservableHolding] = []
+            var seen: [SeenSighting] = []
+            for observable in Set(observables) {
+                for row in try Row.fetchAll(reports, arguments: [observable]) {
+                    holdings.append(ObservableHolding(observable: row[0], organizationID: row[1], submissionID: row[2],
+                                                      feedID: row[3], heldAt: row[4]))
+                }
+                for row in try Row.fetchAll(sightings, arguments: [observable]) {
+                    seen.append(SeenSighting(observable: row[0], organizationID: row[1], seenAt: row[2]))
+                }
+            }
+            return (holdings, seen)
+        }
+    }
+
+    public func observableHashes(carriedBy submissionIDs: [String]) async throws -> Set<Int64> {
+        guard !submissionIDs.isEmpty else { return [] }
+        return try await measuredRead { db in
+            let statement = try db.cachedStatement(sql: "SELECT observable_hash FROM observable_source WHERE submission_id = ?")
+            var hashes: Set<Int64> = []
+            for submission in Set(submissionIDs) {
+                for hash in try Int64.fetchAll(statement, arguments: [submission]) { hashes.insert(hash) }
+            }
+            return hashes
+        }
+    }
+
+    public func pruneMetricsChanges(through position: Int64) async throws {
+        try await measuredWrite { db in
+            try db.execute(sql: "DELETE FROM metrics_change WHERE position <= ?", arguments: [position])
+            try db.execute(sql: "UPDATE metrics_change_pruned SET through = max(through, ?) WHERE id = 1", arguments: [position])
         }
     }
 }

@@ -41,6 +41,9 @@ final class MetricsReportCache: Sendable {
 
     private let state = Mutex(State())
 
+    /// The unfiltered reports' aggregates, caught up on the store's change log.
+    let ledger = MetricsLedger()
+
     /// How many reports are kept at most (viewers × three kinds); the oldest set is dropped whole.
     let capacity: Int
 

@@ -103,15 +103,31 @@ public struct SharingMetrics: Sendable {
         self.cache = heldItself == nil ? MetricsReportCache() : nil
     }
 
-    /// `compute` through the cache when the filter is the unfiltered one (the dashboard's), else directly.
+    /// Brings the unfiltered reports' aggregates up to the store's newest change (the first time:
+    /// from every holding; then only what changed). Views do it themselves; a background service
+    /// calls it so that they find little to do. Nothing without the report cache.
+    ///
+    /// ```swift
+    /// try await metrics.catchUp()   // e.g. every 2 s in `serve` (MetricsLedgerService)
+    /// ```
+    public func catchUp() async throws {
+        try await cache?.ledger.catchUp(self)
+    }
+
+    /// The ledger's report when the filter is the unfiltered one (the dashboard's), else `compute`.
     func cached<R: MetricsReport>(_ kind: MetricsReportCache.Kind, viewer: MetricsViewer, filter: MetricsFilter,
                                   compute: (MetricsGeneration?) async throws -> R) async throws -> R {
         guard let cache else { return try await compute(nil) }
-        let generation = try await store.metricsGeneration()
-        guard filter == MetricsFilter() else { return try await compute(generation) }
-        return try await cache.report(MetricsReportCache.key(kind, viewer), generation: generation) {
-            try await compute(generation)
+        guard filter == MetricsFilter() else { return try await compute(try await store.metricsGeneration()) }
+        // The dashboard's: the ledger's aggregates, caught up on what changed since they were.
+        let report: any MetricsReport
+        switch kind {
+        case .coverage: report = try await cache.ledger.coverage(for: viewer, metrics: self)
+        case .leadTime: report = try await cache.ledger.leadTime(for: viewer, metrics: self)
+        case .daily: report = try await cache.ledger.daily(for: viewer, metrics: self)
         }
+        guard let report = report as? R else { return try await compute(nil) }
+        return report
     }
 
     // MARK: - Shared steps
@@ -312,7 +328,8 @@ public struct SharingMetrics: Sendable {
         for holding in raw {
             guard let at = MetricsTime.date(holding.heldAt) else { continue }
             let key = holding.feedID + "\u{1F}" + holding.observable
-            if let known = firstAt[key], known <= at { continue }
+            // The earliest; of reports at the same time, the smallest organisation id's (one per organisation).
+            if let known = firstAt[key], (known, first[key]!.organizationID) <= (at, holding.organizationID) { continue }
             first[key] = holding; firstAt[key] = at
         }
         let selected = first.filter { key, holding in
@@ -329,12 +346,7 @@ public struct SharingMetrics: Sendable {
                 classesBySubmission[submissionID] = kept
                 continue
             }
-            let kind = try await store.submissionDetail(id: submissionID)?.kind
-            var classes: [String: IndicatorClass?] = [:]
-            for (observable, words) in try await hints(submissionID: submissionID, feedID: feedID) {
-                classes[observable] = IndicatorClassRule.classify(observable, hints: words, feedName: feedName, kind: kind)
-            }
-            let classified = MetricsReportCache.SubmissionClasses(feedName: feedName, kind: kind, classes: classes)
+            let classified = try await submissionClasses(submissionID: submissionID, feedID: feedID, feedName: feedName)
             if let generation { cache?.keep(classified, of: submissionID, generation: generation) }
             classesBySubmission[submissionID] = classified
         }
@@ -360,6 +372,16 @@ public struct SharingMetrics: Sendable {
             .sorted { ($0.day, $0.indicatorClass.rawValue, $0.feed, $0.sector, $0.country)
                     < ($1.day, $1.indicatorClass.rawValue, $1.feed, $1.sector, $1.country) }
         return DailyReport(rows: rows, countryRanges: countries.rangeCount)
+    }
+
+    /// What one submission's indicators say about the values they carry, classified.
+    func submissionClasses(submissionID: String, feedID: String, feedName: String) async throws -> MetricsReportCache.SubmissionClasses {
+        let kind = try await store.submissionDetail(id: submissionID)?.kind
+        var classes: [String: IndicatorClass?] = [:]
+        for (observable, words) in try await hints(submissionID: submissionID, feedID: feedID) {
+            classes[observable] = IndicatorClassRule.classify(observable, hints: words, feedName: feedName, kind: kind)
+        }
+        return MetricsReportCache.SubmissionClasses(feedName: feedName, kind: kind, classes: classes)
     }
 
     /// For one submission: each observable its indicators carry, with the words said about it.

@@ -59,7 +59,7 @@ public struct SharingTotals: Sendable, Equatable {
 /// let holdings = try await store.observableHoldings(organizationID: nil)
 /// let first = try await store.firstDeliveries([DeliveryProbe(organizationID: org.id, observable: "domain-name:c2.example")])
 /// ```
-public protocol SharingMetricsStore: Sendable {
+public protocol SharingMetricsStore: MetricsChangeStore {
     /// Every organisation's first report of each observable (one per observable and organisation),
     /// of one organisation when `organizationID` is given; in no particular order.
     func observableHoldings(organizationID: String?) async throws -> [ObservableHolding]
@@ -88,4 +88,61 @@ public struct MetricsGeneration: Sendable, Hashable {
     /// Deletions of object versions only (what a submission's indicators say can change then).
     public var deletions: Int64
     public init(changes: Int64, deletions: Int64) { self.changes = changes; self.deletions = deletions }
+}
+
+/// What changed among the metrics' inputs after a position of the metrics change log (kept by
+/// triggers in the changing transaction, whichever process wrote): the observables whose reports or
+/// sightings changed, the observable hashes whose carrying submissions changed, the submissions whose
+/// timestamp, feed, kind, objects or deliveries changed, and whether something every report depends
+/// on changed (an organisation's name or sector, a feed's name).
+public struct MetricsChanges: Sendable, Equatable {
+    public var observables: Set<String> = []
+    public var observableHashes: Set<Int64> = []
+    public var submissionIDs: Set<String> = []
+    /// An organisation or feed changed: recompute everything.
+    public var everything = false
+    /// Rows after the asked position were pruned (the reader fell behind): recompute everything.
+    public var pruned = false
+    /// More rows than the limit: recompute everything.
+    public var truncated = false
+    /// The position these changes bring a reader to.
+    public var through: Int64
+    /// How many change rows were read.
+    public var count = 0
+
+    public init(through: Int64) { self.through = through }
+}
+
+/// One "seen" sighting of an observable by an organisation, at its first-seen time (else when recorded).
+public struct SeenSighting: Sendable, Equatable, Hashable {
+    public var observable: String
+    public var organizationID: String
+    /// STIX timestamp text.
+    public var seenAt: String
+    public init(observable: String, organizationID: String, seenAt: String) {
+        self.observable = observable; self.organizationID = organizationID; self.seenAt = seenAt
+    }
+}
+
+/// The metrics change log and the per-observable reads that let the sharing metrics keep their
+/// aggregates by catching up on what changed (O(change)) instead of recomputing from every holding.
+///
+/// ```swift
+/// var position = try await store.metricsChangePosition()         // then read everything once
+/// let changes = try await store.metricsChanges(after: position, limit: 100_000)
+/// let inputs = try await store.metricsInputs(observables: Array(changes.observables))
+/// position = changes.through
+/// ```
+public protocol MetricsChangeStore: Sendable {
+    /// The position of the newest change (0 when none was ever logged).
+    func metricsChangePosition() async throws -> Int64
+    /// The changes logged after `position`, at most `limit` rows (else `truncated`).
+    func metricsChanges(after position: Int64, limit: Int) async throws -> MetricsChanges
+    /// For each observable given: its first reports (one per organisation, with their submission's
+    /// feed and time) and its "seen" sightings.
+    func metricsInputs(observables: [String]) async throws -> (holdings: [ObservableHolding], seen: [SeenSighting])
+    /// The hashes of the observables the given submissions carry (observable_source).
+    func observableHashes(carriedBy submissionIDs: [String]) async throws -> Set<Int64>
+    /// Drops the change rows at or before `position` (a reader behind it recomputes everything).
+    func pruneMetricsChanges(through position: Int64) async throws
 }
