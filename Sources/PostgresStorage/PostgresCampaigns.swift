@@ -114,6 +114,6 @@ extension PostgresHubStore {
                 removed.append(try row.get("campaign_id", as: String.self))
             }
         }
-        return CampaignChanges(sequence: newest, changed: changed, removed: removed)
+        return CampaignChanges(sequence: newest, changed: changed.sorted { $0.id < $1.id }, removed: removed.sorted())
     }
 }

@@ -13,7 +13,9 @@ import Testing
 
 @Suite("Storage contract: the observable index's tail")
 struct ObservableIndexTailContractTests {
-    static let indexed = ObservableIndexContractTests.indexed
+    static func indexed(_ object: IncomingObject, _ entries: [(String, String)], held: Bool = false) -> IncomingObject {
+        ObservableIndexContractTests.indexed(object, entries, held: held)
+    }
 
     /// Everything a reader of the index can see, for comparing before and after a merge.
     struct View: Equatable {
