@@ -56,6 +56,10 @@ public actor CampaignDesk: SubmissionArrivals {
     var engine: CampaignClustering?
     var lastSequence: Int64 = 0
     var pinsSeen: [String: [String]] = [:]
+    /// The stored campaign records as of `recordsSequence` (nil: not read yet), kept up to date by
+    /// reading only the changes since (Storage.CampaignStore.campaignChanges).
+    var storedRecords: [String: CampaignRecord] = [:]
+    var recordsSequence: Int64?
 
     public init(store: any HubStore, policy: PolicyEngine, anonymization: AnonymizationSettings,
                 settings: ClusteringSettings = ClusteringSettings(exclusions: CampaignExclusions.standard())) {
@@ -151,7 +155,12 @@ public actor CampaignDesk: SubmissionArrivals {
     /// Brings the engine up to date with the stored traits and pins; returns the records read and
     /// the arrivals of `wanted` submissions placed now.
     func catchUp(wanted: Set<String> = []) async throws -> ([CampaignRecord], [CampaignArrival]) {
-        let records = try await store.campaigns()
+        let changes = try await store.campaignChanges(after: recordsSequence)
+        if recordsSequence == nil { storedRecords = [:] }
+        for record in changes.changed { storedRecords[record.id] = record }
+        for id in changes.removed { storedRecords[id] = nil }
+        recordsSequence = changes.sequence
+        let records = storedRecords.values.sorted { $0.id < $1.id }
         let pins = Self.pins(records)
         if engine == nil || pins != pinsSeen {
             var fresh = CampaignClustering(settings: settings)

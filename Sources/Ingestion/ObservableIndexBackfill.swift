@@ -45,6 +45,8 @@ public struct ObservableIndexBackfill: Sendable {
             if !done.pending { break }
             try Task.checkCancellation()
         }
+        // The entries written to the index's tail go to its main part in bulk.
+        if chunks > 0 { try await store.mergeObservableTail() }
         return chunks
     }
 

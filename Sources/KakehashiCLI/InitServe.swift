@@ -122,6 +122,23 @@ struct Serve: AsyncParsableCommand {
             }
         }
         defer { backfill.cancel() }
+        // The observable index's tail (entries written on arrival) is merged into its main part in
+        // bulk when the hub is quiet (nothing added for a minute) or the tail is half full; an append
+        // that leaves it full merges at once (SQLite; PostgreSQL has no tail).
+        let tailMerge = Task.detached(priority: .utility) { [store = hub.store] in
+            var seen = 0
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                guard let waiting = try? await store.observableTailCount(), waiting > 0 else { seen = 0; continue }
+                if waiting == seen || waiting >= 10_000 {
+                    _ = try? await store.mergeObservableTail()
+                    seen = 0
+                } else {
+                    seen = waiting
+                }
+            }
+        }
+        defer { tailMerge.cancel() }
         try await serve(store: hub.store, services: hub.services, database: hub.databaseDescription,
                         anonymization: hub.anonymization, host: host, port: port, publicURL: publicUrl,
                         banner: nil,

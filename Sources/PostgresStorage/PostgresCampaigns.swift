@@ -57,6 +57,17 @@ extension PostgresHubStore {
         encoder.outputFormatting = .sortedKeys
         let rows = try records.map { ($0.id, $0.status.rawValue, try encoder.encode($0), $0.updatedAt) }
         let head = try await transaction(duplicate: "campaign") { c -> AuditHead? in
+            // Saves take the change sequence in commit order: one at a time (the lock is held to
+            // the commit), so a reader that saw sequence n never later finds a smaller one committed.
+            try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.Lock.campaignChanges.rawValue))", logger: self.logger)
+            var changedIDs: [String] = []
+            for id in removing + rows.map(\.0) where !changedIDs.contains(id) { changedIDs.append(id) }
+            try await c.query("""
+                INSERT INTO campaign_change (campaign_id, sequence)
+                SELECT id, nextval('campaign_change_sequence') FROM unnest(\(changedIDs)) WITH ORDINALITY AS x(id, n)
+                ORDER BY n
+                ON CONFLICT (campaign_id) DO UPDATE SET sequence = excluded.sequence
+                """, logger: self.logger)
             for id in removing {
                 try await c.query("DELETE FROM campaign WHERE id = \(id)", logger: self.logger)
             }
@@ -71,5 +82,38 @@ extension PostgresHubStore {
             return try await self.appendAudit(audit, on: c)
         }
         if let head { auditHeads.record(head) }
+    }
+
+    public func campaignChanges(after sequence: Int64?) async throws -> CampaignChanges {
+        let decoder = JSONDecoder()
+        // One statement: the newest sequence and the rows are of the same snapshot.
+        guard let sequence else {
+            let found = try await rows("""
+                SELECT (SELECT coalesce(max(sequence), 0) FROM campaign_change) AS newest, record FROM campaign
+                UNION ALL SELECT (SELECT coalesce(max(sequence), 0) FROM campaign_change), NULL
+                ORDER BY record NULLS LAST
+                """)
+            var newest: Int64 = 0
+            var all: [CampaignRecord] = []
+            for row in found {
+                newest = try row.get("newest", as: Int64.self)
+                if let body = try row.get("record", as: Data?.self) { all.append(try decoder.decode(CampaignRecord.self, from: body)) }
+            }
+            return CampaignChanges(sequence: newest, changed: all.sorted { $0.id < $1.id }, removed: [])
+        }
+        var newest = sequence
+        var changed: [CampaignRecord] = [], removed: [String] = []
+        for row in try await rows("""
+            SELECT c.sequence, c.campaign_id, k.record FROM campaign_change c LEFT JOIN campaign k ON k.id = c.campaign_id
+            WHERE c.sequence > \(sequence) ORDER BY c.campaign_id
+            """) {
+            newest = max(newest, try row.get("sequence", as: Int64.self))
+            if let body = try row.get("record", as: Data?.self) {
+                changed.append(try decoder.decode(CampaignRecord.self, from: body))
+            } else {
+                removed.append(try row.get("campaign_id", as: String.self))
+            }
+        }
+        return CampaignChanges(sequence: newest, changed: changed.sorted { $0.id < $1.id }, removed: removed.sorted())
     }
 }

@@ -15,7 +15,7 @@ import Storage
 extension PostgresHubStore {
     /// Tables of the PostgreSQL schema that are not copied.
     static let notCopied: Set<String> = ["kakehashi_migration", "account_generation", "metrics_generation",
-                                         "metrics_change", "metrics_change_pruned"]
+                                         "metrics_change", "metrics_change_pruned", "campaign_change"]
     /// Columns generated on insert: table → columns.
     static let generatedOnCopy: [String: Set<String>] = ["observable_probe": ["id"], "object_search": ["doc", "title_doc"]]
     /// Neutral table names that differ here.

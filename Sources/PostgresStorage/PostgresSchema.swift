@@ -27,6 +27,8 @@ enum PostgresSchema {
         case audit = 0x6B6B_6873_0002
         /// Held from assigning object positions to commit: positions commit in order (see PostgresObjects).
         case append = 0x6B6B_6873_0003
+        /// Held from a campaign save's change sequence to its commit: sequences commit in order.
+        case campaignChanges = 0x6B6B_6873_0004
     }
 
     static let accountTables = ["organization", "hub_user", "api_token", "feed", "feed_grant", "trust_group",
@@ -807,6 +809,20 @@ enum PostgresSchema {
             """,
             "CREATE UNIQUE INDEX delivery_once ON delivery (submission_id, organization_id, stix_id, version, path)",
             "DROP INDEX delivery_by_submission",
+        ]),
+        // Campaign changes (Storage.CampaignStore.campaignChanges), as SQLite's v29-index-tail: one
+        // row per campaign id with the sequence of its latest save or removal, so a process reads
+        // only what changed since it last looked. (PostgreSQL has no observable index tail: its
+        // ingest overhead is within the target, see README "Correlation".)
+        Migration(name: "v19-index-tail", statements: [
+            "CREATE SEQUENCE campaign_change_sequence",
+            """
+            CREATE TABLE campaign_change (
+                campaign_id text PRIMARY KEY,
+                sequence bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX campaign_change_by_sequence ON campaign_change (sequence)",
         ]),
     ]
 

@@ -21,16 +21,27 @@ extension SQLiteHubStore {
     /// thread waits for the next chunk; the transaction holds the write lock meanwhile), then records
     /// the submission, its extras and its audit entry, and commits.
     public func append(_ stream: IncomingStream, to feedID: String, countingReports: Bool) async throws -> AppendOutcome {
-        defer { noteObjectChange() }   // after the commit (localChangeCount)
+        let (outcome, tailCount) = try await appendWrite(stream, to: feedID, countingReports: countingReports)
+        noteObjectChange()   // after the commit (localChangeCount)
+        // After the commit (the submission is durable): a full tail is merged in writes of its own.
+        await mergeObservableTailIfFull(tailCount)
+        return outcome
+    }
+
+    func appendWrite(_ stream: IncomingStream, to feedID: String, countingReports: Bool) async throws -> (AppendOutcome, Int) {
+        let indexTail = !benchmarkIndexesDirectly.load(ordering: .relaxed)
         return try await measuredWrite { db in
             let feedKey = try Self.feedKey(feedID, in: db)
+            // This append's entries go to one tail generation (see ObservableIndex).
+            let tailGeneration = try Self.tailGeneration(in: db)
             var results: [AppendResult] = []
             var counts: [String: Int] = [:]
             while true {
                 switch stream.next() {
                 case .objects(let objects, let observables):
                     results += try Self.insert(objects, feedKey: feedKey, submissionID: stream.submissionID,
-                                               providerOrganizationID: stream.organizationID, releaseID: "", in: db)
+                                               providerOrganizationID: stream.organizationID, releaseID: "",
+                                               indexTail: indexTail, tailGeneration: tailGeneration, in: db)
                     if !observables.isEmpty {
                         counts.merge(try Self.report(observables, organizationID: stream.organizationID,
                                                      submissionID: stream.submissionID, counting: countingReports, in: db),
@@ -40,7 +51,7 @@ extension SQLiteHubStore {
                     counts.merge(try self.record(submission, results: results, extras: extras, feedID: feedID,
                                                  feedKey: feedKey, countingReports: countingReports, in: db),
                                  uniquingKeysWith: max)
-                    return AppendOutcome(results: results, observableReportCounts: counts)
+                    return (AppendOutcome(results: results, observableReportCounts: counts), try Self.tailCount(in: db))
                 case .abandoned:
                     throw CancellationError()
                 }
@@ -91,7 +102,8 @@ extension SQLiteHubStore {
     /// Inserts versions with strictly increasing positions and date_added, keeping the first/latest
     /// marks of each (feed, id, release) series, and the versions' audiences.
     static func insert(_ objects: [IncomingObject], feedKey: Int64, submissionID: String,
-                       providerOrganizationID: String, releaseID: String, in db: Database) throws -> [AppendResult] {
+                       providerOrganizationID: String, releaseID: String, indexTail: Bool = true,
+                       tailGeneration: Int64? = nil, in db: Database) throws -> [AppendResult] {
         let nowMicroseconds = Int64(Date().timeIntervalSince1970 * 1_000_000)
         // date_added_us grows with position: the newest version holds the largest.
         let lastAdded = try Int64.fetchOne(db.cachedStatement(
@@ -179,8 +191,9 @@ extension SQLiteHubStore {
                             providerOrganizationID: providerOrganizationID, in: db)
             } else {
                 if !object.observables.isEmpty {
-                    try index(object.observables, position: position, submissionID: submissionID,
-                              organizationID: providerOrganizationID, heldBack: object.observablesHeldBack, in: db)
+                    try index(object.observables, position: position, heldBack: object.observablesHeldBack,
+                              generation: tailGeneration, direct: indexTail ? nil : (submissionID, providerOrganizationID),
+                              in: db)
                 }
                 try indexForSearch(object.bytes, position: position, in: db)
             }

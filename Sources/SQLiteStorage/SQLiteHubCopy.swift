@@ -24,7 +24,7 @@ public enum SQLiteHubCopy {
     static let notCopied: Set<String> = ["grdb_migrations", "account_generation", "metrics_generation", "metrics_change",
                                          "metrics_change_pruned", "object_search_fts",
                                          "object_search_fts_data", "object_search_fts_idx", "object_search_fts_docsize",
-                                         "object_search_fts_config"]
+                                         "object_search_fts_config", "observable_tail", "campaign_change"]
     /// Columns derived from another column of the same row on insert: table → (column → source column).
     static let derived: [String: [String: String]] = [
         "object_version": ["id_hash": "stix_id"],
@@ -138,6 +138,18 @@ public enum SQLiteHubCopy {
         let pool: DatabasePool
         let snapshot: DatabaseSnapshot
 
+        /// What a table is read from: itself, except the observable index, whose entries are in
+        /// `observable_entry` and then its tail (not copied as such: the copy's entries are all in
+        /// the main index; the summary's content hash does not depend on the order of rows).
+        static func sources(of table: String) -> [String] {
+            guard table == "observable_entry" else { return [table.quotedDatabaseIdentifier] }
+            return ["observable_entry", """
+                (SELECT t.position, t.value_hash, t.kind, t.value, v.submission_id, v.provider_org_id AS organization_id,
+                        t.held_back
+                 FROM observable_tail t JOIN object_version v ON v.position = t.position)
+                """]
+        }
+
         func rows(of table: CopyTable, batchSize: Int, _ body: ([[CopyValue]]) async throws -> Void) async throws {
             let key = try await snapshot.read { db -> [String] in
                 let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
@@ -146,10 +158,18 @@ public enum SQLiteHubCopy {
                 return try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
                                         arguments: [table.name]).map { $0[0] as String }
             }
+            for source in Self.sources(of: table.name) {
+                try await rows(of: table, from: source, key: key, batchSize: batchSize, body)
+            }
+        }
+
+        /// One source's rows in key order, in batches.
+        func rows(of table: CopyTable, from source: String, key: [String], batchSize: Int,
+                  _ body: ([[CopyValue]]) async throws -> Void) async throws {
             let columns = table.columns.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ")
             let keyList = key.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
             // Key columns are read after the table's own, to resume after the last row of a batch.
-            let select = "SELECT \(columns), \(keyList) FROM \(table.name.quotedDatabaseIdentifier)"
+            let select = "SELECT \(columns), \(keyList) FROM \(source)"
             let order = "ORDER BY \(keyList) LIMIT \(batchSize)"
             let resume = "WHERE (\(keyList)) > (" + Array(repeating: "?", count: key.count).joined(separator: ", ") + ")"
             let width = table.columns.count

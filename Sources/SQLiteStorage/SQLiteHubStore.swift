@@ -24,6 +24,11 @@ public final class SQLiteHubStore: HubStore {
     let generation = Atomic<UInt64>(0)
     /// Commits through this store that move the change stamp (`localChangeCount`).
     let objectChanges = Atomic<UInt64>(0)
+    /// A merge of the observable index's tail is running in this process (one at a time).
+    let merging = Atomic<Bool>(false)
+    /// For `kakehashi-benchmark --correlation` only: arrivals' index entries go straight to the main
+    /// index, as before the tail, so that one run compares both ways of writing them.
+    @_spi(Benchmark) public let benchmarkIndexesDirectly = Atomic<Bool>(false)
     /// Copies committed pages from the log into the database file off the commit path.
     let checkpoints: WALCheckpoints
     /// Connections that short reads use on the calling thread (see InlineReaders).

@@ -723,6 +723,33 @@ enum Schema {
             DROP INDEX delivery_by_submission;
             """)
         }
+        migrator.registerMigration("v29-index-tail") { db in
+            // The observable index's tail (see ObservableIndex): entries of the latest versions,
+            // keyed by position so that an append writes its pages in order, and looked up by
+            // (generation, value hash): a generation is about a thousand entries written one after
+            // another, so an append's entries land in the newest generation's few pages, and a
+            // look-up probes each of the tail's few generations. Merged into observable_entry in
+            // bulk; the version's submission and organisation are read from object_version. Campaign changes
+            // (Storage.CampaignStore.campaignChanges): one row per campaign id, its sequence
+            // renewed by each save or removal, so a process reads only what changed since it last
+            // looked.
+            try db.execute(sql: """
+            CREATE TABLE observable_tail (
+                position INTEGER NOT NULL,
+                value_hash INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                value TEXT NOT NULL,
+                held_back INTEGER NOT NULL DEFAULT 0,
+                generation INTEGER NOT NULL,
+                PRIMARY KEY (position, value_hash, kind)
+            ) WITHOUT ROWID;
+            CREATE INDEX observable_tail_by_value ON observable_tail(generation, value_hash);
+            CREATE TABLE campaign_change (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                campaign_id TEXT NOT NULL UNIQUE
+            );
+            """)
+        }
         return migrator
     }
 }

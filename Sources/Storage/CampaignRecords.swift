@@ -111,4 +111,27 @@ public protocol CampaignStore: Sendable {
     /// Writes `records` (replacing those with the same id), removes the records with the ids in
     /// `removing`, and appends `audit` — in one durable transaction.
     func saveCampaigns(_ records: [CampaignRecord], removing: [String], audit: [AuditEvent]) async throws
+    /// What changed since `sequence` (a `CampaignChanges.sequence` read before): the records saved
+    /// since, as they are now, and the ids removed since. With nil, every record (a first read).
+    /// Saves are numbered in commit order, so a reader resuming from the sequence it was given
+    /// misses none.
+    func campaignChanges(after sequence: Int64?) async throws -> CampaignChanges
+}
+
+/// Campaign records changed since a reader last looked, and where to resume.
+///
+/// ```swift
+/// var changes = try await store.campaignChanges(after: nil)         // everything, once
+/// changes = try await store.campaignChanges(after: changes.sequence) // then only what changed
+/// ```
+public struct CampaignChanges: Sendable, Equatable {
+    /// Where the next read resumes.
+    public var sequence: Int64
+    /// Records saved since, as they are now, ordered by id.
+    public var changed: [CampaignRecord]
+    /// Ids of records removed since.
+    public var removed: [String]
+    public init(sequence: Int64, changed: [CampaignRecord], removed: [String]) {
+        self.sequence = sequence; self.changed = changed; self.removed = removed
+    }
 }

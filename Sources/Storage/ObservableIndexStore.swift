@@ -60,8 +60,18 @@ public protocol ObservableIndexStore: Sendable {
     /// Every indexed occurrence of each value (exact normalised text), at most `limitPerValue` per
     /// value (the oldest first): one look-up of the value's hash each.
     func occurrences(ofValues values: [String], limitPerValue: Int) async throws -> [ObservableOccurrence]
-    /// How many entries the index holds.
+    /// How many entries the index holds (its tail included).
     func indexedObservableCount() async throws -> Int
+
+    // MARK: Tail (entries written on arrival, merged in bulk)
+    /// Moves the entries written on arrival from the index's tail into its main part, in
+    /// transactions of up to `chunk` entries; returns how many were moved. Look-ups give the same
+    /// answers before, during and after (an entry is found in one part or the other). Back ends
+    /// that write arrivals to the main part directly (PostgreSQL) have no tail and return 0.
+    @discardableResult
+    func mergeObservableTail(chunk: Int) async throws -> Int
+    /// How many entries wait in the tail (0 on a back end without one).
+    func observableTailCount() async throws -> Int
 
     // MARK: Backfill (versions stored before the index, or with it off)
     /// Schedules the backfill of every original version stored so far (the upgrade schedules the
@@ -78,6 +88,16 @@ public protocol ObservableIndexStore: Sendable {
     /// chunk (`pending == false` once the last chunk is done), or nil when nothing was pending.
     func backfillObservables(limit: Int, entries: @escaping @Sendable (BackfillVersion) -> BackfillEntries?)
         async throws -> ObservableBackfillProgress?
+}
+
+extension ObservableIndexStore {
+    /// The whole tail, in transactions of 20,000 entries.
+    ///
+    /// ```swift
+    /// try await store.mergeObservableTail()        // kakehashi serve, when the hub is quiet
+    /// ```
+    @discardableResult
+    public func mergeObservableTail() async throws -> Int { try await mergeObservableTail(chunk: 20_000) }
 }
 
 /// How far the observable index's backfill has come: versions at positions `after + 1 ... through`

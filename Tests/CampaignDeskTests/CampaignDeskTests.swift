@@ -221,6 +221,25 @@ struct CampaignDeskTests {
         _ = s2
     }
 
+    @Test("a desk in another process, already warm, sees an analyst's rejection on its next arrival (it reads only what changed)")
+    func secondDeskSeesChanges() async throws {
+        let world = try await Self.world()
+        defer { world.hub.remove() }
+        let (a, b, c) = (world.members[0], world.members[1], world.members[2])
+        let s1 = try await Self.submitEmail(world, a, victim: "電力A社")
+        let s2 = try await Self.submitEmail(world, b, victim: "電力B社")
+        let other = CampaignDesk(store: world.hub.store, policy: world.desk.policy, anonymization: world.desk.anonymization)
+        try await other.placeForBenchmark(s2.id)   // warm: every record read once
+        let candidate = try #require(try await world.desk.list(includeCandidates: true, by: world.analyst.principal).first)
+        let rejected = try await world.desk.reject(candidate.id, by: world.analyst.principal)
+        let s3 = try await Self.submitEmail(world, c, victim: "Gas C")
+        // The other desk places the third report: it must know the candidate is gone and the rejection pins.
+        try await other.placeForBenchmark(s3.id)
+        let listed = try await world.desk.list(includeCandidates: true, includeRejected: true, by: world.analyst.principal)
+        #expect(listed.filter { $0.status == .candidate }.isEmpty, "a candidate formed again: \(listed.map(\.id))")
+        #expect(Set(try #require(listed.first { $0.id == rejected.id }).submissionIDs) == [s1.id, s2.id, s3.id])
+    }
+
     @Test("submissions posted as STIX (TAXII) are clustered from their objects")
     func stixSubmissionsCluster() async throws {
         let world = try await Self.world()

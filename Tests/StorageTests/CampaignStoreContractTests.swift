@@ -3,6 +3,7 @@
 // transaction, and both survive reopening and a copy between back ends' tables. Run against every
 // back end (see StoreFixtures).
 import Foundation
+import PostgresStorage
 import Storage
 import Testing
 
@@ -57,5 +58,39 @@ struct CampaignStoreContractTests {
         try await hub.store.saveCampaigns([confirmed], removing: ["no-such"], audit: [])
         #expect(try await hub.store.campaigns().map(\.name) == ["Renamed"])
         #expect(try await hub.store.verifyAuditTrail().isIntact)
+    }
+
+    @Test("campaign changes: a first read gives every record, later reads only what was saved or removed since",
+          arguments: Backend.underTest)
+    func changes(_ backend: Backend) async throws {
+        let hub = try await backend.makeHub(); defer { hub.remove() }
+        let now = "2026-11-01T00:00:00.000Z"
+        func record(_ id: String, _ members: [String], _ status: CampaignStatus = .candidate) -> CampaignRecord {
+            CampaignRecord(id: id, status: status, submissionIDs: members, createdAt: now, updatedAt: now)
+        }
+        let empty = try await hub.store.campaignChanges(after: nil)
+        #expect(empty.changed.isEmpty && empty.removed.isEmpty)
+        #expect(try await hub.store.campaignChanges(after: empty.sequence) == empty)
+        try await hub.store.saveCampaigns([record("c-b", ["s1", "s2"]), record("c-a", ["s3", "s4"])], removing: [], audit: [])
+        let first = try await hub.store.campaignChanges(after: nil)
+        #expect(first.changed.map(\.id) == ["c-a", "c-b"] && first.removed.isEmpty)
+        #expect(try await hub.store.campaignChanges(after: empty.sequence).changed.map(\.id) == ["c-a", "c-b"])
+        // Nothing since: nothing to read.
+        let quiet = try await hub.store.campaignChanges(after: first.sequence)
+        #expect(quiet.changed.isEmpty && quiet.removed.isEmpty && quiet.sequence == first.sequence)
+        // One replaced (read as it is now), one removed, one new; another save of an id read once.
+        try await hub.store.saveCampaigns([record("c-b", ["s1", "s2", "s5"])], removing: [], audit: [])
+        try await hub.store.saveCampaigns([record("campaign--x", ["s1", "s2", "s5"], .confirmed)], removing: ["c-b"], audit: [])
+        try await hub.store.saveCampaigns([record("c-a", ["s3", "s4", "s6"])], removing: [], audit: [])
+        let later = try await hub.store.campaignChanges(after: first.sequence)
+        #expect(later.changed.map(\.id) == ["c-a", "campaign--x"])
+        #expect(later.changed[0].submissionIDs == ["s3", "s4", "s6"])
+        #expect(later.removed == ["c-b"])
+        #expect(later.sequence > first.sequence)
+        // A store opened again resumes from the same sequence.
+        let reopened = try await hub.reopened()
+        #expect(try await reopened.store.campaignChanges(after: first.sequence) == later)
+        #expect(try await reopened.store.campaignChanges(after: nil).changed.map(\.id) == ["c-a", "campaign--x"])
+        if let other = reopened.store as? PostgresHubStore { await other.close() }
     }
 }
