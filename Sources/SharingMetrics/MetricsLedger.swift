@@ -197,15 +197,21 @@ actor MetricsLedger {
     /// at a time (the actor is reentrant at every read): a caller waits for the one running, then
     /// runs its own, and renders right after it without suspending.
     func catchUp(_ metrics: SharingMetrics) async throws {
-        while let running { _ = try? await running.value }
+        while let current = running {
+            _ = try? await current.value
+            // A finished catch-up is cleared by whoever sees it finished first: waiting for its
+            // starter to resume and clear it could spin forever, since awaiting a finished task does
+            // not suspend and the starter never gets the actor back.
+            if running == current { running = nil }
+        }
         let task = Task { try await self.catchUpOnce(metrics) }
         running = task
         do {
             try await task.value
-            running = nil
+            if running == task { running = nil }
         } catch {
             // Part of a change may have been subtracted and not added back: start over next time.
-            running = nil
+            if running == task { running = nil }
             position = nil
             throw error
         }
