@@ -199,6 +199,7 @@ actor MetricsLedger {
     func catchUp(_ metrics: SharingMetrics) async throws {
         while let current = running {
             _ = try? await current.value
+            try Task.checkCancellation()
             // A finished catch-up is cleared by whoever sees it finished first: waiting for its
             // starter to resume and clear it could spin forever, since awaiting a finished task does
             // not suspend and the starter never gets the actor back.
@@ -207,7 +208,9 @@ actor MetricsLedger {
         let task = Task { try await self.catchUpOnce(metrics) }
         running = task
         do {
-            try await task.value
+            // The catch-up is an unstructured task: a cancelled caller (the background service at
+            // graceful shutdown) cancels it, or the server's shutdown would wait on its reads forever.
+            try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
             if running == task { running = nil }
         } catch {
             // Part of a change may have been subtracted and not added back: start over next time.
