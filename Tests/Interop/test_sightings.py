@@ -92,6 +92,11 @@ def corroborated_feed_objects(w, member="B"):
     return response.json().get("objects", [])
 
 
+def live(objects):
+    """The corroborated indicators of VALUE still in force (no valid_until: the hub's withdrawal sets one)."""
+    return [o for o in objects if VALUE in o["pattern"] and "valid_until" not in o]
+
+
 def corroborated_id(w):
     ids = [o["id"] for o in corroborated_feed_objects(w) if VALUE in o["pattern"]]
     assert len(ids) == 1
@@ -203,13 +208,16 @@ def test_k_false_positives_take_the_value_out_of_the_corroborated_feed(world):
     review = json.loads(kakehashi(world["data"], "sightings", "review", "--json").stdout)
     assert [r["value"] for r in review] == [KEY] and review[0]["organizations"] == 3
     assert sorted(review[0]["reporters"]) == ["Oil G", "電力E社", "電力F社"]
-    assert not any(VALUE in o["pattern"] for o in corroborated_feed_objects(world))
+    # B, which had received the indicator, now reads only its last version, expired (valid_until),
+    # so its TAXII client and devices drop the value.
+    assert not live(corroborated_feed_objects(world))
+    assert [o for o in corroborated_feed_objects(world) if VALUE in o["pattern"] and "valid_until" in o]
     # Members may not see the review queue; another report does not release the value again.
     assert requests.get(f"{world['url']}/api/v1/sightings/review", auth=world["users"]["B"], timeout=30).status_code == 403
     post_objects(world, "B", [indicator(VALUE)])
-    assert not any(VALUE in o["pattern"] for o in corroborated_feed_objects(world))
+    assert not live(corroborated_feed_objects(world))
     # The analyst clears it: released again.
     kakehashi(world["data"], "sightings", "clear", KEY)
     assert json.loads(kakehashi(world["data"], "sightings", "review", "--json").stdout) == []
-    assert any(VALUE in o["pattern"] for o in corroborated_feed_objects(world))
+    assert live(corroborated_feed_objects(world))
     assert kakehashi(world["data"], "audit", "verify").returncode == 0
