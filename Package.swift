@@ -276,7 +276,7 @@ let package = Package(
         ]),
         .testTarget(name: "TAXIIServerTests", dependencies: [
             "Storage", "SQLiteStorage", "PostgresStorage", "TAXIIServer", "HubTesting", "STIX", "DemoCorpus", "Accounts",
-            "Consent", "Anonymization", "SharingPolicy", "HubServer", "HubHTTP",
+            "Consent", "Anonymization", "SharingPolicy", "HubServer", "HubHTTP", "Ingestion",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -113,7 +113,7 @@ public struct EnvelopeIntake: Sendable {
                           let level = TLPMarking.customDeclaration(in: properties) else { continue }
                     customTLP = (properties["id"]?.stringValue ?? "a marking-definition", level)
                 }
-                for (object, (result, keys, entries)) in zip(batch, Self.check(batch, extractingObservables: extractingObservables,
+                for (object, (result, keys, entries, search)) in zip(batch, Self.check(batch, extractingObservables: extractingObservables,
                                                                                  indexing: indexing)) {
                     switch result {
                     case .success(let facts):
@@ -123,6 +123,7 @@ public struct EnvelopeIntake: Sendable {
                             stixID: facts.id, type: facts.type, specVersion: facts.specVersion, version: version,
                             versionMicroseconds: version.flatMap { STIXTimestamp($0)?.microsecondsSinceEpoch },
                             bytes: Array(object.bytes), tlp: tlp, audiences: audiences)
+                        item.search = search
                         if indexing {
                             item.revokes = facts.revoked
                             item.observables = entries
@@ -309,10 +310,12 @@ public struct EnvelopeIntake: Sendable {
         -> [Checked] {
         @Sendable func checked(_ object: ScannedObject) -> Checked {
             let result = STIXValidator.validate(object.value)
-            guard case .success(let facts) = result else { return (result, [], []) }
-            // The index entries are read here, on the checking cores, beside the corroboration keys.
+            guard case .success(let facts) = result else { return (result, [], [], .notPrepared) }
+            // The index entries and the search document are made here, on the checking cores, beside
+            // the corroboration keys: the writer that stores them runs on one.
             return (result, extractingObservables ? ObservableExtraction.keys(in: object.value, facts: facts) : [],
-                    indexing && !facts.revoked ? ObservableEntries.of(object.value, facts: facts) : [])
+                    indexing && !facts.revoked ? ObservableEntries.of(object.value, facts: facts) : [],
+                    .prepared(searchDocument(of: object.value, revokes: facts.revoked)))
         }
         let parts = checkingParts
         guard parts > 1, objects.count >= 2 * parts else { return objects.map(checked) }
@@ -324,6 +327,18 @@ public struct EnvelopeIntake: Sendable {
             results.set(part, start < end ? objects[start..<end].map(checked) : [])
         }
         return results.joined
+    }
+
+    /// The search document of a checked object (what `SearchDocument(json:)` makes of its bytes).
+    static func searchDocument(of value: JSONValue, revokes: Bool) -> SearchDocument? {
+        guard let properties = value.objectValue else { return nil }
+        return SearchDocument(revokes: revokes) { member in
+            switch properties[member] {
+            case .string(let text)?: return [text]
+            case .array(let items)?: return items.compactMap(\.stringValue)
+            default: return []
+            }
+        }
     }
 
     /// How many parts a batch is checked in.
@@ -349,7 +364,7 @@ public struct EnvelopeIntake: Sendable {
 }
 
 /// One object checked: its validation, its corroboration keys and its observable index entries.
-typealias Checked = (Result<STIXObjectFacts, STIXValidationError>, [String], [IndexedObservable])
+typealias Checked = (Result<STIXObjectFacts, STIXValidationError>, [String], [IndexedObservable], IncomingObject.PreparedSearch)
 
 /// The results of a batch's parts, each set by the thread that checked it.
 private final class CheckedParts: @unchecked Sendable {

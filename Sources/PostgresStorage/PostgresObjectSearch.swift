@@ -14,7 +14,7 @@ extension PostgresHubStore {
     func indexForSearch(_ objects: [IncomingObject], positions: [Int64], on c: PostgresConnection) async throws {
         var documentPositions: [Int64] = [], titles: [String] = [], bodies: [String] = []
         for (object, position) in zip(objects, positions) where !object.revokes {
-            guard let document = SearchDocument(json: object.bytes), !document.isEmpty else { continue }
+            guard let document = object.searchDocument, !document.isEmpty else { continue }
             documentPositions.append(position); titles.append(document.title); bodies.append(document.body)
         }
         try await Self.insertSearchDocuments(positions: documentPositions, titles: titles, bodies: bodies, on: c, logger: logger)

@@ -10,7 +10,12 @@ import STIX
 extension SQLiteHubStore {
     /// Writes one stored version's search document, if it has one (inside the append transaction).
     static func indexForSearch(_ bytes: [UInt8], position: Int64, in db: Database) throws {
-        guard let document = SearchDocument(json: bytes), !document.isEmpty else { return }
+        try indexForSearch(SearchDocument(json: bytes), position: position, in: db)
+    }
+
+    /// Writes `document` as the search document of the version at `position`, if it has text.
+    static func indexForSearch(_ document: SearchDocument?, position: Int64, in db: Database) throws {
+        guard let document, !document.isEmpty else { return }
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO object_search (position, title, body) VALUES (?, ?, ?)")
             .execute(arguments: [position, document.title, document.body])
     }

@@ -195,7 +195,7 @@ extension SQLiteHubStore {
                               generation: tailGeneration, direct: indexTail ? nil : (submissionID, providerOrganizationID),
                               in: db)
                 }
-                try indexForSearch(object.bytes, position: position, in: db)
+                try indexForSearch(object.searchDocument, position: position, in: db)
             }
         }
         return results

@@ -48,17 +48,34 @@ public enum IndicatorClassRule {
 
     /// Rule 1 on free text.
     static func fromWords(_ text: String) -> IndicatorClass? {
-        let lower = text.lowercased()
-        if lower.contains("phish") || lower.contains("フィッシング") { return .phishing }
-        let words = Set(lower.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }).map(String.init))
-        if words.contains("c2") || words.contains("cnc") || words.contains("botnet") || lower.contains("c&c")
-            || lower.contains("command-and-control") || lower.contains("command and control") {
+        // Matched as UTF-8 bytes of the NFC form (canonically equivalent spellings of フィッシング
+        // match alike): Foundation's `contains` normalises both sides on every call, which made this
+        // the metrics catch-up's largest cost.
+        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        let lower = Array((ascii ? text : text.precomposedStringWithCanonicalMapping).lowercased().utf8)
+        func has(_ phrase: String) -> Bool { lower.firstRange(of: Array(phrase.utf8)) != nil }
+        if has("phish") || (!ascii && has("フィッシング")) { return .phishing }
+        var words = Set<String>()
+        var start = -1
+        for index in 0...lower.count {
+            let byte: UInt8 = index < lower.count ? lower[index] : 0x20
+            let isWordByte = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A)
+            if isWordByte {
+                if start < 0 { start = index }
+            } else if start >= 0 {
+                words.insert(String(decoding: lower[start..<index], as: UTF8.self))
+                start = -1
+            }
+        }
+        if words.contains("c2") || words.contains("cnc") || words.contains("botnet") || has("c&c")
+            || has("command-and-control") || has("command and control") {
             return .c2
         }
         for phrase in ["malware-hosting", "hosting-malware", "malware-distribution", "malware distribution",
-                       "download", "exploit-kit", "exploit kit", "drive-by", "配布"] where lower.contains(phrase) {
+                       "download", "exploit-kit", "exploit kit", "drive-by"] where has(phrase) {
             return .malwareHosting
         }
+        if !ascii && has("配布") { return .malwareHosting }
         return nil
     }
 

@@ -27,6 +27,25 @@ public struct IncomingObject: Sendable {
     /// The version revokes its object (STIX `revoked: true`): every earlier version of the object
     /// from the same provider in the same feed leaves the observable index, and this one adds nothing.
     public var revokes = false
+    /// The version's search document when the domain prepared it beside the object (the intake does,
+    /// on its checking cores, so that the writer does not parse the JSON again); `.notPrepared`: the
+    /// store makes it from `bytes`.
+    public var search: PreparedSearch = .notPrepared
+
+    /// A search document prepared before the append, or not.
+    public enum PreparedSearch: Sendable {
+        case notPrepared
+        /// Prepared: the document, nil when the version has no searchable text.
+        case prepared(SearchDocument?)
+    }
+
+    /// The version's search document: the prepared one, else made from the bytes.
+    public var searchDocument: SearchDocument? {
+        switch search {
+        case .prepared(let document): return document
+        case .notPrepared: return SearchDocument(json: bytes)
+        }
+    }
 
     public init(stixID: String, type: String, specVersion: String, version: String?,
                 versionMicroseconds: Int64?, bytes: [UInt8], tlp: TLPLevel? = nil, audiences: [String] = []) {

@@ -1,0 +1,53 @@
+// The search tokeniser's fast path: all-ASCII text is split without Foundation's normalisation, and
+// must give exactly the runs the normalising path gives (property-checked on generated ASCII text,
+// words longer than the cut, every punctuation byte).
+import Foundation
+@testable import Storage
+import Testing
+
+@Suite struct SearchTokensTests {
+    /// A deterministic generator (SplitMix64), so that a failure names its seed.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E3779B97F4A7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("ASCII text splits into the same runs as through NFKC normalisation")
+    func asciiFastPathMatchesNormalisation() {
+        var generator = Generator(state: 2026)
+        let alphabet = Array((0..<128).map { UInt8($0) })
+        for round in 0..<2_000 {
+            let length = Int(generator.next() % 120)
+            var bytes: [UInt8] = []
+            for _ in 0..<length {
+                // Mostly letters and digits so that words form, with every other byte in between.
+                let pick = generator.next() % 10
+                if pick < 7 {
+                    let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
+                    bytes.append(letters[Int(generator.next() % UInt64(letters.count))])
+                } else {
+                    bytes.append(alphabet[Int(generator.next() % 128)])
+                }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(SearchTokens.asciiRuns(text) == SearchTokens.normalisedRuns(text), "round \(round): \(bytes)")
+        }
+        let long = String(repeating: "Ab9", count: 40) + " tail"
+        #expect(SearchTokens.asciiRuns(long) == SearchTokens.normalisedRuns(long))
+        #expect(SearchTokens.asciiRuns("") == [])
+    }
+
+    @Test("text with any non-ASCII character takes the normalising path")
+    func nonASCIIIsNormalised() {
+        #expect(SearchTokens.asciiRuns("ＡＰＴ２９") == nil)
+        #expect(SearchTokens.of("ＡＰＴ２９ ｶﾀｶﾅ") == ["apt29", "カタ", "タカ", "カナ", "ナ"])
+        #expect(SearchTokens.of("東京電力へのEmotet") == ["東京", "京電", "電力", "力へ", "への", "の", "emotet"])
+        #expect(SearchTokens.of("Emotet loader: C2 at gate.php") == ["emotet", "loader", "c2", "at", "gate", "php"])
+    }
+}
