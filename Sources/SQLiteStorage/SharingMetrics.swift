@@ -111,7 +111,8 @@ extension SQLiteHubStore {
         return try await measuredRead { db in
             let reports = try db.cachedStatement(sql: """
                 SELECT r.observable, r.organization_id, r.submission_id, s.feed_id, s.request_timestamp
-                FROM observable_report r JOIN submission s ON s.id = r.submission_id WHERE r.observable = ?
+                FROM observable_report r JOIN submission s ON s.id = r.submission_id
+                WHERE r.observable_hash = ? AND r.observable = ?
                 """)
             let sightings = try db.cachedStatement(sql: """
                 SELECT observable, organization_id, coalesce(first_seen, recorded_at) FROM sighting
@@ -120,7 +121,9 @@ extension SQLiteHubStore {
             var holdings: [ObservableHolding] = []
             var seen: [SeenSighting] = []
             for observable in Set(observables) {
-                for row in try Row.fetchAll(reports, arguments: [observable]) {
+                // By the hashed key's index (observable_report_by_hash): by the text alone, each
+                // observable scanned the whole table, and a catch-up of a large hub took minutes.
+                for row in try Row.fetchAll(reports, arguments: [KeyHash.of(observable), observable]) {
                     holdings.append(ObservableHolding(observable: row[0], organizationID: row[1], submissionID: row[2],
                                                       feedID: row[3], heldAt: row[4]))
                 }
