@@ -2,25 +2,14 @@
 // must give exactly the runs the normalising path gives (property-checked on generated ASCII text,
 // words longer than the cut, every punctuation byte).
 import Foundation
+import HubTesting
 @testable import Storage
 import Testing
 
 @Suite struct SearchTokensTests {
-    /// A deterministic generator (SplitMix64), so that a failure names its seed.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("ASCII text splits into the same runs as through NFKC normalisation")
     func asciiFastPathMatchesNormalisation() {
-        var generator = Generator(state: 2026)
+        var generator = SeededGenerator(seed: 2026)
         let alphabet = Array((0..<128).map { UInt8($0) })
         for round in 0..<2_000 {
             let length = Int(generator.next() % 120)
