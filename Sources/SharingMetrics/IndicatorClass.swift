@@ -52,7 +52,12 @@ public enum IndicatorClassRule {
         // match alike): Foundation's `contains` normalises both sides on every call, which made this
         // the metrics catch-up's largest cost.
         let ascii = text.utf8.allSatisfy { $0 < 0x80 }
-        let lower = Array((ascii ? text : text.precomposedStringWithCanonicalMapping).lowercased().utf8)
+        // Only a combining voiced mark (グ as ク + U+3099) or a CJK compatibility ideograph can spell
+        // the Japanese words otherwise than NFC does; other text is matched as it is.
+        let composable = !ascii && text.unicodeScalars.contains {
+            $0.value == 0x3099 || $0.value == 0x309A || (0xF900...0xFAFF).contains($0.value)
+        }
+        let lower = Array((composable ? text.precomposedStringWithCanonicalMapping : text).lowercased().utf8)
         func has(_ phrase: String) -> Bool { lower.firstRange(of: Array(phrase.utf8)) != nil }
         if has("phish") || (!ascii && has("フィッシング")) { return .phishing }
         var words = Set<String>()

@@ -93,4 +93,17 @@ struct IndicatorClassTests {
         // "c2" as a word, not inside another ("ec2", "c2c").
         #expect(IndicatorClassRule.classify("domain-name:a.example", hints: ["ec2 instance"], feedName: "Default", kind: .stix) == nil)
     }
+
+    @Test("Japanese words are found however they are spelled: composed, decomposed (ク + U+3099), among Latin text, upper case")
+    func japaneseAndCaseForms() {
+        let decomposed = "フィッシンク\u{3099}サイト"
+        #expect(IndicatorClassRule.classify("url:http://a.example/x", hints: ["フィッシングサイト"], feedName: "Default", kind: .stix) == .phishing)
+        #expect(IndicatorClassRule.classify("url:http://a.example/x", hints: [decomposed], feedName: "Default", kind: .stix) == .phishing)
+        #expect(IndicatorClassRule.classify("url:http://a.example/x", hints: ["マルウェア配布サイト"], feedName: "Default", kind: .stix) == .malwareHosting)
+        #expect(IndicatorClassRule.classify("url:http://a.example/x", hints: ["PHISHING キット"], feedName: "Default", kind: .stix) == .phishing)
+        #expect(IndicatorClassRule.classify("domain-name:a.example", hints: ["攻撃者のC&Cサーバ"], feedName: "Default", kind: .stix) == .c2)
+        #expect(IndicatorClassRule.classify("domain-name:a.example", hints: ["Command and Control 基盤"], feedName: "Default", kind: .stix) == .c2)
+        #expect(IndicatorClassRule.classify("domain-name:a.example", hints: ["ＣＮＣ"], feedName: "Default", kind: .stix) == nil)
+        #expect(IndicatorClassRule.classify("domain-name:a.example", hints: ["正規のサイト"], feedName: "Default", kind: .stix) == nil)
+    }
 }
