@@ -30,11 +30,33 @@ public enum SearchTokens {
         asciiRuns(text) ?? normalisedRuns(text)
     }
 
-    /// The runs of any text, through Foundation's NFKC normalisation.
+    /// The runs of any text, through Foundation's NFKC normalisation unless every scalar is one
+    /// NFKC leaves as it is (`isNormalisationStable`: ASCII, kana, CJK ideographs, Japanese
+    /// punctuation), which is most Japanese text and skips Foundation's costliest call.
     static func normalisedRuns(_ text: String) -> [Run] {
-        // NFKC, then NFC again: Foundation on Linux leaves the voiced mark of half-width katakana
-        // (ﾊﾞ → ハ + U+3099) uncomposed after NFKC, so that ｻｰﾊﾞ would not find サーバ.
-        let folded = text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping.lowercased()
+        let stable = text.unicodeScalars.allSatisfy(isNormalisationStable)
+        return runs(folded: stable ? text.lowercased() : foldedByFoundation(text))
+    }
+
+    /// NFKC, then NFC again: Foundation on Linux leaves the voiced mark of half-width katakana
+    /// (ﾊﾞ → ハ + U+3099) uncomposed after NFKC, so that ｻｰﾊﾞ would not find サーバ.
+    static func foldedByFoundation(_ text: String) -> String {
+        text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping.lowercased()
+    }
+
+    /// A scalar with no compatibility or canonical decomposition that composes with nothing: ASCII,
+    /// hiragana and katakana (not the spacing voiced marks ゛゜, not the combining ones), the
+    /// prolonged sound mark, CJK unified ideographs, 、。々 and the Japanese brackets.
+    static func isNormalisationStable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x80, 0x3041...0x3096, 0x30A1...0x30FA, 0x30FC, 0x4E00...0x9FFF, 0x3001...0x3002, 0x3005, 0x300C...0x300F:
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func runs(folded: String) -> [Run] {
         var runs: [Run] = []
         var word = "", cjk: [Character] = []
         func flush() {

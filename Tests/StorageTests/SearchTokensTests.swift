@@ -32,6 +32,27 @@ import Testing
         #expect(SearchTokens.asciiRuns("") == [])
     }
 
+    @Test("Japanese text that NFKC leaves as it is splits as Foundation's NFKC would split it")
+    func stableJapaneseMatchesFoundation() {
+        var generator = SeededGenerator(seed: 808)
+        // Hiragana, katakana (with ヷ–ヺ), ー, ideographs, 、。々「」『』, ASCII, and a few that are
+        // not stable (half-width katakana, ゛, a combining voiced mark, full-width Latin, Ⅻ).
+        let pools: [ClosedRange<UInt32>] = [0x3041...0x3096, 0x30A1...0x30FA, 0x30FC...0x30FC, 0x4E00...0x9FFF,
+                                            0x3001...0x3002, 0x3005...0x3005, 0x300C...0x300F, 0x20...0x7E]
+        let unstable: [UInt32] = [0xFF76, 0xFF9E, 0x309B, 0x3099, 0xFF21, 0x216B, 0xFA0E]
+        for round in 0..<1_000 {
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<Int(generator.next() % 40) {
+                let pool = pools[Int(generator.next() % UInt64(pools.count))]
+                scalars.append(Unicode.Scalar(pool.lowerBound + UInt32(generator.next() % UInt64(pool.count)))!)
+            }
+            if round % 5 == 0 { scalars.append(Unicode.Scalar(unstable[Int(generator.next() % UInt64(unstable.count))])!) }
+            let text = String(scalars)
+            #expect(SearchTokens.normalisedRuns(text) == SearchTokens.runs(folded: SearchTokens.foldedByFoundation(text)),
+                    "round \(round): \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
     @Test("text with any non-ASCII character takes the normalising path")
     func nonASCIIIsNormalised() {
         #expect(SearchTokens.asciiRuns("ＡＰＴ２９") == nil)
