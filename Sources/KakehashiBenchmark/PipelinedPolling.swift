@@ -96,9 +96,9 @@ final class PipelinedConnection {
     /// One response: its status; the body (Content-Length) is skipped. Chunked bodies are not
     /// expected on this path (the hub's errors and 304s have none) and end the connection.
     private func readStatus() throws -> Int {
-        var scanned = start
+        var scanned = 0   // bytes after `start` already searched (`fill` may move `start`)
         while true {
-            if let headEnd = headEnd(from: scanned) {
+            if let headEnd = headEnd(from: start + scanned) {
                 guard headEnd - start >= 12 else { throw BlockingHTTPError.malformed("short status line") }
                 let status = Int(buffer[start + 9] &- 48) * 100 + Int(buffer[start + 10] &- 48) * 10 + Int(buffer[start + 11] &- 48)
                 let length = status == 304 ? 0 : try contentLength(start..<headEnd)
@@ -107,7 +107,7 @@ final class PipelinedConnection {
                 start += length
                 return status
             }
-            scanned = max(start, end - 3)
+            scanned = max(0, end - 3 - start)
             try fill()
         }
     }
