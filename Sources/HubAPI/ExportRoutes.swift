@@ -55,10 +55,9 @@ extension HubAPIService {
         }
         var headers: HTTPFields = [.eTag: document.etag, .lastModified: Self.httpDate(document.lastModified),
                                    .cacheControl: "private, no-cache", .vary: "Accept-Encoding, Authorization"]
-        headers[HTTPField.Name("X-Kakehashi-Feed-Severity")!] = feed.severity.rawValue
-        if exportRequest.filter.reduced { headers[HTTPField.Name("X-Kakehashi-Reduced-Feed")!] = "true" }
-        if let match = request.headers[.ifNoneMatch],
-           match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == document.etag || $0 == "*" }) {
+        headers[ExportHeaders.feedSeverity] = feed.severity.rawValue
+        if exportRequest.filter.reduced { headers[ExportHeaders.reducedFeed] = "true" }
+        if let match = request.headers[.ifNoneMatch], Self.matches(match, etag: document.etag) {
             return Response(status: .notModified, headers: headers)
         }
         let file: ExportFile
@@ -73,9 +72,9 @@ extension HubAPIService {
         await exporter.record(document, request: exportRequest, feed: feed, reader: reader)
         headers[.contentType] = file.name.hasSuffix(".json") ? "application/json" : exportRequest.format.contentType
         headers[.contentDisposition] = "inline; filename=\"\(file.name)\""
-        headers[HTTPField.Name("X-Kakehashi-Export-Values")!] = String(document.valueCount)
-        headers[HTTPField.Name("X-Kakehashi-Export-Files")!] = document.files.map(\.name).joined(separator: ",")
-        if let cut = document.cutReport { headers[HTTPField.Name("X-Kakehashi-Export-Cut")!] = cut }
+        headers[ExportHeaders.values] = String(document.valueCount)
+        headers[ExportHeaders.files] = document.files.map(\.name).joined(separator: ",")
+        if let cut = document.cutReport { headers[ExportHeaders.cut] = cut }
         var body = file.bytes
         if gzip {
             body = try Gzip.compress(body)
@@ -97,6 +96,17 @@ extension HubAPIService {
         var headers: HTTPFields = [.contentType: "application/json"]
         if gzip { bytes = try Gzip.compress(bytes); headers[.contentEncoding] = "gzip" }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Whether an `If-None-Match` value names `etag` (or is `*`): the value a poller sends back as it
+    /// got it is compared directly, a list is split only when it is one.
+    static func matches(_ ifNoneMatch: String, etag: String) -> Bool {
+        if ifNoneMatch == etag || ifNoneMatch == "*" { return true }
+        guard ifNoneMatch.contains(",") || ifNoneMatch.first == " " || ifNoneMatch.last == " " else { return false }
+        return ifNoneMatch.split(separator: ",").contains { candidate in
+            let trimmed = candidate.trimmingCharacters(in: .whitespaces)
+            return trimmed == etag || trimmed == "*"
+        }
     }
 
     /// The request's format and filters, or a 400 that says which parameter is wrong.
@@ -128,6 +138,15 @@ extension HubAPIService {
         return "\(names[weekday]), \(two(day)) \(months[month - 1]) \(year) "
             + "\(two(secondOfDay / 3_600)):\(two(secondOfDay % 3_600 / 60)):\(two(secondOfDay % 60)) GMT"
     }
+}
+
+/// The export's own response header names, made once (not parsed again on every poll).
+enum ExportHeaders {
+    static let feedSeverity = HTTPField.Name("X-Kakehashi-Feed-Severity")!
+    static let reducedFeed = HTTPField.Name("X-Kakehashi-Reduced-Feed")!
+    static let values = HTTPField.Name("X-Kakehashi-Export-Values")!
+    static let files = HTTPField.Name("X-Kakehashi-Export-Files")!
+    static let cut = HTTPField.Name("X-Kakehashi-Export-Cut")!
 }
 
 /// `GET /api/v1/feeds`: the principal's tier and polling hint, and the feeds it may see.

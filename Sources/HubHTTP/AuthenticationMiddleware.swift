@@ -13,6 +13,9 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     /// Rate limits and page caps by consumer tier (nil: none, e.g. /metrics).
     let flow: ConsumerFlow?
 
+    /// The polling hint's header name, made once.
+    static let pollInterval = HTTPField.Name("X-Kakehashi-Poll-Interval")!
+
     public init(authenticator: Authenticator, flow: ConsumerFlow? = nil) {
         self.authenticator = authenticator; self.flow = flow
     }
@@ -55,7 +58,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         // After sign-in, so that an unknown or wrong credential never fills a bucket.
         let grant = try flow.admit(credential: header, tier: principal.organization.tier)
         var response = try await FlowGrant.$current.withValue(grant) { try await next(request, context) }
-        response.headers[HTTPField.Name("X-Kakehashi-Poll-Interval")!] = String(grant.pollSeconds)
+        response.headers[Self.pollInterval] = String(grant.pollSeconds)
         return response
     }
 }

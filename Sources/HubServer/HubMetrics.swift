@@ -7,6 +7,7 @@ import CoreMetrics
 import Foundation
 import Hummingbird
 import Prometheus
+import Synchronization
 
 /// The hub's metrics, exposed in Prometheus text format at `GET /metrics` to hub staff.
 ///
@@ -48,15 +49,27 @@ public final class HubMetrics: Sendable {
     /// The Prometheus text exposition of every metric so far.
     public func exposition() -> [UInt8] { registry.emitToBuffer() }
 
+    /// The counter and timer of one route template, method and status class, made once: making them
+    /// asks the registry (a lock and a look-up by label set) and built the label strings, per request.
+    struct RequestSeries: Hashable { let route: String; let method: HTTPRequest.Method; let statusClass: Int }
+    let requestSeries = Mutex<[RequestSeries: (counter: CoreMetrics.Counter, timer: CoreMetrics.Timer)]>([:])
+
     /// Counts a finished request under its route template and status class, with its duration.
     func recordRequest(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, nanoseconds: UInt64) {
-        let statusClass = "\(status.code / 100)xx"
-        CoreMetrics.Counter(label: "kakehashi_http_requests_total",
-                            dimensions: [("route", route), ("method", method.rawValue), ("status_class", statusClass)],
-                            factory: factory).increment()
-        CoreMetrics.Timer(label: "kakehashi_http_request_duration_seconds",
-                          dimensions: [("route", route), ("method", method.rawValue)],
-                          factory: factory).recordNanoseconds(Int64(clamping: nanoseconds))
+        let series = RequestSeries(route: route, method: method, statusClass: status.code / 100)
+        let metrics = requestSeries.withLock { made in
+            if let found = made[series] { return found }
+            // Route templates, known methods and status classes: a bounded set.
+            let dimensions = [("route", route), ("method", method.rawValue)]
+            let counter = CoreMetrics.Counter(label: "kakehashi_http_requests_total",
+                                              dimensions: dimensions + [("status_class", "\(series.statusClass)xx")],
+                                              factory: factory)
+            let timer = CoreMetrics.Timer(label: "kakehashi_http_request_duration_seconds", dimensions: dimensions, factory: factory)
+            made[series] = (counter, timer)
+            return (counter, timer)
+        }
+        metrics.counter.increment()
+        metrics.timer.recordNanoseconds(Int64(clamping: nanoseconds))
     }
 
     /// Methods other than these are counted as `OTHER`, so that a client cannot grow the label set.

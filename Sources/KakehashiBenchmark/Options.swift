@@ -47,6 +47,13 @@ struct BenchmarkOptions: Sendable {
     /// The exports workload's polling phase: consumers (API tokens) and connections polling with If-None-Match.
     var exportConsumers = 10_000
     var exportConnections = 32
+    /// Client threads driving those connections, and requests each connection has in flight.
+    var exportClientThreads = 2
+    var exportPipeline = 8
+    /// Only the HTTP polling part of the exports workload (a minute rather than several).
+    var exportPollingOnly = false
+    /// How long the polling runs (seconds; default a quarter of the phase budget).
+    var exportPollingSeconds: Double?
     /// Typical (~50 KB) attack e-mails parsed for the e-mail figure.
     var mailMessages = 5_000
     /// Synthetic submissions fully re-clustered for the campaign figure.
@@ -98,7 +105,11 @@ struct BenchmarkOptions: Sendable {
                                exports through SQLite, cached conditional checks
           --export-indicators N  indicators of the exports workload (default 1000000)
           --export-consumers N   API tokens polling the RPZ export with If-None-Match over HTTP (default 10000)
-          --export-connections N keep-alive connections those polls share, one thread each (default 32)
+          --export-connections N keep-alive connections those polls share (default 32)
+          --export-client-threads N  client threads driving them (default 2; the client shares the cores)
+          --export-pipeline N    pipelined requests in flight on each connection (default 8)
+          --export-polling-only  only the HTTP polling part of --exports
+          --export-polling-seconds S  how long the polling runs (default 10)
           --correlation N      only measure correlation: ingest with and without the observable index,
                                then N index entries (e.g. 10000000) and the look-up p50/p99, on --backends
           --portal N           only measure the portal's pages: N indicators loaded through TAXII, a member
@@ -157,6 +168,10 @@ struct BenchmarkOptions: Sendable {
             case "--export-indicators": options.exportIndicators = try count(flag, minimum: 100)
             case "--export-consumers": options.exportConsumers = try count(flag, minimum: 1)
             case "--export-connections": options.exportConnections = try count(flag, minimum: 1)
+            case "--export-client-threads": options.exportClientThreads = try count(flag, minimum: 1)
+            case "--export-pipeline": options.exportPipeline = try count(flag, minimum: 1)
+            case "--export-polling-only": options.exportsOnly = true; options.exportPollingOnly = true
+            case "--export-polling-seconds": options.exportPollingSeconds = try seconds(flag)
             case "--mail": options.mailMessages = try count(flag, minimum: 1)
             case "--campaigns": options.campaignSubmissions = try count(flag, minimum: 10)
             case "--stored-campaigns": options.storedCampaignsOnly = true

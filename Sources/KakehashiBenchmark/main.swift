@@ -21,9 +21,10 @@ if options.storedCampaignsOnly {
 }
 if options.exportsOnly {
     print("== Exports (release build)")
-    print(await ExportThroughput.run(indicators: options.exportIndicators))
+    if !options.exportPollingOnly { print(await ExportThroughput.run(indicators: options.exportIndicators)) }
     print(await ExportPolling.run(consumers: options.exportConsumers, connections: options.exportConnections,
-                                  seconds: options.phaseBudget / 4))
+                                  threads: options.exportClientThreads, depth: options.exportPipeline,
+                                  seconds: options.exportPollingSeconds ?? options.phaseBudget / 4))
     exit(0)
 }
 if options.correlationEntries > 0 {

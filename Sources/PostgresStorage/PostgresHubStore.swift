@@ -42,6 +42,9 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     let objectChanges = Atomic<UInt64>(0)
     /// The stored account generation as last read (by `connect` and then every `generationInterval`).
     let storedGeneration = Atomic<UInt64>(0)
+    /// The stored generation read less than 250 ms ago (by the poll or a request), which requests
+    /// use without a read of their own (issue 16: a poll answered 304 makes no round trip).
+    let recentGeneration = RecentAccountsGeneration()
     /// Each feed's key (feed.key, never changed once the feed is stored), as read: saves every read
     /// and append a round trip.
     let feedKeys = Mutex<[String: Int64]>([:])
@@ -158,10 +161,12 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     /// Reads the stored generation and keeps it as `storedGeneration` (a prepared statement: every
     /// request reads it once, see `currentAccountsGeneration`).
     func readStoredGeneration() async throws -> UInt64 {
+        let readAt = ContinuousClock.now
         var read: UInt64?
         for try await value in try await client.execute(StoredGenerationStatement(), logger: logger) {
             read = UInt64(bitPattern: value)
             storedGeneration.store(read!, ordering: .releasing)
+            recentGeneration.record(stored: read!, at: readAt)
         }
         return read ?? storedGeneration.load(ordering: .acquiring)
     }
@@ -187,17 +192,22 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
         afterPositions.withLock { $0 = pause }
     }
 
-    /// The stored generation read now (`HubStore.currentAccountsGeneration`), so that a change any
-    /// process committed before this call is seen, as on SQLite. Within a request
-    /// (`RequestAccountsGeneration.current`), the request's first read is reused by its later calls
-    /// (sign-in, feeds, rights: three reads a request before, each a round trip), so a change
-    /// committed before the request began is seen. Callers that arrive while a read is under way
-    /// wait for the next one (which starts after they arrived), so concurrent requests share a few
-    /// reads instead of making one each. When the read fails: a value never returned before, so
-    /// every cache misses (as SQLiteHubStore.accountsGeneration does).
+    /// The generation requests use (`HubStore.currentAccountsGeneration`): this store's changes at
+    /// once; the stored count as read less than 250 ms ago (`RecentAccountsGeneration`; the poll reads
+    /// it every `generationInterval`), so a change another instance or the CLI committed is seen
+    /// within that time, as on SQLite. When no reading is that recent (the poll is late), a read:
+    /// callers that arrive while one is under way wait for the next one (which starts after they
+    /// arrived), so concurrent requests share a few reads instead of making one each. Within a
+    /// request (`RequestAccountsGeneration.current`) the first reading is kept for its later calls
+    /// (sign-in, feeds, rights). When the read fails: a value never returned before, so every cache
+    /// misses (as SQLiteHubStore.accountsGeneration does).
     public func currentAccountsGeneration() async -> UInt64 {
         let request = RequestAccountsGeneration.current
         if let stored = request?.stored { return localGeneration.load(ordering: .acquiring) &+ stored }
+        if let stored = recentGeneration.stored {
+            request?.record(stored: stored)
+            return localGeneration.load(ordering: .acquiring) &+ stored
+        }
         let read = await withCheckedContinuation { (done: CheckedContinuation<UInt64?, Never>) in
             let start = generationReads.withLock { state -> Bool in
                 state.waiting.append(done)

@@ -91,6 +91,8 @@ extension PostgresHubStore {
             switch use {
             case .read: metrics.readDuration.recordNanoseconds(PostgresMetrics.since(start))
             case .write:
+                // Whatever it changed (a trigger may have counted an account change): read the count again.
+                recentGeneration.forget()
                 metrics.writeQueueDepth.record(PostgresMetrics.writes.subtract(1, ordering: .relaxed).newValue)
                 metrics.writeDuration.recordNanoseconds(PostgresMetrics.since(start))
             }

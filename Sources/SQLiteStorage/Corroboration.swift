@@ -132,6 +132,7 @@ extension SQLiteHubStore {
     public func withdrawCorroborated(_ key: String, indicatorID: String, feedID: String, providerOrganizationID: String,
                                      notice: WithdrawalNotice, audit: AuditEvent) async throws -> Int {
         defer { noteObjectChange() }   // after the commit (localChangeCount)
+        defer { recentGeneration.forget() }
         return try await pool.write { db in
             try db.execute(sql: "DELETE FROM corroborated_observable WHERE observable = ?", arguments: [key])
             var withdrawn = 0

@@ -35,6 +35,9 @@ public final class SQLiteHubStore: HubStore {
     let inlineReaders: InlineReaders
     /// The connection that reads the stored account generation when no inline reader is idle.
     let generationReader: DatabaseQueue
+    /// The stored account generation as last read, reused by requests for 250 ms (issue 16: a poll
+    /// answered 304 reads nothing; another process's change is seen within that time).
+    let recentGeneration = RecentAccountsGeneration()
 
     /// This process's account changes plus the stored count of everyone's (`storedAccountGeneration`);
     /// when that cannot be read, a value never returned before (near the top of the range), so every
@@ -50,15 +53,23 @@ public final class SQLiteHubStore: HubStore {
     public var localChangeCount: UInt64 { objectChanges.load(ordering: .acquiring) }
     func noteObjectChange() { objectChanges.add(1, ordering: .releasing) }
 
-    /// `accountsGeneration` read once per request (`RequestAccountsGeneration`: sign-in, the feed
-    /// directory and the rights caches all ask; one read of the stored count serves them), so a
-    /// change any process committed before the request began is still seen by it.
+    /// `accountsGeneration` as requests use it: this process's changes at once; the stored count of
+    /// everyone's read at most every 250 ms (`RecentAccountsGeneration`), so another process's change
+    /// (the CLI beside a server, a second instance) is seen within that time, and within one request
+    /// (`RequestAccountsGeneration`: sign-in, the feed directory and the rights caches all ask) the
+    /// first reading is kept.
     public func currentAccountsGeneration() async -> UInt64 {
         let request = RequestAccountsGeneration.current
         if let stored = request?.stored { return generation.load(ordering: .acquiring) &+ stored }
+        if let stored = recentGeneration.stored {
+            request?.record(stored: stored)
+            return generation.load(ordering: .acquiring) &+ stored
+        }
+        let readAt = ContinuousClock.now
         guard let stored = storedAccountGeneration() else {
             return UInt64.max &- generation.add(1, ordering: .relaxed).newValue
         }
+        recentGeneration.record(stored: stored, at: readAt)
         request?.record(stored: stored)
         return generation.load(ordering: .acquiring) &+ stored
     }
@@ -136,7 +147,8 @@ public final class SQLiteHubStore: HubStore {
 
     public func organization(id: String) async throws -> Organization? {
         try await measuredRead { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM organization WHERE id = ?", arguments: [id])
+            // Prepared once per connection: every token's first sign-in asks (issue 16).
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organization WHERE id = ?"), arguments: [id])
                 .map(Self.organization(from:))
         }
     }
@@ -206,10 +218,10 @@ public final class SQLiteHubStore: HubStore {
 
     public func user(tokenSecretHash secretHash: String) async throws -> User? {
         try await measuredRead { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT user.* FROM api_token JOIN user ON user.id = api_token.user_id
                 WHERE api_token.secret_hash = ? AND api_token.revoked_at IS NULL
-                """, arguments: [secretHash]).flatMap(Self.user(from:))
+                """), arguments: [secretHash]).flatMap(Self.user(from:))
         }
     }
 

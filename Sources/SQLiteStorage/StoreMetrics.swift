@@ -31,6 +31,8 @@ extension SQLiteHubStore {
         defer {
             StoreMetrics.writeQueueDepth.record(StoreMetrics.writesWaiting.subtract(1, ordering: .relaxed).newValue)
             StoreMetrics.writeDuration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds &- start))
+            // Whatever it changed (a trigger may have counted an account change): read the count again.
+            recentGeneration.forget()
         }
         return try await pool.write(body)
     }

@@ -88,6 +88,17 @@ struct ContractHub: Sendable {
         }
     }
 
+    /// Whether `store`'s generation (as requests use it) moves away from `before` within a second:
+    /// another instance's change is seen within 250 ms (RecentAccountsGeneration; issue 13: a second).
+    func generationMoves(_ store: any HubStore, from before: UInt64) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(1)
+        while await store.currentAccountsGeneration() == before {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
     func feed(_ name: String, title: String? = nil) async throws -> Feed {
         try await store.createFeed(Feed(name: name, title: title ?? "\(name) feed"))
     }
