@@ -44,7 +44,10 @@ public final class PostgresHubStore: HubStore, @unchecked Sendable {
     let storedGeneration = Atomic<UInt64>(0)
     /// The stored generation read less than 250 ms ago (by the poll or a request), which requests
     /// use without a read of their own (issue 16: a poll answered 304 makes no round trip).
-    let recentGeneration = RecentAccountsGeneration()
+    // Lifetime zero: the stored count is read by every request. Kept for 250 ms, a token revoked or
+    // a user disabled through the CLI went on working for up to that long after the CLI returned
+    // (interop test_accounts: "stops at once"); a revocation must not wait on a cache.
+    let recentGeneration = RecentAccountsGeneration(lifetime: .zero)
     /// Each feed's key (feed.key, never changed once the feed is stored), as read: saves every read
     /// and append a round trip.
     let feedKeys = Mutex<[String: Int64]>([:])

@@ -37,7 +37,10 @@ public final class SQLiteHubStore: HubStore {
     let generationReader: DatabaseQueue
     /// The stored account generation as last read, reused by requests for 250 ms (issue 16: a poll
     /// answered 304 reads nothing; another process's change is seen within that time).
-    let recentGeneration = RecentAccountsGeneration()
+    // Lifetime zero: the stored count is read by every request. Kept for 250 ms, a token revoked or
+    // a user disabled through the CLI went on working for up to that long after the CLI returned
+    // (interop test_accounts: "stops at once"); a revocation must not wait on a cache.
+    let recentGeneration = RecentAccountsGeneration(lifetime: .zero)
 
     /// This process's account changes plus the stored count of everyone's (`storedAccountGeneration`);
     /// when that cannot be read, a value never returned before (near the top of the range), so every
