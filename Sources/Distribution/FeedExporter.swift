@@ -313,7 +313,7 @@ public final class FeedExporter: Sendable {
         // A small member's reduced feed carries nothing of a normal or info feed.
         if request.filter.reduced && !ReducedFeed.carries(feed) { return ExportSet(indicators: []) }
         let blocked = table.blocked
-        return ExportSelection.select(entries.map(\.indicator), filter: request.filter, nowMicroseconds: now,
+        return ExportSelection.select(entries.lazy.map(\.indicator), filter: request.filter, nowMicroseconds: now,
                                       isBlocked: { blocked.contains($0) })
     }
 

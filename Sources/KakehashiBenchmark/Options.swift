@@ -97,7 +97,7 @@ struct BenchmarkOptions: Sendable {
           --exports            only the exports workload: Suricata/RPZ writers, full and incremental
                                exports through SQLite, cached conditional checks
           --export-indicators N  indicators of the exports workload (default 1000000)
-          --export-consumers N   API tokens polling the RPZ export with If-None-Match over HTTP (default 10000)
+          --export-consumers N   API tokens polling the RPZ export with If-None-Match over HTTP (default 10000; 0: not measured)
           --export-connections N keep-alive connections those polls share, one thread each (default 32)
           --correlation N      only measure correlation: ingest with and without the observable index,
                                then N index entries (e.g. 10000000) and the look-up p50/p99, on --backends
@@ -155,7 +155,7 @@ struct BenchmarkOptions: Sendable {
             case "--submissions": options.submissionsOnly = true
             case "--exports": options.exportsOnly = true
             case "--export-indicators": options.exportIndicators = try count(flag, minimum: 100)
-            case "--export-consumers": options.exportConsumers = try count(flag, minimum: 1)
+            case "--export-consumers": options.exportConsumers = try count(flag, minimum: 0)
             case "--export-connections": options.exportConnections = try count(flag, minimum: 1)
             case "--mail": options.mailMessages = try count(flag, minimum: 1)
             case "--campaigns": options.campaignSubmissions = try count(flag, minimum: 10)

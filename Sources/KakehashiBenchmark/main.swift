@@ -22,8 +22,10 @@ if options.storedCampaignsOnly {
 if options.exportsOnly {
     print("== Exports (release build)")
     print(await ExportThroughput.run(indicators: options.exportIndicators))
-    print(await ExportPolling.run(consumers: options.exportConsumers, connections: options.exportConnections,
-                                  seconds: options.phaseBudget / 4))
+    if options.exportConsumers > 0 {
+        print(await ExportPolling.run(consumers: options.exportConsumers, connections: options.exportConnections,
+                                      seconds: options.phaseBudget / 4))
+    }
     exit(0)
 }
 if options.correlationEntries > 0 {
