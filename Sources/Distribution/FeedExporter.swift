@@ -61,6 +61,8 @@ public final class FeedExporter: Sendable {
     let store: any HubStore
     let ledger: DeliveryLedger?
     let warningLists: WarningLists
+    /// The same lists merged per kind: what `isBlocked` asks for every value a table reads.
+    let warningIndex: WarningListIndex
     /// Values the operator never wants on a blocklist (lowercased).
     let exclusions: Set<String>
     let hubName: String
@@ -113,6 +115,7 @@ public final class FeedExporter: Sendable {
                 exclusions: Set<String> = [], hubName: String = "Kakehashi", stampLifetime: TimeInterval = 0.5,
                 sidBase: UInt32 = 1_000_000_000, sidCount: UInt32 = 100_000_000, freshness: FreshnessDefaults = .standard) {
         self.store = store; self.ledger = ledger; self.warningLists = warningLists; self.freshness = freshness
+        warningIndex = WarningListIndex(warningLists)
         self.exclusions = Set(exclusions.map { $0.lowercased() }); self.hubName = hubName
         self.stampLifetime = stampLifetime; self.sidBase = sidBase; self.sidCount = sidCount
     }
@@ -131,7 +134,7 @@ public final class FeedExporter: Sendable {
     /// operator's `kakehashi export --as-of`; never cached).
     public func current(_ request: ExportRequest, feed: Feed, reader: FeedReader,
                         asOfMicroseconds: Int64? = nil) async throws -> ExportDocument {
-        let stamp = try await currentStamp()
+        let stamp = try await exportTrace("stamp") { try await currentStamp() }
         let tableKey = Self.tableKey(feed: feed, reader: reader)
         let key = DocumentKey(table: tableKey, request: request)
         if let asOfMicroseconds {
@@ -156,18 +159,18 @@ public final class FeedExporter: Sendable {
     /// The document of `key` at `stamp`: the cached one patched with the indicators read since,
     /// when only new indicators arrived, else built anew from the reader's table.
     func rebuild(_ request: ExportRequest, key: DocumentKey, feed: Feed, reader: FeedReader, stamp: Stamp) async throws -> ExportDocument {
-        let table = try await refreshedTable(key: key.table, feed: feed, reader: reader, stamp: stamp)
+        let table = try await exportTrace("refreshedTable") { try await refreshedTable(key: key.table, feed: feed, reader: reader, stamp: stamp) }
         let now = STIXTimestamp.now().microsecondsSinceEpoch
         if let hit = documents.withLock({ $0[key] }), hit.stamp == stamp, now < hit.validUntil { return hit.document }
-        if let patched = patch(request, key: key, feed: feed, table: table, stamp: stamp, now: now) { return patched }
-        var (document, patch) = try build(request, feed: feed, table: table, nowMicroseconds: now)
+        if let patched = exportTrace("patch", { patch(request, key: key, feed: feed, table: table, stamp: stamp, now: now) }) { return patched }
+        var (document, patch) = try exportTrace("build") { try build(request, feed: feed, table: table, nowMicroseconds: now) }
         if let previous = documents.withLock({ $0[key] }), previous.document.etag == document.etag {
             document = previous.document   // the same content keeps its bytes, ETag and Last-Modified
         }
         let built = document
         documents.withLock { documents in
             if documents.count > 10_000 { documents.removeAll() }
-            documents[key] = Cached(stamp: stamp, validUntil: Self.validUntil(table, after: now), document: built, patch: patch)
+            documents[key] = Cached(stamp: stamp, validUntil: exportTrace("validUntil") { Self.validUntil(table, after: now) }, document: built, patch: patch)
         }
         return built
     }
@@ -275,7 +278,7 @@ public final class FeedExporter: Sendable {
     // MARK: - Building
 
     func build(_ request: ExportRequest, feed: Feed, table: Table, nowMicroseconds now: Int64) throws -> (ExportDocument, Patch) {
-        let set = select(request, feed: feed, entries: table.entries.values, table: table, now: now)
+        let set = exportTrace("select") { select(request, feed: feed, entries: table.entries.values, table: table, now: now) }
         let context = ExportContext(feedName: feed.name, hubName: hubName, builtMicroseconds: now, sidBase: sidBase, sidCount: sidCount)
         let files: [ExportFile]
         let writer: PatchWriter
@@ -339,7 +342,7 @@ public final class FeedExporter: Sendable {
         case .sha256: kind = .sha256
         case .cidr: return false
         }
-        return warningLists.match(Indicator(kind: kind, value: value.value, original: value.value, line: 0)) != nil
+        return warningIndex.contains(Indicator(kind: kind, value: value.value, original: value.value, line: 0))
     }
 
     // MARK: - Tables
@@ -413,11 +416,11 @@ public final class FeedExporter: Sendable {
             if old.generation == stamp.generation, old.change.revokedReleases == stamp.change.revokedReleases,
                stamp.change.versionCount - old.change.versionCount == stamp.change.lastPosition - old.change.lastPosition {
                 // A failure leaves the table out of the map: the next export reads it all again.
-                let added = try await read(into: &table, after: table.head, feed: feed, reader: reader)
+                let added = try await exportTrace("read after head") { try await read(into: &table, after: table.head, feed: feed, reader: reader) }
                 table.stamp = stamp
                 // New sightings move every indicator's freshness; otherwise only the new ones are scored.
                 if old.change.sightingRows == stamp.change.sightingRows {
-                    try await score(&table, ids: added, feed: feed)
+                    try await exportTrace("score added") { try await score(&table, ids: added, feed: feed) }
                 } else {
                     try await score(&table, ids: nil, feed: feed)
                     table.epoch = epochs.add(1, ordering: .relaxed).newValue
@@ -429,9 +432,9 @@ public final class FeedExporter: Sendable {
             }
         }
         var table = Table(stamp: stamp, head: 0, entries: [:], epoch: epochs.add(1, ordering: .relaxed).newValue)
-        try await read(into: &table, after: nil, feed: feed, reader: reader)
+        try await exportTrace("read all") { try await read(into: &table, after: nil, feed: feed, reader: reader) }
         table.log = []
-        try await score(&table, ids: nil, feed: feed)
+        try await exportTrace("score all") { try await score(&table, ids: nil, feed: feed) }
         let built = table
         tables.withLock { tables in
             if tables.count > 1_000 { tables.removeAll() }
@@ -523,6 +526,23 @@ public final class FeedExporter: Sendable {
         sectors.withLock { $0[organizationID] = sector }
         return sector
     }
+}
+
+// TEMPORARY TRACE (not to be committed)
+let exportTraceOn = ProcessInfo.processInfo.environment["KAKEHASHI_EXPORT_TRACE"] != nil
+func exportTrace<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+    guard exportTraceOn else { return try body() }
+    let start = ContinuousClock.now
+    let result = try body()
+    FileHandle.standardError.write(Data("trace \(label): \(ContinuousClock.now - start)\n".utf8))
+    return result
+}
+func exportTrace<T>(_ label: String, _ body: () async throws -> T) async rethrows -> T {
+    guard exportTraceOn else { return try await body() }
+    let start = ContinuousClock.now
+    let result = try await body()
+    FileHandle.standardError.write(Data("trace \(label): \(ContinuousClock.now - start)\n".utf8))
+    return result
 }
 
 extension ExportFilter {
