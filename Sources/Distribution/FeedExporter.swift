@@ -236,9 +236,9 @@ public final class FeedExporter: Sendable {
         next.writer = writer
         next.logCount = table.log.count
         for selected in set.indicators {
-            guard let entry = table.entries[selected.indicator.stixID] else { continue }
-            next.digest.add(entry.digests(of: selected.values))
-            objects.append(entry.object)
+            guard let index = table.entries.index(forKey: selected.indicator.stixID) else { continue }
+            next.digest.add(table.entries.values[index].digests(of: selected.values))
+            objects.append(table.entries.values[index].object)
         }
         document.files = files
         document.objects = objects
@@ -301,9 +301,10 @@ public final class FeedExporter: Sendable {
         var objects: [StoredObject] = []
         objects.reserveCapacity(set.indicators.count)
         for selected in set.indicators {
-            guard let entry = table.entries[selected.indicator.stixID] else { continue }
-            digest.add(entry.digests(of: selected.values))
-            objects.append(entry.object)
+            // Read in place: a copy of the entry would retain and release each of its fields.
+            guard let index = table.entries.index(forKey: selected.indicator.stixID) else { continue }
+            digest.add(table.entries.values[index].digests(of: selected.values))
+            objects.append(table.entries.values[index].object)
         }
         let document = ExportDocument(files: files, etag: Self.etag(digest, request: request, feed: feed), lastModified: Date(),
                                       valueCount: set.valueCount, cut: set.cut, objects: objects)
