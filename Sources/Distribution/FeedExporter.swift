@@ -513,8 +513,17 @@ public final class FeedExporter: Sendable {
             let empty = ExportIndicator(stixID: "", name: "", modifiedMicroseconds: 0, createdMicroseconds: 0, values: [])
             return Parsed(object: slim, entry: StoredIndicator(indicator: empty, object: slim, keys: [], digests: []), blocked: [])
         }
+        // SHA-256 of `id|modified|type=value`, the text put together as bytes.
+        var text: [UInt8] = []
+        text.reserveCapacity(128)
+        let modified = String(indicator.modifiedMicroseconds)
         let digests = indicator.values.map { value in
-            ContentDigest(Array("\(indicator.stixID)|\(indicator.modifiedMicroseconds)|\(value.type.rawValue)=\(value.value)".utf8))
+            text.removeAll(keepingCapacity: true)
+            text.append(contentsOf: indicator.stixID.utf8); text.append(UInt8(ascii: "|"))
+            text.append(contentsOf: modified.utf8); text.append(UInt8(ascii: "|"))
+            text.append(contentsOf: value.type.rawValue.utf8); text.append(UInt8(ascii: "="))
+            text.append(contentsOf: value.value.utf8)
+            return ContentDigest(text)
         }
         return Parsed(object: slim, entry: StoredIndicator(indicator: indicator, object: slim,
                                                            keys: FreshnessKeys.observableKeys(of: indicator.values), digests: digests),
