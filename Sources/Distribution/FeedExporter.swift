@@ -162,7 +162,7 @@ public final class FeedExporter: Sendable {
         let table = try await exportTrace("refreshedTable") { try await refreshedTable(key: key.table, feed: feed, reader: reader, stamp: stamp) }
         let now = STIXTimestamp.now().microsecondsSinceEpoch
         if let hit = documents.withLock({ $0[key] }), hit.stamp == stamp, now < hit.validUntil { return hit.document }
-        if let patched = exportTrace("patch", { patch(request, key: key, feed: feed, table: table, stamp: stamp, now: now) }) { return patched }
+        if let patched = exportTrace("patch", { self.patch(request, key: key, feed: feed, table: table, stamp: stamp, now: now) }) { return patched }
         var (document, patch) = try exportTrace("build") { try build(request, feed: feed, table: table, nowMicroseconds: now) }
         if let previous = documents.withLock({ $0[key] }), previous.document.etag == document.etag {
             document = previous.document   // the same content keeps its bytes, ETag and Last-Modified
