@@ -134,7 +134,7 @@ public final class FeedExporter: Sendable {
     /// operator's `kakehashi export --as-of`; never cached).
     public func current(_ request: ExportRequest, feed: Feed, reader: FeedReader,
                         asOfMicroseconds: Int64? = nil) async throws -> ExportDocument {
-        let stamp = try await exportTrace("stamp") { try await currentStamp() }
+        let stamp = try await currentStamp()
         let tableKey = Self.tableKey(feed: feed, reader: reader)
         let key = DocumentKey(table: tableKey, request: request)
         if let asOfMicroseconds {
@@ -159,18 +159,18 @@ public final class FeedExporter: Sendable {
     /// The document of `key` at `stamp`: the cached one patched with the indicators read since,
     /// when only new indicators arrived, else built anew from the reader's table.
     func rebuild(_ request: ExportRequest, key: DocumentKey, feed: Feed, reader: FeedReader, stamp: Stamp) async throws -> ExportDocument {
-        let table = try await exportTrace("refreshedTable") { try await refreshedTable(key: key.table, feed: feed, reader: reader, stamp: stamp) }
+        let table = try await refreshedTable(key: key.table, feed: feed, reader: reader, stamp: stamp)
         let now = STIXTimestamp.now().microsecondsSinceEpoch
         if let hit = documents.withLock({ $0[key] }), hit.stamp == stamp, now < hit.validUntil { return hit.document }
-        if let patched = exportTrace("patch", { self.patch(request, key: key, feed: feed, table: table, stamp: stamp, now: now) }) { return patched }
-        var (document, patch) = try exportTrace("build") { try build(request, feed: feed, table: table, nowMicroseconds: now) }
+        if let patched = patch(request, key: key, feed: feed, table: table, stamp: stamp, now: now) { return patched }
+        var (document, patch) = try build(request, feed: feed, table: table, nowMicroseconds: now)
         if let previous = documents.withLock({ $0[key] }), previous.document.etag == document.etag {
             document = previous.document   // the same content keeps its bytes, ETag and Last-Modified
         }
         let built = document
         documents.withLock { documents in
             if documents.count > 10_000 { documents.removeAll() }
-            documents[key] = Cached(stamp: stamp, validUntil: exportTrace("validUntil") { Self.validUntil(table, after: now) }, document: built, patch: patch)
+            documents[key] = Cached(stamp: stamp, validUntil: Self.validUntil(table, after: now), document: built, patch: patch)
         }
         return built
     }
@@ -278,7 +278,7 @@ public final class FeedExporter: Sendable {
     // MARK: - Building
 
     func build(_ request: ExportRequest, feed: Feed, table: Table, nowMicroseconds now: Int64) throws -> (ExportDocument, Patch) {
-        let set = exportTrace("select") { select(request, feed: feed, entries: table.entries.values, table: table, now: now) }
+        let set = select(request, feed: feed, entries: table.entries.values, table: table, now: now)
         let context = ExportContext(feedName: feed.name, hubName: hubName, builtMicroseconds: now, sidBase: sidBase, sidCount: sidCount)
         let files: [ExportFile]
         let writer: PatchWriter
@@ -417,11 +417,11 @@ public final class FeedExporter: Sendable {
             if old.generation == stamp.generation, old.change.revokedReleases == stamp.change.revokedReleases,
                stamp.change.versionCount - old.change.versionCount == stamp.change.lastPosition - old.change.lastPosition {
                 // A failure leaves the table out of the map: the next export reads it all again.
-                let added = try await exportTrace("read after head") { try await read(into: &table, after: table.head, feed: feed, reader: reader) }
+                let added = try await read(into: &table, after: table.head, feed: feed, reader: reader)
                 table.stamp = stamp
                 // New sightings move every indicator's freshness; otherwise only the new ones are scored.
                 if old.change.sightingRows == stamp.change.sightingRows {
-                    try await exportTrace("score added") { try await score(&table, ids: added, feed: feed) }
+                    try await score(&table, ids: added, feed: feed)
                 } else {
                     try await score(&table, ids: nil, feed: feed)
                     table.epoch = epochs.add(1, ordering: .relaxed).newValue
@@ -433,9 +433,9 @@ public final class FeedExporter: Sendable {
             }
         }
         var table = Table(stamp: stamp, head: 0, entries: [:], epoch: epochs.add(1, ordering: .relaxed).newValue)
-        try await exportTrace("read all") { try await read(into: &table, after: nil, feed: feed, reader: reader) }
+        try await read(into: &table, after: nil, feed: feed, reader: reader)
         table.log = []
-        try await exportTrace("score all") { try await score(&table, ids: nil, feed: feed) }
+        try await score(&table, ids: nil, feed: feed)
         let built = table
         tables.withLock { tables in
             if tables.count > 1_000 { tables.removeAll() }
@@ -536,23 +536,6 @@ public final class FeedExporter: Sendable {
         sectors.withLock { $0[organizationID] = sector }
         return sector
     }
-}
-
-// TEMPORARY TRACE (not to be committed)
-let exportTraceOn = ProcessInfo.processInfo.environment["KAKEHASHI_EXPORT_TRACE"] != nil
-func exportTrace<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
-    guard exportTraceOn else { return try body() }
-    let start = ContinuousClock.now
-    let result = try body()
-    FileHandle.standardError.write(Data("trace \(label): \(ContinuousClock.now - start)\n".utf8))
-    return result
-}
-func exportTrace<T>(_ label: String, _ body: () async throws -> T) async rethrows -> T {
-    guard exportTraceOn else { return try await body() }
-    let start = ContinuousClock.now
-    let result = try await body()
-    FileHandle.standardError.write(Data("trace \(label): \(ContinuousClock.now - start)\n".utf8))
-    return result
 }
 
 extension ExportFilter {
