@@ -110,8 +110,11 @@ public enum PatternValues {
     static func value(path: ObjectPath, text: String) -> ExportValue? {
         let names = path.propertyNames
         switch (path.objectType, names) {
-        case ("ipv4-addr", ["value"]): return address(text, v6: false)
+        case ("ipv4-addr", ["value"]): return plainIPv4(text) ?? address(text, v6: false)
         case ("ipv6-addr", ["value"]): return address(text, v6: true)
+        case ("domain-name", ["value"]) where plainHost(text):
+            // Already lowercase with no dot to trim: the host is the text.
+            return ValueRules.isHostName(text) ? ExportValue(type: .domain, value: text) : nil
         case ("domain-name", ["value"]):
             let host = text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
             return ValueRules.isHostName(host) ? ExportValue(type: .domain, value: host) : nil
@@ -127,6 +130,36 @@ public enum PatternValues {
             }
         default: return nil
         }
+    }
+
+    /// A dotted quad of plain decimal octets (no sign, no leading zero, each at most 255) is its
+    /// own canonical form: what `address(_:v6: false)` returns for it, with no string made. Nil
+    /// for anything else (then `address` decides).
+    static func plainIPv4(_ text: String) -> ExportValue? {
+        var dots = 0, digits = 0, octet = 0, first: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0 else { return nil }
+                dots += 1; digits = 0; octet = 0
+            } else if byte >= 0x30 && byte <= 0x39 {
+                if digits == 0 { first = byte } else if first == 0x30 { return nil }
+                digits += 1; octet = octet * 10 + Int(byte - 0x30)
+                guard digits <= 3, octet <= 255 else { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard dots == 3, digits > 0 else { return nil }
+        return ExportValue(type: .ipv4, value: text)
+    }
+
+    /// Lowercase ASCII letters, digits, `-`, `_` and dots, not starting or ending with a dot: text
+    /// that lowercasing and trimming dots leave as it is.
+    static func plainHost(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last, first != UInt8(ascii: "."), last != UInt8(ascii: ".") else { return false }
+        return utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-")
+            || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
     }
 
     static func address(_ text: String, v6: Bool) -> ExportValue? {

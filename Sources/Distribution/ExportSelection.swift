@@ -70,9 +70,11 @@ public enum ExportSelection {
     /// let set = ExportSelection.select(indicators, filter: ExportFilter(types: [.domain]),
     ///                                  nowMicroseconds: now, isBlocked: { _ in false })
     /// ```
-    public static func select(_ indicators: [ExportIndicator], filter: ExportFilter, nowMicroseconds: Int64,
-                              isBlocked: (ExportValue) -> Bool) -> ExportSet {
+    public static func select<Indicators: Sequence<ExportIndicator>>(
+        _ indicators: Indicators, filter: ExportFilter, nowMicroseconds: Int64, isBlocked: (ExportValue) -> Bool
+    ) -> ExportSet {
         var set = ExportSet(indicators: [])
+        set.indicators.reserveCapacity(indicators.underestimatedCount)
         let maxRank = filter.maxTLP.flatMap { ExportFilter.tlpOrder.firstIndex(of: $0) }
         for indicator in indicators {
             if indicator.revoked || (indicator.validUntilMicroseconds.map { $0 <= nowMicroseconds } ?? false)
@@ -84,6 +86,11 @@ public enum ExportSelection {
             if let minimum = filter.minConfidence, indicator.confidence < minimum { continue }
             if let age = filter.maxAgeSeconds, indicator.modifiedMicroseconds < nowMicroseconds - age * 1_000_000 { continue }
             if let sector = filter.sector, indicator.sector != sector { continue }
+            // The common case: every value kept, the indicator's own array shared (nothing copied).
+            if indicator.values.allSatisfy({ (filter.types.isEmpty || filter.types.contains($0.type)) && !isBlocked($0) }) {
+                if !indicator.values.isEmpty { set.indicators.append(SelectedIndicator(indicator: indicator, values: indicator.values)) }
+                continue
+            }
             var values: [ExportValue] = []
             for value in indicator.values where filter.types.isEmpty || filter.types.contains(value.type) {
                 if isBlocked(value) { set.blocked += 1 } else { values.append(value) }
@@ -91,8 +98,23 @@ public enum ExportSelection {
             if !values.isEmpty { set.indicators.append(SelectedIndicator(indicator: indicator, values: values)) }
         }
         if let limit = filter.limitPerList { cap(&set, limit: limit) }
-        set.indicators.sort { $0.indicator.stixID < $1.indicator.stixID }
+        sortByID(&set.indicators)
         return set
+    }
+
+    /// Sorts by indicator id. Positions are sorted rather than the (large) selected indicators,
+    /// each moved once into its place; an input already in order (a log of new arrivals) is kept.
+    static func sortByID(_ selected: inout [SelectedIndicator]) {
+        guard selected.count > 1 else { return }
+        if zip(selected, selected.dropFirst()).allSatisfy({ $0.indicator.stixID <= $1.indicator.stixID }) {
+            // Equal ids keep their order, as the stable sort would.
+            return
+        }
+        var order = Array(0..<selected.count)
+        selected.withUnsafeBufferPointer { items in
+            order.sort { items[$0].indicator.stixID < items[$1].indicator.stixID }
+        }
+        selected = order.map { selected[$0] }
     }
 
     /// Keeps at most `limit` values per type: those that stay fresh longest first (freshness joins

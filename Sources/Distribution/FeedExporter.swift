@@ -61,6 +61,8 @@ public final class FeedExporter: Sendable {
     let store: any HubStore
     let ledger: DeliveryLedger?
     let warningLists: WarningLists
+    /// The same lists merged per kind: what `isBlocked` asks for every value a table reads.
+    let warningIndex: WarningListIndex
     /// Values the operator never wants on a blocklist (lowercased).
     let exclusions: Set<String>
     let hubName: String
@@ -113,6 +115,7 @@ public final class FeedExporter: Sendable {
                 exclusions: Set<String> = [], hubName: String = "Kakehashi", stampLifetime: TimeInterval = 0.5,
                 sidBase: UInt32 = 1_000_000_000, sidCount: UInt32 = 100_000_000, freshness: FreshnessDefaults = .standard) {
         self.store = store; self.ledger = ledger; self.warningLists = warningLists; self.freshness = freshness
+        warningIndex = WarningListIndex(warningLists)
         self.exclusions = Set(exclusions.map { $0.lowercased() }); self.hubName = hubName
         self.stampLifetime = stampLifetime; self.sidBase = sidBase; self.sidCount = sidCount
     }
@@ -233,9 +236,9 @@ public final class FeedExporter: Sendable {
         next.writer = writer
         next.logCount = table.log.count
         for selected in set.indicators {
-            guard let entry = table.entries[selected.indicator.stixID] else { continue }
-            next.digest.add(entry.digests(of: selected.values))
-            objects.append(entry.object)
+            guard let index = table.entries.index(forKey: selected.indicator.stixID) else { continue }
+            next.digest.add(table.entries.values[index].digests(of: selected.values))
+            objects.append(table.entries.values[index].object)
         }
         document.files = files
         document.objects = objects
@@ -298,9 +301,10 @@ public final class FeedExporter: Sendable {
         var objects: [StoredObject] = []
         objects.reserveCapacity(set.indicators.count)
         for selected in set.indicators {
-            guard let entry = table.entries[selected.indicator.stixID] else { continue }
-            digest.add(entry.digests(of: selected.values))
-            objects.append(entry.object)
+            // Read in place: a copy of the entry would retain and release each of its fields.
+            guard let index = table.entries.index(forKey: selected.indicator.stixID) else { continue }
+            digest.add(table.entries.values[index].digests(of: selected.values))
+            objects.append(table.entries.values[index].object)
         }
         let document = ExportDocument(files: files, etag: Self.etag(digest, request: request, feed: feed), lastModified: Date(),
                                       valueCount: set.valueCount, cut: set.cut, objects: objects)
@@ -313,7 +317,7 @@ public final class FeedExporter: Sendable {
         // A small member's reduced feed carries nothing of a normal or info feed.
         if request.filter.reduced && !ReducedFeed.carries(feed) { return ExportSet(indicators: []) }
         let blocked = table.blocked
-        return ExportSelection.select(entries.map(\.indicator), filter: request.filter, nowMicroseconds: now,
+        return ExportSelection.select(entries.lazy.map(\.indicator), filter: request.filter, nowMicroseconds: now,
                                       isBlocked: { blocked.contains($0) })
     }
 
@@ -339,7 +343,7 @@ public final class FeedExporter: Sendable {
         case .sha256: kind = .sha256
         case .cidr: return false
         }
-        return warningLists.match(Indicator(kind: kind, value: value.value, original: value.value, line: 0)) != nil
+        return warningIndex.contains(Indicator(kind: kind, value: value.value, original: value.value, line: 0))
     }
 
     // MARK: - Tables
@@ -509,8 +513,17 @@ public final class FeedExporter: Sendable {
             let empty = ExportIndicator(stixID: "", name: "", modifiedMicroseconds: 0, createdMicroseconds: 0, values: [])
             return Parsed(object: slim, entry: StoredIndicator(indicator: empty, object: slim, keys: [], digests: []), blocked: [])
         }
+        // SHA-256 of `id|modified|type=value`, the text put together as bytes.
+        var text: [UInt8] = []
+        text.reserveCapacity(128)
+        let modified = String(indicator.modifiedMicroseconds)
         let digests = indicator.values.map { value in
-            ContentDigest(Array("\(indicator.stixID)|\(indicator.modifiedMicroseconds)|\(value.type.rawValue)=\(value.value)".utf8))
+            text.removeAll(keepingCapacity: true)
+            text.append(contentsOf: indicator.stixID.utf8); text.append(UInt8(ascii: "|"))
+            text.append(contentsOf: modified.utf8); text.append(UInt8(ascii: "|"))
+            text.append(contentsOf: value.type.rawValue.utf8); text.append(UInt8(ascii: "="))
+            text.append(contentsOf: value.value.utf8)
+            return ContentDigest(text)
         }
         return Parsed(object: slim, entry: StoredIndicator(indicator: indicator, object: slim,
                                                            keys: FreshnessKeys.observableKeys(of: indicator.values), digests: digests),

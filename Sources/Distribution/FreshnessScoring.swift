@@ -71,12 +71,18 @@ extension FeedExporter {
             guard table.stamp.change.sightingRows > 0 else { continue }
             for row in try await store.sightings(indicatorID: nil, observables: chunk) { rows[row.observable, default: []].append(row) }
         }
+        let strong = ReducedFeed.strongDefaults(freshness, feed: feed.decay)
         for id in targets {
-            guard var entry = table.entries[id] else { continue }
-            let evidence = FreshnessEvidence(sightings: entry.keys.flatMap { rows[$0] ?? [] },
-                                             reporters: entry.keys.map { counts[$0] ?? 0 }.max() ?? 0)
-            entry.indicator = entry.indicator.scored(evidence: evidence, defaults: freshness, feed: feed.decay)
-            table.entries[id] = entry
+            // Scored in place (a copy of the entry out and back retained and released all of it).
+            guard let index = table.entries.index(forKey: id) else { continue }
+            let keys = table.entries.values[index].keys
+            let evidence = FreshnessEvidence(sightings: rows.isEmpty ? [] : keys.flatMap { rows[$0] ?? [] },
+                                             reporters: keys.map { counts[$0] ?? 0 }.max() ?? 0)
+            // As `ExportIndicator.scored(evidence:defaults:feed:)`.
+            let fresh = Freshness.freshUntil(table.entries.values[index].indicator, evidence: evidence, defaults: freshness, feed: feed.decay)
+            let strongUntil = Freshness.freshUntil(table.entries.values[index].indicator, evidence: evidence, defaults: strong, feed: nil)
+            table.entries.values[index].indicator.freshUntilMicroseconds = fresh
+            table.entries.values[index].indicator.strongUntilMicroseconds = strongUntil
         }
     }
 }

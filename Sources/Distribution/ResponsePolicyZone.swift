@@ -21,7 +21,10 @@ public enum ResponsePolicyZone {
     /// ```
     public struct Zone: Sendable {
         var buffer: ExportBuffer
-        var seen: Set<String> = []
+        /// The domains written (each as `name` and `*.name`) and the `rpz-ip` owners written; an
+        /// owner is written once whichever wrote it first (a domain's `*.name` never is an IP owner).
+        var domains: Set<String> = []
+        var addresses: Set<String> = []
         let name: String, feedToken: String
 
         public init(context: ExportContext) {
@@ -36,9 +39,21 @@ public enum ResponsePolicyZone {
                 for value in selected.values {
                     switch value.type {
                     case .domain:
-                        for owner in [value.value, "*." + value.value] where seen.insert(owner).inserted { buffer.append("\(owner) CNAME .\n") }
+                        guard domains.insert(value.value).inserted else { continue }
+                        if !addresses.contains(value.value) { buffer.append(value.value); buffer.append(" CNAME .\n") }
+                        buffer.append("*."); buffer.append(value.value); buffer.append(" CNAME .\n")
+                    case .ipv4 where !value.value.contains("/"):
+                        // The common case written without intermediate strings: `32.d.c.b.a.rpz-ip`.
+                        guard let v4 = ValueRules.ipv4Bytes(value.value) else { continue }
+                        var owner = "32"
+                        owner.reserveCapacity(28)
+                        for byte in v4.reversed() { owner.append("."); owner.append(String(byte)) }
+                        owner.append(".rpz-ip")
+                        if !domains.contains(owner), addresses.insert(owner).inserted { buffer.append(owner); buffer.append(" CNAME .\n") }
                     case .ipv4, .ipv6, .cidr:
-                        if let owner = ipTrigger(value), seen.insert(owner).inserted { buffer.append("\(owner) CNAME .\n") }
+                        if let owner = ipTrigger(value), !domains.contains(owner), addresses.insert(owner).inserted {
+                            buffer.append(owner); buffer.append(" CNAME .\n")
+                        }
                     default: continue
                     }
                 }

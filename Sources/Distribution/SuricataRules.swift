@@ -44,29 +44,39 @@ public enum SuricataRules {
                 let indicator = selected.indicator
                 valueCount += selected.values.count
                 let rev = max(1, min(Int64(UInt32.max), indicator.modifiedMicroseconds / 1_000_000))
-                let meta = "metadata:kakehashi_indicator \(indicator.stixID);"
-                func rule(_ key: String, _ header: String, _ body: String, _ what: String) {
-                    let sid = sids.sid(for: indicator.stixID + "|" + key)
-                    buffer.append("alert \(header) (msg:\"Kakehashi \(feed) \(escapeMessage(what))\"; \(body)classtype:trojan-activity; sid:\(sid); rev:\(rev); \(meta))\n")
-                }
                 for value in selected.values {
                     switch value.type {
                     case .ipv4, .ipv6, .cidr:
-                        rule("ip|" + value.value, "ip any any <> [\(value.value)] any", "", "IP \(value.value)")
+                        let sid = sids.sid(indicator.stixID, "|ip|", value.value)
+                        // alert ip any any <> [V] any (msg:"Kakehashi F IP V"; classtype:…
+                        buffer.append("alert ip any any <> ["); buffer.append(value.value); buffer.append("] any")
+                        openMessage(); buffer.append("IP "); message(value.value); buffer.append("\"; ")
+                        close(sid: sid, rev: rev, indicator: indicator.stixID)
                     case .domain:
-                        let dotted = content("." + value.value)
-                        rule("dns|" + value.value, "dns any any -> any any", "dns.query; dotprefix; content:\"\(dotted)\"; nocase; endswith; ", "DNS query \(value.value)")
-                        rule("tls|" + value.value, "tls any any -> any any", "tls.sni; dotprefix; content:\"\(dotted)\"; nocase; endswith; ", "TLS SNI \(value.value)")
-                        rule("http|" + value.value, "http any any -> any any", "http.host; dotprefix; content:\"\(dotted)\"; endswith; ", "HTTP host \(value.value)")
+                        var sid = sids.sid(indicator.stixID, "|dns|", value.value)
+                        buffer.append("alert dns any any -> any any"); openMessage(); buffer.append("DNS query "); message(value.value)
+                        buffer.append("\"; dns.query; dotprefix; content:\"."); content(value.value); buffer.append("\"; nocase; endswith; ")
+                        close(sid: sid, rev: rev, indicator: indicator.stixID)
+                        sid = sids.sid(indicator.stixID, "|tls|", value.value)
+                        buffer.append("alert tls any any -> any any"); openMessage(); buffer.append("TLS SNI "); message(value.value)
+                        buffer.append("\"; tls.sni; dotprefix; content:\"."); content(value.value); buffer.append("\"; nocase; endswith; ")
+                        close(sid: sid, rev: rev, indicator: indicator.stixID)
+                        sid = sids.sid(indicator.stixID, "|http|", value.value)
+                        buffer.append("alert http any any -> any any"); openMessage(); buffer.append("HTTP host "); message(value.value)
+                        buffer.append("\"; http.host; dotprefix; content:\"."); content(value.value); buffer.append("\"; endswith; ")
+                        close(sid: sid, rev: rev, indicator: indicator.stixID)
                     case .url:
                         guard let parts = ValueRules.urlParts(value.value) else { continue }
                         var path = parts.rest
                         if path.hasPrefix(":") { path = String(path.drop(while: { $0 != "/" && $0 != "?" })) }
                         if let hash = path.firstIndex(of: "#") { path = String(path[..<hash]) }
                         if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
-                        rule("url|" + value.value, "http any any -> any any",
-                             "http.host; content:\"\(content(parts.host))\"; startswith; endswith; http.uri.raw; content:\"\(content(path))\"; startswith; ",
-                             "URL \(parts.host)\(path.prefix(80))")
+                        let sid = sids.sid(indicator.stixID, "|url|", value.value)
+                        buffer.append("alert http any any -> any any"); openMessage(); buffer.append("URL ")
+                        message(parts.host); message(String(path.prefix(80)))
+                        buffer.append("\"; http.host; content:\""); content(parts.host)
+                        buffer.append("\"; startswith; endswith; http.uri.raw; content:\""); content(path); buffer.append("\"; startswith; ")
+                        close(sid: sid, rev: rev, indicator: indicator.stixID)
                     case .md5, .sha1, .sha256:
                         if hashSids[value.type] == nil {
                             hashSids[value.type] = (sids.sid(for: "file|" + value.type.rawValue),
@@ -97,6 +107,37 @@ public enum SuricataRules {
                 for value in list { text += value; text += "\n" }
                 hashFiles[type] = ExportFile(name: hashListName(type, feed: feed), text: text)
             }
+        }
+
+        // The rule text is written as bytes into the buffer: a rule is
+        // `alert HEADER (msg:"Kakehashi FEED WHAT"; BODYclasstype:trojan-activity; sid:N; rev:R; metadata:kakehashi_indicator ID;)`.
+
+        /// ` (msg:"Kakehashi FEED `
+        mutating func openMessage() {
+            buffer.append(" (msg:\"Kakehashi "); buffer.append(feed); buffer.append(byte: UInt8(ascii: " "))
+        }
+
+        /// `classtype:…; sid:N; rev:R; metadata:kakehashi_indicator ID;)` and the newline.
+        mutating func close(sid: UInt32, rev: Int64, indicator: String) {
+            buffer.append("classtype:trojan-activity; sid:"); buffer.append(decimal: Int64(sid))
+            buffer.append("; rev:"); buffer.append(decimal: rev)
+            buffer.append("; metadata:kakehashi_indicator "); buffer.append(indicator); buffer.append(";)\n")
+        }
+
+        /// `text` as a `msg` part (`escapeMessage`), written into the buffer.
+        mutating func message(_ text: String) {
+            var text = text
+            let ascii = text.withUTF8 { bytes in
+                bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "\\") }
+            }
+            if ascii { buffer.append(text) } else { buffer.append(SuricataRules.escapeMessage(text)) }
+        }
+
+        /// `text` as a rule `content` string (`SuricataRules.content`), written into the buffer.
+        mutating func content(_ text: String) {
+            var text = text
+            let plain = text.withUTF8 { bytes in bytes.allSatisfy(SuricataRules.isPlainContent) }
+            if plain { buffer.append(text) } else { buffer.append(SuricataRules.content(text)) }
         }
 
         static func insertionPoint(of value: String, in list: [String]) -> Int {
@@ -133,8 +174,7 @@ public enum SuricataRules {
         var out = "", hex: [String] = []
         func flush() { if !hex.isEmpty { out += "|" + hex.joined(separator: " ") + "|"; hex = [] } }
         for byte in text.utf8 {
-            if byte >= 0x20 && byte < 0x7f && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: ";")
-                && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "|") {
+            if isPlainContent(byte) {
                 flush(); out.append(Character(Unicode.Scalar(byte)))
             } else {
                 hex.append(String(format: "%02X", byte))
@@ -142,6 +182,12 @@ public enum SuricataRules {
         }
         flush()
         return out
+    }
+
+    /// Whether `byte` stands as itself in a `content` string.
+    static func isPlainContent(_ byte: UInt8) -> Bool {
+        byte >= 0x20 && byte < 0x7f && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: ";")
+            && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "|")
     }
 
     /// A `msg` string: ASCII only, `"`, `;` and `\` escaped with a backslash.
@@ -167,6 +213,21 @@ struct SidAllocator {
     mutating func sid(for key: String) -> UInt32 {
         var hash: UInt64 = 0xcbf29ce484222325
         for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return place(hash)
+    }
+
+    /// The sid of the key `id + separator + value` (the same as `sid(for:)` of the joined text, none made).
+    mutating func sid(_ id: String, _ separator: StaticString, _ value: String) -> UInt32 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        func add(_ bytes: UnsafeBufferPointer<UInt8>) { for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 } }
+        var id = id, value = value
+        id.withUTF8(add)
+        separator.withUTF8Buffer(add)
+        value.withUTF8(add)
+        return place(hash)
+    }
+
+    mutating func place(_ hash: UInt64) -> UInt32 {
         var offset = UInt32(hash % UInt64(count))
         for _ in 0..<count {
             let sid = base &+ offset

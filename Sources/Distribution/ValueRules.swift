@@ -7,10 +7,10 @@ enum ValueRules {
     /// A DNS host name in ASCII letters, digits, hyphens (and underscores, which zones accept in
     /// owner names): 2+ labels, each 1–63 long, not starting or ending with a hyphen, ≤ 253 in all.
     static func isHostName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
+        let bytes = name.utf8
         guard !bytes.isEmpty, bytes.count <= 253 else { return false }
         var labels = 0, length = 0, previous: UInt8 = 0
-        for byte in bytes + [UInt8(ascii: ".")] {
+        func step(_ byte: UInt8) -> Bool {
             if byte == UInt8(ascii: ".") {
                 guard length > 0, length <= 63, previous != UInt8(ascii: "-") else { return false }
                 labels += 1; length = 0
@@ -20,7 +20,11 @@ enum ValueRules {
                 length += 1
             }
             previous = byte
+            return true
         }
+        // The name's bytes, then a closing dot.
+        for byte in bytes { guard step(byte) else { return false } }
+        guard step(UInt8(ascii: ".")) else { return false }
         return labels >= 2
     }
 

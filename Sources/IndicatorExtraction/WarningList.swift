@@ -36,14 +36,14 @@ public struct WarningList: Sendable {
     public let source: String
     public let entryCount: Int
 
-    private let kinds: Set<IndicatorKind>
-    private let strings: Set<String>
-    private let blocks: [CIDRBlock]
+    let kinds: Set<IndicatorKind>
+    let strings: Set<String>
+    let blocks: [CIDRBlock]
     /// Blocks of one address (/32, /128), looked up by hash: most of a resolver list's 60,000
     /// entries are single addresses, which as blocks were scanned one by one for every address
     /// matched (a correlation of ten addresses took most of a second in a debug build).
-    private let addresses: Set<IPAddress>
-    private let substrings: [String]
+    let addresses: Set<IPAddress>
+    let substrings: [String]
 
     /// Reads a list in MISP `list.json` format.
     public init(json data: Data, source: String = "") throws {

@@ -108,6 +108,10 @@ public enum ExportThroughput {
         let incrementalSuricata = try await ContinuousClock().measure {
             _ = try await exporter.current(ExportRequest(format: .suricata), feed: feed, reader: reader)
         }
+        // What every export after a commit reads first: the store's change stamp (after the exports above).
+        try await append(store: store, feed: feed, indices: [count + 200])
+        let stampAfterAppend = try await ContinuousClock().measure { _ = try await store.changeStamp() }
+        let stampAgain = try await ContinuousClock().measure { _ = try await store.changeStamp() }
         // Conditional checks: the cache answers while the stamp is trusted (the server's half second).
         let cached = FeedExporter(store: store, ledger: nil, stampLifetime: 3600, freshness: freshness)
         let etag = try await cached.current(ExportRequest(format: .rpz), feed: feed, reader: reader).etag
@@ -133,9 +137,11 @@ public enum ExportThroughput {
             exports through SQLite at %d indicators (loaded in %.0f s): full Suricata export %.2f s (%d values; the reader's \
             table read, parsed and scored, then written), full RPZ export %.2f s (table current, selected and written); \
             incremental after 1 new indicator: RPZ %.3f s (%d values), Suricata %.3f s; after 100 more: RPZ %.3f s (%d values), \
-            Suricata %.3f s; conditional checks answered from the export cache %.0f /s (2 tasks, before HTTP)
+            Suricata %.3f s; conditional checks answered from the export cache %.0f /s (2 tasks, before HTTP); the store's \
+            change stamp read after an append %.3f s, again %.3f s
             """, count, seconds(load), seconds(fullSuricata), fullValues, seconds(fullRPZ), seconds(incrementalOne), oneValues,
-            seconds(incrementalOneSuricata), seconds(incremental), document?.valueCount ?? 0, seconds(incrementalSuricata), conditional)
+            seconds(incrementalOneSuricata), seconds(incremental), document?.valueCount ?? 0, seconds(incrementalSuricata), conditional,
+            seconds(stampAfterAppend), seconds(stampAgain))
     }
 
     static func append(store: any HubStore, feed: Feed, range: Range<Int>, organization: String = "bench") async throws {

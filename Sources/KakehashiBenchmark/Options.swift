@@ -104,7 +104,7 @@ struct BenchmarkOptions: Sendable {
           --exports            only the exports workload: Suricata/RPZ writers, full and incremental
                                exports through SQLite, cached conditional checks
           --export-indicators N  indicators of the exports workload (default 1000000)
-          --export-consumers N   API tokens polling the RPZ export with If-None-Match over HTTP (default 10000)
+          --export-consumers N   API tokens polling the RPZ export with If-None-Match over HTTP (default 10000; 0: not measured)
           --export-connections N keep-alive connections those polls share (default 32)
           --export-client-threads N  client threads driving them (default 2; the client shares the cores)
           --export-pipeline N    pipelined requests in flight on each connection (default 8)
@@ -166,7 +166,7 @@ struct BenchmarkOptions: Sendable {
             case "--submissions": options.submissionsOnly = true
             case "--exports": options.exportsOnly = true
             case "--export-indicators": options.exportIndicators = try count(flag, minimum: 100)
-            case "--export-consumers": options.exportConsumers = try count(flag, minimum: 1)
+            case "--export-consumers": options.exportConsumers = try count(flag, minimum: 0)
             case "--export-connections": options.exportConnections = try count(flag, minimum: 1)
             case "--export-client-threads": options.exportClientThreads = try count(flag, minimum: 1)
             case "--export-pipeline": options.exportPipeline = try count(flag, minimum: 1)

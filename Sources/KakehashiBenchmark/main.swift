@@ -22,9 +22,11 @@ if options.storedCampaignsOnly {
 if options.exportsOnly {
     print("== Exports (release build)")
     if !options.exportPollingOnly { print(await ExportThroughput.run(indicators: options.exportIndicators)) }
-    print(await ExportPolling.run(consumers: options.exportConsumers, connections: options.exportConnections,
-                                  threads: options.exportClientThreads, depth: options.exportPipeline,
-                                  seconds: options.exportPollingSeconds ?? options.phaseBudget / 4))
+    if options.exportConsumers > 0 {
+        print(await ExportPolling.run(consumers: options.exportConsumers, connections: options.exportConnections,
+                                      threads: options.exportClientThreads, depth: options.exportPipeline,
+                                      seconds: options.exportPollingSeconds ?? options.phaseBudget / 4))
+    }
     exit(0)
 }
 if options.correlationEntries > 0 {
